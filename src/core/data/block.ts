@@ -1,0 +1,119 @@
+import type { DataLoaders } from './batch';
+import { parseCsv, type CsvTable } from './csv';
+import { decodeItems, type DecodedItem, type DecodeProgress } from './decode';
+import { computeStats } from './examples';
+import { collectItems } from './items';
+import { labelItems } from './labels';
+import { makeLoader } from './loader';
+import { missingValidClasses, splitItems } from './split';
+import { IMAGENET_STATS } from '../transforms/augment';
+import type { DataBlockSpec, ImageDecoder, Problem, SourceFile, Stats, Task } from './types';
+
+/** What one step of the block did, in words, for the summary. */
+export interface StepReport {
+  readonly step: 'items' | 'labels' | 'split' | 'decode';
+  readonly text: string;
+}
+
+/** A built data block: decoded training and validation items and everything learned on the way. */
+export interface DataBlock {
+  /** False when a blocking problem stopped the build; `problems` says why. */
+  readonly ok: boolean;
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly voidIndex: number;
+  readonly train: readonly DecodedItem[];
+  readonly valid: readonly DecodedItem[];
+  readonly stats: Stats;
+  /** Non-image or unused files, listed so nothing disappears silently. */
+  readonly skipped: readonly string[];
+  readonly problems: readonly Problem[];
+  readonly steps: readonly StepReport[];
+}
+
+/** Inputs to a build besides the spec. */
+export interface BuildInputs {
+  readonly files: readonly SourceFile[];
+  readonly decode: ImageDecoder;
+  readonly onProgress?: DecodeProgress;
+}
+
+/**
+ * Runs the data block: items -> labels -> split -> decode. It stops at the first blocking
+ * problem and otherwise keeps every valid item, listing the rest.
+ * @example const block = await buildDataBlock(spec, { files, decode }); block.train.length
+ */
+export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): Promise<DataBlock> {
+  const problems: Problem[] = [];
+  const steps: StepReport[] = [];
+  const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock =>
+    ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], stats: IMAGENET_STATS, skipped, problems, steps });
+  const csv = await readCsv(spec, inputs.files, problems);
+  const items = collectItems(spec.items, inputs.files, csv);
+  problems.push(...items.problems);
+  steps.push({ step: 'items', text: `${items.items.length} items found; ${items.skipped.length} other files skipped` });
+  if (hasBlocking(problems)) return failed('single', [], items.skipped);
+
+  const codes = spec.label.kind === 'mask' ? await readText(inputs.files, spec.label.codesPath) : null;
+  const labels = labelItems(spec.label, items.items, inputs.files, codes);
+  problems.push(...labels.problems);
+  steps.push({ step: 'labels', text: `${labels.labeled.length} items labelled; task ${labels.task}; ${labels.classes.length} classes${labels.classes.length ? ': ' + preview(labels.classes) : ''}` });
+  if (hasBlocking(problems)) return failed(labels.task, labels.classes, items.skipped);
+
+  const split = splitItems(spec.split, labels.labeled);
+  problems.push(...split.problems, ...missingValidClasses(labels.task, labels.classes, split.valid));
+  steps.push({ step: 'split', text: `${split.train.length} training, ${split.valid.length} validation` });
+  if (hasBlocking(problems)) return failed(labels.task, labels.classes, items.skipped);
+
+  const opts = { size: spec.transforms.size, numCodes: labels.classes.length, onProgress: inputs.onProgress };
+  const all = await decodeItems([...split.train, ...split.valid], inputs.decode, opts);
+  problems.push(...all.problems);
+  const validPaths = new Set(split.valid.map((i) => i.path));
+  const train = all.decoded.filter((d) => !validPaths.has(d.item.path));
+  const valid = all.decoded.filter((d) => validPaths.has(d.item.path));
+  steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped` });
+  if (train.length === 0 || valid.length === 0) {
+    problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be decoded` });
+    return failed(labels.task, labels.classes, items.skipped);
+  }
+  const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(train) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
+  return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, stats, skipped: items.skipped, problems, steps };
+}
+
+/** Makes the training and validation loaders of a built block; cheap, so a size change just calls it again. */
+export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoaders {
+  const common = { task: block.task, numClasses: block.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: block.stats };
+  return {
+    task: block.task,
+    classes: block.classes,
+    voidIndex: block.voidIndex,
+    size: spec.transforms.size,
+    stats: block.stats,
+    train: makeLoader(block.train, { ...common, train: true }),
+    valid: makeLoader(block.valid, { ...common, train: false }),
+  };
+}
+
+/** The CSV the spec needs, parsed; a missing file becomes a blocking problem later on. */
+async function readCsv(spec: DataBlockSpec, files: readonly SourceFile[], problems: Problem[]): Promise<CsvTable | null> {
+  if (spec.items.kind !== 'csv') return null;
+  const text = await readText(files, spec.items.csvPath);
+  if (text === null) return null;
+  const parsed = parseCsv(spec.items.csvPath, text);
+  problems.push(...parsed.problems);
+  return parsed.table;
+}
+
+/** Reads a text file among the chosen files, or null when it is not there. */
+export async function readText(files: readonly SourceFile[], path: string): Promise<string | null> {
+  const file = files.find((f) => f.path === path);
+  return file ? new TextDecoder().decode(await file.read()) : null;
+}
+
+function hasBlocking(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.blocking);
+}
+
+function preview(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, …`;
+}

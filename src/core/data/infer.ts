@@ -1,0 +1,112 @@
+import { parseCsv, type CsvTable } from './csv';
+import { baseName, dirName, extensionOf, isImagePath, stem } from './paths';
+import type { DataBlockSpec, ItemsSpec, LabelSpec, SourceFile, SplitSpec, TransformSpec } from './types';
+
+/** fastai's `aug_transforms()` defaults, at a size that trains quickly in a browser. */
+export const DEFAULT_TRANSFORMS: TransformSpec = {
+  size: 64,
+  resize: 'crop',
+  flip: true,
+  flipVert: false,
+  maxRotate: 10,
+  maxZoom: 1.1,
+  maxLighting: 0.2,
+  maxWarp: 0.2,
+  pAffine: 0.75,
+  pLighting: 0.75,
+};
+
+/** A spec that works for an ImageNet-style folder (`train/<class>/x.png`, `valid/<class>/y.png`). */
+export const DEFAULT_SPEC: DataBlockSpec = {
+  version: 1,
+  items: { kind: 'folder' },
+  label: { kind: 'parentFolder' },
+  split: { kind: 'random', validPct: 0.2, seed: 42 },
+  transforms: DEFAULT_TRANSFORMS,
+  batch: { batchSize: 64, seed: 42 },
+  normalize: { kind: 'imagenet' },
+};
+
+/**
+ * Guesses a data block from what was loaded, the way a person reading the folder would:
+ * a `codes.txt` means masks, a CSV with x/y columns means points, a CSV whose tag column
+ * holds spaces means multi-label, and `train`/`valid` folders mean split by folder.
+ * Every guess is only a default; the form shows it and the person can change it.
+ */
+export async function guessSpec(files: readonly SourceFile[]): Promise<DataBlockSpec> {
+  const paths = files.map((f) => f.path);
+  const split = guessFolderSplit(paths);
+  const codes = paths.find((p) => baseName(p).toLowerCase() === 'codes.txt');
+  if (codes) return { ...DEFAULT_SPEC, ...guessMasks(paths, codes), split: split ?? DEFAULT_SPEC.split };
+  // ImageNet style (`train/<class>/x.png`) wins over a CSV that repeats the same labels.
+  if (split?.kind === 'folder' && paths.some((p) => isImagePath(p) && p.split('/').length >= 3 && p.split('/').includes(split.train))) {
+    return { ...DEFAULT_SPEC, split };
+  }
+  const csvFile = files.find((f) => extensionOf(f.path) === '.csv');
+  if (csvFile) {
+    const table = parseCsv(csvFile.path, new TextDecoder().decode(await csvFile.read())).table;
+    const fromCsv = guessFromCsv(table, paths);
+    if (fromCsv) return { ...DEFAULT_SPEC, ...fromCsv, split: fromCsv.split ?? split ?? DEFAULT_SPEC.split };
+  }
+  return { ...DEFAULT_SPEC, split: split ?? DEFAULT_SPEC.split };
+}
+
+function guessFolderSplit(paths: readonly string[]): SplitSpec | null {
+  const folders = new Set(paths.flatMap((p) => p.split('/').slice(0, -1)));
+  const valid = ['valid', 'val', 'validation', 'test'].find((n) => folders.has(n));
+  return folders.has('train') && valid ? { kind: 'folder', train: 'train', valid } : null;
+}
+
+function guessMasks(paths: readonly string[], codesPath: string): Pick<DataBlockSpec, 'items' | 'label' | 'transforms'> {
+  const images = paths.filter(isImagePath);
+  const maskLike = images.filter((p) => /_P$/i.test(stem(p)));
+  const maskFolder = maskLike.length ? dirName(maskLike[0]) : 'labels';
+  const imageFolder = images.find((p) => dirName(p) !== maskFolder && !/_P$/i.test(stem(p)));
+  const folder = imageFolder ? dirName(imageFolder) : 'images';
+  const label: LabelSpec = { kind: 'mask', template: `${baseName(maskFolder)}/{name}_P{ext}`, codesPath, voidCode: 'Void' };
+  const items: ItemsSpec = { kind: 'folder', folder };
+  // Flipping a street scene upside down is not a scene; lighting and warps are fine.
+  return { items, label, transforms: { ...DEFAULT_TRANSFORMS, resize: 'squish' } };
+}
+
+type CsvGuess = Pick<DataBlockSpec, 'items' | 'label'> & { split?: SplitSpec; transforms?: TransformSpec };
+
+function guessFromCsv(table: CsvTable, paths: readonly string[]): CsvGuess | null {
+  const fileColumn = table.columns.find((c) => table.rows.slice(0, 20).some((r) => looksLikeFile(r.values[c]))) ?? table.columns[0];
+  if (!fileColumn || table.rows.length === 0) return null;
+  const items = locateCsvItems(table, fileColumn, paths);
+  const validColumn = table.columns.find((c) => /^is_?valid$/i.test(c));
+  const split: SplitSpec | undefined = validColumn ? { kind: 'csvColumn', column: validColumn } : undefined;
+  const x = table.columns.find((c) => /^(x|cx|x_?center|col)$/i.test(c));
+  const y = table.columns.find((c) => /^(y|cy|y_?center|row)$/i.test(c));
+  if (x && y) {
+    // Flipping would move the point; fastai's head-pose lesson trains without flips too.
+    return { items, label: { kind: 'points', xColumn: x, yColumn: y }, split, transforms: { ...DEFAULT_TRANSFORMS, flip: false, resize: 'squish' } };
+  }
+  const labelColumn = table.columns.find((c) => c !== fileColumn && c !== validColumn);
+  if (!labelColumn) return null;
+  const multi = table.rows.some((r) => /\s/.test(r.values[labelColumn].trim()));
+  const label: LabelSpec = multi ? { kind: 'csvColumn', column: labelColumn, separator: ' ' } : { kind: 'csvColumn', column: labelColumn };
+  return { items, label, split, transforms: multi ? { ...DEFAULT_TRANSFORMS, flipVert: true } : undefined };
+}
+
+function looksLikeFile(value: string | undefined): boolean {
+  return value !== undefined && (isImagePath(value) || /^[\w.-]+(\/[\w.-]+)*$/.test(value)) && /[a-z_]/i.test(value);
+}
+
+/**
+ * Finds the folder and suffix that turn the CSV's names into file paths: the names may be
+ * full paths (`train/3/a.png`), bare names in a sub-folder, or names without a suffix (Planet).
+ */
+function locateCsvItems(table: CsvTable, fileColumn: string, paths: readonly string[]): ItemsSpec {
+  const pathSet = new Set(paths);
+  const name = table.rows[0].values[fileColumn];
+  const image = paths.find((p) => isImagePath(p) && (p === name || p.endsWith('/' + name) || stem(p) === baseName(name)));
+  let folder = '';
+  let suffix = '';
+  if (image && !pathSet.has(name)) {
+    suffix = isImagePath(name) ? '' : extensionOf(image);
+    folder = image.slice(0, image.length - (name + suffix).length).replace(/\/$/, '');
+  }
+  return { kind: 'csv', csvPath: table.path, fileColumn, folder, suffix };
+}

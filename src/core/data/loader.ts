@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { augmentBatch, normalizeBatch } from '../transforms/augment';
+import type { Batch, DataLoader } from './batch';
+import type { DecodedItem } from './decode';
+import { makeExample } from './examples';
+import { makeRng, shuffled } from './random';
+import type { Example, Stats, Task, TransformSpec } from './types';
+
+/** Everything a loader needs besides the items. */
+export interface LoaderOptions {
+  readonly task: Task;
+  readonly numClasses: number;
+  readonly transforms: TransformSpec;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly stats: Stats;
+  /** Training loaders shuffle, crop at random and augment; validation loaders do none of it. */
+  readonly train: boolean;
+}
+
+/**
+ * Makes a loader over decoded items. The order and the augmentation of epoch `e` depend only
+ * on `seed` and `e`, so a run can be repeated exactly. The last partial training batch is
+ * dropped when it would hold a single item, because batch norm cannot train on one.
+ */
+export function makeLoader(decoded: readonly DecodedItem[], opts: LoaderOptions): DataLoader {
+  const full = Math.floor(decoded.length / opts.batchSize);
+  const rest = decoded.length % opts.batchSize;
+  const batchCount = full + (rest > (opts.train ? 1 : 0) ? 1 : 0);
+  return {
+    count: decoded.length,
+    batchCount,
+    batchSize: opts.batchSize,
+    async *batches(epoch: number): AsyncGenerator<Batch> {
+      const rng = makeRng(opts.seed * 1_000_003 + epoch);
+      const order = opts.train ? shuffled(decoded, rng) : decoded;
+      for (let b = 0; b < batchCount; b++) {
+        const chunk = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
+        const examples = chunk.map((d) => makeExample(d, opts.transforms, opts.task, opts.numClasses, opts.train ? rng : null));
+        yield collate(examples, opts, opts.train ? rng : null);
+        // Let the event loop breathe between batches so a page or worker stays responsive.
+        await Promise.resolve();
+      }
+    },
+  };
+}
+
+/** Stacks examples into tensors, augments a training batch, then normalizes. */
+export function collate(examples: readonly Example[], opts: LoaderOptions, rng: (() => number) | null): Batch {
+  const { task, numClasses } = opts;
+  const size = examples[0].size;
+  const n = examples.length;
+  const pixels = new Float32Array(n * size * size * 3);
+  examples.forEach((e, i) => {
+    for (let j = 0; j < e.pixels.length; j++) pixels[i * e.pixels.length + j] = e.pixels[j] / 255;
+  });
+  const x0 = tf.tensor4d(pixels, [n, size, size, 3]);
+  const y0 = targetTensor(examples, task, numClasses, size);
+  const augmented = rng ? augmentBatch({ x: x0, masks: task === 'segmentation' ? (y0 as tf.Tensor3D) : undefined, points: task === 'points' ? (y0 as tf.Tensor2D) : undefined }, opts.transforms, rng) : null;
+  const xs = augmented?.x ?? x0;
+  const y = augmented?.masks ?? augmented?.points ?? y0;
+  const x = normalizeBatch(xs, opts.stats);
+  tf.dispose([x0, xs]);
+  if (y !== y0) y0.dispose();
+  return { x, y };
+}
+
+function targetTensor(examples: readonly Example[], task: Task, numClasses: number, size: number): tf.Tensor {
+  const n = examples.length;
+  switch (task) {
+    case 'single':
+      return tf.tensor1d(examples.map((e) => (e.target as readonly number[])[0]), 'int32');
+    case 'multi':
+      return tf.tensor2d(concat(examples, numClasses, Float32Array), [n, numClasses], 'float32');
+    case 'segmentation':
+      return tf.tensor3d(concat(examples, size * size, Int32Array), [n, size, size], 'int32');
+    case 'points':
+      return tf.tensor2d(concat(examples, 2, Float32Array), [n, 2], 'float32');
+  }
+}
+
+function concat<T extends Float32Array | Int32Array>(examples: readonly Example[], width: number, Kind: new (n: number) => T): T {
+  const out = new Kind(examples.length * width);
+  examples.forEach((e, i) => out.set(Array.from(e.target as ArrayLike<number>), i * width));
+  return out;
+}

@@ -1,0 +1,45 @@
+/** Path helpers for forward-slash relative paths, the same in Node and in a browser. */
+
+/** Extensions the studio decodes, lower case with the dot. */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif'];
+
+/** Normalizes separators and strips `./` and a leading slash. */
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/{2,}/g, '/');
+}
+
+/** The extension with its dot, lower case; `''` when there is none. */
+export function extensionOf(path: string): string {
+  const name = baseName(path);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+/** True when the file name looks like an image we can decode (case-insensitive). */
+export function isImagePath(path: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extensionOf(path));
+}
+
+/** Last path segment. */
+export function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** Everything before the last segment; `''` at the root. */
+export function dirName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/** File name without its extension. */
+export function stem(path: string): string {
+  const name = baseName(path);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** Joins segments, skipping empty ones. */
+export function joinPath(...parts: string[]): string {
+  return normalizePath(parts.filter((p) => p !== '').join('/'));
+}

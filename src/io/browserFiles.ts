@@ -1,0 +1,81 @@
+import { unzipSync } from 'fflate';
+import { extensionOf, normalizePath } from '../core/data/paths';
+import type { SourceFile } from '../core/data/types';
+
+/** A browser `File` as a SourceFile under the given relative path. */
+export function fromFile(file: File, path: string): SourceFile {
+  return { path: normalizePath(path), size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) };
+}
+
+/**
+ * Files from `<input webkitdirectory>`: their `webkitRelativePath` starts with the chosen
+ * folder's own name, which is dropped so paths read `train/3/a.png` wherever the folder lives.
+ */
+export function fromFolderInput(list: FileList | readonly File[]): SourceFile[] {
+  return Array.from(list).map((f) => {
+    const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+    return fromFile(f, rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel);
+  });
+}
+
+/** Expands a zip into SourceFiles; a single top folder inside the zip is dropped like a chosen folder's name. */
+export async function fromZip(file: File): Promise<SourceFile[]> {
+  const entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
+  const names = Object.keys(entries).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
+  const tops = new Set(names.map((n) => n.split('/')[0]));
+  const strip = tops.size === 1 && names.every((n) => n.includes('/'));
+  return names.map((n) => {
+    const data = entries[n];
+    const path = strip ? n.slice(n.indexOf('/') + 1) : n;
+    return { path: normalizePath(path), size: data.length, read: async () => data };
+  });
+}
+
+/** Loose files from `file-input`: zips expand, anything else (CSV, codes.txt, images) keeps its name. */
+export async function fromLooseFiles(list: FileList | readonly File[]): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  for (const f of Array.from(list)) {
+    if (extensionOf(f.name) === '.zip') out.push(...(await fromZip(f)));
+    else out.push(fromFile(f, f.name));
+  }
+  return out;
+}
+
+/**
+ * Files from a drag and drop: folders are walked through the entries API, so a dragged
+ * folder gives the same paths as the folder chooser.
+ */
+export async function fromDrop(items: DataTransferItemList): Promise<SourceFile[]> {
+  const entries = Array.from(items).map((i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  const out: SourceFile[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory) await walkEntry(entry as FileSystemDirectoryEntry, '', out);
+    else out.push(...(await fromLooseFiles([await entryFile(entry as FileSystemFileEntry)])));
+  }
+  return out;
+}
+
+async function walkEntry(dir: FileSystemDirectoryEntry, prefix: string, out: SourceFile[]): Promise<void> {
+  const reader = dir.createReader();
+  // readEntries returns at most ~100 entries a call; keep calling until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return;
+    for (const entry of batch) {
+      const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory) await walkEntry(entry as FileSystemDirectoryEntry, path, out);
+      else out.push(fromFile(await entryFile(entry as FileSystemFileEntry), path));
+    }
+  }
+}
+
+function entryFile(entry: FileSystemFileEntry): Promise<File> {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+/** Merges a new batch of files into the ones already chosen; a later file with the same path wins. */
+export function mergeFiles(current: readonly SourceFile[], added: readonly SourceFile[]): SourceFile[] {
+  const byPath = new Map(current.map((f) => [f.path, f]));
+  for (const f of added) byPath.set(f.path, f);
+  return [...byPath.values()];
+}
