@@ -1,0 +1,68 @@
+/**
+ * Lighting augmentation as fastai's Brightness and Contrast: both act on logit(x), so the result
+ * stays in 0..1 after the sigmoid and a change never clips a bright picture to flat white.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { uniform } from '../data/random';
+import type { Rng } from '../data/random';
+
+/** Per-image lighting parameters; `applied[b]` false leaves image b exactly as it was. */
+export interface LightingDraw {
+  /** logit(change) added in logit space; 0 is neutral. */
+  readonly shift: readonly number[];
+  /** Factor on the logit; 1 is neutral. */
+  readonly scale: readonly number[];
+  readonly applied: readonly boolean[];
+}
+
+/** logit(p) = log(p / (1 - p)). */
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
+}
+
+/**
+ * Draws brightness and contrast for `n` images, each with its own probability `p` as fastai:
+ * brightness change ~ U(0.5(1 - L), 0.5(1 + L)), applied as + logit(change);
+ * contrast scale = exp(U(log(1 - L), -log(1 - L))), applied as * scale.
+ * L is capped below 1 because log(1 - L) diverges. Returns null when nothing would change.
+ */
+export function drawLighting(maxLighting: number, p: number, n: number, rng: Rng): LightingDraw | null {
+  if (maxLighting <= 0 || p <= 0) return null;
+  const L = Math.min(maxLighting, 0.99);
+  const shift: number[] = [];
+  const scale: number[] = [];
+  const applied: boolean[] = [];
+  for (let b = 0; b < n; b++) {
+    const doBrightness = rng() < p;
+    shift.push(doBrightness ? logit(uniform(rng, 0.5 * (1 - L), 0.5 * (1 + L))) : 0);
+    const doContrast = rng() < p;
+    scale.push(doContrast ? Math.exp(uniform(rng, Math.log(1 - L), -Math.log(1 - L))) : 1);
+    applied.push(doBrightness || doContrast);
+  }
+  return applied.some(Boolean) ? { shift, scale, applied } : null;
+}
+
+/**
+ * Clamp away from 0 and 1 before the logit; 1e-6 rather than fastai's 1e-7 because 1 - 1e-7 is
+ * barely representable in float32 and not at all in the float16 some WebGL devices use.
+ */
+const EPS = 1e-6;
+
+/**
+ * Applies a draw to float32 [B, H, W, 3] pixels in 0..1:
+ * y = sigmoid((logit(clip(x, eps, 1 - eps)) + shift) * scale), only where `applied`.
+ * Returns a new tensor; intermediates are freed.
+ */
+export function applyLighting(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
+  return tf.tidy(() => {
+    const n = x.shape[0];
+    const shift = tf.tensor4d(draw.shift as number[], [n, 1, 1, 1]);
+    const scale = tf.tensor4d(draw.scale as number[], [n, 1, 1, 1]);
+    const clipped = tf.clipByValue(x, EPS, 1 - EPS);
+    const logits = tf.log(tf.div(clipped, tf.sub(1, clipped)));
+    const lit = tf.sigmoid(tf.mul(tf.add(logits, shift), scale));
+    // Untouched images keep their exact values rather than a logit/sigmoid round trip.
+    const mask = tf.tensor4d(draw.applied.map((a) => (a ? 1 : 0)), [n, 1, 1, 1], 'bool');
+    return tf.where(tf.broadcastTo(mask, x.shape), lit, x) as tf.Tensor4D;
+  });
+}
