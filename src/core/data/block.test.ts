@@ -138,6 +138,7 @@ describe('buildDataBlock: masks', () => {
     expect(block.ok).toBe(true);
     expect(block.classes).toEqual(['Void', 'Background', 'Digit']);
     expect(block.voidIndex).toBe(0);
+    expect(block.skipped).toEqual([]); // masks and codes.txt are labels, not unused files
     expect([...block.train, ...block.valid].map((d) => d.item.path).sort()).toEqual(['images/a.png', 'images/b.png']);
     expect(block.problems.find((p) => p.file === 'labels/c_P.png')?.message).toBe('Mask labels/c_P.png is 5x6 but its image images/c.png is 6x6: skipped');
     expect(block.problems.find((p) => p.file === 'labels/d_P.png')?.message).toMatch(/value 9 at \(2, 4\).*only 3 classes/);

@@ -57,13 +57,16 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   const codes = spec.label.kind === 'mask' ? await readText(inputs.files, spec.label.codesPath) : null;
   const labels = labelItems(spec.label, items.items, inputs.files, codes);
   problems.push(...labels.problems);
+  // Masks, codes.txt and the CSV are used as labels, not skipped.
+  const used = new Set([...labels.labeled.flatMap((i) => (i.label.kind === 'mask' ? [i.label.file.path] : [])), spec.label.kind === 'mask' ? spec.label.codesPath : '', spec.items.kind === 'csv' ? spec.items.csvPath : '']);
+  const skipped = items.skipped.filter((p) => !used.has(p));
   steps.push({ step: 'labels', text: `${labels.labeled.length} items labelled; task ${labels.task}; ${labels.classes.length} classes${labels.classes.length ? ': ' + preview(labels.classes) : ''}` });
-  if (hasBlocking(problems)) return failed(labels.task, labels.classes, items.skipped);
+  if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
   const split = splitItems(spec.split, labels.labeled);
   problems.push(...split.problems, ...missingValidClasses(labels.task, labels.classes, split.valid));
   steps.push({ step: 'split', text: `${split.train.length} training, ${split.valid.length} validation` });
-  if (hasBlocking(problems)) return failed(labels.task, labels.classes, items.skipped);
+  if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
   const opts = { size: spec.transforms.size, numCodes: labels.classes.length, onProgress: inputs.onProgress };
   const all = await decodeItems([...split.train, ...split.valid], inputs.decode, opts);
@@ -74,10 +77,10 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped` });
   if (train.length === 0 || valid.length === 0) {
     problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be decoded` });
-    return failed(labels.task, labels.classes, items.skipped);
+    return failed(labels.task, labels.classes, skipped);
   }
   const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(train) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
-  return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, stats, skipped: items.skipped, problems, steps };
+  return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, stats, skipped, problems, steps };
 }
 
 /** Makes the training and validation loaders of a built block; cheap, so a size change just calls it again. */

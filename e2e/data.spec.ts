@@ -1,0 +1,117 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SAMPLES, StudioPage } from './pages/studio';
+
+const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+test('mnist_tiny: folder chooser, split by folder, labelled show_batch', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(join(SAMPLES, 'mnist_tiny'));
+  await expect(page.getByTestId('split-kind')).toHaveValue('folder');
+  await expect(page.getByTestId('label-kind')).toHaveValue('parentFolder');
+  expect(await studio.counts()).toEqual({ train: 560, valid: 140, task: 'single' });
+  expect(await studio.classCounts()).toEqual({ '3': [280, 70], '7': [280, 70] });
+  const tiles = await studio.batchTiles();
+  expect(tiles).toHaveLength(16);
+  for (const t of tiles) {
+    expect(['3', '7']).toContain(t.caption);
+    expect(t.std).toBeGreaterThan(20); // a digit on black, not a blank tile
+  }
+  expect(new Set(tiles.map((t) => t.caption)).size).toBe(2);
+  await studio.screenshot('data-mnist_tiny');
+});
+
+test('planet_tiny: images folder plus labels.csv through the file chooser, multi-label', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(join(SAMPLES, 'planet_tiny', 'train'));
+  await studio.addFiles([join(SAMPLES, 'planet_tiny', 'labels.csv')]);
+  await expect(page.getByTestId('label-kind')).toHaveValue('csvColumn');
+  await expect(page.getByTestId('label-separator')).toHaveValue(' ');
+  await expect(page.getByTestId('items-suffix')).toHaveValue('.png');
+  // The guess is a random 20% split; make it 25% and rebuild, as a person adjusting the form.
+  await page.getByTestId('split-pct').fill('25');
+  await page.getByTestId('block-build').click();
+  const counts = await studio.counts();
+  expect(counts).toEqual({ train: 300, valid: 100, task: 'multi' });
+  expect(Object.keys(await studio.classCounts()).sort()).toEqual([...DIGITS].sort());
+  const tiles = await studio.batchTiles();
+  for (const t of tiles) {
+    const tags = t.caption.split(' ');
+    expect(tags.length).toBeGreaterThanOrEqual(1);
+    expect(tags.length).toBeLessThanOrEqual(3);
+    tags.forEach((tag) => expect(DIGITS).toContain(tag));
+    // Coloured digits on a dark varied background: many colours, some contrast; a blank tile has neither.
+    expect(t.std).toBeGreaterThan(4);
+    expect(t.colours).toBeGreaterThan(20);
+  }
+  expect(tiles.some((t) => t.caption.includes(' '))).toBe(true);
+  await studio.screenshot('data-planet_tiny');
+});
+
+test('camvid_tiny: masks with codes.txt drawn as a coloured overlay with a legend', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(join(SAMPLES, 'camvid_tiny'));
+  await expect(page.getByTestId('label-kind')).toHaveValue('mask');
+  await expect(page.getByTestId('label-template')).toHaveValue('labels/{name}_P{ext}');
+  const counts = await studio.counts();
+  expect(counts.task).toBe('segmentation');
+  expect(counts.train + counts.valid).toBe(200);
+  await expect(page.getByTestId('mask-legend')).toContainText('Void');
+  await expect(page.getByTestId('mask-legend')).toContainText('Background');
+  const tiles = await studio.batchTiles();
+  for (const t of tiles) {
+    expect(t.caption).toContain('Background');
+    expect(t.std).toBeGreaterThan(10);
+    expect(t.colours).toBeGreaterThan(8); // tinted digits over a textured background
+  }
+  expect(tiles.filter((t) => /Zero|One|Two|Three|Four|Five|Six|Seven|Eight|Nine/.test(t.caption)).length).toBe(tiles.length);
+  await studio.screenshot('data-camvid_tiny');
+});
+
+test('headpose_tiny: points from a CSV drawn as markers', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(join(SAMPLES, 'headpose_tiny'));
+  await expect(page.getByTestId('label-kind')).toHaveValue('points');
+  const counts = await studio.counts();
+  expect(counts.task).toBe('points');
+  expect(counts.train + counts.valid).toBe(300);
+  const tiles = await studio.batchTiles();
+  for (const t of tiles) {
+    expect(t.caption).toMatch(/^\(\d+\.\d, \d+\.\d\)$/);
+    expect(t.reddish).toBeGreaterThan(5); // the marker is drawn
+  }
+  await studio.screenshot('data-headpose_tiny');
+});
+
+test('bad input: broken and empty images are listed, everything valid is kept', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-bad-'));
+  cpSync(join(SAMPLES, 'mnist_tiny'), dir, { recursive: true });
+  writeFileSync(join(dir, 'train', '3', 'broken.png'), 'this is not a png');
+  writeFileSync(join(dir, 'train', '7', 'empty.png'), '');
+  mkdirSync(join(dir, 'train', '9'));
+  writeFileSync(join(dir, 'train', '9', 'lonely.jpg'), 'not a jpeg either');
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(dir);
+  const counts = await studio.counts();
+  expect(counts).toEqual({ train: 560, valid: 140, task: 'single' });
+  const problems = page.getByTestId('block-error');
+  await expect(problems).toContainText('train/3/broken.png could not be read as an image');
+  await expect(problems).toContainText('train/7/empty.png is empty (0 bytes): skipped');
+  await expect(page.getByTestId('show-batch-item')).toHaveCount(16);
+  await studio.screenshot('data-bad-input');
+});
+
+test('built-in sample loads from the sample picker', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.loadSample('mnist_tiny');
+  expect(await studio.counts()).toEqual({ train: 560, valid: 140, task: 'single' });
+  await expect(studio.tiles()).toHaveCount(16);
+});

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataBlock } from '../core/data/block';
+import { makeDataLoaders } from '../core/data/block';
+import type { DataBlockSpec, Task } from '../core/data/types';
+import { denormalize } from '../core/transforms/augment';
+
+/** One show_batch tile as plain arrays, ready to paint without knowing tf. */
+export interface PreviewTile {
+  readonly size: number;
+  /** RGBA bytes, `size*size*4`. */
+  readonly rgba: Uint8ClampedArray;
+  /** Class names or tags under the picture. */
+  readonly caption: string;
+  /** Class id per pixel (segmentation). */
+  readonly mask?: Int32Array;
+  /** Point in pixels (points). */
+  readonly point?: readonly [number, number];
+}
+
+/**
+ * Draws one augmented training batch (as fastai's `show_batch`) and turns it into plain
+ * arrays: pixels un-normalized to 0..255, targets decoded to captions, masks and points.
+ * `draw` picks a different batch each time the person asks for another.
+ */
+export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: number, limit = 16): Promise<PreviewTile[]> {
+  const loaders = makeDataLoaders(block, { ...spec, batch: { ...spec.batch, batchSize: Math.min(limit, spec.batch.batchSize) } });
+  const it = loaders.train.batches(1000 + draw);
+  const first = await it.next();
+  await it.return(undefined);
+  if (!first.value) return [];
+  const { x, y } = first.value;
+  const [n, size] = x.shape;
+  const rgba = await tf.tidy(() => {
+    const pixels = denormalize(x, block.stats);
+    const alpha = tf.ones([n, size, size, 1]);
+    return tf.concat([pixels.clipByValue(0, 1), alpha], 3).mul(255).round().toInt();
+  }).data();
+  const targets = await y.data();
+  tf.dispose([x, y]);
+  return Array.from({ length: n }, (_, i) => tileOf(i, size, rgba, targets, block.task, block.classes));
+}
+
+function tileOf(i: number, size: number, rgba: ArrayLike<number>, targets: ArrayLike<number>, task: Task, classes: readonly string[]): PreviewTile {
+  const area = size * size;
+  const tile = Uint8ClampedArray.from(Array.prototype.slice.call(rgba, i * area * 4, (i + 1) * area * 4) as number[]);
+  switch (task) {
+    case 'single':
+      return { size, rgba: tile, caption: classes[targets[i]] };
+    case 'multi': {
+      const tags = classes.filter((_, c) => targets[i * classes.length + c] > 0.5);
+      return { size, rgba: tile, caption: tags.join(' ') || '(no tags)' };
+    }
+    case 'segmentation': {
+      const mask = Int32Array.from(Array.prototype.slice.call(targets, i * area, (i + 1) * area) as number[]);
+      // Name the objects in the picture; Void and Background are in almost every mask.
+      const present = [...new Set(mask)].sort((a, b) => a - b).map((c) => classes[c]);
+      const objects = present.filter((name) => !/^(void|background)$/i.test(name));
+      return { size, rgba: tile, caption: (objects.length ? objects : present).join(', '), mask };
+    }
+    case 'points': {
+      // [-1, 1] -> pixels: p = (u + 1) / 2 * size
+      const px = ((targets[i * 2] + 1) / 2) * size;
+      const py = ((targets[i * 2 + 1] + 1) / 2) * size;
+      return { size, rgba: tile, caption: `(${px.toFixed(1)}, ${py.toFixed(1)})`, point: [px, py] };
+    }
+  }
+}

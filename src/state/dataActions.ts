@@ -1,0 +1,65 @@
+import { buildDataBlock } from '../core/data/block';
+import { guessSpec } from '../core/data/infer';
+import { summarize } from '../core/data/summary';
+import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
+import { chooseBackend } from '../core/tf/backend';
+import type { DataAction, DataState } from './dataState';
+import type { Store } from './store';
+
+/** The data cells' store. */
+export type DataStore = Store<DataState, DataAction>;
+
+/**
+ * Commands the data cells run: each is registered once here and shared by buttons, drops and
+ * tests, and each talks to the store only through actions.
+ */
+export interface DataCommands {
+  initBackend(): Promise<void>;
+  loadFiles(files: readonly SourceFile[], source: string): Promise<void>;
+  setSpec(spec: DataBlockSpec): void;
+  build(): Promise<void>;
+  redrawBatch(): void;
+}
+
+/** Binds the commands to a store and a decoder (the browser's, or Node's in tests). */
+export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCommands {
+  let buildToken = 0;
+  const commands: DataCommands = {
+    async initBackend() {
+      const chosen = await chooseBackend(['webgpu', 'webgl', 'cpu']);
+      store.dispatch({ type: 'backendReady', backend: { name: chosen.name, reason: chosen.reason } });
+    },
+    async loadFiles(files, source) {
+      if (files.length === 0) {
+        store.dispatch({ type: 'failed', error: `${source}: no files were chosen` });
+        return;
+      }
+      const spec = await guessSpec(files);
+      store.dispatch({ type: 'filesLoaded', files, source, spec });
+      await commands.build();
+    },
+    setSpec(spec) {
+      store.dispatch({ type: 'specChanged', spec });
+    },
+    async build() {
+      const token = ++buildToken;
+      const { spec, files } = store.getState();
+      store.dispatch({ type: 'buildStarted' });
+      try {
+        const onProgress = (done: number, total: number) => {
+          // Decoding reports per image; a store update per image would flood React.
+          if (token === buildToken && (done === total || done % 25 === 0)) store.dispatch({ type: 'buildProgress', done, total });
+        };
+        const block = await buildDataBlock(spec, { files, decode, onProgress });
+        const summary = await summarize(block, spec);
+        if (token === buildToken) store.dispatch({ type: 'built', block, spec, summary });
+      } catch (e) {
+        if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the data block failed: ${(e as Error).message}` });
+      }
+    },
+    redrawBatch() {
+      store.dispatch({ type: 'redrawBatch' });
+    },
+  };
+  return commands;
+}

@@ -1,0 +1,105 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import type { SourceFile } from '../../core/data/types';
+import { fromDrop, fromFolderInput, fromLooseFiles, mergeFiles } from '../../io/browserFiles';
+import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
+import type { DataCommands } from '../../state/dataActions';
+import { Cell } from '../components/Cell';
+
+/**
+ * Where the pictures come from: a folder (chooser or drop), loose files (a CSV, `codes.txt` or
+ * a zip, added to what is loaded), or a built-in sample.
+ */
+export function DataSourceCell(props: { commands: DataCommands; files: readonly SourceFile[]; source: string }) {
+  const { commands, files } = props;
+  const [samples, setSamples] = useState<SampleInfo[]>([]);
+  const [chosen, setChosen] = useState('mnist_tiny');
+  const [loading, setLoading] = useState('');
+  const [dragOver, setDragOver] = useState(false);
+
+  useEffect(() => {
+    listSamples().then(setSamples, () => setSamples([]));
+  }, []);
+
+  const onSample = async () => {
+    const sample = samples.find((s) => s.name === chosen);
+    if (!sample) return;
+    setLoading(`Fetching ${sample.name}…`);
+    try {
+      const loaded = await loadSample(sample, undefined, (d, t) => d % 50 === 0 && setLoading(`Fetching ${sample.name}: ${d}/${t}`));
+      await commands.loadFiles(loaded, `sample ${sample.name}`);
+    } finally {
+      setLoading('');
+    }
+  };
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setDragOver(false);
+    const dropped = await fromDrop(e.dataTransfer.items);
+    await commands.loadFiles(dropped, 'dropped folder');
+  };
+
+  return (
+    <Cell index={1} title="Data source" note={props.source ? `${files.length} files from ${props.source}` : 'choose a folder or a sample'}>
+      <div className="source-row">
+        <div
+          className={`drop-zone${dragOver ? ' drag-over' : ''}`}
+          data-testid="drop-zone"
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragOver(true);
+          }}
+          onDragLeave={() => setDragOver(false)}
+          onDrop={onDrop}
+        >
+          <p>Drop an image folder here, or</p>
+          <label className="button">
+            Choose folder…
+            <input
+              type="file"
+              data-testid="folder-input"
+              // React has no typed prop for these; they make the chooser pick folders.
+              {...{ webkitdirectory: '', directory: '' }}
+              multiple
+              hidden
+              onChange={(e) => e.target.files && commands.loadFiles(fromFolderInput(e.target.files), `folder ${folderName(e.target.files)}`)}
+            />
+          </label>
+          <label className="button secondary">
+            Add CSV / codes.txt / zip…
+            <input
+              type="file"
+              data-testid="file-input"
+              multiple
+              hidden
+              accept=".csv,.txt,.zip,.json,image/*"
+              onChange={async (e) => {
+                if (!e.target.files) return;
+                const added = await fromLooseFiles(e.target.files);
+                await commands.loadFiles(mergeFiles(files, added), props.source ? `${props.source} + ${added.length} file(s)` : 'chosen files');
+              }}
+            />
+          </label>
+        </div>
+        <div className="samples">
+          <p>Or start from a built-in sample (real MNIST digits):</p>
+          <select data-testid="sample-select" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            {samples.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+          <button data-testid="sample-load" onClick={onSample} disabled={samples.length === 0 || loading !== ''}>
+            Load sample
+          </button>
+          <p className="muted">{loading || samples.find((s) => s.name === chosen)?.description}</p>
+        </div>
+      </div>
+    </Cell>
+  );
+}
+
+function folderName(list: FileList): string {
+  const rel = (list[0] as (File & { webkitRelativePath?: string }) | undefined)?.webkitRelativePath ?? '';
+  return rel.split('/')[0] || '(unnamed)';
+}

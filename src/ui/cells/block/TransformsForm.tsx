@@ -1,0 +1,54 @@
+import type { DataBlockSpec, ResizeMethod, TransformSpec } from '../../../core/data/types';
+import { Check, Field, NumberInput, Select } from '../../components/Field';
+
+const RESIZE = [['crop', 'crop (random in training)'], ['squish', 'squish'], ['pad', 'pad']] as const;
+
+/** Step 4 and 5: sizing, augmentation, batch size and normalization. */
+export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataBlockSpec) => void }) {
+  const t = props.spec.transforms;
+  const setT = (patch: Partial<TransformSpec>) => props.onChange({ ...props.spec, transforms: { ...t, ...patch } });
+  const norm = props.spec.normalize.kind;
+  return (
+    <>
+      <fieldset className="step">
+        <legend>4 · Transforms</legend>
+        <Field label="Size (px)">
+          <NumberInput testId="tfm-size" value={t.size} min={8} max={512} step={8} onChange={(size) => setT({ size })} />
+        </Field>
+        <Field label="Resize">
+          <Select<ResizeMethod> testId="tfm-resize" value={t.resize} options={RESIZE} onChange={(resize) => setT({ resize })} />
+        </Field>
+        <div className="checks">
+          <Check testId="tfm-flip" label="flip" checked={t.flip} onChange={(flip) => setT({ flip })} />
+          <Check testId="tfm-flip-vert" label="flip_vert (all 8 dihedral)" checked={t.flipVert} onChange={(flipVert) => setT({ flipVert })} />
+        </div>
+        <Field label="max_rotate (°)">
+          <NumberInput testId="tfm-rotate" value={t.maxRotate} min={0} max={180} onChange={(maxRotate) => setT({ maxRotate })} />
+        </Field>
+        <Field label="max_zoom">
+          <NumberInput testId="tfm-zoom" value={t.maxZoom} min={1} max={3} step={0.05} onChange={(maxZoom) => setT({ maxZoom })} />
+        </Field>
+        <Field label="max_lighting">
+          <NumberInput testId="tfm-lighting" value={t.maxLighting} min={0} max={0.9} step={0.05} onChange={(maxLighting) => setT({ maxLighting })} />
+        </Field>
+        <Field label="max_warp">
+          <NumberInput testId="tfm-warp" value={t.maxWarp} min={0} max={0.9} step={0.05} onChange={(maxWarp) => setT({ maxWarp })} />
+        </Field>
+      </fieldset>
+      <fieldset className="step">
+        <legend>5 · Batch</legend>
+        <Field label="Batch size">
+          <NumberInput testId="batch-size" value={props.spec.batch.batchSize} min={1} max={1024} onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })} />
+        </Field>
+        <Field label="Normalize with">
+          <Select
+            testId="normalize"
+            value={norm}
+            options={[['imagenet', 'ImageNet statistics'], ['data', 'statistics of this data'], ['none', 'none']] as const}
+            onChange={(kind) => props.onChange({ ...props.spec, normalize: { kind } })}
+          />
+        </Field>
+      </fieldset>
+    </>
+  );
+}

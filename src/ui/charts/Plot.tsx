@@ -1,0 +1,57 @@
+import Plotly, { type PlotElement, type PlotEvent } from 'plotly.js-cartesian-dist-min';
+import { useEffect, useRef } from 'react';
+import { useColourScheme } from '../hooks/useColourScheme';
+
+/** Plotly layout defaults that read well in light and dark pages. */
+export function themedLayout(dark: boolean, layout: Record<string, unknown>): Record<string, unknown> {
+  const ink = dark ? '#e8e8ea' : '#1d1d1f';
+  const grid = dark ? '#3a3c42' : '#e2e2de';
+  const axis = (a: unknown) => ({ gridcolor: grid, zerolinecolor: grid, linecolor: grid, color: ink, ...(a as object) });
+  return {
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { family: 'system-ui, DejaVu Sans, sans-serif', size: 13, color: ink },
+    margin: { l: 64, r: 24, t: 28, b: 52 },
+    legend: { orientation: 'h', y: 1.12, x: 0 },
+    ...layout,
+    xaxis: axis(layout.xaxis),
+    yaxis: axis(layout.yaxis),
+    ...(layout.yaxis2 ? { yaxis2: axis(layout.yaxis2) } : {}),
+  };
+}
+
+/**
+ * A plotly chart that redraws with `Plotly.react` whenever its data changes (cheap: plotly
+ * diffs), and forwards clicks and range selections.
+ */
+export function Plot(props: {
+  testId: string;
+  data: object[];
+  layout: Record<string, unknown>;
+  height?: number;
+  onClick?: (e: PlotEvent) => void;
+  onSelect?: (e: PlotEvent) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const handlers = useRef({ onClick: props.onClick, onSelect: props.onSelect });
+  handlers.current = { onClick: props.onClick, onSelect: props.onSelect };
+  const dark = useColourScheme() === 'dark';
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const layout = themedLayout(dark, { height: props.height ?? 320, ...props.layout });
+    void Plotly.react(el, props.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'autoScale2d'] }).then((plot: PlotElement) => {
+      plot.removeAllListeners?.('plotly_click');
+      plot.removeAllListeners?.('plotly_selected');
+      plot.on('plotly_click', (e) => e && handlers.current.onClick?.(e));
+      plot.on('plotly_selected', (e) => e && handlers.current.onSelect?.(e));
+    });
+  }, [props.data, props.layout, props.height, dark]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) Plotly.purge(el);
+    };
+  }, []);
+  return <div ref={ref} data-testid={props.testId} className="plot" />;
+}

@@ -1,0 +1,57 @@
+import type { PreviewTile } from '../../state/batchPreview';
+import { codeColour, hexToRgb } from './palette';
+
+/** How a tile's mask is coloured: which code is void and which is plain background. */
+export interface MaskStyle {
+  readonly voidIndex: number;
+  readonly backgroundIndex: number;
+}
+
+/**
+ * Paints a tile onto a canvas at display size: the picture without smoothing (a 28-px digit
+ * stays crisp), then a translucent mask overlay, then the point as a ringed cross.
+ */
+export function paintTile(canvas: HTMLCanvasElement, tile: PreviewTile, style: MaskStyle): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const native = new OffscreenCanvas(tile.size, tile.size);
+  const nctx = native.getContext('2d')!;
+  nctx.putImageData(new ImageData(new Uint8ClampedArray(tile.rgba), tile.size, tile.size), 0, 0);
+  if (tile.mask) overlayMask(nctx, tile, style);
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
+  if (tile.point) drawPoint(ctx, (tile.point[0] / tile.size) * canvas.width, (tile.point[1] / tile.size) * canvas.height);
+}
+
+function overlayMask(ctx: OffscreenCanvasRenderingContext2D, tile: PreviewTile, style: MaskStyle): void {
+  const image = ctx.getImageData(0, 0, tile.size, tile.size);
+  const alpha = 0.6;
+  tile.mask!.forEach((code, p) => {
+    const colour = codeColour(code, style.voidIndex, style.backgroundIndex);
+    if (colour === 'transparent') return;
+    const [r, g, b] = hexToRgb(colour);
+    // out = (1 - a) * pixel + a * colour
+    image.data[p * 4] = (1 - alpha) * image.data[p * 4] + alpha * r;
+    image.data[p * 4 + 1] = (1 - alpha) * image.data[p * 4 + 1] + alpha * g;
+    image.data[p * 4 + 2] = (1 - alpha) * image.data[p * 4 + 2] + alpha * b;
+  });
+  ctx.putImageData(image, 0, 0);
+}
+
+function drawPoint(ctx: CanvasRenderingContext2D, x: number, y: number): void {
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = 'white';
+  ctx.beginPath();
+  ctx.arc(x, y, 7, 0, Math.PI * 2);
+  ctx.stroke();
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = '#e5213b';
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x - 4, y);
+  ctx.lineTo(x + 4, y);
+  ctx.moveTo(x, y - 4);
+  ctx.lineTo(x, y + 4);
+  ctx.stroke();
+}
