@@ -46,11 +46,12 @@ export async function fromLooseFiles(list: FileList | readonly File[]): Promise<
  * folder gives the same paths as the folder chooser.
  */
 export async function fromDrop(items: DataTransferItemList): Promise<SourceFile[]> {
-  const entries = Array.from(items).map((i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  // Read every entry first: the list is emptied once the drop handler yields.
+  const dropped = Array.from(items).filter((i) => i.kind === 'file').map((i) => ({ entry: i.webkitGetAsEntry(), file: i.getAsFile() }));
   const out: SourceFile[] = [];
-  for (const entry of entries) {
-    if (entry.isDirectory) await walkEntry(entry as FileSystemDirectoryEntry, '', out);
-    else out.push(...(await fromLooseFiles([await entryFile(entry as FileSystemFileEntry)])));
+  for (const { entry, file } of dropped) {
+    if (entry?.isDirectory) await walkEntry(entry as FileSystemDirectoryEntry, '', out);
+    else if (file) out.push(...(await fromLooseFiles([file])));
   }
   return out;
 }
