@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataLoader, DataLoaders } from '../data/batch';
+import { metricsForTask } from '../metrics/forTask';
+import { MetricAccumulator, type Metric } from '../metrics/metric';
+import { paramGroups } from '../model/params';
+import type { GroupedModel } from '../model/types';
+import { CancelFitError, NonFiniteLossError, emit, sortCallbacks, type Callback, type LearnerView, type LoopState } from './callback';
+import { lossForTask, type Loss } from './losses';
+import { AdamW, disposeSnapshot, type Param } from './optimizer';
+import { forward, getPreds, type Preds } from './predict';
+import { Recorder } from './recorder';
+import { lrFinderCallback, paramScheduler } from './scheduler';
+import { lrsForGroups, oneCycleLr, oneCycleMom, type LrSpec, type OneCycleOptions } from './schedules';
+import { SmoothLoss, suggestLrs } from './suggest';
+import type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
+import { loadWeightsInto, restoreWeights, saveArtifacts, snapshotWeights, type WeightSnapshot } from './weights';
+
+export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
+
+interface RunOptions extends FitOptions {
+  readonly phase: 'train' | 'lrFind';
+}
+
+/**
+ * fastai's `Learner`: owns the model, data, loss, metrics and AdamW, and runs one training loop
+ * with fastai's events. `fit`, `fitOneCycle`, `lrFind`, `freeze`/`unfreeze`, `predict`,
+ * `getPreds`, `save`/`load`.
+ * @example const learn = new Learner(dls, smallCnn(2, 28)); await learn.fitOneCycle(3, 1e-2);
+ */
+export class Learner implements LearnerView {
+  readonly loss: Loss;
+  readonly metrics: readonly Metric[];
+  readonly opt: AdamW;
+  readonly recorder = new Recorder();
+  readonly state: LoopState = { phase: 'train', epoch: 0, epochs: 0, iter: 0, batchesPerEpoch: 0, trainIter: 0, pctTrain: 0, loss: NaN, smoothLoss: NaN, validLoss: NaN, metrics: {} };
+  lr: number;
+  wd: number;
+  private readonly params: Param[][];
+  private readonly cbs: Callback[];
+  private readonly trainBn: boolean;
+  private frozenIdx = 0;
+  /** Epochs trained over all fits; the loader's shuffle and augmentation seed. */
+  private epochsSeen = 0;
+
+  constructor(
+    readonly dls: DataLoaders,
+    readonly grouped: GroupedModel,
+    opts: LearnerOptions = {},
+  ) {
+    this.loss = opts.loss ?? lossForTask(dls.task);
+    this.metrics = opts.metrics ?? metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+    this.lr = opts.lr ?? 1e-3;
+    this.wd = opts.wd ?? 0.01;
+    this.trainBn = opts.trainBn ?? true;
+    this.params = paramGroups(grouped);
+    this.opt = new AdamW(this.params, { ...opts.opt, lr: this.lr, wd: this.wd });
+    this.cbs = [...(opts.callbacks ?? [])];
+  }
+
+  /** The model being trained. */
+  get model(): tf.LayersModel {
+    return this.grouped.model;
+  }
+
+  /**
+   * Swaps the data, keeping model, optimizer state and history: lesson 3's progressive resizing
+   * (train at 128, then `replaceData` with 256 loaders and fit again).
+   */
+  replaceData(dls: DataLoaders): void {
+    (this as { dls: DataLoaders }).dls = dls;
+  }
+
+  /** Trains with a constant lr (a `[lo, hi]` slice spreads over the layer groups). */
+  async fit(epochs: number, lr: LrSpec = this.lr, opts: FitOptions = {}): Promise<FitResult> {
+    this.opt.setHyper('lr', lrsForGroups(lr, this.params.length));
+    return this.run(epochs, { ...opts, phase: 'train' });
+  }
+
+  /** fastai's `fit_one_cycle`: cosine warm-up to lrMax over 25%, cosine down to lrMax/1e5; momentum 0.95-0.85-0.95. */
+  async fitOneCycle(epochs: number, lrMax: LrSpec = this.lr, opts: FitOptions & OneCycleOptions = {}): Promise<FitResult> {
+    const lrs = lrsForGroups(lrMax, this.params.length);
+    const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l, opts)), mom: oneCycleMom(opts) });
+    return this.run(epochs, { ...opts, phase: 'train', callbacks: [sched, ...(opts.callbacks ?? [])] });
+  }
+
+  /** fastai's `lr_find`: exponential lr ramp, then weights and optimizer state are restored exactly. */
+  async lrFind(opts: LrFindOptions = {}): Promise<LrFindResult> {
+    const finder = lrFinderCallback(opts);
+    const epochs = Math.floor(finder.numIt / this.dls.train.batchCount) + 1;
+    const weights = snapshotWeights(this.model);
+    const optState = this.opt.snapshot();
+    let cancelled = false;
+    try {
+      await this.run(epochs, { phase: 'lrFind', callbacks: [finder], onProgress: opts.onProgress, signal: opts.signal });
+      cancelled = opts.signal?.aborted ?? false;
+    } finally {
+      restoreWeights(this.model, weights);
+      this.opt.restore(optState);
+      tf.dispose(weights);
+      disposeSnapshot(optState);
+    }
+    const { lrs, losses } = finder;
+    const enough = losses.filter(Number.isFinite).length >= 2;
+    return { lrs, losses, suggestions: enough ? suggestLrs(lrs, losses, finder.numIt) : null, cancelled };
+  }
+
+  /** Trains only the last group (the head), plus batch norm everywhere (fastai's `freeze`). */
+  freeze(): void {
+    this.freezeTo(-1);
+  }
+
+  /** Trains every group. */
+  unfreeze(): void {
+    this.freezeTo(0);
+  }
+
+  /** Freezes groups before `n` (negative counts from the end), as fastai's `freeze_to`. */
+  freezeTo(n: number): void {
+    this.frozenIdx = n >= 0 ? n : this.params.length + n;
+  }
+
+  /** Activated predictions for a batch of normalized images; the caller disposes the result. */
+  predict(x: tf.Tensor4D): tf.Tensor {
+    return tf.tidy(() => this.loss.activation(forward(this.model, x)));
+  }
+
+  /** Outputs, targets and per-item losses over a loader (validation by default). */
+  getPreds(loader: DataLoader = this.dls.valid): Promise<Preds> {
+    return getPreds(this.model, this.loss, loader);
+  }
+
+  /** The model in tfjs layers format, in memory. */
+  save(): Promise<tf.io.ModelArtifacts> {
+    return saveArtifacts(this.model);
+  }
+
+  /** Loads weights saved by `save` into this learner's model. */
+  load(artifacts: tf.io.ModelArtifacts): void {
+    loadWeightsInto(this.model, artifacts);
+  }
+
+  /** Frees the optimizer state (the model belongs to the caller). */
+  dispose(): void {
+    this.opt.dispose();
+  }
+
+  /** Variables that get gradients: unfrozen groups, and batch norm of frozen ones when trainBn. */
+  private trainableVariables(): tf.Variable[] {
+    return this.params.flatMap((g, i) => g.filter((p) => i >= this.frozenIdx || (this.trainBn && p.isBn))).map((p) => p.variable);
+  }
+
+  private async run(epochs: number, opts: RunOptions): Promise<FitResult> {
+    const cbs = sortCallbacks([this.recorder, ...this.cbs, ...(opts.callbacks ?? [])]);
+    const smooth = new SmoothLoss(0.98);
+    const batches = this.dls.train.batchCount;
+    Object.assign(this.state, { phase: opts.phase, epochs, batchesPerEpoch: batches, trainIter: 0, pctTrain: 0, epoch: 0, iter: 0 });
+    this.opt.setHyper('wd', opts.wd ?? this.wd);
+    let good: WeightSnapshot = snapshotWeights(this.model);
+    let goodOpt = this.opt.snapshot();
+    let cancelled = false;
+    try {
+      await emit(cbs, 'beforeFit', this);
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        this.state.epoch = epoch;
+        await emit(cbs, 'beforeEpoch', this);
+        await this.trainEpoch(cbs, smooth, opts);
+        if (opts.phase === 'train') await this.validate(cbs, opts);
+        this.epochsSeen += 1;
+        tf.dispose(good);
+        disposeSnapshot(goodOpt);
+        good = snapshotWeights(this.model);
+        goodOpt = this.opt.snapshot();
+        await emit(cbs, 'afterEpoch', this);
+      }
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) {
+        restoreWeights(this.model, good);
+        this.opt.restore(goodOpt);
+      }
+      if (!(e instanceof CancelFitError)) throw e;
+      cancelled = true;
+    } finally {
+      tf.dispose(good);
+      disposeSnapshot(goodOpt);
+      await emit(cbs, 'afterFit', this);
+    }
+    return { cancelled };
+  }
+
+  private async trainEpoch(cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions): Promise<void> {
+    const s = this.state;
+    const vars = this.trainableVariables();
+    let iter = 0;
+    for await (const batch of this.dls.train.batches(this.epochsSeen)) {
+      try {
+        if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
+        s.phase = opts.phase;
+        s.iter = iter++;
+        await emit(cbs, 'beforeBatch', this);
+        await this.trainStep(batch.x, batch.y, vars, cbs);
+        s.smoothLoss = smooth.add(s.loss);
+        s.trainIter += 1;
+        s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
+        await emit(cbs, 'afterBatch', this);
+        opts.onProgress?.(this.progress());
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
+    }
+  }
+
+  /** Forward, loss and gradients in one tape; the update is skipped when the loss is not finite. */
+  private async trainStep(x: tf.Tensor, y: tf.Tensor, vars: tf.Variable[], cbs: readonly Callback[]): Promise<void> {
+    const { value, grads } = tf.variableGrads(() => this.loss.mean(this.model.apply(x, { training: true }) as tf.Tensor, y), vars);
+    try {
+      this.state.loss = (await value.data())[0];
+      await emit(cbs, 'afterLoss', this);
+      if (!Number.isFinite(this.state.loss)) throw new NonFiniteLossError(this.state.epoch, this.state.iter, this.state.loss);
+      this.opt.step(grads);
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  }
+
+  private async validate(cbs: readonly Callback[], opts: RunOptions): Promise<void> {
+    this.state.phase = 'valid';
+    await emit(cbs, 'beforeValidate', this);
+    const acc = new MetricAccumulator(this.metrics);
+    let lossSum = 0;
+    let count = 0;
+    for await (const { x, y } of this.dls.valid.batches(0)) {
+      try {
+        if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
+        const out = forward(this.model, x);
+        const batchLoss = tf.tidy(() => this.loss.perItem(out, y).sum());
+        lossSum += (await batchLoss.data())[0];
+        count += x.shape[0];
+        await acc.add(out, y);
+        tf.dispose([out, batchLoss]);
+      } finally {
+        tf.dispose([x, y]);
+      }
+    }
+    this.state.validLoss = count > 0 ? lossSum / count : NaN;
+    this.state.metrics = acc.result();
+    await emit(cbs, 'afterValidate', this);
+    opts.onProgress?.(this.progress());
+  }
+
+  private progress(): Progress {
+    const s = this.state;
+    const lr = this.opt.hypers[this.opt.hypers.length - 1].lr;
+    return { phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr };
+  }
+}

@@ -1,0 +1,153 @@
+import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, ProgressEvent } from '../workers/protocol';
+
+/** One fit as it appears on the page: what was asked, and how it went. */
+export interface FitRun {
+  readonly index: number;
+  readonly epochs: number;
+  readonly lr: string;
+  readonly oneCycle: boolean;
+  readonly size: number;
+  readonly frozen: boolean;
+  readonly status: 'running' | 'done' | 'stopped' | 'failed';
+  readonly message?: string;
+}
+
+/** Loss history across every fit, batch by batch, for the live chart. */
+export interface History {
+  readonly iters: readonly number[];
+  readonly losses: readonly number[];
+  readonly smooth: readonly number[];
+  readonly lrs: readonly number[];
+  readonly validIters: readonly number[];
+  readonly validLosses: readonly number[];
+}
+
+/** Everything the training cells show. */
+export interface TrainState {
+  readonly backend: { readonly name: string; readonly reason: string } | null;
+  readonly busy: 'data' | 'learner' | 'lrFind' | 'fit' | null;
+  readonly data: DataInfo | null;
+  readonly learnerSpec: LearnerSpec;
+  readonly learner: LearnerInfo | null;
+  readonly finder: (LrFindInfo & { readonly running: boolean }) | null;
+  /** What `fit` will use: `3e-3`, or `1e-5,1e-3` for a slice. */
+  readonly lrInput: string;
+  readonly epochs: number;
+  /** LR finder iterations (fastai: 100). */
+  readonly finderIters: number;
+  readonly runs: readonly FitRun[];
+  readonly rows: readonly (EpochEvent & { readonly run: number })[];
+  readonly history: History;
+  readonly progress: { readonly done: number; readonly total: number; readonly elapsed: number; readonly label: string } | null;
+  readonly error: string | null;
+}
+
+/** Every change the training cells can make. */
+export type TrainAction =
+  | { type: 'backend'; name: string; reason: string }
+  | { type: 'busy'; busy: TrainState['busy'] }
+  | { type: 'dataReady'; data: DataInfo }
+  | { type: 'learnerSpec'; spec: LearnerSpec }
+  | { type: 'learnerReady'; learner: LearnerInfo }
+  | { type: 'finderStarted' }
+  | { type: 'finderDone'; result: LrFindInfo }
+  | { type: 'lrInput'; value: string }
+  | { type: 'epochs'; value: number }
+  | { type: 'finderIters'; value: number }
+  | { type: 'fitStarted'; run: Omit<FitRun, 'index' | 'status'> }
+  | { type: 'fitEnded'; status: FitRun['status']; message?: string }
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'epoch'; event: EpochEvent }
+  | { type: 'failed'; error: string };
+
+const emptyHistory: History = { iters: [], losses: [], smooth: [], lrs: [], validIters: [], validLosses: [] };
+
+/** Before anything is trained: lesson 3's defaults (one-cycle, wd 0.01, thresh 0.2, F2). */
+export const initialTrainState: TrainState = {
+  backend: null,
+  busy: null,
+  data: null,
+  learnerSpec: { arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 },
+  learner: null,
+  finder: null,
+  lrInput: '1e-3',
+  epochs: 3,
+  finderIters: 100,
+  runs: [],
+  rows: [],
+  history: emptyHistory,
+  progress: null,
+  error: null,
+};
+
+/** Pure reducer of the training cells. */
+export function trainReducer(s: TrainState, a: TrainAction): TrainState {
+  switch (a.type) {
+    case 'backend':
+      return { ...s, backend: { name: a.name, reason: a.reason } };
+    case 'busy':
+      return { ...s, busy: a.busy, error: a.busy ? null : s.error };
+    case 'dataReady':
+      return { ...s, data: a.data };
+    case 'learnerSpec':
+      return { ...s, learnerSpec: a.spec };
+    case 'learnerReady':
+      return { ...s, learner: a.learner };
+    case 'finderStarted':
+      return { ...s, finder: { lrs: [], losses: [], suggestions: null, cancelled: false, running: true } };
+    case 'finderDone':
+      return { ...s, finder: { ...a.result, running: false }, lrInput: a.result.suggestions ? formatLr(a.result.suggestions.valley) : s.lrInput, progress: null };
+    case 'lrInput':
+      return { ...s, lrInput: a.value };
+    case 'epochs':
+      return { ...s, epochs: a.value };
+    case 'finderIters':
+      return { ...s, finderIters: a.value };
+    case 'fitStarted':
+      return { ...s, runs: [...s.runs, { ...a.run, index: s.runs.length + 1, status: 'running' }], progress: { done: 0, total: a.run.epochs, elapsed: 0, label: 'starting' } };
+    case 'fitEnded':
+      return { ...s, runs: s.runs.map((r, i) => (i === s.runs.length - 1 ? { ...r, status: a.status, message: a.message } : r)), progress: null };
+    case 'progress':
+      return onProgress(s, a.event);
+    case 'epoch':
+      return onEpoch(s, a.event);
+    case 'failed':
+      return { ...s, error: a.error, busy: null, progress: null };
+  }
+}
+
+function onProgress(s: TrainState, e: ProgressEvent): TrainState {
+  const done = e.epoch * e.batchesPerEpoch + Math.min(e.batch + 1, e.batchesPerEpoch);
+  const progress = { done, total: e.epochs * e.batchesPerEpoch, elapsed: e.elapsed, label: e.phase === 'lrFind' ? 'LR finder' : `epoch ${e.epoch + 1}/${e.epochs} · batch ${e.batch + 1}/${e.batchesPerEpoch}${e.phase === 'valid' ? ' (validating)' : ''}` };
+  if (e.phase === 'lrFind') {
+    const f = s.finder ?? { lrs: [], losses: [], suggestions: null, cancelled: false, running: true };
+    return { ...s, progress, finder: { ...f, lrs: [...f.lrs, ...e.lrs], losses: [...f.losses, ...e.smooth] } };
+  }
+  if (e.losses.length === 0) return { ...s, progress };
+  const h = s.history;
+  const start = h.iters.length;
+  const history = { ...h, iters: [...h.iters, ...e.losses.map((_, i) => start + i + 1)], losses: [...h.losses, ...e.losses], smooth: [...h.smooth, ...e.smooth], lrs: [...h.lrs, ...e.lrs] };
+  return { ...s, progress, history };
+}
+
+function onEpoch(s: TrainState, e: EpochEvent): TrainState {
+  const h = s.history;
+  const history = { ...h, validIters: [...h.validIters, h.iters.length], validLosses: [...h.validLosses, e.validLoss] };
+  return { ...s, rows: [...s.rows, { ...e, run: s.runs.length }], history };
+}
+
+/** A learning rate as a person types it: `3e-3`, `1e-5`. */
+export function formatLr(lr: number): string {
+  return lr.toExponential(1).replace(/\.0e/, 'e').replace('e+', 'e');
+}
+
+/**
+ * Reads the `lr-input` field: one rate (`3e-3`) or a slice (`1e-5,1e-3`), all positive.
+ * @example parseLr('1e-5, 1e-3') // [1e-5, 0.001]
+ */
+export function parseLr(text: string): number | [number, number] | null {
+  const parts = text.split(/[,\s]+/).filter((p) => p !== '').map(Number);
+  if (parts.length === 1 && parts[0] > 0 && Number.isFinite(parts[0])) return parts[0];
+  if (parts.length === 2 && parts.every((p) => p > 0 && Number.isFinite(p))) return [Math.min(...parts), Math.max(...parts)] as [number, number];
+  return null;
+}

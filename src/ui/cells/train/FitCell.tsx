@@ -1,0 +1,42 @@
+import type { TrainCommands } from '../../../state/trainActions';
+import type { TrainState } from '../../../state/trainState';
+import { LossChart } from '../../charts/LossChart';
+import { Cell } from '../../components/Cell';
+import { EpochTable } from '../../components/EpochTable';
+import { Field, NumberInput, TextInput } from '../../components/Field';
+import { ProgressBar } from '../../components/ProgressBar';
+
+/** `fit_one_cycle`: epochs and rate, live loss curves, fastai's epoch table, and every run kept. */
+export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
+  const { state, commands } = props;
+  const fitting = state.busy === 'fit';
+  return (
+    <Cell index={7} title="Train (one-cycle)" note="fit_one_cycle(epochs, lr); a slice lo,hi spreads over the layer groups">
+      <div className="actions">
+        <Field label="Epochs">
+          <NumberInput testId="fit-epochs" value={state.epochs} min={1} max={100} onChange={commands.setEpochs} />
+        </Field>
+        <Field label="Learning rate" hint="e.g. 3e-3, or 1e-5,1e-3">
+          <TextInput testId="lr-input" value={state.lrInput} onChange={commands.setLr} />
+        </Field>
+        <button data-testid="fit-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.fit()}>
+          Fit
+        </button>
+        <button className="secondary" data-testid="fit-stop" disabled={!fitting && state.busy !== 'lrFind'} onClick={() => commands.stop()}>
+          Stop
+        </button>
+      </div>
+      {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
+      {state.history.iters.length > 0 && <LossChart series={state.history} />}
+      {state.rows.length > 0 && <EpochTable rows={state.rows.map((r) => ({ ...r, fit: r.run }))} />}
+      <ol className="runs" data-testid="fit-runs">
+        {state.runs.map((r) => (
+          <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
+            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''} — <span className={`status ${r.status}`}>{r.status}</span>
+            {r.message && <span className="error"> {r.message}</span>}
+          </li>
+        ))}
+      </ol>
+    </Cell>
+  );
+}

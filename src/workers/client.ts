@@ -1,0 +1,76 @@
+import type { DataBlockSpec, SourceFile } from '../core/data/types';
+import { blobOf } from '../io/browserFiles';
+import type { BackendName } from '../core/tf/backend';
+import type { DataInfo, FitInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
+
+/** Distributes a request over the union without losing its variant (so `id` can be added). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The page's typed handle on the training worker. */
+export interface TrainClient {
+  init(backends: readonly BackendName[]): Promise<InitResult>;
+  setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo>;
+  buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
+  lrFind(numIt: number): Promise<LrFindInfo>;
+  fit(epochs: number, lr: WireLr, oneCycle: boolean): Promise<FitInfo>;
+  freeze(frozen: boolean): Promise<LearnerInfo>;
+  /** Stops the running fit or finder; it resolves with what was learned so far. */
+  stop(): Promise<boolean>;
+  /** Listens to progress and epoch events; returns an unsubscribe function. */
+  onEvent(listener: (e: WorkerEvent) => void): () => void;
+  terminate(): void;
+}
+
+/** The part of a Worker the client uses, so tests can pass a fake port. */
+export interface WorkerPort {
+  postMessage(message: Request): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<FromWorker>) => void): void;
+  terminate(): void;
+}
+
+/**
+ * Wraps a worker: each request gets an id and a promise, replies settle them, and events go
+ * to listeners.
+ * @example const client = createTrainClient(new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' }));
+ */
+export function createTrainClient(worker: WorkerPort): TrainClient {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const listeners = new Set<(e: WorkerEvent) => void>();
+  worker.addEventListener('message', (e) => {
+    const m = e.data;
+    if (m.type === 'reply' || m.type === 'failure') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.type === 'reply') p?.resolve(m.value);
+      else p?.reject(new Error(m.message));
+    } else {
+      listeners.forEach((l) => l(m));
+    }
+  });
+  const call = <T>(req: WithoutId<Request>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...req, id } as Request);
+    });
+  return {
+    init: (backends) => call({ type: 'init', backends }),
+    setData: async (spec, files) => call({ type: 'setData', spec, files: await toWire(files) }),
+    buildLearner: (learner) => call({ type: 'buildLearner', learner }),
+    lrFind: (numIt) => call({ type: 'lrFind', numIt }),
+    fit: (epochs, lr, oneCycle) => call({ type: 'fit', epochs, lr, oneCycle }),
+    freeze: (frozen) => call({ type: 'freeze', frozen }),
+    stop: () => call({ type: 'stop' }),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** Files as Blobs: a Blob crosses to the worker by reference, so a big folder is not copied. */
+async function toWire(files: readonly SourceFile[]): Promise<WireFile[]> {
+  return Promise.all(files.map(async (f) => ({ path: f.path, blob: blobOf(f) ?? new Blob([(await f.read()) as Uint8Array<ArrayBuffer>]) })));
+}

@@ -1,0 +1,33 @@
+import type { ProgressEvent } from './protocol';
+
+type Point = { lr: number; loss: number; smooth: number };
+type Where = Omit<ProgressEvent, 'type' | 'lrs' | 'losses' | 'smooth' | 'elapsed'>;
+
+/**
+ * Collects every batch's numbers and posts them in bundles about every `intervalMs`, so the
+ * page redraws a few times a second however fast batches come, and no point is lost.
+ */
+export class ProgressThrottle {
+  private pending: Point[] = [];
+  private lastPost = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly post: (e: ProgressEvent) => void,
+    private readonly intervalMs = 125,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastPost = this.now();
+  }
+
+  /** Records one batch; posts when the interval has passed or `force` is set (an epoch's end). */
+  add(where: Where, point: Point | null, force = false): void {
+    if (point) this.pending.push(point);
+    const t = this.now();
+    if (!force && t - this.lastPost < this.intervalMs) return;
+    this.lastPost = t;
+    const batch = this.pending;
+    this.pending = [];
+    this.post({ type: 'progress', ...where, elapsed: (t - this.started) / 1000, lrs: batch.map((p) => p.lr), losses: batch.map((p) => p.loss), smooth: batch.map((p) => p.smooth) });
+  }
+}

@@ -1,0 +1,119 @@
+import type { DataBlockSpec, Task } from '../core/data/types';
+import type { BackendName } from '../core/tf/backend';
+
+/**
+ * Every message between the page and the training worker. Only plain data crosses: numbers,
+ * strings, arrays and Blobs (a Blob is passed by reference, not copied). Never a tensor.
+ */
+
+/** A chosen file on the wire: its path and its bytes as a Blob. */
+export interface WireFile {
+  readonly path: string;
+  readonly blob: Blob;
+}
+
+/** Which network to build. */
+export type ArchSpec =
+  | { readonly kind: 'smallCnn' }
+  | { readonly kind: 'xresnet'; readonly depth?: 'tiny' | 'small' }
+  | { readonly kind: 'pretrained'; readonly url: string }
+  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' };
+
+/** Learner settings a person picks in the learner cell. */
+export interface LearnerSpec {
+  readonly arch: ArchSpec;
+  readonly wd: number;
+  /** Multi-label metric threshold (fastai's lesson 3 uses 0.2). */
+  readonly thresh: number;
+  /** F-beta's beta (2 in lesson 3). */
+  readonly beta: number;
+}
+
+/** A learning rate or a discriminative slice `[lo, hi]`. */
+export type WireLr = number | readonly [number, number];
+
+/** Requests from the page; each carries an id that its reply repeats. */
+export type Request =
+  | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[] }
+  | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[] }
+  | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
+  | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
+  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean }
+  | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
+  | { readonly type: 'stop'; readonly id: number };
+
+/** Replies: the value of a request, or why it failed. */
+export type Reply =
+  | { readonly type: 'reply'; readonly id: number; readonly value: unknown }
+  | { readonly type: 'failure'; readonly id: number; readonly message: string };
+
+/** What `init` returns. */
+export interface InitResult {
+  readonly backend: BackendName;
+  readonly reason: string;
+}
+
+/** What `setData` returns: the block as the worker built it. */
+export interface DataInfo {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly train: number;
+  readonly valid: number;
+  readonly size: number;
+}
+
+/** What `buildLearner` and `freeze` return: the model's size by layer group. */
+export interface LearnerInfo {
+  readonly task: Task;
+  readonly arch: string;
+  readonly groups: readonly { readonly name: string; readonly params: number; readonly frozen: boolean }[];
+  readonly totalParams: number;
+}
+
+/** What `lrFind` returns. */
+export interface LrFindInfo {
+  readonly lrs: readonly number[];
+  readonly losses: readonly number[];
+  readonly suggestions: { readonly valley: number; readonly steep: number; readonly minimum: number } | null;
+  readonly cancelled: boolean;
+}
+
+/** What `fit` returns. */
+export interface FitInfo {
+  readonly cancelled: boolean;
+  /** Set when the fit stopped on a NaN or infinite loss; the last good epoch's weights are kept. */
+  readonly nonFinite?: string;
+}
+
+/** One finished epoch (fastai's table row). */
+export interface EpochEvent {
+  readonly type: 'epoch';
+  readonly fit: number;
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly validLoss: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly seconds: number;
+}
+
+/** Batches since the last progress message, throttled to about every 125 ms. */
+export interface ProgressEvent {
+  readonly type: 'progress';
+  readonly phase: 'train' | 'valid' | 'lrFind';
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+  /** Seconds since the fit or finder started. */
+  readonly elapsed: number;
+  /** Learning rate, raw and smoothed loss of each batch since the last message. */
+  readonly lrs: readonly number[];
+  readonly losses: readonly number[];
+  readonly smooth: readonly number[];
+}
+
+/** Unprompted messages from the worker. */
+export type WorkerEvent = ProgressEvent | EpochEvent;
+
+/** Anything the worker posts. */
+export type FromWorker = Reply | WorkerEvent;

@@ -1,0 +1,42 @@
+/// <reference lib="webworker" />
+import { decodeInBrowser } from '../io/browserDecode';
+import type { SourceFile } from '../core/data/types';
+import type { FromWorker, Request, WireFile } from './protocol';
+import { TrainSession } from './trainSession';
+
+// The training worker: a TrainSession behind postMessage. All heavy work (decode, tfjs on
+// WebGPU/WebGL/CPU) happens here, so the page never freezes.
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+const session = new TrainSession(decodeInBrowser, post);
+
+function toSource(f: WireFile): SourceFile {
+  return { path: f.path, size: f.blob.size, read: async () => new Uint8Array(await f.blob.arrayBuffer()) };
+}
+
+async function handle(req: Request): Promise<unknown> {
+  switch (req.type) {
+    case 'init':
+      return session.init(req.backends);
+    case 'setData':
+      return session.setData(req.spec, req.files.map(toSource));
+    case 'buildLearner':
+      return session.buildLearner(req.learner);
+    case 'lrFind':
+      return session.lrFind(req.numIt);
+    case 'fit':
+      return session.fit(req.epochs, req.lr, req.oneCycle);
+    case 'freeze':
+      return session.freeze(req.frozen);
+    case 'stop':
+      return session.stop();
+  }
+}
+
+scope.onmessage = (e: MessageEvent<Request>) => {
+  const req = e.data;
+  handle(req).then(
+    (value) => post({ type: 'reply', id: req.id, value }),
+    (err: unknown) => post({ type: 'failure', id: req.id, message: err instanceof Error ? err.message : String(err) }),
+  );
+};

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
+import type { DataBlockSpec } from '../core/data/types';
+import { decodeInNode } from '../io/node/nodeDecode';
+import { readFolder } from '../io/node/nodeFiles';
+import type { EpochEvent, ProgressEvent, WorkerEvent } from './protocol';
+import { TrainSession } from './trainSession';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const spec: DataBlockSpec = {
+  ...DEFAULT_SPEC,
+  split: { kind: 'folder', train: 'train', valid: 'valid' },
+  transforms: { ...DEFAULT_TRANSFORMS, size: 28, flip: false },
+  batch: { batchSize: 64, seed: 1 },
+};
+
+describe('TrainSession (the worker without the worker)', () => {
+  it('builds data and a learner from real files, fits, and posts progress and epoch rows', async () => {
+    const events: WorkerEvent[] = [];
+    const session = new TrainSession(decodeInNode, (e) => events.push(e));
+    const data = await session.setData(spec, readFolder('public/samples/mnist_tiny'));
+    expect(data).toEqual({ task: 'single', classes: ['3', '7'], train: 560, valid: 140, size: 28 });
+    const info = await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
+    expect(info.groups.map((g) => g.name)).toEqual(['body 1', 'body 2', 'head']);
+    expect(info.groups.reduce((n, g) => n + g.params, 0)).toBe(info.totalParams);
+    const frozen = session.freeze(true);
+    expect(frozen.groups.map((g) => g.frozen)).toEqual([true, true, false]);
+    session.freeze(false);
+    const result = await session.fit(1, 1e-2, true);
+    expect(result).toEqual({ cancelled: false });
+    const rows = events.filter((e): e is EpochEvent => e.type === 'epoch');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].metrics.accuracy).toBeGreaterThan(0.6);
+    const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
+    expect(progress.flatMap((p) => p.losses)).toHaveLength(9); // every training batch, bundled
+  });
+
+  it('says what is missing when steps are out of order', async () => {
+    const session = new TrainSession(decodeInNode, () => {});
+    await expect(session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 })).rejects.toThrow('Build the data block first');
+    await expect(session.fit(1, 1e-3, true)).rejects.toThrow('Build the learner first');
+  });
+});
