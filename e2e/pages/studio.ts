@@ -76,6 +76,12 @@ export class StudioPage {
     );
   }
 
+  /** Screenshots the notebook cell that holds the element with this test id. */
+  async cellShot(testId: string, name: string): Promise<void> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await this.page.locator('section.cell', { has: this.page.getByTestId(testId) }).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  }
+
   async screenshot(name: string): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
     await this.page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -91,4 +97,46 @@ export interface TileReport {
   reddish: number;
   /** Distinct colours (coarse), to tell a tinted mask from a plain picture. */
   colours: number;
+}
+
+/** The training cells, driven as a person would. */
+export class TrainCells {
+  constructor(readonly page: Page) {}
+
+  /** Loads mnist_tiny at 28 px (its native size) without flips, and waits for the batch grid. */
+  async loadMnistTiny(studio: StudioPage): Promise<void> {
+    await studio.loadSample('mnist_tiny');
+    await expect(studio.tiles().first()).toBeVisible({ timeout: 90_000 });
+    await this.page.getByTestId('tfm-size').fill('28');
+    await this.page.getByTestId('tfm-flip').uncheck();
+    await this.page.getByTestId('block-build').click();
+    await expect(this.page.getByTestId('show-batch')).toBeVisible();
+    await expect(this.page.getByTestId('block-progress')).toHaveCount(0, { timeout: 60_000 });
+  }
+
+  async buildLearner(arch?: string): Promise<void> {
+    if (arch) await this.page.getByTestId('arch').selectOption(arch);
+    await this.page.getByTestId('learner-build').click();
+    await expect(this.page.getByTestId('learner-summary')).toBeVisible({ timeout: 120_000 });
+  }
+
+  async fit(epochs: number, lr: string): Promise<void> {
+    await this.page.getByTestId('fit-epochs').fill(String(epochs));
+    await this.page.getByTestId('lr-input').fill(lr);
+    await this.page.getByTestId('fit-run').click();
+  }
+
+  /** Waits until the latest run has ended, and returns its status. */
+  async runEnded(timeout = 400_000): Promise<string> {
+    const last = this.page.getByTestId('fit-run-output').last();
+    await expect(last).not.toHaveAttribute('data-status', 'running', { timeout });
+    return (await last.getAttribute('data-status')) ?? '';
+  }
+
+  /** Every epoch row as numbers by column name. */
+  async rows(): Promise<Record<string, number>[]> {
+    return this.page.getByTestId('epoch-row').evaluateAll((rows) =>
+      rows.map((r) => Object.fromEntries(Array.from(r.querySelectorAll('td[data-col]')).map((td) => [td.getAttribute('data-col'), Number(td.textContent)]))),
+    );
+  }
 }

@@ -2,9 +2,19 @@ import { unzipSync } from 'fflate';
 import { extensionOf, normalizePath } from '../core/data/paths';
 import type { SourceFile } from '../core/data/types';
 
+// The File behind each SourceFile made here, so it can cross to a worker without being read.
+const blobs = new WeakMap<SourceFile, Blob>();
+
 /** A browser `File` as a SourceFile under the given relative path. */
 export function fromFile(file: File, path: string): SourceFile {
-  return { path: normalizePath(path), size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) };
+  const source: SourceFile = { path: normalizePath(path), size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) };
+  blobs.set(source, file);
+  return source;
+}
+
+/** The Blob behind a SourceFile when it came from a browser File, else undefined. */
+export function blobOf(source: SourceFile): Blob | undefined {
+  return blobs.get(source);
 }
 
 /**

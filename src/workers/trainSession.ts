@@ -118,7 +118,7 @@ export class TrainSession {
     const groups = learn.grouped.layerGroups.map((layers, i, all) => ({
       name: i === all.length - 1 ? 'head' : `body ${i + 1}`,
       // Trainable scalars only (batch-norm running statistics are not parameters).
-      params: layers.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0), 0),
+      params: layers.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0), 0),
       frozen: this.frozen && i < all.length - 1,
     }));
     return { task: learn.dls.task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(learn.model) };

@@ -17,6 +17,11 @@ import { loadWeightsInto, restoreWeights, saveArtifacts, snapshotWeights, type W
 
 export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 
+/** The default metrics of the data's task. */
+function taskMetrics(dls: DataLoaders): Metric[] {
+  return metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+}
+
 interface RunOptions extends FitOptions {
   readonly phase: 'train' | 'lrFind';
 }
@@ -29,7 +34,7 @@ interface RunOptions extends FitOptions {
  */
 export class Learner implements LearnerView {
   readonly loss: Loss;
-  readonly metrics: readonly Metric[];
+  metrics: readonly Metric[];
   readonly opt: AdamW;
   readonly recorder = new Recorder();
   readonly state: LoopState = { phase: 'train', epoch: 0, epochs: 0, iter: 0, batchesPerEpoch: 0, trainIter: 0, pctTrain: 0, loss: NaN, smoothLoss: NaN, validLoss: NaN, metrics: {} };
@@ -39,6 +44,8 @@ export class Learner implements LearnerView {
   private readonly cbs: Callback[];
   private readonly trainBn: boolean;
   private frozenIdx = 0;
+  /** True when the metrics are the task defaults, which depend on the data (size, void code). */
+  private readonly defaultMetrics: boolean;
   /** Epochs trained over all fits; the loader's shuffle and augmentation seed. */
   private epochsSeen = 0;
 
@@ -48,7 +55,8 @@ export class Learner implements LearnerView {
     opts: LearnerOptions = {},
   ) {
     this.loss = opts.loss ?? lossForTask(dls.task);
-    this.metrics = opts.metrics ?? metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+    this.defaultMetrics = !opts.metrics;
+    this.metrics = opts.metrics ?? taskMetrics(dls);
     this.lr = opts.lr ?? 1e-3;
     this.wd = opts.wd ?? 0.01;
     this.trainBn = opts.trainBn ?? true;
@@ -68,6 +76,8 @@ export class Learner implements LearnerView {
    */
   replaceData(dls: DataLoaders): void {
     (this as { dls: DataLoaders }).dls = dls;
+    // The pixel error scales with the image size, so default metrics follow the new data.
+    if (this.defaultMetrics) this.metrics = taskMetrics(dls);
   }
 
   /** Trains with a constant lr (a `[lo, hi]` slice spreads over the layer groups). */

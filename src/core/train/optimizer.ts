@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Hyper-parameters of one parameter group; names follow fastai (`mom` is Adam's beta1). */
+export interface AdamHypers {
+  lr: number;
+  /** beta1. */
+  mom: number;
+  /** beta2. */
+  sqrMom: number;
+  eps: number;
+  /** Decoupled weight decay: p <- p * (1 - lr * wd) before the Adam step. */
+  wd: number;
+}
+
+/** fastai's `Adam` defaults (optimizer.py): beta1 0.9, beta2 0.99, eps 1e-5, wd 0.01. */
+export const ADAM_DEFAULTS: Readonly<AdamHypers> = { lr: 1e-3, mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd: 0.01 };
+
+/** One trainable tensor and how the optimizer treats it. */
+export interface Param {
+  readonly variable: tf.Variable;
+  /** False for batch-norm and bias weights (fastai's `wd_bn_bias=False`). */
+  readonly doWd: boolean;
+  /** Batch-norm weights keep training in frozen groups (fastai's `train_bn=True`). */
+  readonly isBn: boolean;
+}
+
+interface ParamState {
+  gradAvg: tf.Tensor;
+  sqrAvg: tf.Tensor;
+  step: number;
+}
+
+/** A deep copy of the optimizer's state, for the LR finder to put back afterwards. */
+export interface OptimizerSnapshot {
+  readonly hypers: readonly AdamHypers[];
+  readonly state: ReadonlyMap<string, Readonly<ParamState>>;
+}
+
+/** fastai's `debias`: damp * (1 - mom ** step) / (1 - mom), which is 1 - mom ** step when damp = 1 - mom. */
+function debias(mom: number, step: number): number {
+  return 1 - mom ** step;
+}
+
+/**
+ * AdamW with fastai's update (optimizer.py `Adam(decouple_wd=True)`), over parameter groups that
+ * each carry their own lr, momentum and weight decay:
+ * p *= 1 - lr*wd; m = mom*m + (1-mom)*g; v = sqrMom*v + (1-sqrMom)*g^2;
+ * p -= lr / (1 - mom^t) * m / (sqrt(v / (1 - sqrMom^t)) + eps).
+ */
+export class AdamW {
+  /** Hyper-parameters, one entry per group; callbacks change `lr` and `mom` between steps. */
+  readonly hypers: AdamHypers[];
+  private readonly groupOf = new Map<string, number>();
+  private readonly params = new Map<string, Param>();
+  private state = new Map<string, ParamState>();
+
+  constructor(readonly groups: readonly (readonly Param[])[], defaults: Partial<AdamHypers> = {}) {
+    this.hypers = groups.map(() => ({ ...ADAM_DEFAULTS, ...defaults }));
+    groups.forEach((g, i) =>
+      g.forEach((p) => {
+        this.groupOf.set(p.variable.name, i);
+        this.params.set(p.variable.name, p);
+      }),
+    );
+  }
+
+  /** Sets one hyper-parameter: a single value for every group, or one value per group. */
+  setHyper(key: keyof AdamHypers, value: number | readonly number[]): void {
+    const values = typeof value === 'number' ? this.hypers.map(() => value) : value;
+    if (values.length !== this.hypers.length) {
+      throw new Error(`Got ${values.length} values for ${key} but the model has ${this.hypers.length} parameter groups.`);
+    }
+    this.hypers.forEach((h, i) => (h[key] = values[i]));
+  }
+
+  /** Applies one update with the given gradients (keyed by variable name); others are left alone. */
+  step(grads: Readonly<Record<string, tf.Tensor | null>>): void {
+    for (const [name, grad] of Object.entries(grads)) {
+      const param = this.params.get(name);
+      if (!grad || !param) continue;
+      this.updateOne(param, grad, this.hypers[this.groupOf.get(name)!]);
+    }
+  }
+
+  private updateOne(param: Param, grad: tf.Tensor, h: AdamHypers): void {
+    const p = param.variable;
+    const old = this.state.get(p.name);
+    const step = (old?.step ?? 0) + 1;
+    const next = tf.tidy(() => {
+      const gradAvg = old ? old.gradAvg.mul(h.mom).add(grad.mul(1 - h.mom)) : grad.mul(1 - h.mom);
+      const sqrAvg = old ? old.sqrAvg.mul(h.sqrMom).add(grad.square().mul(1 - h.sqrMom)) : grad.square().mul(1 - h.sqrMom);
+      const decayed = param.doWd && h.wd !== 0 ? p.mul(1 - h.lr * h.wd) : p;
+      const denom = sqrAvg.div(debias(h.sqrMom, step)).sqrt().add(h.eps);
+      const updated = decayed.sub(gradAvg.div(denom).mul(h.lr / debias(h.mom, step)));
+      p.assign(updated);
+      return { gradAvg, sqrAvg };
+    });
+    if (old) tf.dispose([old.gradAvg, old.sqrAvg]);
+    this.state.set(p.name, { ...next, step });
+  }
+
+  /** Number of steps taken by a parameter (0 before its first gradient). */
+  stepCount(name: string): number {
+    return this.state.get(name)?.step ?? 0;
+  }
+
+  /** Copies hyper-parameters and moments; the caller disposes it with `disposeSnapshot`. */
+  snapshot(): OptimizerSnapshot {
+    const state = new Map<string, ParamState>();
+    for (const [k, s] of this.state) state.set(k, { gradAvg: tf.clone(s.gradAvg), sqrAvg: tf.clone(s.sqrAvg), step: s.step });
+    return { hypers: this.hypers.map((h) => ({ ...h })), state };
+  }
+
+  /** Puts back a snapshot exactly (moments, step counts and hyper-parameters); the snapshot stays valid. */
+  restore(snap: OptimizerSnapshot): void {
+    this.clearState();
+    for (const [k, s] of snap.state) this.state.set(k, { gradAvg: tf.clone(s.gradAvg), sqrAvg: tf.clone(s.sqrAvg), step: s.step });
+    snap.hypers.forEach((h, i) => Object.assign(this.hypers[i], h));
+  }
+
+  /** Forgets moments and step counts, as a fresh optimizer would have. */
+  clearState(): void {
+    for (const s of this.state.values()) tf.dispose([s.gradAvg, s.sqrAvg]);
+    this.state = new Map();
+  }
+
+  /** Frees every tensor the optimizer holds. */
+  dispose(): void {
+    this.clearState();
+  }
+}
+
+/** Frees the tensors of a snapshot. */
+export function disposeSnapshot(snap: OptimizerSnapshot): void {
+  for (const s of snap.state.values()) tf.dispose([s.gradAvg, s.sqrAvg]);
+}

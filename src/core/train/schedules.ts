@@ -1,0 +1,103 @@
+/**
+ * Pure schedule functions, as fastai's callback/schedule.py defines them. `pos` runs from 0 at
+ * the start of training to 1 at its end.
+ */
+
+/** A hyper-parameter as a function of training progress in [0, 1]. */
+export type Schedule = (pos: number) => number;
+
+/**
+ * Cosine from `start` to `end`: start + (1 + cos(pi * (1 - pos))) * (end - start) / 2.
+ * @example schedCos(1, 0, 0.5) // 0.5
+ */
+export function schedCos(start: number, end: number, pos: number): number {
+  return start + ((1 + Math.cos(Math.PI * (1 - pos))) * (end - start)) / 2;
+}
+
+/** Linear from `start` to `end`: start + pos * (end - start). */
+export function schedLin(start: number, end: number, pos: number): number {
+  return start + pos * (end - start);
+}
+
+/**
+ * Exponential from `start` to `end`: start * (end / start) ** pos (the LR finder's ramp).
+ * @example schedExp(1e-7, 10, 0.5) // 1e-3
+ */
+export function schedExp(start: number, end: number, pos: number): number {
+  return start * (end / start) ** pos;
+}
+
+/** Alias with fastai's spelling. */
+export const sched_cos = schedCos;
+
+/**
+ * Two cosine pieces: `start` to `middle` over the first `pct` of training, then `middle` to `end`.
+ * @example combinedCos(0.25, 1, 2, 0)(0.25) // 2
+ */
+export function combinedCos(pct: number, start: number, middle: number, end: number): Schedule {
+  return (pos) => {
+    // fastai picks the last piece whose start is <= pos, so pos === pct already belongs to piece two.
+    if (pos < pct) return schedCos(start, middle, pos / pct);
+    return schedCos(middle, end, pct >= 1 ? 1 : (pos - pct) / (1 - pct));
+  };
+}
+
+/** Knobs of the one-cycle policy; defaults are fastai's `fit_one_cycle`. */
+export interface OneCycleOptions {
+  /** lr starts at lrMax / div. */
+  readonly div?: number;
+  /** lr ends at lrMax / divFinal. */
+  readonly divFinal?: number;
+  /** Fraction of training spent warming up. */
+  readonly pctStart?: number;
+  /** Momentum (Adam's beta1) at the start, the peak lr, and the end. */
+  readonly moms?: readonly [number, number, number];
+}
+
+/**
+ * One-cycle learning rate: cosine warm-up lrMax/25 -> lrMax over 25%, then cosine down to lrMax/1e5.
+ * @example oneCycleLr(1e-2)(0.25) // 1e-2
+ */
+export function oneCycleLr(lrMax: number, opts: OneCycleOptions = {}): Schedule {
+  const { div = 25, divFinal = 1e5, pctStart = 0.25 } = opts;
+  return combinedCos(pctStart, lrMax / div, lrMax, lrMax / divFinal);
+}
+
+/**
+ * One-cycle momentum: 0.95 -> 0.85 while the lr rises, then back to 0.95.
+ * @example oneCycleMom()(0.25) // 0.85
+ */
+export function oneCycleMom(opts: OneCycleOptions = {}): Schedule {
+  const { pctStart = 0.25, moms = [0.95, 0.85, 0.95] } = opts;
+  return combinedCos(pctStart, moms[0], moms[1], moms[2]);
+}
+
+/**
+ * The LR finder's learning rate at iteration `i` of `numIt`: start * (end / start) ** (i / numIt).
+ * @example lrFinderLr(0, 100) // 1e-7
+ */
+export function lrFinderLr(i: number, numIt: number, start = 1e-7, end = 10): number {
+  return schedExp(start, end, i / numIt);
+}
+
+/**
+ * fastai's `even_mults`: n values geometric from lo to hi, lo * (hi / lo) ** (i / (n - 1)).
+ * @example spreadLrs(1e-5, 1e-3, 3) // [1e-5, 1e-4, 1e-3]
+ */
+export function spreadLrs(lo: number, hi: number, nGroups: number): number[] {
+  if (nGroups <= 1) return [hi];
+  const step = (hi / lo) ** (1 / (nGroups - 1));
+  return Array.from({ length: nGroups }, (_, i) => (i === nGroups - 1 ? hi : lo * step ** i));
+}
+
+/** A learning rate as a person gives it: one value, or a `[lo, hi]` slice over the layer groups. */
+export type LrSpec = number | readonly [number, number];
+
+/**
+ * One lr per group. A number applies to every group; `[lo, hi]` spreads geometrically (fastai's
+ * `slice(lo, hi)`).
+ * @example lrsForGroups([1e-5, 1e-3], 3) // [1e-5, 1e-4, 1e-3]
+ */
+export function lrsForGroups(lr: LrSpec, nGroups: number): number[] {
+  return typeof lr === 'number' ? Array(nGroups).fill(lr) : spreadLrs(lr[0], lr[1], nGroups);
+}

@@ -1,0 +1,109 @@
+/**
+ * Learning-rate suggestions from an LR-finder curve, as fastai v2.5+ computes them
+ * (callback/schedule.py: `valley`, `steep`, `minimum`). Pure functions on plain arrays.
+ */
+
+/** The three suggestions fastai offers, each a learning rate. */
+export interface LrSuggestions {
+  /** Two thirds down the longest valley of the loss curve (fastai's default). */
+  readonly valley: number;
+  /** Where the loss falls fastest against log(lr). */
+  readonly steep: number;
+  /** One tenth of the lr at the lowest loss. */
+  readonly minimum: number;
+}
+
+/**
+ * fastai's `valley`: the longest strictly decreasing run (a longest-decreasing-subsequence
+ * DP), then the point at int(len/3) + int(len/6) into it.
+ * @example valleyIndex([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]) // 3
+ */
+export function valleyIndex(losses: readonly number[]): number {
+  const n = losses.length;
+  const lds = new Array<number>(n).fill(1);
+  let maxStart = 0;
+  let maxEnd = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (losses[i] < losses[j] && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
+      // fastai updates the best run inside the inner loop; the result is the same as after it.
+      if (lds[maxEnd] < lds[i]) {
+        maxEnd = i;
+        maxStart = maxEnd - lds[maxEnd];
+      }
+    }
+  }
+  const sections = (maxEnd - maxStart) / 3;
+  // fastai's start is one before the run (maxEnd - length), so a short run can give -1: clamp it.
+  return Math.max(0, maxStart + Math.trunc(sections) + Math.trunc(sections / 2));
+}
+
+/**
+ * fastai's `steep`: argmin of (loss[i+1] - loss[i]) / (log lr[i+1] - log lr[i]).
+ * @example steepIndex([1, 2, 3], [5, 4, 1]) // 1
+ */
+export function steepIndex(lrs: readonly number[], losses: readonly number[]): number {
+  let best = 0;
+  let bestSlope = Infinity;
+  for (let i = 0; i + 1 < losses.length; i++) {
+    const slope = (losses[i + 1] - losses[i]) / (Math.log(lrs[i + 1]) - Math.log(lrs[i]));
+    if (slope < bestSlope) {
+      bestSlope = slope;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Index of the lowest loss (the first one on ties). */
+export function minimumIndex(losses: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < losses.length; i++) if (losses[i] < losses[best]) best = i;
+  return best;
+}
+
+/**
+ * Suggestions from a whole LR-finder run. Like fastai's `lr_find`, the first numIt/10 points
+ * and the last 5 are left out (warm-up noise and divergence), and the curve stops at a NaN.
+ * @example suggestLrs(lrs, smoothedLosses, 100).valley
+ */
+export function suggestLrs(lrs: readonly number[], losses: readonly number[], numIt: number): LrSuggestions {
+  const nan = losses.findIndex((l) => !Number.isFinite(l));
+  const finiteEnd = nan < 0 ? losses.length : nan;
+  let from = Math.floor(numIt / 10);
+  let to = Math.min(finiteEnd, losses.length - 5);
+  // A run that stopped very early leaves too few points for the trimmed window: use all finite ones.
+  if (to - from < 3) {
+    from = 0;
+    to = finiteEnd;
+  }
+  if (to < 1) throw new Error('The LR finder recorded no finite loss, so no learning rate can be suggested.');
+  const l = losses.slice(from, to);
+  const r = lrs.slice(from, to);
+  return { valley: r[valleyIndex(l)], steep: r[steepIndex(r, l)], minimum: r[minimumIndex(l)] / 10 };
+}
+
+/**
+ * Exponential moving average with debiasing, fastai's `AvgSmoothLoss` (beta 0.98):
+ * avg = beta * avg + (1 - beta) * loss; smooth = avg / (1 - beta ** count).
+ */
+export class SmoothLoss {
+  private avg = 0;
+  private count = 0;
+  constructor(private readonly beta = 0.98) {}
+  /** Adds one batch loss and returns the smoothed value. */
+  add(loss: number): number {
+    this.count += 1;
+    this.avg = this.beta * this.avg + (1 - this.beta) * loss;
+    return this.value;
+  }
+  /** Current smoothed value (NaN before the first loss). */
+  get value(): number {
+    return this.count === 0 ? NaN : this.avg / (1 - this.beta ** this.count);
+  }
+  /** Starts over, as fastai does at the start of each fit. */
+  reset(): void {
+    this.avg = 0;
+    this.count = 0;
+  }
+}
