@@ -12,7 +12,7 @@ export interface FitRun {
   readonly message?: string;
 }
 
-/** Loss history across every fit, batch by batch, for the live chart. */
+/** Loss history across every fit, batch by batch (raw and smoothed), validation at epoch ends, the schedule. */
 export interface History {
   readonly iters: readonly number[];
   readonly losses: readonly number[];

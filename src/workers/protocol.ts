@@ -16,8 +16,10 @@ export interface WireFile {
 export type ArchSpec =
   | { readonly kind: 'smallCnn' }
   | { readonly kind: 'xresnet'; readonly depth?: 'tiny' | 'small' }
+  /** A backbone in tfjs layers format loaded from `url` (its `model.json`), cut, with fastai's head; starts frozen. */
   | { readonly kind: 'pretrained'; readonly url: string }
-  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' };
+  /** A U-Net (segmentation) on an encoder built from scratch, or on the pretrained backbone at `url` (required then). */
+  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' | 'pretrained'; readonly url?: string };
 
 /** Learner settings a person picks in the learner cell. */
 export interface LearnerSpec {

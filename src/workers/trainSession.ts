@@ -6,7 +6,7 @@ import { countParams } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
 import { Learner, type Progress } from '../core/train/learner';
-import { archName, buildModel } from './models';
+import { archName, buildModel, startsFrozen } from './models';
 import { ProgressThrottle } from './progressThrottle';
 import type { DataInfo, FitInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
 
@@ -52,7 +52,9 @@ export class TrainSession {
     const metrics = dls.task === 'multi' ? [accuracyThresh({ thresh: spec.thresh }), fbeta({ thresh: spec.thresh, beta: spec.beta })] : undefined;
     this.learner = new Learner(dls, grouped, { wd: spec.wd, metrics });
     this.learnerSpec = spec;
-    this.frozen = false;
+    // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
+    this.frozen = startsFrozen(spec.arch);
+    if (this.frozen) this.learner.freeze();
     return this.learnerInfo();
   }
 
@@ -86,6 +88,11 @@ export class TrainSession {
     } finally {
       this.abort = null;
     }
+  }
+
+  /** Validation loss and metrics now, as fastai's `learn.validate()`. */
+  validate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
+    return this.requireLearner().evaluate();
   }
 
   freeze(frozen: boolean): LearnerInfo {

@@ -5,7 +5,7 @@ import { modelFromArtifacts, saveArtifacts } from '../train/weights';
 import { createHead } from './head';
 import { paramGroups } from './params';
 import { smallCnn } from './smallCnn';
-import { bodyStages, cutBackbone, pointsModel, transferModel } from './transfer';
+import { bodyStages, cutBackbone, pointsModel, stageStrides, transferModel } from './transfer';
 import { countParams, groupNames, groupsFromNames, type GroupedModel } from './types';
 import { unet } from './unet';
 import { xresnet } from './xresnet';
@@ -34,7 +34,7 @@ describe('architectures', () => {
   const x28 = tf.randomNormal([2, 28, 28, 3], 0, 1, 'float32', 1);
 
   it('smallCnn: tiny, 3 groups, logits', () => {
-    const g = smallCnn(10, 28);
+    const g = smallCnn(10);
     expect(countParams(g.model)).toBeGreaterThan(3_000);
     expect(countParams(g.model)).toBeLessThan(100_000);
     expect(g.layerGroups.length).toBe(3);
@@ -43,7 +43,7 @@ describe('architectures', () => {
   });
 
   it('xresnet: stem of 3 convs, residual stages, groups [stem, stages, head], serializes', async () => {
-    const g = xresnet({ numOut: 5, size: 28 });
+    const g = xresnet({ numOut: 5 });
     expect(g.layerGroups.map((l) => l.length > 0)).toEqual([true, true, true]);
     expect(g.layerGroups[0].filter((l) => l.getClassName() === 'Conv2D').length).toBe(3);
     expect(g.model.layers.filter((l) => l.getClassName() === 'Add').length).toBe(3);
@@ -75,16 +75,19 @@ describe('architectures', () => {
   });
 
   it('cutBackbone ends at the last feature map and shares weights', () => {
-    const g = xresnet({ numOut: 5, size: 28, name: 'cut' });
+    const g = xresnet({ numOut: 5, name: 'cut' });
     const body = cutBackbone(g.model);
     expect(body.outputs[0].shape.length).toBe(4);
     expect(body.layers.some((l) => l.name.includes('head'))).toBe(false);
     expect(body.weights[0].read()).toBe(g.model.weights[0].read());
-    expect(bodyStages(body).map((s) => s[0].outputShape[1])).toEqual([14, 7, 4, 2]);
+    // 28 -> 14 (stem) -> 7 (max pool + stage 0) -> 4 -> 2, told by stride since sizes are free
+    expect(stageStrides(body)).toEqual([2, 4, 8, 16]);
+    expect(bodyStages(body).map((s) => s[0].name)).toEqual(['cut_stem0_conv', 'cut_stage0_maxpool', 'cut_stage1b0_c1_conv', 'cut_stage2b0_c1_conv']);
+    expect(body.inputs[0].shape).toEqual([null, null, null, 3]);
   });
 
   it('transferModel: body groups + new head; freeze leaves body convs alone', () => {
-    const backbone = xresnet({ numOut: 5, size: 28, name: 'bb' }).model;
+    const backbone = xresnet({ numOut: 5, name: 'bb' }).model;
     const g = transferModel(backbone, 4, { hidden: 32 });
     expect(g.layerGroups.length).toBe(3);
     expectGroupsCover(g);
@@ -98,14 +101,19 @@ describe('architectures', () => {
     y.dispose();
   });
 
-  it('unet gives per-pixel logits at full size, also for odd stage sizes', () => {
-    for (const size of [16, 28]) {
-      const enc = xresnet({ numOut: 1, size, name: `enc${size}` }).model;
-      const g = unet(enc, 4, { name: `unet${size}` });
-      expect(outShape(g.model, tf.ones([1, size, size, 3]))).toEqual([1, size, size, 4]);
-      expect(g.layerGroups.length).toBe(3);
-      expectGroupsCover(g);
-      expect(g.layerGroups[2].some((l) => l.name.includes('_final_'))).toBe(true);
-    }
+  it('unet gives per-pixel logits at full size, for any size (odd stage sizes too), and serializes', async () => {
+    const enc = xresnet({ numOut: 1, name: 'enc' }).model;
+    const g = unet(enc, 4, { name: 'unet' });
+    expect(g.layerGroups.length).toBe(3);
+    expectGroupsCover(g);
+    expect(g.layerGroups[2].some((l) => l.name.includes('_final_'))).toBe(true);
+    // 16 and 32 are multiples of the total stride; 28, 36 and 20 go through the crops
+    for (const size of [16, 28, 32, 36, 20]) expect(outShape(g.model, tf.ones([1, size, size, 3]))).toEqual([1, size, size, 4]);
+    const copy = await modelFromArtifacts(await saveArtifacts(g.model));
+    const x = tf.randomNormal([1, 28, 28, 3], 0, 1, 'float32', 3);
+    const [a, b] = [g.model.predict(x) as tf.Tensor, copy.predict(x) as tf.Tensor];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    tf.dispose([x, a, b]);
+    copy.dispose();
   });
 });

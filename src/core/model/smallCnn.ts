@@ -13,13 +13,15 @@ export interface SmallCnnOptions {
 
 /**
  * A tiny CNN for quick runs: stride-2 conv-bn-relu blocks, global average pooling, one dense
- * layer giving `numOut` logits. Groups: [first half of the blocks, second half, head].
- * @example const { model } = smallCnn(2, 28); // ~25k parameters
+ * layer giving `numOut` logits. The input is `[null, null, 3]`: global pooling makes the head
+ * independent of the image size, so one model trains at 128 then 256 (progressive resizing).
+ * Groups: [first half of the blocks, second half, head].
+ * @example const { model } = smallCnn(2); // ~25k parameters, any input size
  */
-export function smallCnn(numOut: number, size: number, opts: SmallCnnOptions = {}): GroupedModel {
+export function smallCnn(numOut: number, opts: SmallCnnOptions = {}): GroupedModel {
   const { channels = [8, 16, 32, 64], seed = 42, name = 'cnn' } = opts;
   const seeds = new Seeds(seed);
-  const input = tf.input({ shape: [size, size, 3], name: `${name}_input` });
+  const input = tf.input({ shape: [null, null, 3], name: `${name}_input` });
   let x: tf.SymbolicTensor = input;
   channels.forEach((filters, i) => {
     x = convLayer(x, `${name}_b${i}`, { filters, stride: 2 }, seeds);

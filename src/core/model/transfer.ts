@@ -1,38 +1,44 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHead, type HeadOptions } from './head';
+import { isFeatureMap, strideOf } from './strides';
 import type { GroupedModel } from './types';
-
-/** Spatial side of a layer's output, or -1 when it is not a 4-D feature map. */
-function spatialSize(layer: tf.layers.Layer): number {
-  const shape = layer.outputShape;
-  if (!Array.isArray(shape) || Array.isArray(shape[0]) || shape.length !== 4) return -1;
-  return (shape[1] as number | null) ?? -1;
-}
 
 /**
  * Cuts a backbone before its global pooling / flatten / classifier, as fastai's `create_body`
  * does: the new model ends at the last layer whose output is still a 4-D feature map. It shares
- * the backbone's layers and weights.
+ * the backbone's layers and weights, and its input size is the backbone's (any size for the
+ * models built here, whose input is `[null, null, 3]`).
  * @example const body = cutBackbone(await tf.loadLayersModel(url));
  */
 export function cutBackbone(model: tf.LayersModel): tf.LayersModel {
-  const last = [...model.layers].reverse().find((l) => spatialSize(l) > 0 && l.getClassName() !== 'InputLayer');
+  const last = [...model.layers].reverse().find(isFeatureMap);
   if (!last) throw new Error(`The model "${model.name}" has no convolutional feature map to cut at.`);
   return tf.model({ inputs: model.inputs, outputs: last.output as tf.SymbolicTensor, name: `${model.name}_body` });
 }
 
 /**
  * The body's layers grouped by the resolution of their output, largest first: one entry per
- * stage. Layers without a feature-map output (the input) are left out.
+ * stage. Resolution is told by stride (see `strides.ts`), so this works whatever the input size.
+ * Layers without a feature-map output (the input) are left out.
  */
 export function bodyStages(body: tf.LayersModel): tf.layers.Layer[][] {
-  const bySize = new Map<number, tf.layers.Layer[]>();
+  return stagesWithStrides(body).map((s) => s.layers);
+}
+
+/** The total stride of each stage of `bodyStages`, e.g. `[2, 4, 8, 16]`. */
+export function stageStrides(body: tf.LayersModel): number[] {
+  return stagesWithStrides(body).map((s) => s.stride);
+}
+
+function stagesWithStrides(body: tf.LayersModel): { stride: number; layers: tf.layers.Layer[] }[] {
+  const memo = new Map<number, number>();
+  const byStride = new Map<number, tf.layers.Layer[]>();
   for (const layer of body.layers) {
-    const s = spatialSize(layer);
-    if (s <= 0 || layer.getClassName() === 'InputLayer') continue;
-    bySize.set(s, [...(bySize.get(s) ?? []), layer]);
+    if (!isFeatureMap(layer)) continue;
+    const s = strideOf(layer.output as tf.SymbolicTensor, memo);
+    byStride.set(s, [...(byStride.get(s) ?? []), layer]);
   }
-  return [...bySize.entries()].sort((a, b) => b[0] - a[0]).map(([, layers]) => layers);
+  return [...byStride.entries()].sort((a, b) => a[0] - b[0]).map(([stride, layers]) => ({ stride, layers }));
 }
 
 /**

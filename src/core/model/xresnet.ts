@@ -5,8 +5,6 @@ import type { GroupedModel } from './types';
 /** Options of `xresnet`; defaults give a small (~100k parameter) network for browser training. */
 export interface XResNetOptions {
   readonly numOut: number;
-  /** Side of the square input. */
-  readonly size: number;
   /** Filters of the three stem convs (fastai: 32, 32, 64). */
   readonly stem?: readonly [number, number, number];
   /** Filters of each residual stage (fastai: 64, 128, 256, 512; here 32, 48, 64). */
@@ -38,13 +36,14 @@ function resBlock(x: tf.SymbolicTensor, name: string, filters: number, stride: n
 /**
  * A small fastai-style XResNet: a stem of three conv-bn-relu (the first with stride 2), a 3x3
  * stride-2 max pool, residual stages (stride 2 from the second on), global average pooling,
- * dropout and a dense classifier. Groups follow fastai's `_xresnet_split`: [stem, stages, head].
- * @example const net = xresnet({ numOut: 10, size: 32 });
+ * dropout and a dense classifier. The input is `[null, null, 3]` (any size; global pooling keeps
+ * the head size-independent). Groups follow fastai's `_xresnet_split`: [stem, stages, head].
+ * @example const net = xresnet({ numOut: 10 });
  */
 export function xresnet(opts: XResNetOptions): GroupedModel {
-  const { numOut, size, stem = [16, 16, 32], channels = [32, 48, 64], blocks = [1, 1, 1], dropout = 0, seed = 42, name = 'xres' } = opts;
+  const { numOut, stem = [16, 16, 32], channels = [32, 48, 64], blocks = [1, 1, 1], dropout = 0, seed = 42, name = 'xres' } = opts;
   const seeds = new Seeds(seed);
-  const input = tf.input({ shape: [size, size, 3], name: `${name}_input` });
+  const input = tf.input({ shape: [null, null, 3], name: `${name}_input` });
   let x = convLayer(input, `${name}_stem0`, { filters: stem[0], stride: 2 }, seeds);
   x = convLayer(x, `${name}_stem1`, { filters: stem[1] }, seeds);
   x = convLayer(x, `${name}_stem2`, { filters: stem[2] }, seeds);

@@ -9,7 +9,7 @@ import { brightnessLoaders, weightValues } from './testing/synthetic';
 import { modelFromArtifacts } from './weights';
 
 const dls = brightnessLoaders();
-const tiny = (seed = 1) => smallCnn(2, 8, { channels: [4, 8], seed });
+const tiny = (seed = 1) => smallCnn(2, { channels: [4, 8], seed });
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

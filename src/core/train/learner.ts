@@ -30,7 +30,7 @@ interface RunOptions extends FitOptions {
  * fastai's `Learner`: owns the model, data, loss, metrics and AdamW, and runs one training loop
  * with fastai's events. `fit`, `fitOneCycle`, `lrFind`, `freeze`/`unfreeze`, `predict`,
  * `getPreds`, `save`/`load`.
- * @example const learn = new Learner(dls, smallCnn(2, 28)); await learn.fitOneCycle(3, 1e-2);
+ * @example const learn = new Learner(dls, smallCnn(2)); await learn.fitOneCycle(3, 1e-2);
  */
 export class Learner implements LearnerView {
   readonly loss: Loss;
@@ -152,6 +152,12 @@ export class Learner implements LearnerView {
   /** Frees the optimizer state (the model belongs to the caller). */
   dispose(): void {
     this.opt.dispose();
+  }
+
+  /** Validation loss and metrics of the current weights, without training (fastai's `learn.validate()`). */
+  async evaluate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
+    await this.validate([], { phase: 'train' });
+    return { validLoss: this.state.validLoss, metrics: { ...this.state.metrics } };
   }
 
   /** Variables that get gradients: unfrozen groups, and batch norm of frozen ones when trainBn. */

@@ -109,7 +109,7 @@ describe('AdamW (fastai Adam, decoupled wd)', () => {
 
 describe('paramGroups', () => {
   it('tags batch norm and biases as fastai does (no wd; BN trains when frozen)', () => {
-    const grouped = smallCnn(2, 16, { channels: [4, 8] });
+    const grouped = smallCnn(2, { channels: [4, 8] });
     const groups = paramGroups(grouped);
     expect(groups.length).toBe(3);
     const all = groups.flat();

@@ -16,7 +16,7 @@ beforeAll(async () => {
 describe('the other lesson-3 tasks train end to end', () => {
   it('multi-label: BCE, accuracy_thresh and fbeta improve', async () => {
     const dls = taskLoaders('multi');
-    const learn = new Learner(dls, smallCnn(2, 16, { channels: [8, 16] }));
+    const learn = new Learner(dls, smallCnn(2, { channels: [8, 16] }));
     await learn.fitOneCycle(4, 2e-2);
     const [first, , , last] = learn.recorder.epochs;
     expect(Object.keys(last.metrics)).toEqual(['accuracy_thresh', 'fbeta']);
@@ -28,7 +28,7 @@ describe('the other lesson-3 tasks train end to end', () => {
 
   it('segmentation: a U-Net learns the squares; void pixels are ignored', async () => {
     const dls = taskLoaders('segmentation', { n: 32, batchSize: 8 });
-    const enc = xresnet({ numOut: 1, size: 16, stem: [8, 8, 16], channels: [16, 24], name: 'segenc' }).model;
+    const enc = xresnet({ numOut: 1, stem: [8, 8, 16], channels: [16, 24], name: 'segenc' }).model;
     const learn = new Learner(dls, unet(enc, 3, { name: 'seg' }));
     await learn.fitOneCycle(4, 1e-2);
     const last = learn.recorder.epochs.at(-1)!;
@@ -44,7 +44,7 @@ describe('the other lesson-3 tasks train end to end', () => {
 
   it('points: MSE falls and the pixel error is reported', async () => {
     const dls = taskLoaders('points');
-    const backbone = smallCnn(1, 16, { channels: [8, 16], name: 'ptsbb' }).model;
+    const backbone = smallCnn(1, { channels: [8, 16], name: 'ptsbb' }).model;
     // No dropout: with 64 items the default ps makes the few-epoch curve too noisy to assert on.
     const learn = new Learner(dls, pointsModel(backbone, { hidden: 32, ps: 0, name: 'ptshead' }));
     await learn.fitOneCycle(6, 2e-2);
@@ -57,7 +57,7 @@ describe('the other lesson-3 tasks train end to end', () => {
 
   it('transfer learning: freeze trains the head (and BN) only, unfreeze + [lo, hi] trains all', async () => {
     const dls = taskLoaders('multi');
-    const backbone = xresnet({ numOut: 10, size: 16, stem: [8, 8, 16], channels: [16, 24], name: 'tbb' }).model;
+    const backbone = xresnet({ numOut: 10, stem: [8, 8, 16], channels: [16, 24], name: 'tbb' }).model;
     const learn = new Learner(dls, transferModel(backbone, 2, { hidden: 16, name: 'thead' }));
     learn.freeze();
     const w0 = await weightValues(learn.model);

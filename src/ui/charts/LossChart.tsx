@@ -1,21 +1,12 @@
 import { useMemo } from 'react';
+import type { History } from '../../state/trainState';
 import { Plot } from './Plot';
-
-/** What the loss chart draws: per-batch points (raw and smoothed), validation at epoch ends, the schedule. */
-export interface LossSeries {
-  readonly iters: readonly number[];
-  readonly losses: readonly number[];
-  readonly smooth: readonly number[];
-  readonly lrs: readonly number[];
-  readonly validIters: readonly number[];
-  readonly validLosses: readonly number[];
-}
 
 /**
  * Live loss curves over batches (the whole history across fits, so a second fit continues the
  * same lines) and the learning-rate schedule on a second axis.
  */
-export function LossChart(props: { series: LossSeries }) {
+export function LossChart(props: { series: History }) {
   const s = props.series;
   const data = useMemo(
     () => [

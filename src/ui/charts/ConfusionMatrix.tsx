@@ -1,0 +1,31 @@
+import { useMemo } from 'react';
+import { Plot } from './Plot';
+
+/** fastai's `plot_confusion_matrix`: a heatmap of counts, actual on rows, predicted on columns. */
+export function ConfusionMatrix(props: { matrix: readonly (readonly number[])[]; classes: readonly string[] }) {
+  const { matrix, classes } = props;
+  const data = useMemo(
+    () => [
+      {
+        z: matrix.slice().reverse(),
+        x: classes,
+        y: classes.slice().reverse(),
+        type: 'heatmap',
+        colorscale: 'Blues',
+        showscale: false,
+        hovertemplate: 'actual %{y}<br>predicted %{x}<br>%{z} images<extra></extra>',
+      },
+    ],
+    [matrix, classes],
+  );
+  const layout = useMemo(() => {
+    const max = Math.max(1, ...matrix.flat());
+    // Counts written in each cell, white on dark cells so they stay readable.
+    const annotations = matrix.flatMap((row, i) =>
+      row.map((v, j) => ({ x: classes[j], y: classes[i], text: String(v), showarrow: false, font: { color: v > max / 2 ? 'white' : '#1d1d1f', size: 14 } })),
+    );
+    const side = Math.min(520, 120 + 44 * classes.length);
+    return { xaxis: { title: { text: 'predicted' }, type: 'category', side: 'bottom' }, yaxis: { title: { text: 'actual' }, type: 'category' }, annotations, width: side + 80, margin: { l: 80, r: 20, t: 20, b: 60 } };
+  }, [matrix, classes]);
+  return <Plot testId="confusion-matrix" data={data} layout={layout} height={Math.min(520, 120 + 44 * classes.length)} />;
+}
