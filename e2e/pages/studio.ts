@@ -120,10 +120,13 @@ export class TrainCells {
     await expect(this.page.getByTestId('learner-summary')).toBeVisible({ timeout: 120_000 });
   }
 
+  /** Starts a fit and waits until its run shows on the page (data may be sent to the worker first). */
   async fit(epochs: number, lr: string): Promise<void> {
+    const runs = await this.page.getByTestId('fit-run-output').count();
     await this.page.getByTestId('fit-epochs').fill(String(epochs));
     await this.page.getByTestId('lr-input').fill(lr);
     await this.page.getByTestId('fit-run').click();
+    await expect(this.page.getByTestId('fit-run-output')).toHaveCount(runs + 1, { timeout: 120_000 });
   }
 
   /** Waits until the latest run has ended, and returns its status. */

@@ -7,7 +7,8 @@ import { archName, buildModel } from '../../src/workers/models';
 import type { ArchSpec } from '../../src/workers/protocol';
 import { CliError, type CliOptions } from './args';
 import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
-import { cliManifest, finalMetrics, writeBundle, type FinalMetrics } from './output';
+import { learnerManifest } from '../../src/workers/bundle';
+import { finalMetrics, writeBundle, type FinalMetrics } from './output';
 import { EpochTable } from './table';
 
 /** Where the command line writes: `out` is stdout (the table), `err` is stderr (everything else). */
@@ -35,7 +36,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   io.err(`learner: ${archName(arch)}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
   try {
     await fitWithTable(learn, opts, io);
-    const manifest = cliManifest(learn, dls, spec, arch);
+    const manifest = learnerManifest(learn, dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
     return finalMetrics(learn.recorder.epochs);

@@ -1,4 +1,5 @@
 import type { DataBlockSpec } from '../core/data/types';
+import { zipBundle } from '../core/project/zip';
 import type { BackendName } from '../core/tf/backend';
 import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
@@ -24,6 +25,8 @@ export interface TrainCommands {
   fit(): Promise<void>;
   stop(): Promise<void>;
   setFrozen(frozen: boolean): Promise<void>;
+  /** Zips the export bundle and hands it to `save` (the browser's download). */
+  exportModel(save: (name: string, bytes: Uint8Array) => void): Promise<void>;
 }
 
 /**
@@ -91,6 +94,15 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     }),
     async stop() {
       await client.stop();
+    },
+    async exportModel(save) {
+      try {
+        const files = await client.exportBundle();
+        const name = `studio-${store.getState().data?.task ?? 'model'}-${new Date().toISOString().slice(0, 10)}`;
+        save(`${name}.zip`, zipBundle(files, { folder: name }));
+      } catch (e) {
+        dispatch({ type: 'failed', error: `Export failed: ${(e as Error).message}` });
+      }
     },
     setFrozen: async (frozen) => {
       try {

@@ -14,6 +14,8 @@ export interface TrainClient {
   lrFind(numIt: number): Promise<LrFindInfo>;
   fit(epochs: number, lr: WireLr, oneCycle: boolean): Promise<FitInfo>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
+  /** The trained model as the export bundle's files (file name -> bytes). */
+  exportBundle(): Promise<Record<string, Uint8Array>>;
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */
@@ -61,6 +63,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     lrFind: (numIt) => call({ type: 'lrFind', numIt }),
     fit: (epochs, lr, oneCycle) => call({ type: 'fit', epochs, lr, oneCycle }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
+    exportBundle: () => call({ type: 'exportBundle' }),
     stop: () => call({ type: 'stop' }),
     onEvent(listener) {
       listeners.add(listener);

@@ -5,7 +5,7 @@ import { pointsModel, transferModel, type TransferOptions } from '../core/model/
 import type { GroupedModel } from '../core/model/types';
 import { unet } from '../core/model/unet';
 import { xresnet, type XResNetOptions } from '../core/model/xresnet';
-import { loadBackboneFromUrl } from '../io/backbone';
+import { loadBackboneFromFiles, loadBackboneFromUrl } from '../io/backbone';
 import type { ArchSpec } from './protocol';
 
 /** Output width of the network for a task: classes (single, multi), codes (per pixel) or 2 (a point). */
@@ -42,7 +42,9 @@ export async function buildModel(arch: ArchSpec, task: Task, numClasses: number,
     case 'xresnet':
       return xresnet({ numOut, ...XRESNET_DEPTHS[arch.depth ?? 'tiny'] });
     case 'pretrained': {
-      const backbone = checkBackbone(await loadBackboneFromUrl(arch.url), arch.url, size);
+      const source = arch.files?.length ? `dropped ${arch.files.map((f) => f.name).join(', ')}` : arch.url;
+      const loaded = arch.files?.length ? await loadBackboneFromFiles(arch.files) : await loadBackboneFromUrl(arch.url);
+      const backbone = checkBackbone(loaded, source, size);
       return dropUnused(backbone, task === 'points' ? pointsModel(backbone, HEAD) : transferModel(backbone, numOut, HEAD));
     }
     case 'unet': {
@@ -108,7 +110,7 @@ export function archName(arch: ArchSpec): string {
     case 'xresnet':
       return `xresnet (${arch.depth ?? 'tiny'})`;
     case 'pretrained':
-      return `pretrained backbone from ${arch.url}`;
+      return arch.files?.length ? `pretrained backbone from dropped ${arch.files.find((f) => f.name.endsWith('.json'))?.name ?? 'files'}` : `pretrained backbone from ${arch.url}`;
     case 'unet':
       return arch.encoder === 'pretrained' ? `U-Net on the pretrained backbone from ${arch.url ?? '?'}` : `U-Net on ${arch.encoder}`;
   }

@@ -16,8 +16,12 @@ export interface WireFile {
 export type ArchSpec =
   | { readonly kind: 'smallCnn' }
   | { readonly kind: 'xresnet'; readonly depth?: 'tiny' | 'small' }
-  /** A backbone in tfjs layers format loaded from `url` (its `model.json`), cut, with fastai's head; starts frozen. */
-  | { readonly kind: 'pretrained'; readonly url: string }
+  /**
+   * A backbone in tfjs layers format, cut, with fastai's head; starts frozen. It loads from
+   * `files` (a dropped `model.json` and its `.bin` shards, passed to the worker as Files) when
+   * given, else from `url`.
+   */
+  | { readonly kind: 'pretrained'; readonly url: string; readonly files?: readonly File[] }
   /** A U-Net (segmentation) on an encoder built from scratch, or on the pretrained backbone at `url` (required then). */
   | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' | 'pretrained'; readonly url?: string };
 
@@ -42,6 +46,7 @@ export type Request =
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
+  | { readonly type: 'exportBundle'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number };
 
 /** Replies: the value of a request, or why it failed. */

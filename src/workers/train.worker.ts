@@ -28,6 +28,8 @@ async function handle(req: Request): Promise<unknown> {
       return session.fit(req.epochs, req.lr, req.oneCycle);
     case 'freeze':
       return session.freeze(req.frozen);
+    case 'exportBundle':
+      return session.exportBundle();
     case 'stop':
       return session.stop();
   }

@@ -1,11 +1,13 @@
 import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
+import type { BundleFiles } from '../core/project/bundle';
 import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
 import { countParams } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
 import { Learner, type Progress } from '../core/train/learner';
+import { learnerBundle, learnerManifest } from './bundle';
 import { archName, buildModel, startsFrozen } from './models';
 import { ProgressThrottle } from './progressThrottle';
 import type { DataInfo, FitInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
@@ -88,6 +90,14 @@ export class TrainSession {
     } finally {
       this.abort = null;
     }
+  }
+
+  /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */
+  async exportBundle(): Promise<BundleFiles> {
+    const learn = this.requireLearner();
+    const dls = this.requireData();
+    const manifest = learnerManifest(learn, dls, this.spec!, this.learnerSpec!.arch, this.learnerSpec!.thresh);
+    return learnerBundle(learn, manifest);
   }
 
   /** Validation loss and metrics now, as fastai's `learn.validate()`. */

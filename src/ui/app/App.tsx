@@ -6,6 +6,7 @@ import { DataBlockCell } from '../cells/block/DataBlockCell';
 import { DataSourceCell } from '../cells/DataSourceCell';
 import { ShowBatchCell } from '../cells/ShowBatchCell';
 import { SummaryCell } from '../cells/SummaryCell';
+import { ExportCell } from '../cells/train/ExportCell';
 import { FitCell } from '../cells/train/FitCell';
 import { LearnerCell } from '../cells/train/LearnerCell';
 import { LrFinderCell } from '../cells/train/LrFinderCell';
@@ -58,6 +59,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {ready && <LearnerCell state={train} commands={props.train} task={state.block!.task} />}
       {ready && <LrFinderCell state={train} commands={props.train} />}
       {ready && <FitCell state={train} commands={props.train} />}
+      {ready && <ExportCell state={train} commands={props.train} />}
     </main>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { memo, useEffect, useState, type DragEvent } from 'react';
 import type { SourceFile } from '../../core/data/types';
 import { fromDrop, fromFolderInput, fromLooseFiles, mergeFiles } from '../../io/browserFiles';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
@@ -9,7 +9,7 @@ import { Cell } from '../components/Cell';
  * Where the pictures come from: a folder (chooser or drop), loose files (a CSV, `codes.txt` or
  * a zip, added to what is loaded), or a built-in sample.
  */
-export function DataSourceCell(props: { commands: DataCommands; files: readonly SourceFile[]; source: string }) {
+export const DataSourceCell = memo(function DataSourceCell(props: { commands: DataCommands; files: readonly SourceFile[]; source: string }) {
   const { commands, files } = props;
   const [samples, setSamples] = useState<SampleInfo[]>([]);
   const [chosen, setChosen] = useState('mnist_tiny');
@@ -97,7 +97,7 @@ export function DataSourceCell(props: { commands: DataCommands; files: readonly 
       </div>
     </Cell>
   );
-}
+});
 
 function folderName(list: FileList): string {
   const rel = (list[0] as (File & { webkitRelativePath?: string }) | undefined)?.webkitRelativePath ?? '';

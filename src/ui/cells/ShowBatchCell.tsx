@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataBlock } from '../../core/data/block';
 import type { DataBlockSpec } from '../../core/data/types';
 import { previewBatch, type PreviewTile } from '../../state/batchPreview';
@@ -10,7 +10,7 @@ import { Cell } from '../components/Cell';
 const TILE_PX = 112;
 
 /** fastai's `show_batch`: augmented training pictures at the chosen size, each with its label. */
-export function ShowBatchCell(props: { block: DataBlock; spec: DataBlockSpec; draw: number; commands: DataCommands }) {
+export const ShowBatchCell = memo(function ShowBatchCell(props: { block: DataBlock; spec: DataBlockSpec; draw: number; commands: DataCommands }) {
   const { block, spec, draw } = props;
   const [tiles, setTiles] = useState<PreviewTile[]>([]);
   const [error, setError] = useState('');
@@ -24,7 +24,8 @@ export function ShowBatchCell(props: { block: DataBlock; spec: DataBlockSpec; dr
       live = false;
     };
   }, [block, spec, draw]);
-  const style: MaskStyle = { voidIndex: block.voidIndex, backgroundIndex: block.classes.indexOf('Background') };
+  // A stable style object, so re-renders of the page do not repaint every tile.
+  const style: MaskStyle = useMemo(() => ({ voidIndex: block.voidIndex, backgroundIndex: block.classes.indexOf('Background') }), [block]);
   return (
     <Cell index={4} title="show_batch" note={`${tiles.length} augmented training images at ${spec.transforms.size}px`}>
       {error && <p className="error" data-testid="error">{error}</p>}
@@ -39,7 +40,7 @@ export function ShowBatchCell(props: { block: DataBlock; spec: DataBlockSpec; dr
       </button>
     </Cell>
   );
-}
+});
 
 function Tile(props: { tile: PreviewTile; style: MaskStyle }) {
   const ref = useRef<HTMLCanvasElement>(null);

@@ -1,10 +1,11 @@
+import { memo } from 'react';
 import type { DataBlock } from '../../core/data/block';
 import { countByClass } from '../../core/data/summary';
 import type { Problem } from '../../core/data/types';
 import { Cell } from '../components/Cell';
 
 /** Counts per split and class, files left out, every problem one per line, and the step-by-step walk. */
-export function SummaryCell(props: { block: DataBlock; summary: readonly string[] }) {
+export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; summary: readonly string[] }) {
   const { block } = props;
   const counts = countByClass(block);
   return (
@@ -50,7 +51,7 @@ export function SummaryCell(props: { block: DataBlock; summary: readonly string[
       {block.problems.length > 0 && <ProblemList problems={block.problems} />}
     </Cell>
   );
-}
+});
 
 function ProblemList(props: { problems: readonly Problem[] }) {
   return (

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { DataBlockSpec, SourceFile } from '../../../core/data/types';
 import type { DataCommands } from '../../../state/dataActions';
 import { Cell } from '../../components/Cell';
@@ -5,7 +6,7 @@ import { ItemsForm, LabelForm, SplitForm } from './StepForms';
 import { TransformsForm } from './TransformsForm';
 
 /** The data block as form steps, in fastai's order; "Build" runs it. */
-export function DataBlockCell(props: { spec: DataBlockSpec; files: readonly SourceFile[]; commands: DataCommands; busy: boolean; dirty: boolean }) {
+export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBlockSpec; files: readonly SourceFile[]; commands: DataCommands; busy: boolean; dirty: boolean }) {
   const { spec, files, commands } = props;
   const set = (next: DataBlockSpec) => commands.setSpec(next);
   return (
@@ -28,4 +29,4 @@ export function DataBlockCell(props: { spec: DataBlockSpec; files: readonly Sour
       </div>
     </Cell>
   );
-}
+});

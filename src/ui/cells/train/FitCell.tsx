@@ -5,11 +5,14 @@ import { Cell } from '../../components/Cell';
 import { EpochTable } from '../../components/EpochTable';
 import { Field, NumberInput, TextInput } from '../../components/Field';
 import { ProgressBar } from '../../components/ProgressBar';
+import { useThrottled } from '../../hooks/useThrottled';
 
 /** `fit_one_cycle`: epochs and rate, live loss curves, fastai's epoch table, and every run kept. */
 export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
   const { state, commands } = props;
   const fitting = state.busy === 'fit';
+  // Plotly redraws cost tens of milliseconds on a slow machine; twice a second is live enough.
+  const history = useThrottled(state.history, 500);
   return (
     <Cell index={7} title="Train (one-cycle)" note="fit_one_cycle(epochs, lr); a slice lo,hi spreads over the layer groups">
       <div className="actions">
@@ -27,7 +30,8 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
         </button>
       </div>
       {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
-      {state.history.iters.length > 0 && <LossChart series={state.history} />}
+      {/* Drawn (empty) as soon as there is a learner: creating a plot is the costly part, updates are cheap. */}
+      {state.learner && <LossChart series={history} />}
       {state.rows.length > 0 && <EpochTable rows={state.rows.map((r) => ({ ...r, fit: r.run }))} />}
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (

@@ -2,7 +2,7 @@ import type { TrainCommands } from '../../../state/trainActions';
 import type { TrainState } from '../../../state/trainState';
 import type { ArchSpec } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
-import { Field, NumberInput, Select } from '../../components/Field';
+import { Field, NumberInput, Select, TextInput } from '../../components/Field';
 
 type ArchKind = ArchSpec['kind'];
 const ARCHS = [
@@ -38,6 +38,7 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
           <Field label="Architecture">
             <Select<ArchKind> testId="arch" value={spec.arch.kind} options={ARCHS} onChange={(k) => commands.setLearnerSpec({ ...spec, arch: archOf(k) })} />
           </Field>
+          {spec.arch.kind === 'pretrained' && <BackboneSource arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           <Field label="Weight decay" hint="AdamW, decoupled (fastai: 0.01)">
             <NumberInput testId="wd" value={spec.wd} step={0.01} min={0} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
           </Field>
@@ -89,5 +90,28 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
         </button>
       </div>
     </Cell>
+  );
+}
+
+type PretrainedArch = Extract<ArchSpec, { kind: 'pretrained' }>;
+
+/** Where the backbone comes from: a URL (the built-in one by default) or dropped model files. */
+function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedArch) => void }) {
+  const { arch } = props;
+  return (
+    <>
+      <Field label="Backbone URL" hint="a tfjs layers model.json">
+        <TextInput testId="backbone-url" value={arch.url} onChange={(url) => props.onChange({ kind: 'pretrained', url })} />
+      </Field>
+      <Field label="…or drop files" hint={arch.files?.length ? `${arch.files.length} files chosen (used instead of the URL)` : 'model.json + .bin'}>
+        <input
+          type="file"
+          data-testid="backbone-files"
+          multiple
+          accept=".json,.bin"
+          onChange={(e) => props.onChange({ kind: 'pretrained', url: arch.url, files: e.target.files ? Array.from(e.target.files) : undefined })}
+        />
+      </Field>
+    </>
   );
 }

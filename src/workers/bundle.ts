@@ -1,0 +1,40 @@
+import type { DataLoaders } from '../core/data/batch';
+import type { DataBlockSpec } from '../core/data/types';
+import { groupNames } from '../core/model/types';
+import { makeBundle, type BundleFiles } from '../core/project/bundle';
+import { makeManifest, type ArchDescription, type StudioManifest } from '../core/project/manifest';
+import type { Learner } from '../core/train/learner';
+import type { ArchSpec } from './protocol';
+
+/**
+ * The manifest's plain-JSON architecture: the worker's `ArchSpec` with `kind` as `name`.
+ * @example archDescription({ kind: 'xresnet', depth: 'tiny' }) // { name: 'xresnet', depth: 'tiny' }
+ */
+export function archDescription(arch: ArchSpec): ArchDescription {
+  const { kind, ...options } = arch;
+  // Dropped File objects are not JSON; the manifest keeps where the backbone came from by name.
+  const plain = Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'files'));
+  const files = 'files' in arch && arch.files?.length ? { files: arch.files.map((f) => f.name) } : {};
+  return { name: kind, ...plain, ...files } as ArchDescription;
+}
+
+/** `studio.json` for a trained learner: what the studio, the command line and import agree on. */
+export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBlockSpec, arch: ArchSpec, threshold?: number): StudioManifest {
+  return makeManifest({
+    task: dls.task,
+    classes: dls.classes,
+    voidIndex: dls.voidIndex,
+    inputSize: dls.size,
+    normalize: dls.stats,
+    spec,
+    arch: archDescription(arch),
+    layerGroups: groupNames(learn.grouped),
+    history: learn.recorder.epochs,
+    ...(dls.task === 'multi' && threshold !== undefined ? { threshold } : {}),
+  });
+}
+
+/** The export bundle (model.json, weights.bin, studio.json, README.md, metadata.json) of a learner. */
+export async function learnerBundle(learn: Learner, manifest: StudioManifest): Promise<BundleFiles> {
+  return makeBundle(await learn.save(), manifest, { modelName: manifest.arch.name });
+}
