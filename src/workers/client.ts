@@ -1,7 +1,7 @@
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
-import type { DataInfo, FitInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
 
 /** Distributes a request over the union without losing its variant (so `id` can be added). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -16,6 +16,10 @@ export interface TrainClient {
   freeze(frozen: boolean): Promise<LearnerInfo>;
   /** The trained model as the export bundle's files (file name -> bytes). */
   exportBundle(): Promise<Record<string, Uint8Array>>;
+  /** Loads an exported bundle's weights into the current learner. */
+  loadBundle(files: Readonly<Record<string, Uint8Array>>): Promise<LearnerInfo>;
+  /** Predicts one picture as validation sees it. */
+  predict(file: SourceFile): Promise<PredictInfo>;
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */
@@ -64,6 +68,8 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     fit: (epochs, lr, oneCycle) => call({ type: 'fit', epochs, lr, oneCycle }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
     exportBundle: () => call({ type: 'exportBundle' }),
+    loadBundle: (files) => call({ type: 'loadBundle', files }),
+    predict: async (file) => call({ type: 'predict', file: (await toWire([file]))[0] }),
     stop: () => call({ type: 'stop' }),
     onEvent(listener) {
       listeners.add(listener);

@@ -47,6 +47,8 @@ export type Request =
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
   | { readonly type: 'exportBundle'; readonly id: number }
+  | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
+  | { readonly type: 'predict'; readonly id: number; readonly file: WireFile }
   | { readonly type: 'stop'; readonly id: number };
 
 /** Replies: the value of a request, or why it failed. */
@@ -83,6 +85,15 @@ export interface LrFindInfo {
   readonly losses: readonly number[];
   readonly suggestions: { readonly valley: number; readonly steep: number; readonly minimum: number } | null;
   readonly cancelled: boolean;
+}
+
+/** What `predict` returns: activated outputs of one picture (probabilities, mask logits or a point). */
+export interface PredictInfo {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  /** Output shape without the batch axis: `[C]`, `[H, W, C]` or `[2]`. */
+  readonly shape: readonly number[];
+  readonly values: readonly number[];
 }
 
 /** What `fit` returns. */

@@ -30,6 +30,10 @@ async function handle(req: Request): Promise<unknown> {
       return session.freeze(req.frozen);
     case 'exportBundle':
       return session.exportBundle();
+    case 'loadBundle':
+      return session.loadBundle(req.files);
+    case 'predict':
+      return session.predict(toSource(req.file));
     case 'stop':
       return session.stop();
   }

@@ -1,14 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
 import type { DataBlockSpec } from '../core/data/types';
+import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import type { EpochEvent, ProgressEvent, WorkerEvent } from './protocol';
 import { TrainSession } from './trainSession';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await chooseBackend(['cpu']); // with the fast CPU training kernels
 });
 
 const spec: DataBlockSpec = {
@@ -37,6 +37,18 @@ describe('TrainSession (the worker without the worker)', () => {
     expect(rows[0].metrics.accuracy).toBeGreaterThan(0.6);
     const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
     expect(progress.flatMap((p) => p.losses)).toHaveLength(9); // every training batch, bundled
+
+    // predict one real validation digit; export, retrain to change the weights, load the export back.
+    const seven = readFolder('public/samples/mnist_tiny').find((f) => f.path.startsWith('valid/7/'))!;
+    const before = await session.predict(seven);
+    expect(before.shape).toEqual([2]);
+    expect(before.values[0] + before.values[1]).toBeCloseTo(1, 5);
+    const bundle = await session.exportBundle();
+    expect(Object.keys(bundle).sort()).toEqual(['README.md', 'metadata.json', 'model.json', 'studio.json', 'weights.bin']);
+    await session.fit(1, 1e-2, false);
+    expect((await session.predict(seven)).values).not.toEqual(before.values);
+    await session.loadBundle(bundle);
+    expect((await session.predict(seven)).values).toEqual(before.values);
   });
 
   it('says what is missing when steps are out of order', async () => {

@@ -1,7 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
 import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
-import type { BundleFiles } from '../core/project/bundle';
+import { readBundle, type BundleFiles } from '../core/project/bundle';
+import { normalizeBatch } from '../core/transforms/augment';
+import { resizeItem } from '../core/transforms/resize';
 import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
 import { countParams } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
@@ -10,7 +13,7 @@ import { Learner, type Progress } from '../core/train/learner';
 import { learnerBundle, learnerManifest } from './bundle';
 import { archName, buildModel, startsFrozen } from './models';
 import { ProgressThrottle } from './progressThrottle';
-import type { DataInfo, FitInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
 
 /**
  * Everything the training worker does, without the worker: tests drive it directly in Node,
@@ -98,6 +101,30 @@ export class TrainSession {
     const dls = this.requireData();
     const manifest = learnerManifest(learn, dls, this.spec!, this.learnerSpec!.arch, this.learnerSpec!.thresh);
     return learnerBundle(learn, manifest);
+  }
+
+  /**
+   * Predicts one picture the way validation sees it (centre crop or squish at the data block's
+   * size, the same normalization): activated outputs, plain numbers.
+   */
+  async predict(file: SourceFile): Promise<PredictInfo> {
+    const learn = this.requireLearner();
+    const spec = this.spec!;
+    const size = spec.transforms.size;
+    const { pixels } = resizeItem(await this.decode(file), size, spec.transforms.resize, null, 'bilinear');
+    const out = tf.tidy(() => learn.predict(normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), learn.dls.stats)));
+    const values = Array.from(await out.data());
+    out.dispose();
+    return { task: learn.dls.task, classes: learn.dls.classes, shape: out.shape.slice(1), values };
+  }
+
+  /** Loads the weights of an exported bundle into the current learner (same architecture). */
+  async loadBundle(files: BundleFiles): Promise<LearnerInfo> {
+    const learn = this.requireLearner();
+    const read = readBundle(files);
+    if ('error' in read) throw new Error(read.error);
+    learn.load(read.artifacts);
+    return this.learnerInfo();
   }
 
   /** Validation loss and metrics now, as fastai's `learn.validate()`. */
