@@ -26,7 +26,8 @@ const PORT = 4173;
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
-  timeout: 180_000,
+  // Training tests run several fits on a software GPU; a busy 2-core machine needs the room.
+  timeout: 480_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,

@@ -172,6 +172,11 @@ test.describe('dark colour scheme', () => {
     await page.getByTestId('lr-find-iters').fill('30');
     await page.getByTestId('lr-find-run').click();
     await expect(page.getByTestId('lr-suggestion')).toBeVisible({ timeout: 300_000 });
+    // Click the curve: the rate under the pointer becomes the fit's rate.
+    const before = await page.getByTestId('lr-input').inputValue();
+    const points = page.getByTestId('lr-find-chart').locator('.scatterlayer .trace').first().locator('.points path');
+    await points.nth(Math.floor((await points.count()) * 0.6)).click({ force: true });
+    await expect(page.getByTestId('lr-input')).not.toHaveValue(before);
     await train.fit(2, '1e-2');
     expect(await train.runEnded()).toBe('done');
     const rows = await train.rows();
@@ -184,6 +189,14 @@ test.describe('dark colour scheme', () => {
       expect(r.fbeta).toBeLessThanOrEqual(1);
     }
     expect(rows[1].valid_loss).toBeLessThan(rows[0].valid_loss + 0.05);
+    // Progressive resizing on the multi-label data too: same learner, 40 px, the table continues.
+    await page.getByTestId('tfm-size').fill('40');
+    await page.getByTestId('block-build').click();
+    await expect(page.getByText('augmented training images at 40px')).toBeVisible({ timeout: 60_000 });
+    await train.fit(1, '1e-2');
+    expect(await train.runEnded()).toBe('done');
+    await expect(page.getByTestId('fit-run-output').last()).toContainText('at 40px');
+    expect(await train.rows()).toHaveLength(3);
     await studio.cellShot('epoch-table', 'train-planet-fit-dark');
     await studio.cellShot('lr-find-chart', 'train-planet-lr-finder-dark');
   });

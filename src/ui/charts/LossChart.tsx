@@ -21,7 +21,7 @@ export function LossChart(props: { series: History }) {
     () => ({
       xaxis: { title: { text: 'batches seen' } },
       yaxis: { title: { text: 'loss' }, rangemode: 'tozero' },
-      yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'e', showexponent: 'all', rangemode: 'tozero', nticks: 5 },
+      yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.0e', nticks: 5, rangemode: 'nonnegative' },
       margin: { l: 64, r: 72, t: 28, b: 52 },
     }),
     [],
