@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../data/random';
 import { installFastCpuKernels } from './cpuKernels';
 
 /** A tfjs backend the studio knows how to pick. */
@@ -53,16 +54,10 @@ async function trySetBackend(name: BackendName): Promise<string | undefined> {
 }
 
 /**
- * Mulberry32: a small seeded generator in [0, 1) for initializers, shuffles and tests.
+ * A seeded generator in [0, 1) for initializers, shuffles and tests: the data block's
+ * mulberry32 (`makeRng`), so one seed means the same numbers everywhere.
  * @example const rand = seededRandom(42); rand(); // 0.6011...
  */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return makeRng(seed);
 }
