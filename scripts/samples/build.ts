@@ -14,7 +14,7 @@ import type { MnistSource, SampleDef } from './output';
 import { planetTiny } from './planetTiny';
 
 /** Bump when the samples' content changes, so existing builds are redone. */
-export const SAMPLES_VERSION = 1;
+export const SAMPLES_VERSION = 2;
 
 /** Every sample, in the order `index.json` lists them. */
 export const SAMPLES: readonly SampleDef[] = [mnistTiny, planetTiny, camvidTiny, headposeTiny];
