@@ -15,6 +15,8 @@ export interface PreviewTile {
   readonly mask?: Int32Array;
   /** Point in pixels (points). */
   readonly point?: readonly [number, number];
+  /** The true point beside a predicted one (results), in pixels. */
+  readonly truePoint?: readonly [number, number];
 }
 
 /**

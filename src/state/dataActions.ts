@@ -3,6 +3,7 @@ import { guessSpec } from '../core/data/infer';
 import { summarize } from '../core/data/summary';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
+import { listSamples, loadSample } from '../io/samples';
 import type { DataAction, DataState } from './dataState';
 import type { Store } from './store';
 
@@ -19,6 +20,8 @@ export interface DataCommands {
   setSpec(spec: DataBlockSpec): void;
   build(): Promise<void>;
   redrawBatch(): void;
+  /** After a reload or import: fetch a sample again, or ask for the folder again, then rebuild with the saved spec. */
+  restoreSource(source: { source: string; sample: string | null; paths: readonly string[]; spec: DataBlockSpec }): Promise<void>;
 }
 
 /** Binds the commands to a store and a decoder (the browser's, or Node's in tests). */
@@ -34,8 +37,12 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCo
         store.dispatch({ type: 'failed', error: `${source}: no files were chosen` });
         return;
       }
-      const spec = await guessSpec(files);
-      store.dispatch({ type: 'filesLoaded', files, source, spec });
+      if (store.getState().reselect) {
+        // Chosen again after a reload: keep the saved spec rather than guessing a new one.
+        store.dispatch({ type: 'reselected', files, source });
+      } else {
+        store.dispatch({ type: 'filesLoaded', files, source, spec: await guessSpec(files) });
+      }
       await commands.build();
     },
     setSpec(spec) {
@@ -59,6 +66,13 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCo
     },
     redrawBatch() {
       store.dispatch({ type: 'redrawBatch' });
+    },
+    async restoreSource({ source, sample, paths, spec }) {
+      store.dispatch({ type: 'reselectNeeded', source, paths, spec });
+      if (!sample) return;
+      // A built-in sample needs no permission: fetch it again.
+      const info = (await listSamples()).find((s) => s.name === sample);
+      if (info) await commands.loadFiles(await loadSample(info), source);
     },
   };
   return commands;

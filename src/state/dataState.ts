@@ -23,6 +23,14 @@ export interface DataState {
   readonly summary: readonly string[];
   /** Bumps each time the person asks for another show_batch draw. */
   readonly batchDraw: number;
+  /**
+   * After a reload or an import: the saved spec and the paths of the files it was built on. The
+   * browser cannot read those files again without the person's permission, so the studio asks
+   * them to choose the folder again and matches files by path.
+   */
+  readonly reselect: { readonly source: string; readonly paths: readonly string[]; readonly spec: DataBlockSpec } | null;
+  /** How the files chosen again matched the saved paths. */
+  readonly matched: { readonly found: number; readonly expected: number; readonly missing: readonly string[] } | null;
   readonly error: string | null;
 }
 
@@ -35,6 +43,8 @@ export type DataAction =
   | { type: 'buildProgress'; done: number; total: number }
   | { type: 'built'; block: DataBlock; spec: DataBlockSpec; summary: readonly string[] }
   | { type: 'redrawBatch' }
+  | { type: 'reselectNeeded'; source: string; paths: readonly string[]; spec: DataBlockSpec }
+  | { type: 'reselected'; files: readonly SourceFile[]; source: string }
   | { type: 'failed'; error: string };
 
 /** The studio before anything is loaded. */
@@ -48,6 +58,8 @@ export const initialDataState: DataState = {
   builtSpec: null,
   summary: [],
   batchDraw: 0,
+  reselect: null,
+  matched: null,
   error: null,
 };
 
@@ -68,7 +80,21 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
       return { ...state, progress: null, block: action.block, builtSpec: action.spec, summary: action.summary };
     case 'redrawBatch':
       return { ...state, batchDraw: state.batchDraw + 1 };
+    case 'reselectNeeded':
+      return { ...state, reselect: { source: action.source, paths: action.paths, spec: action.spec }, spec: action.spec };
+    case 'reselected':
+      return reselected(state, action.files, action.source);
     case 'failed':
       return { ...state, progress: null, error: action.error };
   }
+}
+
+/** Files chosen again after a reload: the saved spec comes back, and how many saved paths were found is kept. */
+function reselected(state: DataState, files: readonly SourceFile[], source: string): DataState {
+  const saved = state.reselect;
+  if (!saved) return state;
+  const have = new Set(files.map((f) => f.path));
+  const missing = saved.paths.filter((p) => !have.has(p));
+  const matched = { found: saved.paths.length - missing.length, expected: saved.paths.length, missing: missing.slice(0, 20) };
+  return { ...state, files, source, spec: saved.spec, block: null, builtSpec: null, summary: [], reselect: null, matched, error: null };
 }

@@ -1,14 +1,12 @@
-import type { DataBlockSpec } from '../core/data/types';
 import { zipBundle } from '../core/project/zip';
 import type { BackendName } from '../core/tf/backend';
 import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
-import { formatLr, parseLr, type TrainAction, type TrainState } from './trainState';
-import type { Store } from './store';
+import { formatLr, parseLr } from './trainState';
+import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
 
-/** The training cells' store. */
-export type TrainStore = Store<TrainState, TrainAction>;
+export type { TrainStore } from './trainRunner';
 
 /** Commands of the training cells, shared by buttons, chart clicks and tests. */
 export interface TrainCommands {
@@ -23,42 +21,21 @@ export interface TrainCommands {
   setEpochs(n: number): void;
   setFinderIters(n: number): void;
   fit(): Promise<void>;
+  /** Resumes the last fit, interrupted by a reload, from its last saved epoch. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
   setFrozen(frozen: boolean): Promise<void>;
   /** Zips the export bundle and hands it to `save` (the browser's download). */
   exportModel(save: (name: string, bytes: Uint8Array) => void): Promise<void>;
 }
 
-/**
- * Binds the commands to the worker client and both stores. The data block the worker trains
- * on is the one last built on the page; when it changes (a new size for progressive
- * resizing), it is sent again before the next fit and the learner keeps its weights.
- */
-export function makeTrainCommands(store: TrainStore, data: DataStore, client: TrainClient): TrainCommands {
-  let sentSpec: DataBlockSpec | null = null;
-  const dispatch = (a: TrainAction) => store.dispatch(a);
-  client.onEvent((e) => dispatch(e.type === 'epoch' ? { type: 'epoch', event: e } : { type: 'progress', event: e }));
-
-  const syncData = async () => {
-    const { builtSpec, files } = data.getState();
-    if (!builtSpec) throw new Error('Build the data block first');
-    if (builtSpec === sentSpec) return;
-    dispatch({ type: 'busy', busy: 'data' });
-    dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files) });
-    sentSpec = builtSpec;
-  };
-  const guarded = (busy: TrainState['busy'], run: () => Promise<void>) => async () => {
-    if (store.getState().busy) return;
-    try {
-      await syncData();
-      dispatch({ type: 'busy', busy });
-      await run();
-      dispatch({ type: 'busy', busy: null });
-    } catch (e) {
-      dispatch({ type: 'failed', error: (e as Error).message });
-    }
-  };
-
+/** Binds the training commands to the worker client and both stores (through one runner, shared with the results and project commands). */
+export function makeTrainCommands(store: TrainStore, data: DataStore, client: TrainClient, runner: TrainRunner = makeTrainRunner(store, data, client)): TrainCommands {
+  const { dispatch, guarded, runFit } = runner;
+  client.onEvent((e) => {
+    if (e.type === 'epoch') dispatch({ type: 'epoch', event: e });
+    else if (e.type === 'progress') dispatch({ type: 'progress', event: e });
+  });
   return {
     async start(preferred) {
       const order: BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -84,13 +61,17 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       if (lr === null) throw new Error(`Learning rate "${s.lrInput}" is not a number or a "lo,hi" pair`);
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
       dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen } });
-      try {
-        const r = await client.fit(s.epochs, lr, true);
-        dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite });
-      } catch (e) {
-        dispatch({ type: 'fitEnded', status: 'failed', message: (e as Error).message });
-        throw e;
-      }
+      await runFit(() => client.fit(s.epochs, lr, true));
+    }),
+    resume: guarded('fit', async () => {
+      const run = store.getState().runs.at(-1);
+      if (!run || run.status !== 'interrupted') throw new Error('There is no interrupted fit to resume');
+      const lr = parseLr(run.lr);
+      if (lr === null) throw new Error(`The interrupted fit's learning rate "${run.lr}" cannot be read`);
+      dispatch({ type: 'fitResumed' });
+      // A restored model comes back unfrozen; the fit goes on as it ran.
+      if (run.frozen) dispatch({ type: 'learnerReady', learner: await client.freeze(true) });
+      await runFit(() => client.fit(run.epochs, lr, run.oneCycle, run.savedEpochs ?? 0));
     }),
     async stop() {
       await client.stop();

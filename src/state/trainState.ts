@@ -1,4 +1,6 @@
-import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, ProgressEvent } from '../workers/protocol';
+import type { SourceFile } from '../core/data/types';
+import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
+import type { ResultsInfo } from '../workers/resultsProtocol';
 
 /** One fit as it appears on the page: what was asked, and how it went. */
 export interface FitRun {
@@ -8,7 +10,12 @@ export interface FitRun {
   readonly oneCycle: boolean;
   readonly size: number;
   readonly frozen: boolean;
-  readonly status: 'running' | 'done' | 'stopped' | 'failed';
+  /** `interrupted`: the page was closed or reloaded during the fit; it can resume from its last saved epoch. */
+  readonly status: 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
+  /** Epochs of this fit whose weights were saved (autosave), where a resume starts. */
+  readonly savedEpochs?: number;
+  /** Fine-tuning on corrections: how many corrected pictures were added. */
+  readonly corrections?: number;
   readonly message?: string;
 }
 
@@ -22,10 +29,25 @@ export interface History {
   readonly validLosses: readonly number[];
 }
 
+/** One picture a person asked a prediction for; `correction` is the right label when they marked it wrong. */
+export interface Prediction {
+  readonly id: number;
+  readonly file: SourceFile;
+  readonly info: PredictInfo;
+  readonly correction?: string;
+}
+
+/** A named checkpoint kept in the browser (fastai's `learn.save(name)`). */
+export interface CheckpointEntry {
+  readonly name: string;
+  readonly savedAt: string;
+  readonly epochs: number;
+}
+
 /** Everything the training cells show. */
 export interface TrainState {
   readonly backend: { readonly name: string; readonly reason: string } | null;
-  readonly busy: 'data' | 'learner' | 'lrFind' | 'fit' | null;
+  readonly busy: 'data' | 'learner' | 'lrFind' | 'fit' | 'results' | 'predict' | 'project' | null;
   readonly data: DataInfo | null;
   readonly learnerSpec: LearnerSpec;
   readonly learner: LearnerInfo | null;
@@ -39,8 +61,20 @@ export interface TrainState {
   readonly rows: readonly (EpochEvent & { readonly run: number })[];
   readonly history: History;
   readonly progress: { readonly done: number; readonly total: number; readonly elapsed: number; readonly label: string } | null;
+  readonly results: ResultsInfo | null;
+  /** Validation metrics after the person picked a threshold (multi-label). */
+  readonly thresholdMetrics: Readonly<Record<string, number>> | null;
+  readonly predictions: readonly Prediction[];
+  readonly checkpoints: readonly CheckpointEntry[];
+  /** The epoch whose weights autosave last kept, in which fit. */
+  readonly autosaved: { readonly run: number; readonly epoch: number } | null;
+  /** A line about where the notebook came from: restored after a reload, imported from a file. */
+  readonly notice: string | null;
   readonly error: string | null;
 }
+
+/** The part of the training state autosave keeps and a reload restores. */
+export type SavedTrainState = Pick<TrainState, 'learnerSpec' | 'learner' | 'data' | 'finder' | 'lrInput' | 'epochs' | 'finderIters' | 'runs' | 'rows' | 'history' | 'autosaved' | 'checkpoints'>;
 
 /** Every change the training cells can make. */
 export type TrainAction =
@@ -58,6 +92,16 @@ export type TrainAction =
   | { type: 'fitEnded'; status: FitRun['status']; message?: string }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'epoch'; event: EpochEvent }
+  | { type: 'fitResumed' }
+  | { type: 'results'; results: ResultsInfo | null }
+  | { type: 'threshold'; thresh: number; metrics: Record<string, number> }
+  | { type: 'predicted'; prediction: Omit<Prediction, 'id'> }
+  | { type: 'correction'; id: number; label: string | undefined }
+  | { type: 'clearPredictions' }
+  | { type: 'checkpoints'; list: readonly CheckpointEntry[] }
+  | { type: 'autosaved'; run: number; epoch: number }
+  | { type: 'restored'; saved: SavedTrainState; notice: string }
+  | { type: 'imported'; learner: LearnerInfo; learnerSpec: LearnerSpec; rows: readonly EpochEvent[]; notice: string }
   | { type: 'failed'; error: string };
 
 const emptyHistory: History = { iters: [], losses: [], smooth: [], lrs: [], validIters: [], validLosses: [] };
@@ -77,6 +121,12 @@ export const initialTrainState: TrainState = {
   rows: [],
   history: emptyHistory,
   progress: null,
+  results: null,
+  thresholdMetrics: null,
+  predictions: [],
+  checkpoints: [],
+  autosaved: null,
+  notice: null,
   error: null,
 };
 
@@ -113,6 +163,36 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
       return onEpoch(s, a.event);
     case 'failed':
       return { ...s, error: a.error, busy: null, progress: null };
+    default:
+      return projectReducer(s, a);
+  }
+}
+
+/** Results, predictions, checkpoints and restore: the actions after training. */
+function projectReducer(s: TrainState, a: TrainAction): TrainState {
+  switch (a.type) {
+    case 'fitResumed':
+      return { ...s, runs: s.runs.map((r, i) => (i === s.runs.length - 1 ? { ...r, status: 'running', message: undefined } : r)), progress: { done: 0, total: 1, elapsed: 0, label: 'resuming' } };
+    case 'results':
+      return { ...s, results: a.results, thresholdMetrics: null };
+    case 'threshold':
+      return { ...s, learnerSpec: { ...s.learnerSpec, thresh: a.thresh }, thresholdMetrics: a.metrics, results: s.results && { ...s.results, thresh: a.thresh } };
+    case 'predicted':
+      return { ...s, predictions: [{ ...a.prediction, id: (s.predictions[0]?.id ?? 0) + 1 }, ...s.predictions] };
+    case 'correction':
+      return { ...s, predictions: s.predictions.map((p) => (p.id === a.id ? { ...p, correction: a.label } : p)) };
+    case 'clearPredictions':
+      return { ...s, predictions: [] };
+    case 'checkpoints':
+      return { ...s, checkpoints: a.list };
+    case 'autosaved':
+      return { ...s, autosaved: { run: a.run, epoch: a.epoch }, runs: s.runs.map((r) => (r.index === a.run ? { ...r, savedEpochs: a.epoch + 1 } : r)) };
+    case 'restored':
+      return { ...s, ...a.saved, busy: null, progress: null, notice: a.notice };
+    case 'imported':
+      return { ...s, learner: a.learner, learnerSpec: a.learnerSpec, rows: a.rows.map((r) => ({ ...r, run: 0 })), runs: [], history: emptyHistory, finder: null, results: null, notice: a.notice };
+    default:
+      return s;
   }
 }
 

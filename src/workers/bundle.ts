@@ -18,6 +18,16 @@ export function archDescription(arch: ArchSpec): ArchDescription {
   return { name: kind, ...plain, ...files } as ArchDescription;
 }
 
+/**
+ * The inverse of `archDescription` for an imported bundle. A backbone that came from dropped files
+ * cannot be read again; the imported weights do not need it, so only its name is kept in the URL.
+ * @example archFromDescription({ name: 'xresnet', depth: 'tiny' }) // { kind: 'xresnet', depth: 'tiny' }
+ */
+export function archFromDescription(d: ArchDescription): ArchSpec {
+  const { name, files: _files, ...options } = d;
+  return { kind: name, ...options } as unknown as ArchSpec;
+}
+
 /** `studio.json` for a trained learner: what the studio, the command line and import agree on. */
 export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBlockSpec, arch: ArchSpec, threshold?: number): StudioManifest {
   return makeManifest({

@@ -1,7 +1,8 @@
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
-import type { DataInfo, FitInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
+import type { ResultsInfo } from './resultsProtocol';
 
 /** Distributes a request over the union without losing its variant (so `id` can be added). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -12,14 +13,23 @@ export interface TrainClient {
   setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   lrFind(numIt: number): Promise<LrFindInfo>;
-  fit(epochs: number, lr: WireLr, oneCycle: boolean): Promise<FitInfo>;
+  /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
+  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number): Promise<FitInfo>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
   /** The trained model as the export bundle's files (file name -> bytes). */
   exportBundle(): Promise<Record<string, Uint8Array>>;
   /** Loads an exported bundle's weights into the current learner. */
   loadBundle(files: Readonly<Record<string, Uint8Array>>): Promise<LearnerInfo>;
+  /** Restores a model from an exported bundle, with or without data. */
+  importBundle(files: Readonly<Record<string, Uint8Array>>): Promise<ImportInfo>;
   /** Predicts one picture as validation sees it. */
   predict(file: SourceFile): Promise<PredictInfo>;
+  /** Every validation prediction, target and loss, with pictures of the shown items. */
+  results(): Promise<ResultsInfo>;
+  /** Sets the multi-label threshold; returns the validation metrics at it. */
+  setThreshold(thresh: number): Promise<Record<string, number>>;
+  /** A one-cycle fine-tuning run on the training set plus corrected pictures. */
+  fineTune(corrections: readonly { file: SourceFile; label: string }[], epochs: number, lr: WireLr): Promise<FitInfo>;
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */
@@ -65,11 +75,18 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     setData: async (spec, files) => call({ type: 'setData', spec, files: await toWire(files) }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt) => call({ type: 'lrFind', numIt }),
-    fit: (epochs, lr, oneCycle) => call({ type: 'fit', epochs, lr, oneCycle }),
+    fit: (epochs, lr, oneCycle, startEpoch) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
     exportBundle: () => call({ type: 'exportBundle' }),
     loadBundle: (files) => call({ type: 'loadBundle', files }),
+    importBundle: (files) => call({ type: 'importBundle', files }),
     predict: async (file) => call({ type: 'predict', file: (await toWire([file]))[0] }),
+    results: () => call({ type: 'results' }),
+    setThreshold: (thresh) => call({ type: 'setThreshold', thresh }),
+    fineTune: async (corrections, epochs, lr) => {
+      const wire = await toWire(corrections.map((c) => c.file));
+      return call({ type: 'fineTune', corrections: wire.map((file, i) => ({ file, label: corrections[i].label })), epochs, lr });
+    },
     stop: () => call({ type: 'stop' }),
     onEvent(listener) {
       listeners.add(listener);

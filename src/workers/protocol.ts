@@ -1,4 +1,5 @@
 import type { DataBlockSpec, Task } from '../core/data/types';
+import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 
 /**
@@ -35,6 +36,12 @@ export interface LearnerSpec {
   readonly beta: number;
 }
 
+/** A picture the person says was predicted wrong, with the right label (class, or space-separated tags). */
+export interface WireCorrection {
+  readonly file: WireFile;
+  readonly label: string;
+}
+
 /** A learning rate or a discriminative slice `[lo, hi]`. */
 export type WireLr = number | readonly [number, number];
 
@@ -44,11 +51,15 @@ export type Request =
   | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[] }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
-  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean }
+  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
   | { readonly type: 'exportBundle'; readonly id: number }
   | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
+  | { readonly type: 'importBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
   | { readonly type: 'predict'; readonly id: number; readonly file: WireFile }
+  | { readonly type: 'results'; readonly id: number }
+  | { readonly type: 'setThreshold'; readonly id: number; readonly thresh: number }
+  | { readonly type: 'fineTune'; readonly id: number; readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: WireLr }
   | { readonly type: 'stop'; readonly id: number };
 
 /** Replies: the value of a request, or why it failed. */
@@ -77,6 +88,15 @@ export interface LearnerInfo {
   readonly arch: string;
   readonly groups: readonly { readonly name: string; readonly params: number; readonly frozen: boolean }[];
   readonly totalParams: number;
+}
+
+/** What `importBundle` returns: the restored model, its manifest and settings. */
+export interface ImportInfo {
+  readonly learner: LearnerInfo;
+  readonly manifest: StudioManifest;
+  readonly learnerSpec: LearnerSpec;
+  /** True when data matching the model was already loaded, so it can train on at once. */
+  readonly attached: boolean;
 }
 
 /** What `lrFind` returns. */
@@ -130,8 +150,15 @@ export interface ProgressEvent {
   readonly smooth: readonly number[];
 }
 
+/** The bundle of the weights at the end of an epoch, for autosave. */
+export interface AutosaveEvent {
+  readonly type: 'autosave';
+  readonly epoch: number;
+  readonly files: Readonly<Record<string, Uint8Array>>;
+}
+
 /** Unprompted messages from the worker. */
-export type WorkerEvent = ProgressEvent | EpochEvent;
+export type WorkerEvent = ProgressEvent | EpochEvent | AutosaveEvent;
 
 /** Anything the worker posts. */
 export type FromWorker = Reply | WorkerEvent;

@@ -1,15 +1,18 @@
 import type { Task } from '../core/data/types';
 
-/** A validation picture sent to the page: RGBA bytes at the training size. */
+/** A validation picture sent to the page: RGBA bytes at the training size, with its masks when it has them. */
 export interface Thumb {
+  /** Position of the item in validation order. */
+  readonly index: number;
+  readonly path: string;
   readonly size: number;
   readonly rgba: Uint8ClampedArray;
 }
 
 /**
- * What the results cell needs, as plain arrays: every validation prediction (probabilities
- * flat `[N, C]`, or `[N, 2]` points), targets, per-item losses, and thumbnails of the items with
- * the highest losses.
+ * What the results cell needs, as plain arrays (fastai's `Interpretation.from_learner`): every
+ * validation prediction, target and loss, and pictures of the items the cell shows (the first
+ * few for `show_results`, the highest losses for `plot_top_losses`).
  */
 export interface ResultsInfo {
   readonly task: Task;
@@ -17,16 +20,19 @@ export interface ResultsInfo {
   readonly voidIndex: number;
   readonly size: number;
   readonly count: number;
-  /** Softmax / sigmoid outputs, flat `[N, C]`; for points, `[N, 2]` in [-1, 1]; empty for segmentation. */
+  /** Softmax / sigmoid outputs flat `[N, C]` (single, multi); `[N, 2]` points in [-1, 1]; empty for segmentation. */
   readonly probs: Float32Array;
   /** Class ids (single), multi-hot flat (multi), points flat (points); empty for segmentation. */
   readonly targets: Float32Array;
   readonly losses: Float32Array;
+  readonly paths: readonly string[];
   /** Segmentation: predicted and true class id per pixel, flat `[N, H, W]`. */
   readonly predMasks?: Int32Array;
   readonly trueMasks?: Int32Array;
-  /** Highest-loss items first: their index, path and picture. */
-  readonly top: readonly { readonly index: number; readonly path: string; readonly thumb: Thumb }[];
+  /** Pictures of the shown items. */
+  readonly thumbs: readonly Thumb[];
   /** Multi-label threshold in use. */
   readonly thresh: number;
+  /** Validation loss and metrics of the model as it is now. */
+  readonly metrics: Readonly<Record<string, number>>;
 }

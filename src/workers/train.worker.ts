@@ -25,15 +25,27 @@ async function handle(req: Request): Promise<unknown> {
     case 'lrFind':
       return session.lrFind(req.numIt);
     case 'fit':
-      return session.fit(req.epochs, req.lr, req.oneCycle);
+      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0);
     case 'freeze':
       return session.freeze(req.frozen);
     case 'exportBundle':
       return session.exportBundle();
     case 'loadBundle':
       return session.loadBundle(req.files);
+    case 'importBundle':
+      return session.importBundle(req.files);
     case 'predict':
       return session.predict(toSource(req.file));
+    case 'results':
+      return session.results();
+    case 'setThreshold':
+      return session.setThreshold(req.thresh);
+    case 'fineTune':
+      return session.fineTune(
+        req.corrections.map((c) => ({ file: toSource(c.file), label: c.label })),
+        req.epochs,
+        req.lr,
+      );
     case 'stop':
       return session.stop();
   }

@@ -3,17 +3,20 @@ import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { readBundle, type BundleFiles } from '../core/project/bundle';
-import { normalizeBatch } from '../core/transforms/augment';
-import { resizeItem } from '../core/transforms/resize';
+import type { StudioManifest } from '../core/project/manifest';
 import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
-import { countParams } from '../core/model/types';
+import { countParams, groupsFromNames, type GroupedModel } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
 import { Learner, type Progress } from '../core/train/learner';
-import { learnerBundle, learnerManifest } from './bundle';
+import { archFromDescription, learnerBundle, learnerManifest } from './bundle';
+import { withCorrections, type Correction } from './corrections';
 import { archName, buildModel, startsFrozen } from './models';
+import { predictPicture, type PictureView } from './predictPicture';
 import { ProgressThrottle } from './progressThrottle';
-import type { DataInfo, FitInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
+import { collectResults } from './results';
+import type { ResultsInfo } from './resultsProtocol';
 
 /**
  * Everything the training worker does, without the worker: tests drive it directly in Node,
@@ -28,6 +31,8 @@ export class TrainSession {
   private learnerSpec: LearnerSpec | null = null;
   private frozen = false;
   private abort: AbortController | null = null;
+  /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
+  private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
 
   constructor(
     private readonly decode: ImageDecoder,
@@ -47,6 +52,7 @@ export class TrainSession {
     this.spec = spec;
     this.dls = makeDataLoaders(block, spec);
     if (this.learner) this.learner.replaceData(this.dls);
+    else if (this.imported && sameOutputs(this.imported.manifest, block.task, block.classes)) this.learner = this.makeLearner(this.imported.grouped);
     return { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: spec.transforms.size };
   }
 
@@ -54,9 +60,8 @@ export class TrainSession {
     const dls = this.requireData();
     this.disposeLearner();
     const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls.size);
-    const metrics = dls.task === 'multi' ? [accuracyThresh({ thresh: spec.thresh }), fbeta({ thresh: spec.thresh, beta: spec.beta })] : undefined;
-    this.learner = new Learner(dls, grouped, { wd: spec.wd, metrics });
     this.learnerSpec = spec;
+    this.learner = this.makeLearner(grouped);
     // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
     this.frozen = startsFrozen(spec.arch);
     if (this.frozen) this.learner.freeze();
@@ -77,15 +82,16 @@ export class TrainSession {
     }
   }
 
-  async fit(epochs: number, lr: WireLr, oneCycle: boolean): Promise<FitInfo> {
+  /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs (after a reload). */
+  async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0): Promise<FitInfo> {
     const learn = this.requireLearner();
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss } : null, p.batch + 1 === p.batchesPerEpoch);
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
-    const opts = { signal, onProgress, callbacks: [this.epochPoster(learn)] };
+    const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(learn, startEpoch)] };
     try {
-      const r = oneCycle ? await learn.fitOneCycle(epochs, lrSpec, opts) : await learn.fit(epochs, lrSpec, opts);
+      const r = oneCycle ? await learn.fitOneCycle(epochs, lrSpec, opts) : await learn.fit(epochs - startEpoch, lrSpec, opts);
       return { cancelled: r.cancelled };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
@@ -103,28 +109,69 @@ export class TrainSession {
     return learnerBundle(learn, manifest);
   }
 
-  /**
-   * Predicts one picture the way validation sees it (centre crop or squish at the data block's
-   * size, the same normalization): activated outputs, plain numbers.
-   */
+  /** Predicts one picture the way validation sees it: activated outputs, plain numbers. */
   async predict(file: SourceFile): Promise<PredictInfo> {
-    const learn = this.requireLearner();
-    const spec = this.spec!;
-    const size = spec.transforms.size;
-    const { pixels } = resizeItem(await this.decode(file), size, spec.transforms.resize, null, 'bilinear');
-    const out = tf.tidy(() => learn.predict(normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), learn.dls.stats)));
-    const values = Array.from(await out.data());
-    out.dispose();
-    return { task: learn.dls.task, classes: learn.dls.classes, shape: out.shape.slice(1), values };
+    const { model, view } = this.predictor();
+    return predictPicture(model, view, await this.decode(file));
   }
 
-  /** Loads the weights of an exported bundle into the current learner (same architecture). */
+  /** Loads the weights of an exported bundle or checkpoint into the current learner (same architecture). */
   async loadBundle(files: BundleFiles): Promise<LearnerInfo> {
     const learn = this.requireLearner();
     const read = readBundle(files);
     if ('error' in read) throw new Error(read.error);
     learn.load(read.artifacts);
     return this.learnerInfo();
+  }
+
+  /**
+   * Restores a model from an exported bundle, with or without data: the model as it was saved
+   * (same topology, same weights, so the same predictions), its layer groups by name, its
+   * settings. With matching data it becomes the learner and can train on.
+   */
+  async importBundle(files: BundleFiles): Promise<ImportInfo> {
+    if (this.abort) throw new Error('Another run is in progress; stop it first');
+    const read = readBundle(files);
+    if ('error' in read) throw new Error(read.error);
+    const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
+    this.disposeLearner();
+    const { manifest } = read;
+    this.imported = { grouped: groupsFromNames(model, manifest.layerGroups), manifest };
+    this.learnerSpec = { arch: archFromDescription(manifest.arch), wd: this.learnerSpec?.wd ?? 0.01, thresh: manifest.threshold ?? 0.2, beta: this.learnerSpec?.beta ?? 2 };
+    this.frozen = false;
+    if (this.dls && sameOutputs(manifest, this.dls.task, this.dls.classes)) this.learner = this.makeLearner(this.imported.grouped);
+    return { learner: this.learnerInfo(), manifest, learnerSpec: this.learnerSpec, attached: this.learner !== null };
+  }
+
+  /** fastai's `Interpretation.from_learner`: every validation prediction, target and loss. */
+  async results(): Promise<ResultsInfo> {
+    const learn = this.requireLearner();
+    return collectResults(learn, this.block!, this.spec!, this.learnerSpec!.thresh);
+  }
+
+  /** A new multi-label threshold: the metrics (now and in later epochs and exports) use it. */
+  async setThreshold(thresh: number): Promise<Record<string, number>> {
+    const learn = this.requireLearner();
+    this.learnerSpec = { ...this.learnerSpec!, thresh };
+    if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(this.learnerSpec);
+    const { validLoss, metrics } = await learn.evaluate();
+    return { valid_loss: validLoss, ...metrics };
+  }
+
+  /**
+   * A fine-tuning run on the training set plus the person's corrections; the data block is the
+   * original again afterwards, so a later fit or resize does not keep repeating them.
+   */
+  async fineTune(corrections: readonly Correction[], epochs: number, lr: WireLr): Promise<FitInfo> {
+    const learn = this.requireLearner();
+    const dls = this.requireData();
+    const block = await withCorrections(this.block!, corrections, this.decode, this.spec!.batch.batchSize);
+    learn.replaceData(makeDataLoaders(block, this.spec!));
+    try {
+      return await this.fit(epochs, lr, true);
+    } finally {
+      learn.replaceData(dls);
+    }
   }
 
   /** Validation loss and metrics now, as fastai's `learn.validate()`. */
@@ -146,26 +193,53 @@ export class TrainSession {
   }
 
   /** Posts fastai's table row as soon as the recorder has written it. */
-  private epochPoster(learn: Learner): Callback {
+  /**
+   * Posts fastai's table row as soon as the recorder has written it, then the weights of that
+   * epoch (the page autosaves them, so a reload mid-fit loses at most the running epoch).
+   */
+  private epochPoster(learn: Learner, startEpoch: number): Callback {
     return {
       name: 'postEpoch',
       order: 60,
-      afterEpoch: () => {
+      afterEpoch: async () => {
         const row = learn.recorder.epochs.at(-1);
-        if (row) this.post({ type: 'epoch', ...row, metrics: { ...row.metrics } });
+        if (!row) return;
+        this.post({ type: 'epoch', ...row, epoch: row.epoch + startEpoch, metrics: { ...row.metrics } });
+        this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: await this.exportBundle() });
       },
     };
   }
 
+  private makeLearner(grouped: GroupedModel): Learner {
+    const spec = this.learnerSpec!;
+    const dls = this.requireData();
+    return new Learner(dls, grouped, { wd: spec.wd, metrics: dls.task === 'multi' ? multiLabelMetrics(spec) : undefined });
+  }
+
+  /** The model that predicts now (the learner's, else an imported one) and how it takes pictures. */
+  private predictor(): { model: tf.LayersModel; view: PictureView } {
+    if (this.learner && this.spec) {
+      const dls = this.learner.dls;
+      return { model: this.learner.model, view: { task: dls.task, classes: dls.classes, size: dls.size, stats: dls.stats, resize: this.spec.transforms.resize } };
+    }
+    if (this.imported) {
+      const m = this.imported.manifest;
+      return { model: this.imported.grouped.model, view: { task: m.task, classes: m.classes, size: m.inputSize, stats: m.normalize, resize: m.spec.transforms.resize } };
+    }
+    throw new Error('Build the learner or import a model first');
+  }
+
   private learnerInfo(): LearnerInfo {
-    const learn = this.requireLearner();
-    const groups = learn.grouped.layerGroups.map((layers, i, all) => ({
+    const grouped = this.learner?.grouped ?? this.imported?.grouped;
+    const task = this.learner?.dls.task ?? this.imported?.manifest.task;
+    if (!grouped || !task) throw new Error('Build the learner first');
+    const groups = grouped.layerGroups.map((layers, i, all) => ({
       name: i === all.length - 1 ? 'head' : `body ${i + 1}`,
       // Trainable scalars only (batch-norm running statistics are not parameters).
       params: layers.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0), 0),
       frozen: this.frozen && i < all.length - 1,
     }));
-    return { task: learn.dls.task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(learn.model) };
+    return { task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(grouped.model) };
   }
 
   private startOperation(): AbortSignal {
@@ -180,16 +254,29 @@ export class TrainSession {
   }
 
   private requireLearner(): Learner {
-    if (!this.learner) throw new Error('Build the learner first');
-    return this.learner;
+    if (this.learner) return this.learner;
+    if (this.imported && !this.dls) throw new Error('The imported model needs its data to train or interpret: choose the folder again');
+    if (this.imported) throw new Error(`The imported model predicts ${this.imported.manifest.task} (${this.imported.manifest.classes.length} classes) but this data block does not match: build a new learner`);
+    throw new Error('Build the learner first');
   }
 
   private disposeLearner(): void {
-    if (!this.learner) return;
-    this.learner.dispose();
-    this.learner.model.dispose();
+    const model = this.learner?.model ?? this.imported?.grouped.model;
+    this.learner?.dispose();
+    model?.dispose();
     this.learner = null;
+    this.imported = null;
   }
+}
+
+/** Multi-label metrics at the learner's threshold and beta (lesson 3: accuracy_thresh and F2 at 0.2). */
+function multiLabelMetrics(spec: LearnerSpec) {
+  return [accuracyThresh({ thresh: spec.thresh }), fbeta({ thresh: spec.thresh, beta: spec.beta })];
+}
+
+/** Whether a saved model's outputs fit a data block: same task, same classes in the same order. */
+function sameOutputs(m: StudioManifest, task: string, classes: readonly string[]): boolean {
+  return m.task === task && m.classes.length === classes.length && m.classes.every((c, i) => c === classes[i]);
 }
 
 function where(p: Progress) {

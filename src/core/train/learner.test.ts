@@ -81,6 +81,21 @@ describe('Learner loop', () => {
     learn.dispose();
   });
 
+  it('resumes a one-cycle schedule after finished epochs (fastai start_epoch)', async () => {
+    const lrsOf = async (startEpoch?: number) => {
+      const learn = new Learner(dls, tiny());
+      const lrs: number[] = [];
+      await learn.fitOneCycle(3, 1e-2, { startEpoch, callbacks: [spy((e, l) => e === 'afterBatch' && lrs.push(l.opt.hypers[0].lr))] });
+      learn.dispose();
+      return lrs;
+    };
+    const full = await lrsOf();
+    const resumed = await lrsOf(2);
+    // The resumed run is the full cycle's last third: same lrs, batch for batch.
+    expect(resumed.length).toBe(full.length / 3);
+    resumed.forEach((lr, i) => expect(lr).toBeCloseTo(full[full.length - resumed.length + i], 12));
+  });
+
   it('freeze trains the head and batch norm only', async () => {
     const one = brightnessLoaders({ nTrain: 16, batchSize: 16 });
     const learn = new Learner(one, tiny());

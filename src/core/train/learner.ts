@@ -87,10 +87,13 @@ export class Learner implements LearnerView {
   }
 
   /** fastai's `fit_one_cycle`: cosine warm-up to lrMax over 25%, cosine down to lrMax/1e5; momentum 0.95-0.85-0.95. */
-  async fitOneCycle(epochs: number, lrMax: LrSpec = this.lr, opts: FitOptions & OneCycleOptions = {}): Promise<FitResult> {
+  async fitOneCycle(epochs: number, lrMax: LrSpec = this.lr, opts: FitOptions & OneCycleOptions & { readonly startEpoch?: number } = {}): Promise<FitResult> {
     const lrs = lrsForGroups(lrMax, this.params.length);
-    const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l, opts)), mom: oneCycleMom(opts) });
-    return this.run(epochs, { ...opts, phase: 'train', callbacks: [sched, ...(opts.callbacks ?? [])] });
+    // fastai's start_epoch: resume a cycle after `start` finished epochs; pct' = (start + pct * left) / epochs.
+    const start = Math.min(Math.max(0, Math.floor(opts.startEpoch ?? 0)), epochs - 1);
+    const shift = (f: (pct: number) => number) => (pct: number) => f((start + pct * (epochs - start)) / epochs);
+    const sched = paramScheduler({ lr: lrs.map((l) => shift(oneCycleLr(l, opts))), mom: shift(oneCycleMom(opts)) });
+    return this.run(epochs - start, { ...opts, phase: 'train', callbacks: [sched, ...(opts.callbacks ?? [])] });
   }
 
   /** fastai's `lr_find`: exponential lr ramp, then weights and optimizer state are restored exactly. */

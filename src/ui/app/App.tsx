@@ -6,10 +6,14 @@ import { DataBlockCell } from '../cells/block/DataBlockCell';
 import { DataSourceCell } from '../cells/DataSourceCell';
 import { ShowBatchCell } from '../cells/ShowBatchCell';
 import { SummaryCell } from '../cells/SummaryCell';
-import { ExportCell } from '../cells/train/ExportCell';
+import { PredictCell } from '../cells/results/PredictCell';
+import { ResultsCell } from '../cells/results/ResultsCell';
 import { FitCell } from '../cells/train/FitCell';
 import { LearnerCell } from '../cells/train/LearnerCell';
 import { LrFinderCell } from '../cells/train/LrFinderCell';
+import { ProjectCell } from '../cells/train/ProjectCell';
+import type { ProjectCommands } from '../../state/projectActions';
+import type { ResultsCommands } from '../../state/resultsActions';
 import { useStore } from '../hooks/useStore';
 
 /** A backend the person asked for in the address (`?backend=webgl`), if it is one we know. */
@@ -19,15 +23,22 @@ function backendFromUrl(): BackendName | undefined {
 }
 
 /** The notebook: one column of cells, in the order a person works through lesson 3. */
-export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands }) {
+export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands; results: ResultsCommands; project: ProjectCommands }) {
   const state = useStore(props.dataStore);
   const train = useStore(props.trainStore);
   const { data } = props;
   useEffect(() => {
     // The page previews batches on its own backend; training runs on the worker's.
     data.initBackend().catch((e: Error) => props.dataStore.dispatch({ type: 'failed', error: `No tfjs backend could start on the page: ${e.message}` }));
-    props.train.start(backendFromUrl()).catch((e: Error) => props.trainStore.dispatch({ type: 'failed', error: `The training worker could not start: ${e.message}` }));
-  }, [data, props.train, props.dataStore, props.trainStore]);
+    let stopAutosave = () => {};
+    props.train
+      .start(backendFromUrl())
+      // Restore only once the worker runs: the saved weights go straight into it.
+      .then(() => props.project.restore())
+      .then(() => (stopAutosave = props.project.startAutosave()))
+      .catch((e: Error) => props.trainStore.dispatch({ type: 'failed', error: `The training worker could not start: ${e.message}` }));
+    return () => stopAutosave();
+  }, [data, props.train, props.project, props.dataStore, props.trainStore]);
   const backend = train.backend ?? state.backend;
   const busy = state.progress !== null;
   const ready = state.block?.ok && state.builtSpec;
@@ -47,7 +58,12 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
           {error}
         </p>
       )}
-      <DataSourceCell commands={data} files={state.files} source={state.source} />
+      {train.notice && (
+        <p className="notice" data-testid="notice">
+          {train.notice}
+        </p>
+      )}
+      <DataSourceCell commands={data} files={state.files} source={state.source} reselect={state.reselect} matched={state.matched} />
       {state.files.length > 0 && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} />}
       {state.progress && (
         <p className="muted" data-testid="block-progress">
@@ -58,8 +74,10 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {ready && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
       {ready && <LearnerCell state={train} commands={props.train} task={state.block!.task} />}
       {ready && <LrFinderCell state={train} commands={props.train} />}
-      {ready && <FitCell state={train} commands={props.train} />}
-      {ready && <ExportCell state={train} commands={props.train} />}
+      {(ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}
+      {ready && <ResultsCell state={train} commands={props.results} />}
+      {(ready || train.learner) && <PredictCell state={train} commands={props.results} canFineTune={!!ready} />}
+      <ProjectCell state={train} train={props.train} project={props.project} hasData={!!ready} />
     </main>
   );
 }

@@ -3,13 +3,14 @@ import type { SourceFile } from '../../core/data/types';
 import { fromDrop, fromFolderInput, fromLooseFiles, mergeFiles } from '../../io/browserFiles';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
 import type { DataCommands } from '../../state/dataActions';
+import type { DataState } from '../../state/dataState';
 import { Cell } from '../components/Cell';
 
 /**
  * Where the pictures come from: a folder (chooser or drop), loose files (a CSV, `codes.txt` or
  * a zip, added to what is loaded), or a built-in sample.
  */
-export const DataSourceCell = memo(function DataSourceCell(props: { commands: DataCommands; files: readonly SourceFile[]; source: string }) {
+export const DataSourceCell = memo(function DataSourceCell(props: { commands: DataCommands; files: readonly SourceFile[]; source: string; reselect: DataState['reselect']; matched: DataState['matched'] }) {
   const { commands, files } = props;
   const [samples, setSamples] = useState<SampleInfo[]>([]);
   const [chosen, setChosen] = useState('mnist_tiny');
@@ -40,6 +41,19 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
 
   return (
     <Cell index={1} title="Data source" note={props.source ? `${files.length} files from ${props.source}` : 'choose a folder or a sample'}>
+      {props.reselect && (
+        <p className="notice" data-testid="reselect-notice">
+          {props.reselect.paths.length > 0
+            ? `The ${props.reselect.paths.length} pictures of ${props.reselect.source} cannot be read again after a reload without your permission: choose the same folder again and the studio matches the files by path and rebuilds the data block as it was.`
+            : `Choose the data of ${props.reselect.source} to train or interpret it again; the saved data block settings are used.`}
+        </p>
+      )}
+      {props.matched && props.matched.expected > 0 && (
+        <p className={props.matched.found === props.matched.expected ? 'muted' : 'error'} data-testid="reselect-matched" data-found={props.matched.found} data-expected={props.matched.expected}>
+          {props.matched.found} of {props.matched.expected} saved files found again
+          {props.matched.missing.length > 0 ? `; missing: ${props.matched.missing.join(', ')}${props.matched.expected - props.matched.found > props.matched.missing.length ? ', …' : ''}` : ''}
+        </p>
+      )}
       <div className="source-row">
         <div
           className={`drop-zone${dragOver ? ' drag-over' : ''}`}

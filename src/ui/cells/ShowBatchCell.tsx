@@ -1,13 +1,12 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { DataBlock } from '../../core/data/block';
 import type { DataBlockSpec } from '../../core/data/types';
 import { previewBatch, type PreviewTile } from '../../state/batchPreview';
 import type { DataCommands } from '../../state/dataActions';
-import { paintTile, type MaskStyle } from '../charts/paintTile';
-import { codeColour } from '../charts/palette';
+import type { MaskStyle } from '../charts/paintTile';
 import { Cell } from '../components/Cell';
-
-const TILE_PX = 112;
+import { MaskLegend } from '../components/MaskLegend';
+import { TileView } from '../components/TileView';
 
 /** fastai's `show_batch`: augmented training pictures at the chosen size, each with its label. */
 export const ShowBatchCell = memo(function ShowBatchCell(props: { block: DataBlock; spec: DataBlockSpec; draw: number; commands: DataCommands }) {
@@ -31,7 +30,7 @@ export const ShowBatchCell = memo(function ShowBatchCell(props: { block: DataBlo
       {error && <p className="error" data-testid="error">{error}</p>}
       <div className="batch-grid" data-testid="show-batch">
         {tiles.map((tile, i) => (
-          <Tile key={`${draw}-${i}`} tile={tile} style={style} />
+          <TileView key={`${draw}-${i}`} tile={tile} style={style} testId="show-batch-item" />
         ))}
       </div>
       {block.task === 'segmentation' && <MaskLegend classes={block.classes} style={style} />}
@@ -41,33 +40,3 @@ export const ShowBatchCell = memo(function ShowBatchCell(props: { block: DataBlo
     </Cell>
   );
 });
-
-function Tile(props: { tile: PreviewTile; style: MaskStyle }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (ref.current) paintTile(ref.current, props.tile, props.style);
-  }, [props.tile, props.style]);
-  return (
-    <figure className="tile" data-testid="show-batch-item" data-caption={props.tile.caption}>
-      <canvas ref={ref} width={TILE_PX} height={TILE_PX} />
-      <figcaption title={props.tile.caption}>{props.tile.caption}</figcaption>
-    </figure>
-  );
-}
-
-function MaskLegend(props: { classes: readonly string[]; style: MaskStyle }) {
-  return (
-    <ul className="legend" data-testid="mask-legend">
-      {props.classes.map((name, i) => {
-        const colour = codeColour(i, props.style.voidIndex, props.style.backgroundIndex);
-        return (
-          <li key={name}>
-            <span className="swatch" style={{ background: colour === 'transparent' ? 'none' : colour, border: colour === 'transparent' ? '1px dashed #888' : undefined }} />
-            {name}
-            {colour === 'transparent' ? ' (not tinted)' : ''}
-          </li>
-        );
-      })}
-    </ul>
-  );
-}

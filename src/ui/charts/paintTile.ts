@@ -21,7 +21,9 @@ export function paintTile(canvas: HTMLCanvasElement, tile: PreviewTile, style: M
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
-  if (tile.point) drawPoint(ctx, (tile.point[0] / tile.size) * canvas.width, (tile.point[1] / tile.size) * canvas.height);
+  const at = (p: readonly [number, number]) => [(p[0] / tile.size) * canvas.width, (p[1] / tile.size) * canvas.height] as const;
+  if (tile.truePoint) drawPoint(ctx, ...at(tile.truePoint), '#1b9e3e');
+  if (tile.point) drawPoint(ctx, ...at(tile.point), '#e5213b');
 }
 
 function overlayMask(ctx: OffscreenCanvasRenderingContext2D, tile: PreviewTile, style: MaskStyle): void {
@@ -39,14 +41,14 @@ function overlayMask(ctx: OffscreenCanvasRenderingContext2D, tile: PreviewTile, 
   ctx.putImageData(image, 0, 0);
 }
 
-function drawPoint(ctx: CanvasRenderingContext2D, x: number, y: number): void {
+function drawPoint(ctx: CanvasRenderingContext2D, x: number, y: number, colour: string): void {
   ctx.lineWidth = 3;
   ctx.strokeStyle = 'white';
   ctx.beginPath();
   ctx.arc(x, y, 7, 0, Math.PI * 2);
   ctx.stroke();
   ctx.lineWidth = 2;
-  ctx.strokeStyle = '#e5213b';
+  ctx.strokeStyle = colour;
   ctx.stroke();
   ctx.beginPath();
   ctx.moveTo(x - 4, y);

@@ -8,9 +8,11 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useThrottled } from '../../hooks/useThrottled';
 
 /** `fit_one_cycle`: epochs and rate, live loss curves, fastai's epoch table, and every run kept. */
-export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
+export function FitCell(props: { state: TrainState; commands: TrainCommands; hasData: boolean }) {
   const { state, commands } = props;
   const fitting = state.busy === 'fit';
+  const last = state.runs.at(-1);
+  const interrupted = last?.status === 'interrupted' ? last : null;
   // Plotly redraws cost tens of milliseconds on a slow machine; twice a second is live enough.
   const history = useThrottled(state.history, 500);
   return (
@@ -28,6 +30,16 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
         <button className="secondary" data-testid="fit-stop" disabled={!fitting && state.busy !== 'lrFind'} onClick={() => commands.stop()}>
           Stop
         </button>
+        {interrupted && (
+          <button data-testid="fit-resume" disabled={state.busy !== null || !state.learner || !props.hasData} onClick={() => commands.resume()} title={props.hasData ? '' : 'The data is needed to train: choose the folder again'}>
+            Resume fit {interrupted.index} from epoch {(interrupted.savedEpochs ?? 0) + 1}
+          </button>
+        )}
+        {state.autosaved && (
+          <span className="muted" data-testid="autosave-status" data-run={state.autosaved.run} data-epoch={state.autosaved.epoch + 1}>
+            saved: fit {state.autosaved.run}, epoch {state.autosaved.epoch + 1}
+          </span>
+        )}
       </div>
       {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
       {/* Drawn (empty) as soon as there is a learner: creating a plot is the costly part, updates are cheap. */}
@@ -36,7 +48,8 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands }) {
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
-            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''} — <span className={`status ${r.status}`}>{r.status}</span>
+            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''}
+            {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className="error"> {r.message}</span>}
           </li>
         ))}

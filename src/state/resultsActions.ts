@@ -1,0 +1,51 @@
+import type { SourceFile } from '../core/data/types';
+import { parseLr } from './trainState';
+import type { TrainRunner } from './trainRunner';
+
+/** Commands of the results and prediction cells. */
+export interface ResultsCommands {
+  /** fastai's `Interpretation.from_learner`: predictions, targets and losses of the validation set. */
+  showResults(): Promise<void>;
+  /** Picks the multi-label threshold: metrics, later epochs and the export all use it. */
+  setThreshold(thresh: number): Promise<void>;
+  /** Predicts each picture, newest first in the list. */
+  predict(files: readonly SourceFile[]): Promise<void>;
+  /** Marks a prediction wrong with the right label (a class, or space-separated tags); undefined unmarks it. */
+  correct(id: number, label: string | undefined): void;
+  clearPredictions(): void;
+  /** A one-cycle run (the fit cell's epochs and learning rate) on the training set plus the corrections. */
+  fineTune(): Promise<void>;
+}
+
+/** Binds the results commands to the shared runner. */
+export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
+  const { store, client, dispatch, guarded, runFit } = runner;
+  return {
+    showResults: guarded('results', async () => {
+      dispatch({ type: 'results', results: await client.results() });
+    }),
+    setThreshold: (thresh) => guarded('results', async () => dispatch({ type: 'threshold', thresh, metrics: await client.setThreshold(thresh) }))(),
+    async predict(files) {
+      if (store.getState().busy) return;
+      dispatch({ type: 'busy', busy: 'predict' });
+      try {
+        for (const file of files) dispatch({ type: 'predicted', prediction: { file, info: await client.predict(file) } });
+        dispatch({ type: 'busy', busy: null });
+      } catch (e) {
+        dispatch({ type: 'failed', error: `Prediction failed: ${(e as Error).message}` });
+      }
+    },
+    correct: (id, label) => dispatch({ type: 'correction', id, label }),
+    clearPredictions: () => dispatch({ type: 'clearPredictions' }),
+    fineTune: guarded('fit', async () => {
+      const s = store.getState();
+      const corrections = s.predictions.filter((p) => p.correction).map((p) => ({ file: p.file, label: p.correction! }));
+      if (corrections.length === 0) throw new Error('Mark at least one prediction as wrong, with the right label, before fine-tuning');
+      const lr = parseLr(s.lrInput);
+      if (lr === null) throw new Error(`Learning rate "${s.lrInput}" is not a number or a "lo,hi" pair`);
+      const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
+      dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: runner.data.getState().builtSpec!.transforms.size, frozen, corrections: corrections.length } });
+      await runFit(() => client.fineTune(corrections, s.epochs, lr));
+    }),
+  };
+}

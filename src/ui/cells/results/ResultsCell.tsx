@@ -1,0 +1,71 @@
+import { useMemo } from 'react';
+import type { ResultsCommands } from '../../../state/resultsActions';
+import { resultsView, type ResultTile, type ResultsView } from '../../../state/resultsView';
+import type { TrainState } from '../../../state/trainState';
+import type { MaskStyle } from '../../charts/paintTile';
+import { Cell } from '../../components/Cell';
+import { MaskLegend } from '../../components/MaskLegend';
+import { TileView } from '../../components/TileView';
+import { ClassificationResults, MultiLabelResults, PointResults, SegmentationResults } from './TaskResults';
+
+/**
+ * fastai's interpretation, after training: `show_results` (predictions beside the truth, wrong
+ * ones marked) and `plot_top_losses` for every task, then what each task needs to see where it
+ * is wrong.
+ */
+export function ResultsCell(props: { state: TrainState; commands: ResultsCommands }) {
+  const { state, commands } = props;
+  const results = state.results;
+  const view = useMemo(() => (results ? resultsView(results, state.learnerSpec.beta) : null), [results, state.learnerSpec.beta]);
+  const style: MaskStyle = useMemo(() => ({ voidIndex: results?.voidIndex ?? -1, backgroundIndex: results?.classes.indexOf('Background') ?? -1 }), [results]);
+  const trained = state.rows.length > 0;
+  return (
+    <Cell index={8} title="Results" note="show_results, top losses and the task's own view of the errors, on the validation set" testId="results">
+      <div className="actions">
+        <button data-testid="results-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.showResults()}>
+          {results ? 'Refresh results' : 'Show results'}
+        </button>
+        <span className="muted">{results ? `${results.count} validation images at ${results.size}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
+      </div>
+      {view && results && (
+        <>
+          <ResultGrid title="show_results: prediction / truth" tiles={view.shown} style={style} testId="show-results" itemTestId="show-results-item" />
+          {results.task === 'segmentation' && <MaskLegend classes={results.classes} style={style} />}
+          <TaskSection view={view} state={state} commands={commands} />
+          <ResultGrid title="top losses: prediction / actual / loss / probability of the actual class" tiles={view.top} style={style} testId="top-losses" itemTestId="top-loss-item" />
+        </>
+      )}
+    </Cell>
+  );
+}
+
+function TaskSection(props: { view: ResultsView; state: TrainState; commands: ResultsCommands }) {
+  const { view, state } = props;
+  switch (view.task) {
+    case 'single':
+      return <ClassificationResults view={view} classes={state.results!.classes} />;
+    case 'multi':
+      return <MultiLabelResults view={view} thresh={state.learnerSpec.thresh} beta={state.learnerSpec.beta} metrics={state.thresholdMetrics ?? state.results!.metrics} busy={state.busy !== null} onPick={(t) => props.commands.setThreshold(t)} />;
+    case 'segmentation':
+      return <SegmentationResults view={view} />;
+    case 'points':
+      return <PointResults view={view} />;
+  }
+}
+
+function ResultGrid(props: { title: string; tiles: readonly ResultTile[]; style: MaskStyle; testId: string; itemTestId: string }) {
+  return (
+    <div className="result-block">
+      <h3>{props.title}</h3>
+      <div className="batch-grid" data-testid={props.testId}>
+        {props.tiles.map((t) => (
+          <div key={t.index} className={`result ${t.correct ? 'right' : 'wrong'}`} data-testid={props.itemTestId} data-correct={String(t.correct)} data-path={t.path} data-loss={t.loss.toFixed(4)}>
+            <TileView tile={t.predicted} style={props.style} testId="result-prediction" caption={t.caption} />
+            {t.truth && <TileView tile={t.truth} style={props.style} testId="result-truth" />}
+            {!t.correct && <span className="wrong-mark" aria-label="wrong">✗</span>}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { fromLooseFiles } from '../../../io/browserFiles';
+import { downloadBytes } from '../../../io/download';
+import type { ProjectCommands } from '../../../state/projectActions';
+import type { TrainCommands } from '../../../state/trainActions';
+import type { TrainState } from '../../../state/trainState';
+import { Cell } from '../../components/Cell';
+
+/**
+ * Take the weights away and bring them back: the export zip (plain tfjs, Teachable Machine,
+ * studio.json), import of such a zip, and named checkpoints kept in this browser.
+ */
+export function ProjectCell(props: { state: TrainState; train: TrainCommands; project: ProjectCommands; hasData: boolean }) {
+  const { state, project } = props;
+  const [name, setName] = useState('stage-1');
+  const trained = state.rows.length > 0 && props.hasData && state.learner !== null;
+  const idle = state.busy === null;
+  return (
+    <Cell index={10} title="Export, import and checkpoints" note="tfjs layers format: tf.loadLayersModel loads it in any tfjs app" testId="project">
+      <div className="actions">
+        <button data-testid="export-download" disabled={!idle || !trained} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}>
+          Download model (.zip)
+        </button>
+        <label className="button secondary">
+          Import project…
+          <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => e.target.files && project.importProject(await fromLooseFiles(e.target.files))} />
+        </label>
+        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md' : 'Train first to export; import takes an exported zip (or its files).'}</span>
+      </div>
+      <div className="actions">
+        <label>
+          checkpoint <input data-testid="checkpoint-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button className="secondary" data-testid="checkpoint-save" disabled={!idle || !trained} onClick={() => project.saveCheckpoint(name)}>
+          learn.save
+        </button>
+      </div>
+      <ul className="checkpoints" data-testid="checkpoints">
+        {state.checkpoints.map((c) => (
+          <li key={c.name} data-testid="checkpoint-item" data-name={c.name}>
+            <b>{c.name}</b> <span className="muted">{new Date(c.savedAt).toLocaleString()}, after {c.epochs} epochs</span>{' '}
+            <button className="secondary" data-testid="checkpoint-load" disabled={!idle || !state.learner} onClick={() => project.loadCheckpoint(c.name)}>
+              learn.load
+            </button>{' '}
+            <button className="secondary" data-testid="checkpoint-delete" disabled={!idle} onClick={() => project.deleteCheckpoint(c.name)}>
+              delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">
+        The notebook saves itself in this browser after every change and every epoch.{' '}
+        <button className="link" data-testid="notebook-forget" onClick={() => project.forget()}>
+          Start a new notebook
+        </button>
+      </p>
+    </Cell>
+  );
+}

@@ -1,0 +1,21 @@
+import { useEffect, useRef } from 'react';
+import type { PreviewTile } from '../../state/batchPreview';
+import { paintTile, type MaskStyle } from '../charts/paintTile';
+
+const TILE_PX = 112;
+
+/** A picture tile (show_batch, show_results, top losses, predictions) with its caption under it. */
+export function TileView(props: { tile: PreviewTile; style: MaskStyle; testId: string; caption?: string; className?: string; data?: Record<string, string> }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current) paintTile(ref.current, props.tile, props.style);
+  }, [props.tile, props.style]);
+  const caption = props.caption ?? props.tile.caption;
+  const data = Object.fromEntries(Object.entries(props.data ?? {}).map(([k, v]) => [`data-${k}`, v]));
+  return (
+    <figure className={`tile ${props.className ?? ''}`} data-testid={props.testId} data-caption={caption} {...data}>
+      <canvas ref={ref} width={TILE_PX} height={TILE_PX} />
+      <figcaption title={caption}>{caption}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RawImage, ResizeMethod, Stats, Task } from '../core/data/types';
+import { normalizeBatch } from '../core/transforms/augment';
+import { resizeItem } from '../core/transforms/resize';
+import { lossForTask } from '../core/train/losses';
+import { forward } from '../core/train/predict';
+import type { PredictInfo } from './protocol';
+
+/** How a model wants its pictures: what `studio.json` and a built data block both know. */
+export interface PictureView {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly size: number;
+  readonly resize: ResizeMethod;
+  readonly stats: Stats;
+}
+
+/**
+ * Predicts one picture the way validation sees it (centre crop, pad or squish at the model's
+ * size, the same normalization), with the task's activation: the one path shared by a trained
+ * learner and an imported bundle, so both give identical numbers.
+ */
+export async function predictPicture(model: tf.LayersModel, view: PictureView, image: RawImage): Promise<PredictInfo> {
+  const { size } = view;
+  const { pixels } = resizeItem(image, size, view.resize, null, 'bilinear');
+  const activation = lossForTask(view.task).activation;
+  const out = tf.tidy(() => {
+    const x = normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), view.stats);
+    return activation(forward(model, x));
+  });
+  const values = Array.from(await out.data());
+  out.dispose();
+  return { task: view.task, classes: view.classes, shape: out.shape.slice(1), values };
+}

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataBlock } from '../core/data/block';
+import { makeExample } from '../core/data/examples';
+import type { DataBlockSpec } from '../core/data/types';
+import { topLosses } from '../core/interpret/topLosses';
+import type { Learner } from '../core/train/learner';
+import type { ResultsInfo, Thumb } from './resultsProtocol';
+
+/** How many items `show_results` and `plot_top_losses` show. */
+export const SHOWN_RESULTS = 9;
+
+/**
+ * Runs the learner over the validation set and gathers what the results cell draws: the
+ * predictions, targets and losses of every item, and the pictures of the shown ones.
+ */
+export async function collectResults(learn: Learner, block: DataBlock, spec: DataBlockSpec, thresh: number): Promise<ResultsInfo> {
+  const preds = await learn.getPreds();
+  const task = block.task;
+  const segmentation = task === 'segmentation';
+  const probs = segmentation ? new Float32Array(0) : ((await preds.probs.data()) as Float32Array);
+  const targets = segmentation ? new Float32Array(0) : Float32Array.from(await preds.targets.data());
+  let masks: { predMasks: Int32Array; trueMasks: Int32Array } | {} = {};
+  if (segmentation) {
+    const argmax = tf.tidy(() => preds.probs.argMax(-1));
+    masks = { predMasks: Int32Array.from(await argmax.data()), trueMasks: Int32Array.from(await preds.targets.data()) };
+    argmax.dispose();
+  }
+  tf.dispose([preds.probs, preds.targets]);
+  const shown = new Set([...Array.from({ length: Math.min(SHOWN_RESULTS, block.valid.length) }, (_, i) => i), ...topLosses(preds.losses, SHOWN_RESULTS).map((l) => l.index)]);
+  const thumbs = [...shown].map((index) => thumbOf(block, spec, index));
+  const { validLoss, metrics } = await learn.evaluate();
+  return {
+    task,
+    classes: block.classes,
+    voidIndex: block.voidIndex,
+    size: spec.transforms.size,
+    count: preds.losses.length,
+    probs,
+    targets,
+    losses: preds.losses,
+    paths: block.valid.map((d) => d.item.path),
+    ...masks,
+    thumbs,
+    thresh,
+    metrics: { valid_loss: validLoss, ...metrics },
+  };
+}
+
+/** The validation picture as validation sees it (centre crop at the training size), as RGBA. */
+function thumbOf(block: DataBlock, spec: DataBlockSpec, index: number): Thumb {
+  const example = makeExample(block.valid[index], spec.transforms, block.task, block.classes.length, null);
+  const size = example.size;
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  for (let p = 0; p < size * size; p++) {
+    rgba.set(example.pixels.subarray(p * 3, p * 3 + 3), p * 4);
+    rgba[p * 4 + 3] = 255;
+  }
+  return { index, path: example.path, size, rgba };
+}
