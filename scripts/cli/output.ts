@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BundleFiles } from '../../src/core/project/bundle';
 import type { StudioManifest } from '../../src/core/project/manifest';
 import type { Learner } from '../../src/core/train/learner';
@@ -29,6 +29,7 @@ export async function writeBundle(dir: string, learn: Learner, manifest: StudioM
   mkdirSync(dir, { recursive: true });
   return Object.entries(files).map(([name, bytes]) => {
     const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, bytes);
     return path;
   });

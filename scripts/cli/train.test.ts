@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('npm run train', () => {
     expect(manifest.history).toHaveLength(1);
     expect(manifest.metrics.accuracy).toBe(final.accuracy);
     // The studio's import reads what the command line wrote.
-    const bundle = readBundle(Object.fromEntries(readdirSync(out).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))])));
+    const bundle = readBundle(Object.fromEntries(readdirSync(out).filter((f) => statSync(join(out, f)).isFile()).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))])));
     expect('error' in bundle ? bundle.error : 'ok').toBe('ok');
 
     const model = await tf.loadLayersModel(fileLoadHandler(join(out, 'model.json')));

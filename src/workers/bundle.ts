@@ -3,6 +3,7 @@ import type { DataBlockSpec } from '../core/data/types';
 import { groupNames } from '../core/model/types';
 import { makeBundle, type BundleFiles } from '../core/project/bundle';
 import { makeManifest, type ArchDescription, type StudioManifest } from '../core/project/manifest';
+import { teachableArtifacts } from '../core/project/teachable';
 import type { Learner } from '../core/train/learner';
 import type { ArchSpec } from './protocol';
 
@@ -44,7 +45,13 @@ export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBloc
   });
 }
 
-/** The export bundle (model.json, weights.bin, studio.json, README.md, metadata.json) of a learner. */
-export async function learnerBundle(learn: Learner, manifest: StudioManifest): Promise<BundleFiles> {
-  return makeBundle(await learn.save(), manifest, { modelName: manifest.arch.name });
+/**
+ * The export bundle of a learner: model.json, weights.bin, studio.json, README.md and, for
+ * single-label unless `teachable` is false, the `teachable-machine/` copy (model, weights, TM
+ * metadata). Autosaves can skip that copy: it doubles the weights and import never reads it.
+ */
+export async function learnerBundle(learn: Learner, manifest: StudioManifest, opts: { readonly teachable?: boolean } = {}): Promise<BundleFiles> {
+  const artifacts = await learn.save();
+  const tm = manifest.task === 'single' && opts.teachable !== false ? await teachableArtifacts(artifacts, manifest) : undefined;
+  return makeBundle(artifacts, manifest, { modelName: manifest.arch.name }, tm);
 }

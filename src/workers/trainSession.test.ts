@@ -44,7 +44,7 @@ describe('TrainSession (the worker without the worker)', () => {
     expect(before.shape).toEqual([2]);
     expect(before.values[0] + before.values[1]).toBeCloseTo(1, 5);
     const bundle = await session.exportBundle();
-    expect(Object.keys(bundle).sort()).toEqual(['README.md', 'metadata.json', 'model.json', 'studio.json', 'weights.bin']);
+    expect(Object.keys(bundle).sort()).toEqual(['README.md', 'model.json', 'studio.json', 'teachable-machine/metadata.json', 'teachable-machine/model.json', 'teachable-machine/weights.bin', 'weights.bin']);
     await session.fit(1, 1e-2, false);
     expect((await session.predict(seven)).values).not.toEqual(before.values);
     await session.loadBundle(bundle);

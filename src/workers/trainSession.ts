@@ -102,11 +102,11 @@ export class TrainSession {
   }
 
   /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */
-  async exportBundle(): Promise<BundleFiles> {
+  async exportBundle(opts: { teachable?: boolean } = {}): Promise<BundleFiles> {
     const learn = this.requireLearner();
     const dls = this.requireData();
     const manifest = learnerManifest(learn, dls, this.spec!, this.learnerSpec!.arch, this.learnerSpec!.thresh);
-    return learnerBundle(learn, manifest);
+    return learnerBundle(learn, manifest, opts);
   }
 
   /** Predicts one picture the way validation sees it: activated outputs, plain numbers. */
@@ -205,7 +205,7 @@ export class TrainSession {
         const row = learn.recorder.epochs.at(-1);
         if (!row) return;
         this.post({ type: 'epoch', ...row, epoch: row.epoch + startEpoch, metrics: { ...row.metrics } });
-        this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: await this.exportBundle() });
+        this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: await this.exportBundle({ teachable: false }) });
       },
     };
   }

@@ -5,6 +5,7 @@ import { DEFAULT_SPEC } from '../data/infer';
 import { BUNDLE_FILES, makeBundle, readBundle, type BundleFiles } from './bundle';
 import { makeManifest, type StudioManifest } from './manifest';
 import { sampleInput } from './testing/fixtures';
+import { predictions, savedArtifacts as saved, servedFrom } from './testing/models';
 import { unzipBundle, zipBundle } from './zip';
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
@@ -17,34 +18,6 @@ function tinyModel(): tf.LayersModel {
   const flat = tf.layers.flatten().apply(bn);
   const out = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
-}
-
-async function saved(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!artifacts) throw new Error('no artifacts');
-  return artifacts;
-}
-
-async function predictions(model: tf.LayersModel, x: tf.Tensor): Promise<Float32Array> {
-  const y = model.predict(x) as tf.Tensor;
-  const data = (await y.data()) as Float32Array;
-  y.dispose();
-  return data;
-}
-
-/** What `tf.loadLayersModel(url)` does with files on a server: fetch model.json, then each weights path beside it. */
-function servedFrom(files: BundleFiles, base: string): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
-    const url = String(input);
-    const bytes = url.startsWith(base) ? files[url.slice(base.length)] : undefined;
-    return bytes ? new Response(bytes.slice().buffer as ArrayBuffer, { status: 200 }) : new Response('not found', { status: 404 });
-  }) as typeof fetch;
 }
 
 describe('exported bundle', () => {
@@ -70,7 +43,8 @@ describe('exported bundle', () => {
 
   it('writes model.json in the layers format tf.loadLayersModel expects', () => {
     const files = makeBundle(artifacts, manifest);
-    expect(Object.keys(files).sort()).toEqual(['README.md', 'metadata.json', 'model.json', 'studio.json', 'weights.bin']);
+    // Without a Teachable Machine copy (teachable.test.ts covers it) the root is all there is.
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'model.json', 'studio.json', 'weights.bin']);
     const mj = JSON.parse(text(files['model.json']));
     expect(mj.format).toBe('layers-model');
     expect(mj.generatedBy).toMatch(/TensorFlow\.js/);
@@ -108,24 +82,21 @@ describe('exported bundle', () => {
     expect(() => unzipBundle(new Uint8Array([1, 2, 3]))).toThrow(/not a readable zip/);
   });
 
-  it('README and metadata.json spell out input, normalization and labels', () => {
-    const files = makeBundle(artifacts, manifest, { modelName: 'digits' });
-    const readme = text(files['README.md']);
+  it('README spells out input, normalization and labels', () => {
+    const readme = text(makeBundle(artifacts, manifest)['README.md']);
     expect(readme).toContain('28 x 28 pixels');
     expect(readme).toContain('mean (R, G, B) = [0.485, 0.456, 0.406]');
     expect(readme).toContain('const CLASSES = ["3","7"];');
     expect(readme).toContain("tf.loadLayersModel('model.json')");
-    const meta = JSON.parse(text(files['metadata.json']));
-    expect(meta).toMatchObject({ modelName: 'digits', labels: ['3', '7'], imageSize: 28, tfjsVersion: tf.version.tfjs, timeStamp: manifest.createdAt });
-    expect(typeof meta.packageVersion).toBe('string');
+    // No teachable-machine/ folder in this bundle, so the README does not send anyone there.
+    expect(readme).not.toContain('teachable-machine/');
+    expect(makeBundle(artifacts, manifest)[BUNDLE_FILES.metadata]).toBeUndefined();
   });
 
-  it('only single-label bundles carry metadata.json', () => {
+  it('segmentation README names the void code', () => {
     const spec = { ...DEFAULT_SPEC, label: { kind: 'mask' as const, template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' } };
     const seg = makeManifest(sampleInput({ task: 'segmentation', spec, classes: ['Void', 'Road'], voidIndex: 0 }));
-    const files = makeBundle(artifacts, seg);
-    expect(files[BUNDLE_FILES.metadata]).toBeUndefined();
-    expect(text(files['README.md'])).toContain('0. Void (void: ignored by the metrics)');
+    expect(text(makeBundle(artifacts, seg)['README.md'])).toContain('0. Void (void: ignored by the metrics)');
   });
 
   it('readBundle names the missing file or field', () => {

@@ -1,22 +1,26 @@
 /**
- * The exported bundle as a map of file name -> bytes: tfjs's `model.json` + `weights.bin` (what
+ * The exported bundle as a map of file path -> bytes: tfjs's `model.json` + `weights.bin` (what
  * `tf.loadLayersModel` loads from a folder or URL), `studio.json`, a README and, for single-label,
- * Teachable Machine's `metadata.json`. The page zips and downloads it; Node writes the files.
+ * a `teachable-machine/` folder that Teachable Machine apps load as they load TM's own exports.
+ * The page zips and downloads it; Node writes the files.
  */
 import * as tf from '@tensorflow/tfjs';
 import { manifestToJson, parseManifest, type StudioManifest } from './manifest';
 import { bundleReadme, tmMetadata, type BundleOptions } from './readme';
 
-/** File name -> contents. */
+/** File path (`/`-separated, relative to the bundle's root) -> contents. */
 export type BundleFiles = Record<string, Uint8Array>;
 
-/** The names of the bundle's files. */
+/** The paths of the bundle's files. */
 export const BUNDLE_FILES = {
   model: 'model.json',
   weights: 'weights.bin',
   manifest: 'studio.json',
   readme: 'README.md',
-  metadata: 'metadata.json',
+  // TM apps are given a folder URL and fetch these three names from it, so they keep TM's names.
+  tmModel: 'teachable-machine/model.json',
+  tmWeights: 'teachable-machine/weights.bin',
+  metadata: 'teachable-machine/metadata.json',
 } as const;
 
 /** A bundle read back, or why it could not be. */
@@ -27,7 +31,7 @@ const json = (v: unknown) => encoder.encode(`${JSON.stringify(v, null, 2)}\n`);
 
 /**
  * `model.json` in the layers format `tf.loadLayersModel` reads: the topology, format, generator
- * and one weights group whose path is `weights.bin`.
+ * and one weights group whose path is `weights.bin`, beside the `model.json` that names it.
  */
 function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   const { modelTopology, weightSpecs, trainingConfig, userDefinedMetadata } = artifacts;
@@ -45,19 +49,30 @@ function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   };
 }
 
-/**
- * Every file of the exported bundle.
- * @example const files = makeBundle(await learn.save(), manifest); download(zipBundle(files));
- */
-export function makeBundle(artifacts: tf.io.ModelArtifacts, manifest: StudioManifest, opts: BundleOptions = {}): BundleFiles {
+function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
   if (!artifacts.weightData) throw new Error('The model artifacts hold no weight data.');
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+}
+
+/**
+ * Every file of the exported bundle. `teachable` is the single-label model's Teachable Machine
+ * copy (`teachableArtifacts`); given, it is written to `teachable-machine/` with TM's
+ * `metadata.json`, and the README explains it. It is ignored for other tasks.
+ * @example const a = await learn.save(); const files = makeBundle(a, manifest, {}, await teachableArtifacts(a, manifest));
+ */
+export function makeBundle(artifacts: tf.io.ModelArtifacts, manifest: StudioManifest, opts: BundleOptions = {}, teachable?: tf.io.ModelArtifacts): BundleFiles {
+  const tm = manifest.task === 'single' ? teachable : undefined;
   const files: BundleFiles = {
     [BUNDLE_FILES.model]: json(modelJson(artifacts)),
-    [BUNDLE_FILES.weights]: new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)),
+    [BUNDLE_FILES.weights]: weightBytes(artifacts),
     [BUNDLE_FILES.manifest]: encoder.encode(manifestToJson(manifest)),
-    [BUNDLE_FILES.readme]: encoder.encode(bundleReadme(manifest)),
+    [BUNDLE_FILES.readme]: encoder.encode(bundleReadme(manifest, { teachable: tm !== undefined })),
   };
-  if (manifest.task === 'single') files[BUNDLE_FILES.metadata] = json(tmMetadata(manifest, opts));
+  if (tm) {
+    files[BUNDLE_FILES.tmModel] = json(modelJson(tm));
+    files[BUNDLE_FILES.tmWeights] = weightBytes(tm);
+    files[BUNDLE_FILES.metadata] = json(tmMetadata(manifest, opts));
+  }
   return files;
 }
 
@@ -102,7 +117,8 @@ function parseJsonFile(files: BundleFiles, name: string): { value: unknown } | {
 
 /**
  * The inverse of `makeBundle`: artifacts for `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
- * and the checked manifest, or an error naming the missing file or field.
+ * and the checked manifest, or an error naming the missing file or field. Only root files are
+ * read: `teachable-machine/` is derived from them and not needed to restore a project.
  */
 export function readBundle(files: BundleFiles): BundleResult {
   const model = parseJsonFile(files, BUNDLE_FILES.model);

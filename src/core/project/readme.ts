@@ -1,10 +1,12 @@
 /**
  * The human side of an exported bundle: a README that says how to feed the model and read its
- * outputs with plain tfjs, and Teachable Machine's `metadata.json` for single-label models.
+ * outputs with plain tfjs (and, for single-label, with a Teachable Machine app), and Teachable
+ * Machine's `metadata.json` for the `teachable-machine/` copy.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ResizeMethod } from '../data/types';
 import type { StudioManifest } from './manifest';
+import { TM_PIXEL_DIVISOR } from './teachable';
 
 /** Teachable Machine image-project metadata (`@teachablemachine/image`'s `Metadata`), plus what our model needs. */
 export interface TmMetadata {
@@ -27,10 +29,17 @@ export interface BundleOptions {
   readonly studioVersion?: string;
 }
 
+/** What the README needs to know about the bundle beyond the manifest. */
+export interface ReadmeOptions {
+  /** The bundle holds the `teachable-machine/` copy. */
+  readonly teachable?: boolean;
+}
+
 /**
- * `metadata.json` as Teachable Machine writes it for an image project (labels in output order,
- * square `imageSize`), so tools that read TM exports find the labels. `userMetadata` records
- * what differs from a TM model: the normalization and that outputs are logits.
+ * `teachable-machine/metadata.json` as Teachable Machine writes it for an image project: labels
+ * in output order and the square `imageSize` that `@teachablemachine/image` crops to. The model
+ * beside it takes TM's pixels and gives probabilities; `userMetadata` says so, and keeps the
+ * normalization the model applies inside for whoever reads it.
  */
 export function tmMetadata(m: StudioManifest, opts: BundleOptions = {}): TmMetadata {
   return {
@@ -38,7 +47,14 @@ export function tmMetadata(m: StudioManifest, opts: BundleOptions = {}): TmMetad
     packageVersion: opts.studioVersion ?? '0.1.0',
     packageName: 'image-studio',
     timeStamp: m.createdAt,
-    userMetadata: { task: m.task, normalize: m.normalize, pixelScale: '0..1', resize: m.spec.transforms.resize, output: 'logits (apply softmax)' },
+    userMetadata: {
+      task: m.task,
+      input: `[${m.inputSize}, ${m.inputSize}, 3] RGB, pixel / ${TM_PIXEL_DIVISOR} - 1 (Teachable Machine's scale, about -1..1)`,
+      output: 'softmax probabilities in labels order',
+      resize: m.spec.transforms.resize,
+      normalize: m.normalize,
+      note: 'The normalization above is applied inside this model. ../model.json is the same model taking (pixel / 255 - mean) / std and giving logits.',
+    },
     modelName: opts.modelName ?? m.arch.name,
     labels: [...m.classes],
     imageSize: m.inputSize,
@@ -110,18 +126,43 @@ function metricLines(m: StudioManifest): string[] {
   return entries.length ? entries.map(([k, v]) => `- ${k}: ${Number.isFinite(v) ? Number(v.toPrecision(4)) : 'n/a'}`) : ['- (not trained)'];
 }
 
+/** The Teachable Machine section: what the copy takes and gives, and how an app loads it. */
+function teachableLines(m: StudioManifest): string[] {
+  const size = m.inputSize;
+  return [
+    '## Use with Teachable Machine apps',
+    '',
+    "`teachable-machine/` holds the same model in the shape of a Teachable Machine image export, for apps built on `@teachablemachine/image`:",
+    `it takes \`[1, ${size}, ${size}, 3]\` pixels scaled as \`pixel / ${TM_PIXEL_DIVISOR} - 1\` (what the library feeds) and gives softmax probabilities`,
+    "in `metadata.json`'s `labels` order. The normalization and the softmax are layers inside the model. Serve the folder and point the app at it:",
+    '',
+    '```js',
+    "import * as tmImage from '@teachablemachine/image';",
+    "const URL = 'https://example.com/my_model/teachable-machine/';  // where this folder is served",
+    "const model = await tmImage.load(URL + 'model.json', URL + 'metadata.json');",
+    'const predictions = await model.predict(image);  // [{ className, probability }, ...], one per class',
+    '```',
+    '',
+    `The library crops the centre square and scales it to \`imageSize\` (${size}) from \`metadata.json\`, so pictures framed as in training work best`,
+    `(this project resizes with \`${m.spec.transforms.resize}\`). Tools that always feed 224 x 224 pixels, such as old versions of the library, need a model trained at 224.`,
+    '',
+  ];
+}
+
 /** The files, input and output sections. */
-function contractLines(m: StudioManifest): string[] {
+function contractLines(m: StudioManifest, teachable: boolean): string[] {
   const { mean, std } = m.normalize;
   const size = m.inputSize;
   return [
-    '- `model.json` + `weights.bin`: the model in TensorFlow.js layers format (`tf.loadLayersModel`).',
+    '- `model.json` + `weights.bin`: the model in TensorFlow.js layers format (`tf.loadLayersModel`), taking normalized pixels (below).',
     '- `studio.json`: the project (data block, classes, normalization, training history); import it back into the studio.',
-    ...(m.task === 'single' ? ["- `metadata.json`: labels and image size in Teachable Machine's layout."] : []),
+    ...(teachable
+      ? ['- `teachable-machine/` (`model.json`, `weights.bin`, `metadata.json`): the same model for Teachable Machine apps, taking their pixels and giving probabilities (see below).']
+      : []),
     '',
     '## Input',
     '',
-    `An RGB picture of ${size} x ${size} pixels (resize method \`${m.spec.transforms.resize}\`), shape \`[1, ${size}, ${size}, 3]\`, float32,`,
+    `\`model.json\` takes an RGB picture of ${size} x ${size} pixels (resize method \`${m.spec.transforms.resize}\`), shape \`[1, ${size}, ${size}, 3]\`, float32,`,
     'each channel scaled to 0..1 then normalized: `x = (pixel / 255 - mean) / std` with',
     '',
     `- mean (R, G, B) = ${fmt(mean)}`,
@@ -136,17 +177,18 @@ function contractLines(m: StudioManifest): string[] {
 }
 
 /**
- * README.md of the bundle: files, input, output, classes, a plain tfjs example, training summary.
- * @example files['README.md'] = new TextEncoder().encode(bundleReadme(manifest));
+ * README.md of the bundle: files, input, output, classes, a plain tfjs example, training summary
+ * and, when the bundle has the `teachable-machine/` copy, how a Teachable Machine app loads it.
+ * @example files['README.md'] = new TextEncoder().encode(bundleReadme(manifest, { teachable: true }));
  */
-export function bundleReadme(m: StudioManifest): string {
+export function bundleReadme(m: StudioManifest, opts: ReadmeOptions = {}): string {
+  const teachable = m.task === 'single' && opts.teachable === true;
   const kind = m.task === 'segmentation' ? 'Codes' : m.task === 'multi' ? 'Tags' : 'Classes';
   const list = m.classes.map((c, i) => `${i}. ${c}${i === m.voidIndex ? ' (void: ignored by the metrics)' : ''}`);
-  const tmNote = '`metadata.json` lets Teachable Machine tools read the labels, but `@teachablemachine/image` feeds pixels as `pixel / 127 - 1` and reads outputs as probabilities: use the code above instead.';
   return [
     `# ${m.arch.name} (${m.task}), exported by Image Studio`,
     '',
-    ...contractLines(m),
+    ...contractLines(m, teachable),
     ...(list.length ? [`## ${kind}`, '', ...list, ''] : []),
     '## Predict with plain TensorFlow.js',
     '',
@@ -154,7 +196,7 @@ export function bundleReadme(m: StudioManifest): string {
     example(m),
     '```',
     '',
-    ...(m.task === 'single' ? [tmNote, ''] : []),
+    ...(teachable ? teachableLines(m) : []),
     '## Training',
     '',
     `${m.history.length} epochs; final validation metrics:`,
