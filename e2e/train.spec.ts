@@ -199,5 +199,31 @@ test.describe('dark colour scheme', () => {
     expect(await train.rows()).toHaveLength(3);
     await studio.cellShot('epoch-table', 'train-planet-fit-dark');
     await studio.cellShot('lr-find-chart', 'train-planet-lr-finder-dark');
+
+    // Results: precision / recall / support per tag, and the threshold chart that sets the metric.
+    await page.getByTestId('results-run').click();
+    await expect(page.getByTestId('tag-row').first()).toBeVisible({ timeout: 120_000 });
+    const tags = await page.getByTestId('tag-row').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
+    expect(tags.length).toBeGreaterThanOrEqual(5);
+    for (const [, precision, recall, , support] of tags) {
+      if (precision !== '—') expect(Number(precision)).toBeLessThanOrEqual(1);
+      if (recall !== '—') expect(Number(recall)).toBeLessThanOrEqual(1);
+      expect(Number(support)).toBeGreaterThanOrEqual(0);
+    }
+    await expect(page.getByTestId('threshold-chart')).toContainText('threshold');
+    const fAt = async () => Number(/fbeta (\d\.\d+)/.exec((await page.getByTestId('results-metrics').textContent()) ?? '')![1]);
+    const f02 = await fAt();
+    expect(f02).toBeCloseTo(rows.at(-1)!.fbeta, 2);
+    // Choose 0.5: the metric line, the learner's threshold field and later epochs use it.
+    await page.getByTestId('threshold-input').fill('0.5');
+    await page.getByTestId('threshold-apply').click();
+    await expect(page.getByTestId('results-metrics')).toHaveAttribute('data-thresh', '0.5', { timeout: 60_000 });
+    await expect(page.getByTestId('thresh')).toHaveValue('0.5');
+    expect(await fAt()).not.toBeCloseTo(f02, 3);
+    const best = Number(/\((\d\.\d+)\)/.exec((await page.getByTestId('threshold-best').textContent()) ?? '')![1]);
+    await page.getByTestId('threshold-best').click();
+    await expect(page.getByTestId('results-metrics')).toHaveAttribute('data-thresh', String(best), { timeout: 60_000 });
+    expect(await fAt()).toBeGreaterThanOrEqual(f02 - 0.02);
+    await studio.cellShot('results-run', 'results-planet-multi-dark');
   });
 });

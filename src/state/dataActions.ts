@@ -37,8 +37,10 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCo
         store.dispatch({ type: 'failed', error: `${source}: no files were chosen` });
         return;
       }
-      if (store.getState().reselect) {
-        // Chosen again after a reload: keep the saved spec rather than guessing a new one.
+      const saved = store.getState().reselect;
+      const known = new Set(saved?.paths ?? []);
+      if (saved && (known.size === 0 || files.some((f) => known.has(f.path)))) {
+        // Chosen again after a reload (or for an imported model): keep the saved spec rather than guessing.
         store.dispatch({ type: 'reselected', files, source });
       } else {
         store.dispatch({ type: 'filesLoaded', files, source, spec: await guessSpec(files) });

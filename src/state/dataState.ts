@@ -69,7 +69,7 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
     case 'backendReady':
       return { ...state, backend: action.backend };
     case 'filesLoaded':
-      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], error: null };
+      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null };
     case 'specChanged':
       return { ...state, spec: action.spec };
     case 'buildStarted':

@@ -78,21 +78,26 @@ export function makeProjectCommands(runner: TrainRunner, dataCommands: DataComma
     },
     startAutosave() {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const save = () => {
+      const saveNow = async () => {
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          if (data.getState().files.length === 0 && store.getState().runs.length === 0 && !store.getState().learner) return;
-          idbPut('notebook', NOTEBOOK_KEY, snapshotOf(data.getState(), store.getState())).catch((e: Error) => dispatch({ type: 'failed', error: `Autosave failed: ${e.message}` }));
-        }, SAVE_DELAY_MS);
+        timer = undefined;
+        if (data.getState().files.length === 0 && store.getState().runs.length === 0 && !store.getState().learner) return;
+        await idbPut('notebook', NOTEBOOK_KEY, snapshotOf(data.getState(), store.getState()));
       };
-      const unsubscribe = [store.subscribe(save), data.subscribe(save)];
+      const report = (e: Error) => dispatch({ type: 'failed', error: `Autosave failed: ${e.message}` });
+      // At most one write per interval: a fit changes the state several times a second, and a
+      // debounce that restarts on every change would never write during a fit.
+      const schedule = () => {
+        timer ??= setTimeout(() => saveNow().catch(report), SAVE_DELAY_MS);
+      };
+      const unsubscribe = [store.subscribe(schedule), data.subscribe(schedule)];
       const unlisten = client.onEvent((e) => {
         if (e.type !== 'autosave') return;
         const run = store.getState().runs.at(-1)?.index ?? 0;
-        idbPut('weights', WEIGHTS_KEY, { run, epoch: e.epoch, files: e.files } satisfies SavedWeights).then(
-          () => dispatch({ type: 'autosaved', run, epoch: e.epoch }),
-          (err: Error) => dispatch({ type: 'failed', error: `Autosaving the weights failed: ${err.message}` }),
-        );
+        // The weights, then at once the notebook with that epoch's row: a reload right after finds both.
+        idbPut('weights', WEIGHTS_KEY, { run, epoch: e.epoch, files: e.files } satisfies SavedWeights)
+          .then(saveNow)
+          .then(() => dispatch({ type: 'autosaved', run, epoch: e.epoch }), report);
       });
       return () => {
         clearTimeout(timer);

@@ -1,0 +1,146 @@
+import { expect, test, type Page } from '@playwright/test';
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBundle } from '../src/core/project/bundle';
+import { unzipBundle } from '../src/core/project/zip';
+import { normalizeBatch } from '../src/core/transforms/augment';
+import { resizeItem } from '../src/core/transforms/resize';
+import { decodeInNode } from '../src/io/node/nodeDecode';
+import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
+
+const SEVEN = join(SAMPLES, 'mnist_tiny', 'valid', '7', '1096.png');
+const THREE_DIR = join(SAMPLES, 'mnist_tiny', 'valid', '3');
+
+/** The probabilities the prediction cell shows for a picture, by class. */
+async function shownProbs(page: Page, file: string): Promise<Record<string, number>> {
+  const item = page.getByTestId('prediction').filter({ has: page.locator(`img[alt="${file}"]`) }).first();
+  await expect(item).toBeVisible({ timeout: 60_000 });
+  return JSON.parse((await item.getAttribute('data-probs')) ?? '{}');
+}
+
+async function predict(page: Page, files: string[]): Promise<void> {
+  const before = await page.getByTestId('prediction').count();
+  await page.getByTestId('predict-input').setInputFiles(files);
+  await expect(page.getByTestId('prediction')).toHaveCount(before + files.length, { timeout: 60_000 });
+}
+
+test('results, prediction, a correction and fine-tuning, a checkpoint, export, and import into a fresh page', async ({ page, browser }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await train.loadMnistTiny(studio);
+  await train.buildLearner('smallCnn');
+  await train.fit(1, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  const [row] = await train.rows();
+
+  // Results: show_results, the confusion matrix with counts and names, most confused, top losses.
+  await page.getByTestId('results-run').click();
+  await expect(page.getByTestId('show-results-item')).toHaveCount(9, { timeout: 120_000 });
+  await expect(page.getByTestId('top-loss-item')).toHaveCount(9);
+  await expect(page.getByTestId('confusion-matrix')).toContainText('predicted');
+  const cells = await page.getByTestId('confusion-matrix').locator('.annotation-text').allTextContents();
+  expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(140);
+  const right = Number(cells[0]) + Number(cells[3]);
+  expect(right / 140).toBeCloseTo(row.accuracy, 3);
+  await expect(page.getByTestId('most-confused')).toBeVisible();
+  const losses = await page.getByTestId('top-loss-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-loss'))));
+  expect(losses).toEqual([...losses].sort((a, b) => b - a));
+  await studio.cellShot('results-run', 'results-mnist-single');
+
+  // Predict pictures chosen from disk: a 7 and two 3s.
+  const threes = ['1002.png', '1040.png'].map((f) => join(THREE_DIR, f));
+  await predict(page, [SEVEN, ...threes]);
+  const sevenBefore = await shownProbs(page, '1096.png');
+  expect(sevenBefore['7'] + sevenBefore['3']).toBeCloseTo(1, 4);
+  await studio.cellShot('predict-output', 'predict-mnist');
+
+  // Export: the same pictures through the exported model.json in Node give the studio's numbers.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  const zip = new Uint8Array(readFileSync(await download.path()));
+  const bundle = readBundle(unzipBundle(zip));
+  if ('error' in bundle) throw new Error(bundle.error);
+  await tf.setBackend('cpu');
+  const model = await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts));
+  for (const [path, name] of [[SEVEN, '1096.png'], [threes[0], '1002.png']]) {
+    const bytes = new Uint8Array(readFileSync(path));
+    const { pixels } = resizeItem(await decodeInNode({ path, size: bytes.length, read: async () => bytes }), 28, 'crop', null, 'bilinear');
+    const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, 28, 28, 3]), bundle.manifest.normalize));
+    const probs = await tf.tidy(() => tf.softmax(model.predict(x) as tf.Tensor)).data();
+    x.dispose();
+    const shown = await shownProbs(page, name);
+    expect(probs[0]).toBeCloseTo(shown['3'], 3);
+    expect(probs[1]).toBeCloseTo(shown['7'], 3);
+  }
+
+  // A named checkpoint, kept in the browser.
+  await page.getByTestId('checkpoint-name').fill('stage-1');
+  await page.getByTestId('checkpoint-save').click();
+  await expect(page.getByTestId('checkpoint-item')).toHaveAttribute('data-name', 'stage-1');
+
+  // Mark the 7 as a 3 (a deliberate mislabel makes the effect plain) and fine-tune with it.
+  const seven = page.getByTestId('prediction').filter({ has: page.locator('img[alt="1096.png"]') });
+  await seven.getByTestId('correct-label').selectOption('3');
+  await seven.getByTestId('mark-wrong').click();
+  await expect(page.getByTestId('corrections-count')).toHaveAttribute('data-count', '1');
+  await page.getByTestId('fit-epochs').fill('1');
+  await page.getByTestId('lr-input').fill('1e-2');
+  await page.getByTestId('fine-tune').click();
+  await expect(page.getByTestId('fit-run-output')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByTestId('fit-run-output').last()).toContainText('with 1 correction');
+  expect(await train.runEnded()).toBe('done');
+  await predict(page, [SEVEN]);
+  const sevenAfter = await shownProbs(page, '1096.png');
+  expect(sevenAfter['3']).toBeGreaterThan(sevenBefore['3'] + 0.05);
+
+  // learn.load('stage-1') brings the weights from before fine-tuning back.
+  await page.getByTestId('checkpoint-load').click();
+  await predict(page, [SEVEN]);
+  const reloaded = await shownProbs(page, '1096.png');
+  expect(reloaded['3']).toBeCloseTo(sevenBefore['3'], 3);
+
+  // Import into a fresh page (a new browser context: nothing saved there): the table and the predictions come back.
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  await fresh.goto('/?backend=webgl');
+  await expect(fresh.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await fresh.getByTestId('import-project').setInputFiles(await download.path().then((p) => ({ name: 'model.zip', mimeType: 'application/zip', buffer: readFileSync(p) })));
+  await expect(fresh.getByTestId('notice')).toContainText('Imported a smallCnn single model', { timeout: 60_000 });
+  await expect(fresh.getByTestId('epoch-row')).toHaveCount(1);
+  expect(await new TrainCells(fresh).rows()).toEqual([row]);
+  await expect(fresh.getByTestId('reselect-notice')).toBeVisible();
+  await predict(fresh, [SEVEN, threes[0]]);
+  expect(await shownProbs(fresh, '1096.png')).toEqual(sevenBefore);
+  await new StudioPage(fresh).screenshot('import-fresh-page');
+  await context.close();
+});
+
+test('a reload in the middle of a fit loses nothing: the finished epoch, its weights, then resume', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await train.loadMnistTiny(studio);
+  await train.buildLearner('smallCnn');
+  await train.fit(3, '1e-2');
+  await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-epoch', '1', { timeout: 300_000 });
+  const [first] = await train.rows();
+  await page.reload();
+
+  await expect(page.getByTestId('notice')).toContainText('Restored the notebook', { timeout: 60_000 });
+  await expect(page.getByTestId('fit-run-output')).toHaveAttribute('data-status', 'interrupted');
+  expect((await train.rows())[0]).toEqual(first);
+  // The sample comes back by itself, with the saved data block (28 px, no flips).
+  await expect(page.getByText('augmented training images at 28px')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('tfm-flip')).not.toBeChecked();
+  await expect(page.getByTestId('loss-chart')).toBeVisible();
+  await studio.screenshot('reload-restored');
+  await page.getByTestId('fit-resume').click();
+  expect(await train.runEnded()).toBe('done');
+  const rows = await train.rows();
+  expect(rows).toHaveLength(3);
+  expect(rows[0]).toEqual(first);
+  expect(rows[2].accuracy).toBeGreaterThan(0.9);
+});

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
+
+// The results cell for the tasks beyond single-label; each trains briefly on WebGL first.
+test('camvid_tiny: show_results with predicted and true masks, IoU per class', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await studio.chooseFolder(join(SAMPLES, 'camvid_tiny'));
+  await studio.counts();
+  await page.getByTestId('tfm-size').fill('32');
+  await page.getByTestId('batch-size').fill('16');
+  await page.getByTestId('block-build').click();
+  await expect(page.getByText('augmented training images at 32px')).toBeVisible({ timeout: 60_000 });
+  await train.buildLearner('unet');
+  await train.fit(2, '5e-2');
+  expect(await train.runEnded()).toBe('done');
+  await page.getByTestId('results-run').click();
+  await expect(page.getByTestId('iou-row').first()).toBeVisible({ timeout: 120_000 });
+  // Every code but Void has a row; IoU is a number in [0, 1] or a dash for a code never seen.
+  const rows = await page.getByTestId('iou-row').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.querySelectorAll('td')[1].textContent]));
+  expect(rows.map(([name]) => name)).not.toContain('Void');
+  expect(rows.map(([name]) => name)).toContain('Background');
+  const background = Number(rows.find(([name]) => name === 'Background')![1]);
+  expect(background).toBeGreaterThan(0.5);
+  // Each shown item has the prediction and the truth side by side, both tinted.
+  await expect(page.getByTestId('show-results-item')).toHaveCount(9);
+  const first = page.getByTestId('show-results-item').first();
+  await expect(first.getByTestId('result-prediction')).toBeVisible();
+  await expect(first.getByTestId('result-truth')).toBeVisible();
+  await studio.cellShot('results-run', 'results-camvid-segmentation');
+});
+
+test('headpose_tiny: predicted and true points on the pictures, error histogram', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=webgl');
+  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await studio.chooseFolder(join(SAMPLES, 'headpose_tiny'));
+  await studio.counts();
+  await page.getByTestId('tfm-size').fill('32');
+  await page.getByTestId('block-build').click();
+  await expect(page.getByText('augmented training images at 32px')).toBeVisible({ timeout: 60_000 });
+  await train.buildLearner('smallCnn');
+  await train.fit(2, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  await page.getByTestId('results-run').click();
+  await expect(page.getByTestId('error-histogram')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('error-histogram')).toContainText('distance from the true point');
+  await expect(page.getByTestId('show-results-item')).toHaveCount(9);
+  // Both markers are drawn: the prediction's red and the truth's green.
+  const colours = await page.getByTestId('show-results-item').first().locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    let green = 0;
+    for (let p = 0; p < d.length; p += 4) {
+      if (d[p] > 200 && d[p + 1] < 80 && d[p + 2] < 100) red++;
+      if (d[p] < 80 && d[p + 1] > 130 && d[p + 2] < 110) green++;
+    }
+    return { red, green };
+  });
+  expect(colours.red).toBeGreaterThan(5);
+  expect(colours.green).toBeGreaterThan(5);
+  const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('figcaption')!.textContent));
+  captions.forEach((c) => expect(c).toMatch(/^error \d+\.\dpx \/ loss \d\.\d{3}$/));
+  await studio.cellShot('results-run', 'results-headpose-points');
+});
