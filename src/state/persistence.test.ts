@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../workers/protocol';
-import { restoredTrainState, snapshotOf } from './persistence';
+import { notebookFile, readNotebookFile, restoredTrainState, snapshotOf } from './persistence';
 import { initialDataState } from './dataState';
 import { initialTrainState, type FitRun, type SavedTrainState } from './trainState';
 
@@ -45,5 +45,17 @@ describe('restoring after a reload', () => {
     const snap = snapshotOf(data, initialTrainState, new Date('2026-11-29T00:00:00Z'));
     expect(snap).toMatchObject({ version: 1, sample: 'mnist_tiny', paths: ['train/3/a.png'], savedAt: '2026-11-29T00:00:00.000Z' });
     expect(snapshotOf({ ...data, source: 'folder pets' }, initialTrainState).sample).toBeNull();
+  });
+
+  it('travels in the export bundle as notebook.json, without browser-only File objects', () => {
+    const files = [new File([new Uint8Array(4)], 'model.json')];
+    const train = { ...initialTrainState, learnerSpec: { ...initialTrainState.learnerSpec, arch: { kind: 'pretrained' as const, url: 'models/b/model.json', files } }, rows: [row(1, 0)] };
+    const back = readNotebookFile(notebookFile({ ...initialDataState, source: 'sample planet_tiny' }, train));
+    expect(back?.sample).toBe('planet_tiny');
+    expect(back?.train.learnerSpec.arch).toEqual({ kind: 'pretrained', url: 'models/b/model.json' });
+    expect(back?.train.rows).toEqual([row(1, 0)]);
+    expect(readNotebookFile(new TextEncoder().encode('{"version": 2}'))).toBeNull();
+    expect(readNotebookFile(new TextEncoder().encode('not json'))).toBeNull();
+    expect(readNotebookFile(undefined)).toBeNull();
   });
 });

@@ -24,6 +24,29 @@ export interface SavedWeights {
   readonly files: Readonly<Record<string, Uint8Array>>;
 }
 
+/** The notebook's file in an exported bundle. */
+export const NOTEBOOK_FILE = 'notebook.json';
+
+/** The notebook as JSON bytes for the export bundle (the snapshot minus what only this browser can use). */
+export function notebookFile(data: DataState, train: TrainState): Uint8Array {
+  const snap = snapshotOf(data, train);
+  // Dropped backbone files are File objects, not JSON; the bundle's own weights replace them.
+  const arch = snap.train.learnerSpec.arch;
+  const learnerSpec = arch.kind === 'pretrained' ? { ...snap.train.learnerSpec, arch: { kind: 'pretrained' as const, url: arch.url } } : snap.train.learnerSpec;
+  return new TextEncoder().encode(JSON.stringify({ ...snap, train: { ...snap.train, learnerSpec, checkpoints: [] } }));
+}
+
+/** A notebook read from an exported bundle, or null when the file is missing or not one. */
+export function readNotebookFile(bytes: Uint8Array | undefined): NotebookSnapshot | null {
+  if (!bytes) return null;
+  try {
+    const snap = JSON.parse(new TextDecoder().decode(bytes)) as NotebookSnapshot;
+    return snap && snap.version === 1 && Array.isArray(snap.train?.runs) && Array.isArray(snap.train?.rows) ? snap : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The notebook as autosave keeps it. */
 export function snapshotOf(data: DataState, train: TrainState, now = new Date()): NotebookSnapshot {
   const sample = /^sample (\S+)$/.exec(data.source)?.[1] ?? null;

@@ -3,7 +3,7 @@ import type { BundleFiles } from '../core/project/bundle';
 import { unzipBundle } from '../core/project/zip';
 import { idbDelete, idbGet, idbKeys, idbPut } from '../io/idb';
 import type { DataCommands } from './dataActions';
-import { restoredTrainState, snapshotOf, type NotebookSnapshot, type SavedWeights } from './persistence';
+import { NOTEBOOK_FILE, readNotebookFile, restoredTrainState, snapshotOf, type NotebookSnapshot, type SavedWeights } from './persistence';
 import type { TrainRunner } from './trainRunner';
 import type { CheckpointEntry } from './trainState';
 
@@ -130,16 +130,26 @@ async function restoreNotebook(runner: TrainRunner, dataCommands: DataCommands):
   return true;
 }
 
-/** Import: the model into the worker, its history into the table, its spec waiting for the data. */
+/**
+ * Import: the model into the worker; the notebook saved beside it (runs, table, curves, data
+ * source) when the bundle has one, else the table from `studio.json`; the spec waits for the data.
+ */
 async function importBundle(runner: TrainRunner, dataCommands: DataCommands, chosen: readonly SourceFile[]): Promise<void> {
   const files = await bundleFilesOf(chosen);
   runner.dispatch({ type: 'busy', busy: 'project' });
   const info = await runner.client.importBundle(files);
-  const m = info.manifest;
-  const rows = m.history.map((r) => ({ type: 'epoch' as const, ...r }));
-  const metrics = Object.entries(m.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
-  runner.dispatch({ type: 'imported', learner: info.learner, learnerSpec: info.learnerSpec, rows, notice: `Imported a ${m.arch.name} ${m.task} model at ${m.inputSize}px (${m.classes.length} classes, ${m.history.length} epochs${metrics ? `; ${metrics}` : ''}). It predicts now; choose its data again to train or interpret it.` });
   runner.dispatch({ type: 'busy', busy: null });
+  const m = info.manifest;
+  const metrics = Object.entries(m.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+  const notice = `Imported a ${m.arch.name} ${m.task} model at ${m.inputSize}px (${m.classes.length} classes, ${m.history.length} epochs${metrics ? `; ${metrics}` : ''}). It predicts now; with its data back it trains on.`;
+  const notebook = readNotebookFile(files[NOTEBOOK_FILE]);
+  if (notebook) {
+    runner.dispatch({ type: 'restored', saved: { ...notebook.train, learner: info.learner, learnerSpec: info.learnerSpec, checkpoints: runner.store.getState().checkpoints, autosaved: null }, notice });
+    if (!info.attached) await dataCommands.restoreSource({ source: notebook.source, sample: notebook.sample, paths: notebook.paths, spec: notebook.builtSpec ?? notebook.spec });
+    return;
+  }
+  const rows = m.history.map((r) => ({ type: 'epoch' as const, ...r }));
+  runner.dispatch({ type: 'imported', learner: info.learner, learnerSpec: info.learnerSpec, rows, notice });
   if (!info.attached) await dataCommands.restoreSource({ source: 'the imported project', sample: null, paths: [], spec: m.spec });
 }
 

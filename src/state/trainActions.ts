@@ -3,6 +3,7 @@ import type { BackendName } from '../core/tf/backend';
 import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
+import { NOTEBOOK_FILE, notebookFile } from './persistence';
 import { formatLr, parseLr } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
 
@@ -78,7 +79,8 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     },
     async exportModel(save) {
       try {
-        const files = await client.exportBundle();
+        // The notebook beside the model: import brings back the runs, the curves and the data source too.
+        const files = { ...(await client.exportBundle()), [NOTEBOOK_FILE]: notebookFile(data.getState(), store.getState()) };
         const name = `studio-${store.getState().data?.task ?? 'model'}-${new Date().toISOString().slice(0, 10)}`;
         save(`${name}.zip`, zipBundle(files, { folder: name }));
       } catch (e) {

@@ -14,7 +14,7 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
   const { state, commands } = props;
   const [over, setOver] = useState(false);
   const corrections = state.predictions.filter((p) => p.correction).length;
-  const onFiles = async (files: FileList | null) => files && commands.predict((await fromLooseFiles(files)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.path)));
+  const onFiles = async (files: File[]) => commands.predict((await fromLooseFiles(files)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.path)));
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
@@ -35,7 +35,12 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
         <p>Drop pictures here, or</p>
         <label className="button">
           Choose pictures…
-          <input type="file" data-testid="predict-input" accept="image/*" multiple hidden disabled={!state.learner} onChange={(e) => onFiles(e.target.files)} />
+          <input type="file" data-testid="predict-input" accept="image/*" multiple hidden disabled={!state.learner} onChange={(e) => {
+              const files = e.target.files ? Array.from(e.target.files) : [];
+              // Cleared so that choosing the same picture again (after fine-tuning, say) predicts again.
+              e.target.value = '';
+              onFiles(files);
+            }} />
         </label>
         {state.busy === 'predict' && <span className="muted">predicting…</span>}
       </div>

@@ -50,7 +50,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
           <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
             <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
-            {r.message && <span className="error"> {r.message}</span>}
+            {r.message && <span className={r.status === 'interrupted' ? 'muted' : 'error'}> {r.message}</span>}
           </li>
         ))}
       </ol>

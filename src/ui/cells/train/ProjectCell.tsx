@@ -23,7 +23,11 @@ export function ProjectCell(props: { state: TrainState; train: TrainCommands; pr
         </button>
         <label className="button secondary">
           Import project…
-          <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => e.target.files && project.importProject(await fromLooseFiles(e.target.files))} />
+          <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
+              const files = e.target.files ? Array.from(e.target.files) : [];
+              e.target.value = '';
+              if (files.length) await project.importProject(await fromLooseFiles(files));
+            }} />
         </label>
         <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md' : 'Train first to export; import takes an exported zip (or its files).'}</span>
       </div>
