@@ -148,3 +148,25 @@ test('a reload in the middle of a fit loses nothing: the finished epoch, its wei
   expect(rows[0]).toEqual(first);
   expect(rows[2].accuracy).toBeGreaterThan(0.9);
 });
+
+test('after a reload, a folder of your own is asked for again and matched by path, with the saved data block', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(join(SAMPLES, 'mnist_tiny'));
+  await studio.counts();
+  await page.getByTestId('tfm-size').fill('24');
+  await page.getByTestId('block-build').click();
+  await expect(page.getByText('augmented training images at 24px')).toBeVisible({ timeout: 60_000 });
+  // Autosave writes within a second of the last change.
+  await page.waitForTimeout(2_000);
+  await page.reload();
+  await expect(page.getByTestId('reselect-notice')).toContainText('choose the same folder again', { timeout: 60_000 });
+  await expect(page.getByTestId('reselect-notice')).toContainText('701 files of folder mnist_tiny');
+  await studio.screenshot('reload-folder-notice');
+  await studio.chooseFolder(join(SAMPLES, 'mnist_tiny'));
+  await expect(page.getByTestId('reselect-matched')).toHaveAttribute('data-found', '701', { timeout: 60_000 });
+  await expect(page.getByTestId('reselect-matched')).toHaveAttribute('data-expected', '701');
+  // The block is rebuilt as it was saved: 24 px, not the guessed default.
+  await expect(page.getByText('augmented training images at 24px')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('tfm-size')).toHaveValue('24');
+});

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../core/data/types';
 import type { BundleFiles } from '../core/project/bundle';
-import { unzipBundle } from '../core/project/zip';
+import { bundleFromEntries, unzipBundle } from '../core/project/zip';
 import { idbDelete, idbGet, idbKeys, idbPut } from '../io/idb';
 import type { DataCommands } from './dataActions';
 import { NOTEBOOK_FILE, readNotebookFile, restoredTrainState, snapshotOf, type NotebookSnapshot, type SavedWeights } from './persistence';
@@ -153,11 +153,10 @@ async function importBundle(runner: TrainRunner, dataCommands: DataCommands, cho
   if (!info.attached) await dataCommands.restoreSource({ source: 'the imported project', sample: null, paths: [], spec: m.spec });
 }
 
-/** A zip's files, or loose files by name (a folder's `model.json`, `weights.bin`, `studio.json`). */
+/** A zip's files, or the files of a chosen bundle folder by path (its top folder stripped). */
 async function bundleFilesOf(chosen: readonly SourceFile[]): Promise<BundleFiles> {
   const zip = chosen.find((f) => f.path.toLowerCase().endsWith('.zip'));
   if (zip) return unzipBundle(await zip.read());
-  const entries = await Promise.all(chosen.map(async (f) => [f.path.split('/').pop()!, await f.read()] as const));
-  return Object.fromEntries(entries);
+  const entries = await Promise.all(chosen.map(async (f) => [f.path, await f.read()] as const));
+  return bundleFromEntries(Object.fromEntries(entries));
 }
-

@@ -6,7 +6,7 @@ import { BUNDLE_FILES, makeBundle, readBundle, type BundleFiles } from './bundle
 import { makeManifest, type StudioManifest } from './manifest';
 import { sampleInput } from './testing/fixtures';
 import { predictions, savedArtifacts as saved, servedFrom } from './testing/models';
-import { unzipBundle, zipBundle } from './zip';
+import { bundleFromEntries, unzipBundle, zipBundle } from './zip';
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 
@@ -114,5 +114,13 @@ describe('exported bundle', () => {
     const badManifest = JSON.parse(text(files['studio.json']));
     delete badManifest.classes;
     expect(err({ ...files, 'studio.json': new TextEncoder().encode(JSON.stringify(badManifest)) })).toMatch(/studio.json: "classes" is missing/);
+  });
+});
+
+describe('bundleFromEntries', () => {
+  it('strips one top folder and keeps subfolders apart from the root', () => {
+    const [a, b, c] = [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)];
+    expect(bundleFromEntries({ 'studio-x/model.json': a, 'studio-x/teachable-machine/model.json': b, 'studio-x\\README.md': c })).toEqual({ 'model.json': a, 'teachable-machine/model.json': b, 'README.md': c });
+    expect(bundleFromEntries({ 'model.json': a, 'teachable-machine/model.json': b })).toEqual({ 'model.json': a, 'teachable-machine/model.json': b });
   });
 });

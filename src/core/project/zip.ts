@@ -52,6 +52,15 @@ export function unzipBundle(bytes: Uint8Array): BundleFiles {
   } catch (e) {
     throw new Error(`The file is not a readable zip archive (${(e as Error).message}).`);
   }
+  return bundleFromEntries(entries);
+}
+
+/**
+ * A bundle from files by path (a zip's entries, or a chosen folder), with a single top folder
+ * stripped so `model.json` is at the root and `teachable-machine/model.json` stays apart from it.
+ * @example bundleFromEntries({ 'studio-x/model.json': a, 'studio-x/teachable-machine/model.json': b }) // { 'model.json': a, 'teachable-machine/model.json': b }
+ */
+export function bundleFromEntries(entries: Readonly<Record<string, Uint8Array>>): BundleFiles {
   // Windows zips may use backslashes; `./` prefixes add nothing.
   const files = Object.entries(entries)
     .map(([raw, data]) => [raw.replace(/\\/g, '/').replace(/^\.?\//, ''), data] as const)

@@ -44,7 +44,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
       {props.reselect && (
         <p className="notice" data-testid="reselect-notice">
           {props.reselect.paths.length > 0
-            ? `The ${props.reselect.paths.length} pictures of ${props.reselect.source} cannot be read again after a reload without your permission: choose the same folder again and the studio matches the files by path and rebuilds the data block as it was.`
+            ? `The ${props.reselect.paths.length} files of ${props.reselect.source} cannot be read again after a reload without your permission: choose the same folder again and the studio matches the files by path and rebuilds the data block as it was.`
             : `Choose the data of ${props.reselect.source} to train or interpret it again; the saved data block settings are used.`}
         </p>
       )}

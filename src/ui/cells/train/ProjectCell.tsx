@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { fromLooseFiles } from '../../../io/browserFiles';
+import { fromFolderInput } from '../../../io/browserFiles';
 import { downloadBytes } from '../../../io/download';
 import type { ProjectCommands } from '../../../state/projectActions';
 import type { TrainCommands } from '../../../state/trainActions';
@@ -26,7 +26,8 @@ export function ProjectCell(props: { state: TrainState; train: TrainCommands; pr
           <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
               const files = e.target.files ? Array.from(e.target.files) : [];
               e.target.value = '';
-              if (files.length) await project.importProject(await fromLooseFiles(files));
+              // Kept whole (a zip is not expanded here) and by relative path, so teachable-machine/model.json stays apart.
+              if (files.length) await project.importProject(fromFolderInput(files));
             }} />
         </label>
         <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md' : 'Train first to export; import takes an exported zip (or its files).'}</span>
