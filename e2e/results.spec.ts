@@ -63,7 +63,7 @@ test('headpose_tiny: predicted and true points on the pictures, error histogram'
   });
   expect(colours.red).toBeGreaterThan(5);
   expect(colours.green).toBeGreaterThan(5);
-  const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('figcaption')!.textContent));
+  const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('.result-caption')!.textContent));
   captions.forEach((c) => expect(c).toMatch(/^error \d+\.\dpx \/ loss \d\.\d{3}$/));
   await studio.cellShot('results-run', 'results-headpose-points');
 });

@@ -36,7 +36,7 @@ describe('resultsView', () => {
     expect(v.bins.reduce((n, b) => n + b.count, 0)).toBe(2);
     expect(v.shown[0].predicted.point).toEqual([32, 32]);
     expect(v.shown[0].predicted.truePoint).toEqual([32, 40]);
-    expect(v.shown[0].correct).toBe(false);
+    expect(v.shown[0].correct).toBe(false); // 8 px is over a tenth of 64
     expect(v.shown[1].correct).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ export function TileView(props: { tile: PreviewTile; style: MaskStyle; testId: s
   return (
     <figure className={`tile ${props.className ?? ''}`} data-testid={props.testId} data-caption={caption} {...data}>
       <canvas ref={ref} width={TILE_PX} height={TILE_PX} />
-      <figcaption title={caption}>{caption}</figcaption>
+      {caption && <figcaption title={caption}>{caption}</figcaption>}
     </figure>
   );
 }

@@ -29,15 +29,23 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
       </div>
       {view && results && (
         <>
-          <ResultGrid title="show_results: prediction / truth" tiles={view.shown} style={style} testId="show-results" itemTestId="show-results-item" />
+          <ResultGrid title={`show_results: ${CAPTIONS[results.task]}`} tiles={view.shown} style={style} testId="show-results" itemTestId="show-results-item" />
           {results.task === 'segmentation' && <MaskLegend classes={results.classes} style={style} />}
           <TaskSection view={view} state={state} commands={commands} />
-          <ResultGrid title="top losses: prediction / actual / loss / probability of the actual class" tiles={view.top} style={style} testId="top-losses" itemTestId="top-loss-item" />
+          <ResultGrid title={`top losses: ${CAPTIONS[results.task]}`} tiles={view.top} style={style} testId="top-losses" itemTestId="top-loss-item" />
         </>
       )}
     </Cell>
   );
 }
+
+/** What each result caption says, by task (fastai's plot_top_losses titles for single-label). */
+const CAPTIONS = {
+  single: 'prediction / actual / loss / probability of the actual class',
+  multi: 'predicted tags / actual tags / loss',
+  segmentation: 'predicted and true masks, pixel accuracy without void / loss',
+  points: 'predicted (red) and true (green) points, distance / loss',
+} as const;
 
 function TaskSection(props: { view: ResultsView; state: TrainState; commands: ResultsCommands }) {
   const { view, state } = props;
@@ -54,14 +62,20 @@ function TaskSection(props: { view: ResultsView; state: TrainState; commands: Re
 }
 
 function ResultGrid(props: { title: string; tiles: readonly ResultTile[]; style: MaskStyle; testId: string; itemTestId: string }) {
+  const pairs = props.tiles.some((t) => t.truth);
   return (
     <div className="result-block">
       <h3>{props.title}</h3>
-      <div className="batch-grid" data-testid={props.testId}>
+      <div className={`result-grid${pairs ? ' pairs' : ''}`} data-testid={props.testId}>
         {props.tiles.map((t) => (
           <div key={t.index} className={`result ${t.correct ? 'right' : 'wrong'}`} data-testid={props.itemTestId} data-correct={String(t.correct)} data-path={t.path} data-loss={t.loss.toFixed(4)}>
-            <TileView tile={t.predicted} style={props.style} testId="result-prediction" caption={t.caption} />
-            {t.truth && <TileView tile={t.truth} style={props.style} testId="result-truth" />}
+            <div className="result-tiles">
+              <TileView tile={t.predicted} style={props.style} testId="result-prediction" caption={t.truth ? 'prediction' : ''} />
+              {t.truth && <TileView tile={t.truth} style={props.style} testId="result-truth" caption="truth" />}
+            </div>
+            <p className="result-caption" title={t.path}>
+              {t.caption}
+            </p>
             {!t.correct && <span className="wrong-mark" aria-label="wrong">✗</span>}
           </div>
         ))}
