@@ -12,6 +12,8 @@ export function ConfusionMatrix(props: { matrix: readonly (readonly number[])[];
         y: classes.slice().reverse(),
         type: 'heatmap',
         colorscale: 'Blues',
+        // Plotly's Blues runs dark to light; reversed, more images read darker, as in fastai's plot.
+        reversescale: true,
         showscale: false,
         hovertemplate: 'actual %{y}<br>predicted %{x}<br>%{z} images<extra></extra>',
       },
