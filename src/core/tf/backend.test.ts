@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, seededRandom } from './backend';
+import { chooseBackend, seededRandom, setWasmFileUrls, type WasmFileUrls } from './backend';
 import { installFastCpuKernels } from './cpuKernels';
 
 describe('chooseBackend', () => {
@@ -11,6 +12,18 @@ describe('chooseBackend', () => {
     expect(choice.tried[0].name).toBe('webgpu');
     expect(choice.tried[0].error).toBeTruthy();
     expect(choice.reason).toMatch(/cpu runs because webgpu/);
+  });
+
+  it('starts wasm in Node with the training kernels it lacks', async () => {
+    const root = join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+    const files = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+    setWasmFileUrls(Object.fromEntries(files.map((f) => [f, root + f])) as WasmFileUrls);
+    const choice = await chooseBackend(['webgpu', 'wasm', 'cpu']);
+    expect(choice.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(choice.reason).toMatch(/wasm runs because webgpu/);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    await tf.setBackend('cpu');
   });
 
   it('throws a readable error when nothing works', async () => {

@@ -1,9 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../data/random';
 import { installFastCpuKernels } from './cpuKernels';
+import { installWasmTrainingKernels } from './wasmKernels';
 
 /** A tfjs backend the studio knows how to pick. */
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Where the page serves the wasm backend's three binaries (tfjs picks one by SIMD and thread support). */
+export type WasmFileUrls = Readonly<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+
+let wasmFileUrls: WasmFileUrls | string | undefined;
+
+/**
+ * Tells the wasm backend where its `.wasm` files are served: one URL per binary (a bundler's
+ * `?url` imports) or a folder prefix ending in '/'. Must come before the wasm backend first
+ * starts; in Node it is not needed (the files are found next to the module).
+ * @example setWasmFileUrls({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
+ */
+export function setWasmFileUrls(urls: WasmFileUrls | string): void {
+  wasmFileUrls = urls;
+}
 
 /** What `chooseBackend` settled on, and why the others were passed over. */
 export interface BackendChoice {
@@ -16,8 +32,9 @@ export interface BackendChoice {
 
 /**
  * Tries each backend in order with `tf.setBackend` and keeps the first that initializes.
- * WebGPU is imported on demand so Node and browsers without it never load its code; on the CPU
- * backend the fast conv filter gradient (`installFastCpuKernels`) is installed.
+ * WebGPU and wasm are imported on demand so Node and browsers that do not use them never load
+ * their code; on the CPU backend the fast conv filter gradient (`installFastCpuKernels`) is
+ * installed, on wasm the gradient kernels it lacks (`installWasmTrainingKernels`).
  * @example const { name } = await chooseBackend(['webgpu', 'webgl', 'cpu']);
  */
 export async function chooseBackend(preferred: readonly BackendName[]): Promise<BackendChoice> {
@@ -34,15 +51,28 @@ export async function chooseBackend(preferred: readonly BackendName[]): Promise<
   throw new Error(`No tfjs backend could start: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
 }
 
-async function trySetBackend(name: BackendName): Promise<string | undefined> {
+/**
+ * Makes `name` the active backend (importing WebGPU or wasm first when needed) and installs the
+ * studio's kernels for it. Returns undefined on success, else why it failed, in words.
+ * @example const error = await trySetBackend('wasm'); if (error) console.warn(error);
+ */
+export async function trySetBackend(name: BackendName): Promise<string | undefined> {
   try {
     if (name === 'webgpu' && tf.findBackendFactory('webgpu') == null) {
       if (typeof navigator === 'undefined' || !('gpu' in navigator)) return 'navigator.gpu is not available';
       await import('@tensorflow/tfjs-backend-webgpu');
     }
+    if (name === 'wasm') {
+      if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // Paths only count before the backend first starts (it fetches the binary then).
+      if (wasmFileUrls !== undefined && tf.engine().registry.wasm === undefined) wasm.setWasmPaths(wasmFileUrls);
+      // Registered before the backend starts: they are looked up when a gradient first runs.
+      installWasmTrainingKernels();
+    }
     if (tf.findBackendFactory(name) == null) return 'backend is not registered';
     const ok = await tf.setBackend(name);
-    if (!ok) return 'backend failed to initialize';
+    if (!ok) return name === 'wasm' ? 'backend failed to initialize (are its .wasm files served? see setWasmFileUrls)' : 'backend failed to initialize';
     await tf.ready();
     if (tf.getBackend() !== name) return `tfjs switched to ${tf.getBackend()}`;
     // The stock CPU filter gradient makes training ~10x slower than it needs to be.

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { installBroadcastCpuKernels } from './broadcastKernels';
+import { installCpuResizeGrad } from './cpuResizeGrad';
 
 /**
  * Faster CPU kernels for training. The tfjs CPU backend computes the conv filter gradient with
@@ -24,13 +25,16 @@ let installed = false;
 
 /**
  * Swaps the CPU backend's `Conv2DBackpropFilter` for a flat-array version (same formula,
- * NHWC only; NCHW falls back to the original), and installs the faster broadcast arithmetic
- * of `broadcastKernels.ts`. Idempotent; affects only the 'cpu' backend.
+ * NHWC only; NCHW falls back to the original), installs the faster broadcast arithmetic
+ * of `broadcastKernels.ts` and the corrected upsampling gradient of `cpuResizeGrad.ts`.
+ * Idempotent; affects only the 'cpu' backend.
  */
 export function installFastCpuKernels(): void {
   if (installed) return;
   // Batch norm's per-channel arithmetic dominates small-CNN steps on the stock CPU kernels.
   installBroadcastCpuKernels();
+  // Not a speed-up but a fix: the stock kernel mixes up images at batch > 1 (U-Net decoders).
+  installCpuResizeGrad();
   const original = tf.getKernel('Conv2DBackpropFilter', 'cpu');
   if (!original) return;
   tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs';
+import { inputGradWindow, padForWindows, withWasmScope } from './wasmScope';
+
+/**
+ * Convolution gradients for the wasm backend, each written as one forward convolution of the
+ * wasm backend itself (XNNPACK) plus cheap transposes and pads. tfjs-backend-wasm 4.22 has no
+ * filter gradients at all (tfjs issue 8474), and its Conv2DBackpropInput is a plain C++ loop
+ * that took ~25% of a small CNN's step. Only NHWC, as the wasm convolutions themselves.
+ */
+
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type Pair = number | [number, number];
+type Rounding = 'floor' | 'round' | 'ceil';
+type Args = Parameters<tf.KernelFunc>[0];
+type Shape4 = [number, number, number, number];
+
+interface FilterGradAttrs {
+  strides: Pair;
+  pad: Pad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: Rounding;
+  dilations?: Pair;
+  filterShape: Shape4;
+}
+
+interface InputGradAttrs {
+  strides: Pair;
+  pad: Pad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: Rounding;
+  dilations?: Pair;
+  inputShape: Shape4;
+}
+
+function nhwcOnly(kernel: string, format: string | undefined): void {
+  if (format === 'NCHW') throw new Error(`The wasm ${kernel} kernel supports NHWC (channels-last) data only.`);
+}
+
+/**
+ * `Conv2DBackpropFilter`: dW[r, c, i, o] = sum over (b, y, x) of xpad[b, y*sh + r, x*sw + c, i] *
+ * dy[b, y, x, o]. That is itself a convolution with the roles swapped: input channels as the
+ * batch, the batch as the channels, dy as the filter and the stride as its dilation:
+ * conv(xpadᵀ [inC, Hp, Wp, B], dyᵀ [oh, ow, B, outC], dilation (sh, sw)) is [inC, fh, fw, outC]
+ * when xpad covers exactly the filter windows (`padForWindows`).
+ */
+export function conv2dBackpropFilterWasm({ inputs, attrs, backend }: Args): tf.TensorInfo {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as FilterGradAttrs;
+  nhwcOnly('Conv2DBackpropFilter', a.dataFormat);
+  const g = tf.backend_util.computeConv2DInfo(x.shape as Shape4, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
+  return withWasmScope(backend as tf.KernelBackend, (s) => {
+    const xT = s.run('Transpose', { x: padForWindows(s, x, g) }, { perm: [3, 1, 2, 0] });
+    const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    // A filter dilation d becomes the swapped conv's stride (tfjs's conv2d gradient requires d = 1).
+    const dwT = s.run('Conv2D', { x: xT, filter: dyT }, { strides: [g.dilationHeight, g.dilationWidth], pad: 'valid', dilations: [g.strideHeight, g.strideWidth], dataFormat: 'NHWC' });
+    return s.run('Transpose', { x: dwT }, { perm: [1, 2, 0, 3] });
+  });
+}
+
+/**
+ * `Conv2DBackpropInput`: dx = a stride-1 'valid' conv of dy spread out by the stride and framed
+ * by `inputGradWindow`, with the filter flipped in space and its in/out channels swapped.
+ */
+export function conv2dBackpropInputWasm({ inputs, attrs, backend }: Args): tf.TensorInfo {
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as InputGradAttrs;
+  nhwcOnly('Conv2DBackpropInput', a.dataFormat);
+  const g = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as Shape4, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
+  return withWasmScope(backend as tf.KernelBackend, (s) => {
+    const flipped = s.run('Transpose', { x: s.run('Reverse', { x: filter }, { dims: [0, 1] }) }, { perm: [0, 1, 3, 2] });
+    return s.run('Conv2D', { x: inputGradWindow(s, dy, g), filter: flipped }, { strides: [1, 1], pad: 'valid', dilations: [g.dilationHeight, g.dilationWidth], dataFormat: 'NHWC' });
+  });
+}
+
+/**
+ * `DepthwiseConv2dNativeBackpropFilter`: dW[r, c, i, m] = sum over (b, y, x) of
+ * xpad[b, y*sh + r*dh, x*sw + c*dw, i] * dy[b, y, x, i*M + m]. As for the dense conv, a swapped
+ * convolution, here depthwise over B*inC channels (batch and channel side by side, one image),
+ * followed by a sum over the batch.
+ */
+export function depthwiseBackpropFilterWasm({ inputs, attrs, backend }: Args): tf.TensorInfo {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as FilterGradAttrs;
+  const g = tf.backend_util.computeConv2DInfo(x.shape as Shape4, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+  const [fh, fw, ci, m] = a.filterShape;
+  const b = g.batchSize;
+  return withWasmScope(backend as tf.KernelBackend, (s) => {
+    const xp = padForWindows(s, x, g);
+    // [B, Hp, Wp, inC] -> [1, Hp, Wp, B*inC]; dy [B, oh, ow, inC*M] -> [oh, ow, B*inC, M].
+    const xT = s.reshape(s.run('Transpose', { x: xp }, { perm: [1, 2, 0, 3] }), [1, xp.shape[1], xp.shape[2], b * ci]);
+    const dyT = s.reshape(s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }), [g.outHeight, g.outWidth, b * ci, m]);
+    const perImage = s.run('DepthwiseConv2dNative', { x: xT, filter: dyT }, { strides: [g.dilationHeight, g.dilationWidth], pad: 'valid', dilations: [g.strideHeight, g.strideWidth] });
+    const summed = s.run('Sum', { x: s.reshape(perImage, [fh, fw, b, ci * m]) }, { axis: [2], keepDims: false });
+    return s.reshape(summed, [fh, fw, ci, m]);
+  });
+}
+
+/**
+ * `DepthwiseConv2dNativeBackpropInput`: a stride-1 depthwise conv of the framed, spread dy with
+ * the flipped filter (one filter per dy channel), then the M products of each input channel summed.
+ */
+export function depthwiseBackpropInputWasm({ inputs, attrs, backend }: Args): tf.TensorInfo {
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as InputGradAttrs;
+  const [fh, fw, ci, m] = filter.shape;
+  const g = tf.backend_util.computeConv2DInfo(a.inputShape, [fh, fw, ci, m], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+  return withWasmScope(backend as tf.KernelBackend, (s) => {
+    const flipped = s.reshape(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [fh, fw, ci * m, 1]);
+    const out = s.run('DepthwiseConv2dNative', { x: inputGradWindow(s, dy, g), filter: flipped }, { strides: [1, 1], pad: 'valid', dilations: [g.dilationHeight, g.dilationWidth] });
+    if (m === 1) return out;
+    return s.run('Sum', { x: s.reshape(out, [g.batchSize, g.inHeight, g.inWidth, ci, m]) }, { axis: [4], keepDims: false });
+  });
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './wasmConvGrads';
+import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
+import { broadcastTileWasm } from './wasmTile';
+
+/**
+ * Gradient kernels tfjs-backend-wasm 4.22 does not register, found by running training (fit,
+ * LR finder, freeze/unfreeze, every task) of every architecture (small CNN, xresnet, transfer
+ * head, U-Net) on wasm:
+ * - `Conv2DBackpropFilter`: every conv layer's weight gradient (tfjs issue 8474), the only one
+ *   the studio's own models miss;
+ * - `DepthwiseConv2dNativeBackpropFilter` / `...Input`: a dropped MobileNet-style backbone has
+ *   depthwise convs, and unfreezing it needs them.
+ * AvgPoolGrad, ResizeNearestNeighborGrad and the rest are in the wasm backend (MaxPoolGrad too,
+ * but wrong, see below); batch norm's gradient is plain arithmetic.
+ */
+export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
+  { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', backendName: 'wasm', kernelFunc: depthwiseBackpropFilterWasm },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', backendName: 'wasm', kernelFunc: depthwiseBackpropInputWasm },
+];
+
+/**
+ * Stock wasm kernels swapped out. `MaxPoolGrad` gives wrong gradients for windows without a
+ * positive value (`wasmMaxPoolGrad.ts`). The others are for speed, from a profile of a small-CNN
+ * step at batch 64: `Conv2DBackpropInput` is a plain C++ loop (~20% of the step, 3-11x slower
+ * than one XNNPACK conv) and `Tile` walks coordinates per element (~20%, all from batch norm's
+ * gradient; here a broadcasting Add).
+ */
+const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
+  { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
+  { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm },
+  { kernelName: 'Tile', make: broadcastTileWasm },
+];
+
+let replaced = false;
+
+/**
+ * Registers `WASM_MISSING_KERNELS` for 'wasm' (leaving any a later tfjs-backend-wasm ships
+ * alone) and, once the wasm package is loaded, swaps in the fixed `MaxPoolGrad` and the faster
+ * `Conv2DBackpropInput` and `Tile`. Idempotent; affects only the 'wasm' backend.
+ * @example await import('@tensorflow/tfjs-backend-wasm'); installWasmTrainingKernels(); await tf.setBackend('wasm');
+ */
+export function installWasmTrainingKernels(): void {
+  for (const config of WASM_MISSING_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') == null) tf.registerKernel(config);
+  }
+  // Replacements need the package's own kernels registered first (its import does that).
+  if (replaced || tf.getKernel('Tile', 'wasm') == null) return;
+  for (const { kernelName, make } of WASM_REPLACED) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    // Keep the original's setup (it binds the C++ function the fallback path calls).
+    tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+  }
+  replaced = true;
+}
