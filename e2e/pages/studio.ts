@@ -11,7 +11,7 @@ export class StudioPage {
 
   async open(): Promise<void> {
     await this.page.goto('/');
-    await expect(this.page.getByTestId('backend')).toHaveText(/webgpu|webgl|cpu/, { timeout: 60_000 });
+    await expect(this.page.getByTestId('backend')).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
   }
 
   /** Chooses a folder through the folder chooser, as a person would in the file dialog. */

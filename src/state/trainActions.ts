@@ -39,9 +39,10 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
   });
   return {
     async start(preferred) {
-      const order: BackendName[] = ['webgpu', 'webgl', 'cpu'];
-      const r = await client.init(preferred ? [preferred, ...order.filter((b) => b !== preferred)] : order);
-      dispatch({ type: 'backend', name: r.backend, reason: r.reason });
+      const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+      // The person's choice (`?backend=`) is kept; otherwise one measured training step decides.
+      const r = preferred ? await client.init([preferred, ...order.filter((b) => b !== preferred)]) : await client.init(order, true);
+      dispatch({ type: 'backend', name: r.backend, reason: r.reason, timings: r.timings });
     },
     setLearnerSpec: (spec) => dispatch({ type: 'learnerSpec', spec }),
     buildLearner: guarded('learner', async () => {

@@ -1,4 +1,5 @@
 import type { SourceFile } from '../core/data/types';
+import type { ProbeResult } from '../core/tf/probe';
 import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
 import type { ResultsInfo } from '../workers/resultsProtocol';
 
@@ -46,7 +47,7 @@ export interface CheckpointEntry {
 
 /** Everything the training cells show. */
 export interface TrainState {
-  readonly backend: { readonly name: string; readonly reason: string } | null;
+  readonly backend: { readonly name: string; readonly reason: string; readonly timings?: readonly ProbeResult[] } | null;
   readonly busy: 'data' | 'learner' | 'lrFind' | 'fit' | 'results' | 'predict' | 'project' | null;
   readonly data: DataInfo | null;
   readonly learnerSpec: LearnerSpec;
@@ -78,7 +79,7 @@ export type SavedTrainState = Pick<TrainState, 'learnerSpec' | 'learner' | 'data
 
 /** Every change the training cells can make. */
 export type TrainAction =
-  | { type: 'backend'; name: string; reason: string }
+  | { type: 'backend'; name: string; reason: string; timings?: readonly ProbeResult[] }
   | { type: 'busy'; busy: TrainState['busy'] }
   | { type: 'dataReady'; data: DataInfo }
   | { type: 'learnerSpec'; spec: LearnerSpec }
@@ -134,7 +135,7 @@ export const initialTrainState: TrainState = {
 export function trainReducer(s: TrainState, a: TrainAction): TrainState {
   switch (a.type) {
     case 'backend':
-      return { ...s, backend: { name: a.name, reason: a.reason } };
+      return { ...s, backend: { name: a.name, reason: a.reason, timings: a.timings } };
     case 'busy':
       return { ...s, busy: a.busy, error: a.busy ? null : s.error };
     case 'dataReady':

@@ -9,7 +9,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {
-  init(backends: readonly BackendName[]): Promise<InitResult>;
+  /** Starts a backend: the fastest by a measured step with `probe`, else the first that starts. */
+  init(backends: readonly BackendName[], probe?: boolean): Promise<InitResult>;
   setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   lrFind(numIt: number): Promise<LrFindInfo>;
@@ -71,7 +72,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
       worker.postMessage({ ...req, id } as Request);
     });
   return {
-    init: (backends) => call({ type: 'init', backends }),
+    init: (backends, probe) => call({ type: 'init', backends, probe }),
     setData: async (spec, files) => call({ type: 'setData', spec, files: await toWire(files) }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt) => call({ type: 'lrFind', numIt }),

@@ -1,6 +1,7 @@
 import type { DataBlockSpec, Task } from '../core/data/types';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
+import type { ProbeResult } from '../core/tf/probe';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -47,7 +48,7 @@ export type WireLr = number | readonly [number, number];
 
 /** Requests from the page; each carries an id that its reply repeats. */
 export type Request =
-  | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[] }
+  | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[]; readonly probe?: boolean }
   | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[] }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
@@ -71,6 +72,8 @@ export type Reply =
 export interface InitResult {
   readonly backend: BackendName;
   readonly reason: string;
+  /** Per backend, one training step's time (or why it could not run), when the choice was measured. */
+  readonly timings?: readonly ProbeResult[];
 }
 
 /** What `setData` returns: the block as the worker built it. */

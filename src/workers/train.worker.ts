@@ -1,5 +1,9 @@
 /// <reference lib="webworker" />
+import { setWasmFileUrls } from '../core/tf/backend';
 import { decodeInBrowser } from '../io/browserDecode';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { SourceFile } from '../core/data/types';
 import type { FromWorker, Request, WireFile } from './protocol';
 import { TrainSession } from './trainSession';
@@ -9,6 +13,10 @@ import { TrainSession } from './trainSession';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
 const session = new TrainSession(decodeInBrowser, post);
+// The wasm binaries are served by the bundler; tfjs picks one by SIMD support. The page is not
+// cross-origin isolated, so threads stay off: under COOP/COEP the threaded build's pthread
+// workers failed once bundled ("e is not defined"), and the probe never finished.
+setWasmFileUrls({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 
 function toSource(f: WireFile): SourceFile {
   return { path: f.path, size: f.blob.size, read: async () => new Uint8Array(await f.blob.arrayBuffer()) };
@@ -17,7 +25,7 @@ function toSource(f: WireFile): SourceFile {
 async function handle(req: Request): Promise<unknown> {
   switch (req.type) {
     case 'init':
-      return session.init(req.backends);
+      return session.init(req.backends, req.probe ?? false);
     case 'setData':
       return session.setData(req.spec, req.files.map(toSource));
     case 'buildLearner':

@@ -9,6 +9,7 @@ import { countParams, groupsFromNames, type GroupedModel } from '../core/model/t
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
 import { Learner, type Progress } from '../core/train/learner';
+import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest } from './bundle';
 import { withCorrections, type Correction } from './corrections';
 import { archName, buildModel, startsFrozen } from './models';
@@ -39,7 +40,15 @@ export class TrainSession {
     private readonly post: (e: WorkerEvent) => void,
   ) {}
 
-  async init(backends: readonly BackendName[]): Promise<InitResult> {
+  /**
+   * Starts a backend: with `probe`, the fastest at one training step among `backends` (measured,
+   * timings returned); without, the first of `backends` that starts (the person's choice first).
+   */
+  async init(backends: readonly BackendName[], probe = false): Promise<InitResult> {
+    if (probe) {
+      const { pick, results } = await chooseByProbe(backends);
+      return { backend: pick.name, reason: pick.reason, timings: results };
+    }
     const choice = await chooseBackend(backends);
     return { backend: choice.name, reason: choice.reason };
   }

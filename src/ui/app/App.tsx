@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { BackendName } from '../../core/tf/backend';
+import type { ProbeResult } from '../../core/tf/probe';
 import type { DataCommands, DataStore } from '../../state/dataActions';
 import type { TrainCommands, TrainStore } from '../../state/trainActions';
 import { DataBlockCell } from '../cells/block/DataBlockCell';
@@ -19,7 +20,7 @@ import { useStore } from '../hooks/useStore';
 /** A backend the person asked for in the address (`?backend=webgl`), if it is one we know. */
 function backendFromUrl(): BackendName | undefined {
   const b = new URLSearchParams(window.location.search).get('backend');
-  return b === 'webgpu' || b === 'webgl' || b === 'cpu' ? b : undefined;
+  return b === 'webgpu' || b === 'webgl' || b === 'wasm' || b === 'cpu' ? b : undefined;
 }
 
 /** The notebook: one column of cells, in the order a person works through lesson 3. */
@@ -53,6 +54,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
         </span>
       </header>
       {backend && <p className="backend-reason muted">training backend: {backend.reason}</p>}
+      {train.backend?.timings && <BackendTimings timings={train.backend.timings} chosen={train.backend.name} />}
       {error && (
         <p className="error" data-testid="error" role="alert">
           {error}
@@ -79,5 +81,21 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {(ready || train.learner) && <PredictCell state={train} commands={props.results} canFineTune={!!ready} />}
       <ProjectCell state={train} train={props.train} project={props.project} hasData={!!ready} />
     </main>
+  );
+}
+
+/** One measured training step per backend, as the start-up probe timed it; `?backend=` overrides. */
+function BackendTimings(props: { timings: readonly ProbeResult[]; chosen: string }) {
+  return (
+    <p className="backend-reason muted" data-testid="backend-timings">
+      one training step (small CNN, 16 pictures at 32 px):{' '}
+      {props.timings.map((t, i) => (
+        <span key={t.name} data-backend={t.name} data-ms={t.msPerStep?.toFixed(1) ?? ''}>
+          {i > 0 && ' · '}
+          {t.name === props.chosen ? <b>{t.name}</b> : t.name} {t.msPerStep !== undefined ? `${t.msPerStep.toFixed(0)} ms${t.fallbackAdapter ? ' (software GPU)' : ''}` : `unavailable (${t.error})`}
+        </span>
+      ))}{' '}
+      — pick another with <code>?backend=webgpu|webgl|wasm|cpu</code>
+    </p>
   );
 }

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { StudioPage, TrainCells } from './pages/studio';
+
+test('the training backend is chosen by a measured step, shown with its timings, and wasm trains mnist_tiny', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/');
+  const timings = page.getByTestId('backend-timings');
+  await expect(timings).toBeVisible({ timeout: 180_000 });
+  const measured = await timings.locator('[data-backend]').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-backend')!, ms: Number(e.getAttribute('data-ms') || NaN), text: e.textContent! })));
+  expect(measured.map((m) => m.name)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+  const chosen = (await page.getByTestId('backend').textContent())!;
+  const best = measured.filter((m) => Number.isFinite(m.ms) && !m.text.includes('software'));
+  // Without a real GPU here both GPU backends are SwiftShader; the pick is the fastest of the rest.
+  if (best.length > 0) expect(chosen).toBe(best.reduce((a, b) => (b.ms < a.ms ? b : a)).name);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-reason', new RegExp(`^${chosen} runs at`));
+  await studio.screenshot('backend-probe');
+
+  // wasm, in the browser, trains: the studio's own gradient kernels fill what tfjs-backend-wasm lacks.
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+  await train.loadMnistTiny(studio);
+  await train.buildLearner('smallCnn');
+  await train.fit(2, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  const rows = await train.rows();
+  expect(rows[1].accuracy).toBeGreaterThan(0.9);
+  const crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
+  console.log(`wasm in Chromium (crossOriginIsolated ${crossOriginIsolated}): epochs took ${await page.getByTestId('epoch-row').evaluateAll((r) => r.map((x) => x.querySelector('[data-col="time"]')?.textContent).join(', '))}; accuracy ${rows[1].accuracy}`);
+});
