@@ -101,6 +101,8 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   await predict(page, [SEVEN]);
   const reloaded = await shownProbs(page, '1096.png');
   expect(reloaded['3']).toBeCloseTo(sevenBefore['3'], 3);
+  await page.getByTestId('checkpoint-delete').click();
+  await expect(page.getByTestId('checkpoint-item')).toHaveCount(0);
 
   // Import into a fresh page (a new browser context: nothing saved there): the table and the predictions come back.
   const context = await browser.newContext();

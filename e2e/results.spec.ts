@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
@@ -31,6 +32,10 @@ test('camvid_tiny: show_results with predicted and true masks, IoU per class', a
   await expect(first.getByTestId('result-prediction')).toBeVisible();
   await expect(first.getByTestId('result-truth')).toBeVisible();
   await studio.cellShot('results-run', 'results-camvid-segmentation');
+  // Predict on a picture from disk: the predicted mask over it and each code's share.
+  await page.getByTestId('predict-input').setInputFiles(join(SAMPLES, 'camvid_tiny', 'images', readdirSync(join(SAMPLES, 'camvid_tiny', 'images'))[0]));
+  await expect(page.getByTestId('predict-mask')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('prediction')).toContainText(/predicted mask: .*Background \d+%/);
 });
 
 test('headpose_tiny: predicted and true points on the pictures, error histogram', async ({ page }) => {
@@ -66,4 +71,7 @@ test('headpose_tiny: predicted and true points on the pictures, error histogram'
   const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('.result-caption')!.textContent));
   captions.forEach((c) => expect(c).toMatch(/^error \d+\.\dpx \/ loss \d\.\d{3}$/));
   await studio.cellShot('results-run', 'results-headpose-points');
+  await page.getByTestId('predict-input').setInputFiles(join(SAMPLES, 'headpose_tiny', 'images', readdirSync(join(SAMPLES, 'headpose_tiny', 'images'))[0]));
+  await expect(page.getByTestId('prediction')).toContainText(/point at \(0\.\d{3}, 0\.\d{3}\) of the width and height/, { timeout: 60_000 });
+  await studio.cellShot('predict-output', 'predict-headpose');
 });

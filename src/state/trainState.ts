@@ -62,6 +62,8 @@ export interface TrainState {
   readonly rows: readonly (EpochEvent & { readonly run: number })[];
   readonly history: History;
   readonly progress: { readonly done: number; readonly total: number; readonly elapsed: number; readonly label: string } | null;
+  /** Latest mean time a training step waited for data, and the step itself (ms). */
+  readonly timing: { readonly dataWaitMs: number; readonly stepMs: number } | null;
   readonly results: ResultsInfo | null;
   /** Validation metrics after the person picked a threshold (multi-label). */
   readonly thresholdMetrics: Readonly<Record<string, number>> | null;
@@ -122,6 +124,7 @@ export const initialTrainState: TrainState = {
   rows: [],
   history: emptyHistory,
   progress: null,
+  timing: null,
   results: null,
   thresholdMetrics: null,
   predictions: [],
@@ -204,11 +207,12 @@ function onProgress(s: TrainState, e: ProgressEvent): TrainState {
     const f = s.finder ?? { lrs: [], losses: [], suggestions: null, cancelled: false, running: true };
     return { ...s, progress, finder: { ...f, lrs: [...f.lrs, ...e.lrs], losses: [...f.losses, ...e.smooth] } };
   }
-  if (e.losses.length === 0) return { ...s, progress };
+  const timing = e.stepMs !== undefined ? { dataWaitMs: e.dataWaitMs ?? 0, stepMs: e.stepMs } : s.timing;
+  if (e.losses.length === 0) return { ...s, progress, timing };
   const h = s.history;
   const start = h.iters.length;
   const history = { ...h, iters: [...h.iters, ...e.losses.map((_, i) => start + i + 1)], losses: [...h.losses, ...e.losses], smooth: [...h.smooth, ...e.smooth], lrs: [...h.lrs, ...e.lrs] };
-  return { ...s, progress, history };
+  return { ...s, progress, history, timing };
 }
 
 function onEpoch(s: TrainState, e: EpochEvent): TrainState {

@@ -1,7 +1,7 @@
 import type { ProgressEvent } from './protocol';
 
-type Point = { lr: number; loss: number; smooth: number };
-type Where = Omit<ProgressEvent, 'type' | 'lrs' | 'losses' | 'smooth' | 'elapsed'>;
+type Point = { lr: number; loss: number; smooth: number; dataWaitMs?: number; stepMs?: number };
+type Where = Omit<ProgressEvent, 'type' | 'lrs' | 'losses' | 'smooth' | 'elapsed' | 'dataWaitMs' | 'stepMs'>;
 
 /**
  * Collects every batch's numbers and posts them in bundles about every `intervalMs`, so the
@@ -28,6 +28,8 @@ export class ProgressThrottle {
     this.lastPost = t;
     const batch = this.pending;
     this.pending = [];
-    this.post({ type: 'progress', ...where, elapsed: (t - this.started) / 1000, lrs: batch.map((p) => p.lr), losses: batch.map((p) => p.loss), smooth: batch.map((p) => p.smooth) });
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+    const timing = { dataWaitMs: mean(batch.flatMap((p) => (p.dataWaitMs === undefined ? [] : [p.dataWaitMs]))), stepMs: mean(batch.flatMap((p) => (p.stepMs === undefined ? [] : [p.stepMs]))) };
+    this.post({ type: 'progress', ...where, elapsed: (t - this.started) / 1000, lrs: batch.map((p) => p.lr), losses: batch.map((p) => p.loss), smooth: batch.map((p) => p.smooth), ...(timing.stepMs !== undefined ? timing : {}) });
   }
 }

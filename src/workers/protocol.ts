@@ -151,6 +151,9 @@ export interface ProgressEvent {
   readonly lrs: readonly number[];
   readonly losses: readonly number[];
   readonly smooth: readonly number[];
+  /** Mean wait of a training step for its batch, and mean step time, over these batches (ms). */
+  readonly dataWaitMs?: number;
+  readonly stepMs?: number;
 }
 
 /** The bundle of the weights at the end of an epoch, for autosave. */

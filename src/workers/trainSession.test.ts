@@ -37,6 +37,11 @@ describe('TrainSession (the worker without the worker)', () => {
     expect(rows[0].metrics.accuracy).toBeGreaterThan(0.6);
     const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
     expect(progress.flatMap((p) => p.losses)).toHaveLength(9); // every training batch, bundled
+    // Every bundle of training batches says how long steps took and how long they waited for data.
+    for (const p of progress.filter((e) => e.losses.length > 0)) {
+      expect(p.stepMs).toBeGreaterThan(0);
+      expect(p.dataWaitMs).toBeGreaterThanOrEqual(0);
+    }
 
     // predict one real validation digit; export, retrain to change the weights, load the export back.
     const seven = readFolder('public/samples/mnist_tiny').find((f) => f.path.startsWith('valid/7/'))!;

@@ -96,7 +96,7 @@ export class TrainSession {
     const learn = this.requireLearner();
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
-    const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss } : null, p.batch + 1 === p.batchesPerEpoch);
+    const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
     const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(learn, startEpoch)] };
     try {

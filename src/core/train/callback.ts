@@ -36,6 +36,10 @@ export interface LoopState {
   loss: number;
   /** Debiased exponential moving average of the batch losses (beta 0.98). */
   smoothLoss: number;
+  /** Milliseconds the last training step waited for its batch (decode, resize, augment). */
+  dataWaitMs: number;
+  /** Milliseconds of the last training step itself (forward, backward, update, loss read back). */
+  stepMs: number;
   /** Set after validation. */
   validLoss: number;
   metrics: Record<string, number>;

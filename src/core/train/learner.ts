@@ -37,7 +37,7 @@ export class Learner implements LearnerView {
   metrics: readonly Metric[];
   readonly opt: AdamW;
   readonly recorder = new Recorder();
-  readonly state: LoopState = { phase: 'train', epoch: 0, epochs: 0, iter: 0, batchesPerEpoch: 0, trainIter: 0, pctTrain: 0, loss: NaN, smoothLoss: NaN, validLoss: NaN, metrics: {} };
+  readonly state: LoopState = { phase: 'train', epoch: 0, epochs: 0, iter: 0, batchesPerEpoch: 0, trainIter: 0, pctTrain: 0, loss: NaN, smoothLoss: NaN, dataWaitMs: 0, stepMs: 0, validLoss: NaN, metrics: {} };
   lr: number;
   wd: number;
   private readonly params: Param[][];
@@ -210,13 +210,18 @@ export class Learner implements LearnerView {
     const s = this.state;
     const vars = this.trainableVariables();
     let iter = 0;
+    // Data wait: from the end of one step to the arrival of the next batch (issue 6: loading must not starve training).
+    let waitFrom = performance.now();
     for await (const batch of this.dls.train.batches(this.epochsSeen)) {
       try {
+        s.dataWaitMs = performance.now() - waitFrom;
         if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
         s.phase = opts.phase;
         s.iter = iter++;
         await emit(cbs, 'beforeBatch', this);
+        const stepFrom = performance.now();
         await this.trainStep(batch.x, batch.y, vars, cbs);
+        s.stepMs = performance.now() - stepFrom;
         s.smoothLoss = smooth.add(s.loss);
         s.trainIter += 1;
         s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
@@ -224,6 +229,7 @@ export class Learner implements LearnerView {
         opts.onProgress?.(this.progress());
       } finally {
         tf.dispose([batch.x, batch.y]);
+        waitFrom = performance.now();
       }
     }
   }
@@ -269,6 +275,6 @@ export class Learner implements LearnerView {
   private progress(): Progress {
     const s = this.state;
     const lr = this.opt.hypers[this.opt.hypers.length - 1].lr;
-    return { phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr };
+    return { phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr, dataWaitMs: s.dataWaitMs, stepMs: s.stepMs };
   }
 }

@@ -14,6 +14,9 @@ export interface Progress {
   readonly loss: number;
   readonly smoothLoss: number;
   readonly lr: number;
+  /** The last training step's wait for its batch and its own time, in milliseconds. */
+  readonly dataWaitMs: number;
+  readonly stepMs: number;
 }
 
 /** Options of every fit. */

@@ -42,6 +42,12 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         )}
       </div>
       {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
+      {state.timing && (
+        <p className="muted" data-testid="data-wait" data-wait-ms={state.timing.dataWaitMs.toFixed(1)} data-step-ms={state.timing.stepMs.toFixed(1)}>
+          per training step: {state.timing.stepMs.toFixed(0)} ms computing, {state.timing.dataWaitMs.toFixed(0)} ms waiting for its batch (
+          {((100 * state.timing.dataWaitMs) / (state.timing.dataWaitMs + state.timing.stepMs)).toFixed(0)}% of the time)
+        </p>
+      )}
       {/* Drawn (empty) as soon as there is a learner: creating a plot is the costly part, updates are cheap. */}
       {state.learner && <LossChart series={history} />}
       {state.rows.length > 0 && <EpochTable rows={state.rows.map((r) => ({ ...r, fit: r.run }))} />}
