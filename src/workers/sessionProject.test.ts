@@ -47,6 +47,7 @@ describe('TrainSession after training', () => {
     // The matrix's accuracy is the learner's own metric on the same predictions.
     const row = events.find((e): e is EpochEvent => e.type === 'epoch')!;
     expect(view.accuracy).toBeCloseTo(row.metrics.accuracy, 5);
+    console.log(`mnist_tiny after 1 epoch: confusion ${JSON.stringify(view.matrix)}, accuracy ${view.accuracy.toFixed(3)}, top loss ${view.top[0].loss.toFixed(2)}`);
     expect(view.shown).toHaveLength(9);
     expect(view.top[0].loss).toBeGreaterThanOrEqual(view.top[8].loss);
     // Thumbnails are real pictures: MNIST digits have dark and bright pixels.
@@ -90,6 +91,7 @@ describe('TrainSession after training', () => {
     const r = await session.fineTune([{ file: seven, label: '3' }], 1, 1e-2);
     expect(r.cancelled).toBe(false);
     const after = await session.predict(seven);
+    console.log(`fine-tune with one correction: P(3) of the corrected 7 went ${before.values[0].toFixed(3)} -> ${after.values[0].toFixed(3)}`);
     expect(after.values[0]).toBeGreaterThan(before.values[0] + 0.05);
     await expect(session.fineTune([{ file: seven, label: 'nine' }], 1, 1e-2)).rejects.toThrow('valid/7/');
   });
@@ -108,6 +110,7 @@ describe('TrainSession after training', () => {
     const r = await session.results();
     expect(r.thresh).toBe(0.5);
     expect(r.metrics.fbeta).toBeCloseTo(at05.fbeta, 6);
+    console.log(`planet_tiny after 1 epoch: F2 ${at02.fbeta.toFixed(3)} at 0.2, ${at05.fbeta.toFixed(3)} at 0.5`);
     const view = resultsView(r, 2);
     if (view.task !== 'multi') throw new Error('expected multi-label results');
     expect(view.tags.length).toBe(r.classes.length);
