@@ -28,8 +28,8 @@ async function predict(page: Page, files: string[]): Promise<void> {
 test('results, prediction, a correction and fine-tuning, a checkpoint, export, and import into a fresh page', async ({ page, browser }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
-  await page.goto('/?backend=webgl');
-  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await train.loadMnistTiny(studio);
   await train.buildLearner('smallCnn');
   await train.fit(1, '1e-2');
@@ -107,8 +107,8 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   // Import into a fresh page (a new browser context: nothing saved there): the table and the predictions come back.
   const context = await browser.newContext();
   const fresh = await context.newPage();
-  await fresh.goto('/?backend=webgl');
-  await expect(fresh.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await fresh.goto('/?backend=wasm');
+  await expect(fresh.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await fresh.getByTestId('import-project').setInputFiles(await download.path().then((p) => ({ name: 'model.zip', mimeType: 'application/zip', buffer: readFileSync(p) })));
   await expect(fresh.getByTestId('notice')).toContainText('Imported a smallCnn single model', { timeout: 60_000 });
   await expect(fresh.getByTestId('epoch-row')).toHaveCount(1);
@@ -125,6 +125,7 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
 test('a reload in the middle of a fit loses nothing: the finished epoch, its weights, then resume', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
+  // WebGL (about 9 s an epoch here): slow enough that the reload lands in the middle of the fit.
   await page.goto('/?backend=webgl');
   await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
   await train.loadMnistTiny(studio);

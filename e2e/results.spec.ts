@@ -3,12 +3,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
-// The results cell for the tasks beyond single-label; each trains briefly on WebGL first.
+// The results cell for the tasks beyond single-label; each trains briefly on wasm first.
 test('camvid_tiny: show_results with predicted and true masks, IoU per class', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
-  await page.goto('/?backend=webgl');
-  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await studio.chooseFolder(join(SAMPLES, 'camvid_tiny'));
   await studio.counts();
   await page.getByTestId('tfm-size').fill('32');
@@ -41,8 +41,8 @@ test('camvid_tiny: show_results with predicted and true masks, IoU per class', a
 test('headpose_tiny: predicted and true points on the pictures, error histogram', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
-  await page.goto('/?backend=webgl');
-  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await studio.chooseFolder(join(SAMPLES, 'headpose_tiny'));
   await studio.counts();
   await page.getByTestId('tfm-size').fill('32');

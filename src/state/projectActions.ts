@@ -91,6 +91,8 @@ export function makeProjectCommands(runner: TrainRunner, dataCommands: DataComma
         timer ??= setTimeout(() => saveNow().catch(report), SAVE_DELAY_MS);
       };
       const unsubscribe = [store.subscribe(schedule), data.subscribe(schedule)];
+      // Work done before autosave started (while the backend probe ran) is saved too.
+      schedule();
       const unlisten = client.onEvent((e) => {
         if (e.type !== 'autosave') return;
         const run = store.getState().runs.at(-1)?.index ?? 0;
