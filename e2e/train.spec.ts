@@ -143,8 +143,8 @@ async function watchLongTasks(page: import('@playwright/test').Page): Promise<()
 test('a backbone from dropped model.json + weights files', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
-  await page.goto('/?backend=webgl');
-  await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await train.loadMnistTiny(studio);
   await page.getByTestId('arch').selectOption('pretrained');
   const dir = join(process.cwd(), 'public', 'models', 'mnist-backbone');
@@ -161,8 +161,8 @@ test.describe('dark colour scheme', () => {
   test('planet_tiny multi-label: accuracy_thresh and F2 columns, sensible values', async ({ page }) => {
     const studio = new StudioPage(page);
     const train = new TrainCells(page);
-    await page.goto('/?backend=webgl');
-    await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
+    await page.goto('/?backend=wasm');
+    await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
     await studio.loadSample('planet_tiny');
     await expect(studio.tiles().first()).toBeVisible({ timeout: 90_000 });
     await page.getByTestId('tfm-size').fill('32');

@@ -9,8 +9,9 @@ export const ARTIFACTS = join(process.cwd(), 'e2e', 'artifacts');
 export class StudioPage {
   constructor(readonly page: Page) {}
 
+  /** Opens the studio on wasm: the start-up probe (e2e/backend.spec.ts) would cost every test its seconds. */
   async open(): Promise<void> {
-    await this.page.goto('/');
+    await this.page.goto('/?backend=wasm');
     await expect(this.page.getByTestId('backend')).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
   }
 
