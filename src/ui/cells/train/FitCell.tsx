@@ -13,8 +13,9 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
   const fitting = state.busy === 'fit';
   const last = state.runs.at(-1);
   const interrupted = last?.status === 'interrupted' ? last : null;
-  // Plotly redraws cost tens of milliseconds on a slow machine; twice a second is live enough.
-  const history = useThrottled(state.history, 500);
+  // Each Plotly redraw of the loss chart costs 100-250 ms on a software-rendered page (profiled by
+  // `npm run bench:browser`); once a second keeps the curves live and the page responsive.
+  const history = useThrottled(state.history, 1000);
   return (
     <Cell index={7} title="Train (one-cycle)" note="fit_one_cycle(epochs, lr); a slice lo,hi spreads over the layer groups">
       <div className="actions">
@@ -42,10 +43,12 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         )}
       </div>
       {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
-      {state.timing && (
-        <p className="muted" data-testid="data-wait" data-wait-ms={state.timing.dataWaitMs.toFixed(1)} data-step-ms={state.timing.stepMs.toFixed(1)}>
-          per training step: {state.timing.stepMs.toFixed(0)} ms computing, {state.timing.dataWaitMs.toFixed(0)} ms waiting for its batch (
-          {((100 * state.timing.dataWaitMs) / (state.timing.dataWaitMs + state.timing.stepMs)).toFixed(0)}% of the time)
+      {/* Always there once a learner exists, so its first numbers do not shift (and resize) the chart below. */}
+      {state.learner && (
+        <p className="muted" data-testid="data-wait" data-wait-ms={state.timing?.dataWaitMs.toFixed(1) ?? ''} data-step-ms={state.timing?.stepMs.toFixed(1) ?? ''}>
+          {state.timing
+            ? `per training step: ${state.timing.stepMs.toFixed(0)} ms computing, ${state.timing.dataWaitMs.toFixed(0)} ms waiting for its batch (${((100 * state.timing.dataWaitMs) / (state.timing.dataWaitMs + state.timing.stepMs)).toFixed(0)}% of the time)`
+            : 'per training step: computing and waiting-for-data times appear during a fit'}
         </p>
       )}
       {/* Drawn (empty) as soon as there is a learner: creating a plot is the costly part, updates are cheap. */}
