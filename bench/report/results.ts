@@ -1,0 +1,38 @@
+import type { MatrixResult } from '../items/backendMatrix';
+import type { LoopResult } from '../items/loop';
+import type { MemoryResult } from '../items/memory';
+import type { NativeResult } from '../items/native';
+import type { PipelineResult } from '../items/pipeline';
+import type { Machine } from '../lib/machine';
+
+/** Items of the issue's benchmark that need a browser or packages the Node run does not have. */
+export const BROWSER_ONLY: Readonly<Record<string, string>> = {
+  '3': 'ml5.js peer on mnist_tiny: not measured by npm run bench: browser-only (ml5.js runs in a page and is not a dependency)',
+  '5': 'main-thread long tasks during a fit: not measured by npm run bench: browser-only (Node has no page main thread)',
+};
+
+/** Everything one `npm run bench` measured, as printed on stdout. */
+export interface BenchResults {
+  readonly machine: Machine;
+  /** Threads of the wasm backend (1 in Node). */
+  readonly wasmThreads?: number;
+  /** Load averages when the run ended. */
+  readonly loadAverageEnd: readonly number[];
+  readonly seconds: number;
+  readonly loop: LoopResult;
+  readonly matrix: MatrixResult;
+  readonly pipeline: PipelineResult;
+  readonly memory: MemoryResult;
+  readonly native: NativeResult;
+  readonly notMeasured: Readonly<Record<string, string>>;
+  readonly targets: readonly TargetCheck[];
+}
+
+/** One target of the issue: met, not met, or not measurable here. */
+export interface TargetCheck {
+  readonly item: number;
+  readonly target: string;
+  /** null when skipped. */
+  readonly met: boolean | null;
+  readonly figure: string;
+}
