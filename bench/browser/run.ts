@@ -25,23 +25,12 @@ import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { MainThreadProfiler, type ProfileSummary } from './profile';
 import { renderMarkdown } from './report';
+import { CHROMIUM_ARGS, chromiumPath } from '../../e2e/chromium';
 import * as studio from './studio';
 
-// The same flags as playwright.config.ts (WebGPU and WebGL through SwiftShader, headless), plus
-// precise (unbucketed) performance.memory for the heap readings.
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--use-angle=swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-];
+// The tests' flags (WebGPU and WebGL through SwiftShader, headless), plus precise (unbucketed)
+// performance.memory for the heap readings.
+const BENCH_CHROMIUM_ARGS = [...CHROMIUM_ARGS, '--enable-precise-memory-info'];
 
 const ALL_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 const LONG_TASK_TARGET_MS = 50;
@@ -324,7 +313,7 @@ async function main(): Promise<void> {
   const headers: Record<string, string> = opts.coi ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   const server = await preview({ logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, headers } });
   const base = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: BENCH_CHROMIUM_ARGS });
   const result: BenchResult = {
     when: new Date().toISOString(),
     chromium: browser.version(),

@@ -7,6 +7,7 @@
  * code change on the app's side.
  */
 import * as tf from '@tensorflow/tfjs';
+import { saveArtifacts } from '../train/weights';
 import type { StudioManifest } from './manifest';
 
 /**
@@ -82,15 +83,7 @@ export async function teachableArtifacts(artifacts: tf.io.ModelArtifacts, manife
   let tm: tf.LayersModel | undefined;
   try {
     tm = teachableMachineModel(trained, manifest);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await tm.save(
-      tf.io.withSaveHandler(async (a) => {
-        saved = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!saved) throw new Error('Saving the Teachable Machine model produced no artifacts.');
-    return saved;
+    return await saveArtifacts(tm);
   } finally {
     // Disposing the wrapper disposes the nested copy too (tfjs counts it among its containers).
     if (tm) tm.dispose();

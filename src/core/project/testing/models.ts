@@ -1,19 +1,10 @@
 /** Test helpers for bundles: models saved to memory, and files served as a web server would. */
 import * as tf from '@tensorflow/tfjs';
+import { saveArtifacts } from '../../train/weights';
 import type { BundleFiles } from '../bundle';
 
 /** A model's artifacts, as `learn.save()` returns them. */
-export async function savedArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!artifacts) throw new Error('no artifacts');
-  return artifacts;
-}
+export const savedArtifacts = saveArtifacts;
 
 /** What `tf.loadLayersModel(url)` does with files on a server: fetch model.json, then each weights path beside it. */
 export function servedFrom(files: BundleFiles, base: string): typeof fetch {
