@@ -3,7 +3,7 @@
  * measured side by side: 1 studio loop vs bare tfjs, 2 backends x models x sizes, 4 pipeline
  * vs training consumption, 6 memory over 5 epochs, 7 PyTorch reference where installed (3 and
  * 5 need a browser). Prints the results as JSON on stdout (progress on stderr) and writes
- * bench/RESULTS.md. About 5 minutes on 2 idle cores, on the cpu and wasm backends
+ * bench/RESULTS.md. About 6 minutes on 2 cores (10 when other jobs load them), on the cpu and wasm backends
  * (BENCH_BACKENDS=wasm narrows it).
  */
 import { writeFileSync } from 'node:fs';

@@ -13,6 +13,7 @@ import { progress } from '../lib/log';
 import { isMain, printJson } from '../lib/main';
 import { mnistTinyLoaders } from '../lib/mnistTiny';
 import { kernelDiff, profileSteps, type KernelRow, type StepProfile } from '../lib/profile';
+import type { Lap } from '../lib/clock';
 import { median, perSecond, round } from '../lib/stats';
 import { bareLoop, studioLoop, tapeStep, type LoopSetup, type LoopVariant } from './loopVariants';
 
@@ -24,9 +25,9 @@ const LR = 1e-3;
  * Steps per epoch and interleaved rounds per backend: short epochs (~0.5-1.5 s) and many rounds,
  * so a neighbour's load, which comes and goes over seconds, hits the variants of a round alike.
  */
-const PLAN: Record<string, { readonly batches: number; readonly rounds: number }> = { cpu: { batches: 3, rounds: 5 }, wasm: { batches: 6, rounds: 9 } };
-/** Steps in each profiled run. */
-const PROFILE_STEPS = 3;
+const PLAN: Record<string, { readonly batches: number; readonly rounds: number }> = { cpu: { batches: 4, rounds: 6 }, wasm: { batches: 6, rounds: 9 } };
+/** Steps in each profiled run (3 runs per loop, medians per kernel). */
+const PROFILE_STEPS = 2;
 
 /** One variant's throughput over the rounds. */
 export interface LoopRow {
@@ -62,6 +63,8 @@ export interface LoopBackend {
   readonly ratio: number;
   /** studio / bare on CPU time. */
   readonly ratioCpu: number;
+  /** The studio's fixed cost per epoch (a fit without batches), median of 5, ms. */
+  readonly epochFixed: { readonly wallMs: number; readonly cpuMs: number };
   readonly profile: {
     readonly bare: ProfileSummary;
     readonly studio: ProfileSummary;
@@ -135,6 +138,9 @@ async function onBackend(backend: BackendName): Promise<LoopBackend> {
       vsBare: paired(perRound, i),
       vsBareCpu: paired(perCpu, i),
     }));
+    const empty: Lap[] = [];
+    for (let i = 0; i < 5; i++) empty.push(await variants[1].emptyEpoch!());
+    const epochFixed = { wallMs: round(median(empty.map((l) => l.wallMs)), 2), cpuMs: round(median(empty.map((l) => l.cpuMs)), 2) };
     const profile = (v: LoopVariant) => profileSteps(() => v.profileRun(PROFILE_STEPS), PROFILE_STEPS);
     const bare = await profile(variants[0]);
     const studio = await profile(variants[1]);
@@ -146,6 +152,7 @@ async function onBackend(backend: BackendName): Promise<LoopBackend> {
       rows,
       ratio: rows[1].vsBare,
       ratioCpu: rows[1].vsBareCpu,
+      epochFixed,
       profile: {
         bare: summary(bare),
         studio: summary(studio),

@@ -19,6 +19,8 @@ export interface LoopVariant {
   epoch(): Promise<{ lap: Lap; images: number }>;
   /** `steps` steps in one go (one fit for the Learner, without validation), for `tf.profile`. */
   profileRun(steps: number): Promise<void>;
+  /** The Learner's fixed cost of one epoch: a fit with no batches (snapshots, callbacks, set-up). */
+  emptyEpoch?(): Promise<Lap>;
   dispose(): void;
 }
 
@@ -121,6 +123,11 @@ export function studioLoop(name: string, what: string, dls: DataLoaders, short: 
       return { lap: subLaps(lap(), valid), images: dls.train.count };
     },
     profileRun: fitSteps,
+    emptyEpoch: async () => {
+      const lap = startClock();
+      await fitSteps(0);
+      return lap();
+    },
     dispose: () => {
       learn.dispose();
       grouped.model.dispose();

@@ -19,11 +19,30 @@ function attribution(b: LoopBackend): string {
     ["tfjs layers' trainOnBatch vs a plain tape (bare − step + tf.train.adam)", ms(b, 'bare') - ms(b, 'step + tf.train.adam')],
     ['data pipeline: resize, augmentation, normalize (studio + data pipeline − studio)', ms(b, 'studio + data pipeline') - ms(b, 'studio')],
   ] as const;
-  return `- ${b.backend} (bare ${ms(b, 'bare').toFixed(1)} CPU ms/step): ${parts.map(([what, v]) => `${what} ${signed(v)}`).join('; ')}.`;
+  const fixed = b.epochFixed.cpuMs / b.batchesPerEpoch;
+  return `- ${b.backend} (bare ${ms(b, 'bare').toFixed(1)} CPU ms/step): ${parts.map(([what, v]) => `${what} ${signed(v)}`).join('; ')}. Of the Learner loop, its fixed cost per epoch (a fit with no batches: weight and optimizer snapshots, callbacks) is ${b.epochFixed.cpuMs.toFixed(1)} CPU ms, ${signed(fixed)} per step at ${b.batchesPerEpoch} steps per epoch.`;
 }
 
 const kernels = (rows: readonly KernelRow[], n = 5) => rows.slice(0, n).map((k) => `${k.name} ${k.ms >= 0 ? '+' : ''}${k.ms.toFixed(1)} (${k.calls >= 0 ? '+' : ''}${k.calls})`).join(', ');
 const top = (rows: readonly KernelRow[], n = 5) => rows.slice(0, n).map((k) => `${k.name} ${k.ms.toFixed(1)} (${k.calls})`).join(', ');
+
+/** Findings the profile supports, stated only when this run's figures show them. */
+function findings(bs: readonly LoopBackend[]): string[] {
+  const diff = (b: LoopBackend, name: string) => b.profile.pipelineMinusStudio.find((k) => k.name === name) ?? b.profile.pipeline.top.find((k) => k.name === name);
+  const notes: string[] = [];
+  const tile = bs.map((b) => ({ b: b.backend, k: diff(b, 'Tile') })).filter((x) => x.k && x.k.ms > 1);
+  if (tile.length) {
+    notes.push(
+      `- Tile in the data pipeline (${tile.map((x) => `${x.b} +${x.k!.ms.toFixed(1)} ms per batch of 64`).join(', ')}): lighting (\`src/core/transforms/lighting.ts\`) selects with \`tf.where(tf.broadcastTo(mask, x.shape), lit, x)\`; broadcasting the bool \`[B, 1, 1, 1]\` mask runs the generic Tile kernel (the studio's fast wasm Tile takes float32 only). Blending with a float mask, x + m * (lit - x), would avoid it.`,
+    );
+  }
+  const cpu = bs.find((b) => b.backend === 'cpu');
+  const transform = cpu && cpu.profile.pipeline.top.concat(cpu.profile.pipelineMinusStudio).find((k) => k.name === 'Transform');
+  if (transform && transform.calls > 1) {
+    notes.push(`- Transform on cpu: ${transform.calls} launches per batch, because augmentation runs \`tf.image.transform\` image by image there (the workaround for tfjs 4.22's CPU kernel, which transforms only the first image of a batch).`);
+  }
+  return notes.length ? ['', 'What the profile shows:', '', ...notes] : [];
+}
 
 /** Section 1 of RESULTS.md. */
 export function loopSection(r: LoopResult): string {
@@ -54,12 +73,13 @@ export function loopSection(r: LoopResult): string {
     '',
     ...bs.map(attribution),
     '',
-    '`tf.profile` of 3 steps of each loop (one fit for the studio), per step (the profiler waits for every kernel, so wall time is inflated; kernel ms is time inside kernels, the rest is JavaScript):',
+    '`tf.profile` of each loop, 3 runs of 2 steps (one fit per run for the studio), per step, each kernel\'s median over the runs (the profiler waits for every kernel, so wall time is inflated; kernel ms is time inside kernels, the rest is JavaScript):',
     '',
     profile,
     '',
     'Largest kernel differences per step:',
     '',
     diff,
+    ...findings(bs),
   ].join('\n');
 }
