@@ -216,7 +216,8 @@ test.describe('dark colour scheme', () => {
     await expect(page.getByTestId('threshold-chart')).toContainText('threshold');
     const fAt = async () => Number(/fbeta (\d\.\d+)/.exec((await page.getByTestId('results-metrics').textContent()) ?? '')![1]);
     const f02 = await fAt();
-    expect(f02).toBeCloseTo(rows.at(-1)!.fbeta, 2);
+    // The results' metric at 0.2 is the last epoch's (the 40 px fit), computed again on the same model.
+    expect(f02).toBeCloseTo((await train.rows()).at(-1)!.fbeta, 2); // shown with 3 decimals
     // Choose 0.5: the metric line, the learner's threshold field and later epochs use it.
     await page.getByTestId('threshold-input').fill('0.5');
     await page.getByTestId('threshold-apply').click();
