@@ -14,7 +14,8 @@ const THREE_DIR = join(SAMPLES, 'mnist_tiny', 'valid', '3');
 
 /** The probabilities the prediction cell shows for a picture, by class. */
 async function shownProbs(page: Page, file: string): Promise<Record<string, number>> {
-  const item = page.getByTestId('prediction').filter({ has: page.locator(`img[alt="${file}"]`) }).first();
+  // By its path, not its <img>: the picture appears a moment after the prediction, and the newest comes first.
+  const item = page.locator(`[data-testid="prediction"][data-path="${file}"]`).first();
   await expect(item).toBeVisible({ timeout: 60_000 });
   return JSON.parse((await item.getAttribute('data-probs')) ?? '{}');
 }
@@ -82,7 +83,7 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   await expect(page.getByTestId('checkpoint-item')).toHaveAttribute('data-name', 'stage-1');
 
   // Mark the 7 as a 3 (a deliberate mislabel makes the effect plain) and fine-tune with it.
-  const seven = page.getByTestId('prediction').filter({ has: page.locator('img[alt="1096.png"]') });
+  const seven = page.locator('[data-testid="prediction"][data-path="1096.png"]');
   await seven.getByTestId('correct-label').selectOption('3');
   await seven.getByTestId('mark-wrong').click();
   await expect(page.getByTestId('corrections-count')).toHaveAttribute('data-count', '1');
@@ -98,6 +99,7 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
 
   // learn.load('stage-1') brings the weights from before fine-tuning back.
   await page.getByTestId('checkpoint-load').click();
+  await expect(page.getByTestId('notice')).toContainText('Loaded checkpoint "stage-1"', { timeout: 60_000 });
   await predict(page, [SEVEN]);
   const reloaded = await shownProbs(page, '1096.png');
   expect(reloaded['3']).toBeCloseTo(sevenBefore['3'], 3);

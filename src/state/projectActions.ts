@@ -57,10 +57,15 @@ export function makeProjectCommands(runner: TrainRunner, dataCommands: DataComma
       })(),
     loadCheckpoint: (name) =>
       failing(`Loading checkpoint "${name}" failed`, async () => {
+        if (store.getState().busy) throw new Error('wait for the running operation to end');
+        // Busy while loading, so no prediction or fit runs on the weights being replaced.
+        dispatch({ type: 'busy', busy: 'project' });
         const c = await idbGet<StoredCheckpoint>('checkpoints', name);
         if (!c) throw new Error('it is not in this browser any more');
         dispatch({ type: 'learnerReady', learner: await client.loadBundle(c.files) });
         dispatch({ type: 'results', results: null });
+        dispatch({ type: 'busy', busy: null });
+        dispatch({ type: 'notice', text: `Loaded checkpoint "${name}" (saved ${new Date(c.savedAt).toLocaleString()}, after ${c.epochs} epochs).` });
       })(),
     deleteCheckpoint: (name) =>
       failing(`Deleting checkpoint "${name}" failed`, async () => {

@@ -96,6 +96,7 @@ export type TrainAction =
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'epoch'; event: EpochEvent }
   | { type: 'fitResumed' }
+  | { type: 'notice'; text: string }
   | { type: 'results'; results: ResultsInfo | null }
   | { type: 'threshold'; thresh: number; metrics: Record<string, number> }
   | { type: 'predicted'; prediction: Omit<Prediction, 'id'> }
@@ -175,6 +176,8 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
 /** Results, predictions, checkpoints and restore: the actions after training. */
 function projectReducer(s: TrainState, a: TrainAction): TrainState {
   switch (a.type) {
+    case 'notice':
+      return { ...s, notice: a.text };
     case 'fitResumed':
       return { ...s, runs: s.runs.map((r, i) => (i === s.runs.length - 1 ? { ...r, status: 'running', message: undefined } : r)), progress: { done: 0, total: 1, elapsed: 0, label: 'resuming' } };
     case 'results':
