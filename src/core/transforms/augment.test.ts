@@ -151,6 +151,15 @@ describe('augmentBatch', () => {
     tf.dispose([x, out]);
   });
 
+  it('leaves an image without lighting bit for bit as it was', () => {
+    const x = tf.tensor4d([0.1, 0.2, 0.3, 0.7, 0.8, 0.9], [2, 1, 1, 3]);
+    const out = applyLighting(x, { shift: [Math.log(3), Math.log(3)], scale: [2, 2], applied: [false, true] });
+    const v = out.dataSync();
+    expect(Array.from(v.slice(0, 3))).toEqual(Array.from(x.dataSync().slice(0, 3)));
+    expect(v[3]).not.toBeCloseTo(0.7, 2);
+    tf.dispose([x, out]);
+  });
+
   it('leaks no tensor', () => {
     const batch = makeBatch(3, 8, 8);
     const before = tf.memory().numTensors;
