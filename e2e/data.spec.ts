@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
+import { PNG } from 'pngjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLES, StudioPage } from './pages/studio';
@@ -142,3 +143,53 @@ test('drop zone: a zipped folder dropped on the page loads like a chosen folder'
   expect(await studio.counts()).toEqual({ train: 560, valid: 140, task: 'single' });
   await expect(studio.tiles()).toHaveCount(16);
 });
+
+test('large pictures are scaled while they decode, in a pool of workers, and masks keep their exact ids', async ({ page }) => {
+  // camvid_tiny at 3x (192 px, nearest), so a 32 px block keeps them at 64 px: the scaling path.
+  const dir = mkdtempSync(join(tmpdir(), 'studio-large-'));
+  mkdirSync(join(dir, 'images'));
+  mkdirSync(join(dir, 'labels'));
+  cpSync(join(SAMPLES, 'camvid_tiny', 'codes.txt'), join(dir, 'codes.txt'));
+  const names = readdirSync(join(SAMPLES, 'camvid_tiny', 'images')).sort().slice(0, 20);
+  const maskValues = new Map<string, Set<number>>();
+  for (const name of names) {
+    const maskName = name.replace('.png', '_P.png');
+    writeFileSync(join(dir, 'images', name), upscale(join(SAMPLES, 'camvid_tiny', 'images', name), 3));
+    writeFileSync(join(dir, 'labels', maskName), upscale(join(SAMPLES, 'camvid_tiny', 'labels', maskName), 3));
+    const mask = PNG.sync.read(readFileSync(join(SAMPLES, 'camvid_tiny', 'labels', maskName)));
+    maskValues.set(`images/${name}`, new Set(Array.from({ length: mask.width * mask.height }, (_, p) => mask.data[p * 4])));
+  }
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.chooseFolder(dir);
+  await expect(page.getByTestId('task')).toHaveText('segmentation', { timeout: 60_000 });
+  await page.getByTestId('tfm-size').fill('32');
+  await page.getByTestId('block-build').click();
+  const walk = page.getByTestId('block-walk');
+  await expect(walk).toContainText('decoded: 64x64 RGBA', { timeout: 60_000 });
+  const text = (await walk.textContent()) ?? '';
+  expect(text).toMatch(/Decode: 20 images in [\d.]+ s \(\d+ images\/s\) by \d decode workers?/);
+  expect(text).not.toContain('skipped:');
+  const counts = await studio.counts();
+  expect(counts.train + counts.valid).toBe(20);
+  // A filtered scale would blend a digit's id with the background's into ids the mask never had.
+  const item = /one item: (\S+)/.exec(text)![1];
+  const values = /values \{([\d, ]+)\}/.exec(text)![1].split(', ').map(Number);
+  expect(values.length).toBeGreaterThan(1);
+  for (const v of values) expect(maskValues.get(item)).toContain(v);
+  await expect(page.getByTestId('show-batch-item')).toHaveCount(16, { timeout: 30_000 });
+  await studio.screenshot('data-large-scaled');
+});
+
+/** A PNG file made `k` times larger by repeating pixels, so its content is exactly known. */
+function upscale(path: string, k: number): Buffer {
+  const src = PNG.sync.read(readFileSync(path));
+  const out = new PNG({ width: src.width * k, height: src.height * k });
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      const s = (Math.floor(y / k) * src.width + Math.floor(x / k)) * 4;
+      src.data.copy(out.data, (y * out.width + x) * 4, s, s + 4);
+    }
+  }
+  return PNG.sync.write(out);
+}

@@ -24,8 +24,11 @@ export interface DataCommands {
   restoreSource(source: { source: string; sample: string | null; paths: readonly string[]; spec: DataBlockSpec }): Promise<void>;
 }
 
-/** Binds the commands to a store and a decoder (the browser's, or Node's in tests). */
-export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCommands {
+/**
+ * Binds the commands to a store and a decoder (the browser's pool, or Node's in tests);
+ * `decoderName` says in the summary who decoded, e.g. "2 decode workers".
+ */
+export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page'): DataCommands {
   let buildToken = 0;
   const commands: DataCommands = {
     async initBackend() {
@@ -59,8 +62,9 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCo
           // Decoding reports per image; a store update per image would flood React.
           if (token === buildToken && (done === total || done % 25 === 0)) store.dispatch({ type: 'buildProgress', done, total });
         };
+        const started = performance.now();
         const block = await buildDataBlock(spec, { files, decode, onProgress });
-        const summary = await summarize(block, spec);
+        const summary = [...(await summarize(block, spec)), decodeRate(block.train.length + block.valid.length, performance.now() - started, decoderName)];
         if (token === buildToken) store.dispatch({ type: 'built', block, spec, summary });
       } catch (e) {
         if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the data block failed: ${(e as Error).message}` });
@@ -78,4 +82,9 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder): DataCo
     },
   };
   return commands;
+}
+
+/** The summary line on decoding speed: how long a folder takes to load, and by whom. */
+export function decodeRate(images: number, ms: number, decoderName: string): string {
+  return `Decode: ${images} images in ${(ms / 1000).toFixed(1)} s (${Math.round((images * 1000) / Math.max(ms, 1))} images/s) by ${decoderName}`;
 }

@@ -1,3 +1,4 @@
+import { pixelsOf } from '../core/data/decode';
 import type { DataBlockSpec } from '../core/data/types';
 import type { TrainClient } from '../workers/client';
 import type { DataStore } from './dataActions';
@@ -30,11 +31,13 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
   let sentSpec: DataBlockSpec | null = null;
   const dispatch = (a: TrainAction) => store.dispatch(a);
   const syncData = async () => {
-    const { builtSpec, files } = data.getState();
+    const { builtSpec, files, block } = data.getState();
     if (!builtSpec) throw new Error('Build the data block first');
     if (builtSpec === sentSpec) return;
     dispatch({ type: 'busy', busy: 'data' });
-    dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files) });
+    // The worker builds the same block from the pixels decoded here: each file is decoded once.
+    const pixels = block?.ok ? pixelsOf([...block.train, ...block.valid]) : undefined;
+    dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files, pixels) });
     sentSpec = builtSpec;
   };
   const guarded = (busy: TrainState['busy'], run: () => Promise<void>) => async () => {

@@ -1,3 +1,4 @@
+import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
@@ -11,7 +12,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 export interface TrainClient {
   /** Starts a backend: the fastest by a measured step with `probe`, else the first that starts. */
   init(backends: readonly BackendName[], probe?: boolean): Promise<InitResult>;
-  setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo>;
+  /** `pixels`: the page's decoded pictures of the same block, so the worker need not decode them again. */
+  setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   lrFind(numIt: number): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
@@ -73,7 +75,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     });
   return {
     init: (backends, probe) => call({ type: 'init', backends, probe }),
-    setData: async (spec, files) => call({ type: 'setData', spec, files: await toWire(files) }),
+    setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt) => call({ type: 'lrFind', numIt }),
     fit: (epochs, lr, oneCycle, startEpoch) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch }),

@@ -1,3 +1,4 @@
+import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, Task } from '../core/data/types';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
@@ -49,7 +50,7 @@ export type WireLr = number | readonly [number, number];
 /** Requests from the page; each carries an id that its reply repeats. */
 export type Request =
   | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[]; readonly probe?: boolean }
-  | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[] }
+  | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number }

@@ -27,7 +27,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'init':
       return session.init(req.backends, req.probe ?? false);
     case 'setData':
-      return session.setData(req.spec, req.files.map(toSource));
+      return session.setData(req.spec, req.files.map(toSource), req.pixels);
     case 'buildLearner':
       return session.buildLearner(req.learner);
     case 'lrFind':

@@ -1,3 +1,4 @@
+import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
 import * as tf from '@tensorflow/tfjs';
 import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
@@ -53,9 +54,13 @@ export class TrainSession {
     return { backend: choice.name, reason: choice.reason };
   }
 
-  /** Builds the data block in the worker; a new size keeps the learner (progressive resizing). */
-  async setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo> {
-    const block = await buildDataBlock(spec, { files, decode: this.decode });
+  /**
+   * Builds the data block in the worker; a new size keeps the learner (progressive resizing).
+   * `pixels` are the page's decoded pictures of the same block: reused, not decoded again.
+   */
+  async setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo> {
+    const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
+    const block = await buildDataBlock(spec, { files, decode });
     if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
     this.block = block;
     this.spec = spec;

@@ -1,6 +1,6 @@
 import type { DataLoaders } from './batch';
 import { parseCsv, type CsvTable } from './csv';
-import { decodeItems, type DecodedItem, type DecodeProgress } from './decode';
+import { DECODED_BUDGET_BYTES, decodeItems, keptSize, type DecodedItem, type DecodeProgress } from './decode';
 import { computeStats } from './examples';
 import { collectItems } from './items';
 import { labelItems } from './labels';
@@ -68,13 +68,21 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   steps.push({ step: 'split', text: `${split.train.length} training, ${split.valid.length} validation` });
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
-  const opts = { size: spec.transforms.size, numCodes: labels.classes.length, onProgress: inputs.onProgress };
-  const all = await decodeItems([...split.train, ...split.valid], inputs.decode, opts);
+  const toDecode = [...split.train, ...split.valid];
+  const size = spec.transforms.size;
+  const kept = keptSize(toDecode.length, size);
+  if (kept.overBudget) {
+    const mb = Math.round((toDecode.length * 4 * size * size) / 2 ** 20);
+    problems.push({ level: 'warning', field: 'transforms.size', message: `${toDecode.length} images at ${size} px need ${mb} MB decoded, over the ${DECODED_BUDGET_BYTES / 2 ** 20} MB the studio keeps: the tab may run out of memory; a smaller size or fewer images is safer` });
+  }
+  const opts = { size, numCodes: labels.classes.length, onProgress: inputs.onProgress, shortSide: kept.shortSide };
+  const all = await decodeItems(toDecode, inputs.decode, opts);
   problems.push(...all.problems);
   const validPaths = new Set(split.valid.map((i) => i.path));
   const train = all.decoded.filter((d) => !validPaths.has(d.item.path));
   const valid = all.decoded.filter((d) => validPaths.has(d.item.path));
-  steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped` });
+  const keptNote = kept.shortSide < 2 * size ? ` (kept at ${kept.shortSide} px on the shorter side to stay within the memory budget)` : '';
+  steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped${keptNote}` });
   if (train.length === 0 || valid.length === 0) {
     problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be decoded` });
     return failed(labels.task, labels.classes, skipped);

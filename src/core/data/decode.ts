@@ -13,24 +13,47 @@ export interface DecodedItem {
 /** Progress of a long decode, for a progress line in the UI. */
 export type DecodeProgress = (done: number, total: number) => void;
 
+/** Bytes of decoded pixels a data block may keep (RGBA); the page and the training worker each keep one copy. */
+export const DECODED_BUDGET_BYTES = 1024 * 2 ** 20;
+
+/** How large the decoded pictures are kept, and whether even the smallest useful size is over the budget. */
+export interface KeptSize {
+  /** Shorter side, in pixels, that larger pictures are brought down to. */
+  readonly shortSide: number;
+  readonly overBudget: boolean;
+}
+
+/**
+ * The shorter side to keep pictures at: `2 * size`, so a random crop and zoom at `size` still
+ * sees real detail, lowered towards `size` when `count` square pictures at that side would pass
+ * `budget` bytes (a 40,479-tile Planet folder at 64 px keeps 81 px rather than 128; at 128 px
+ * even `size` is over the budget, and the block says so).
+ */
+export function keptSize(count: number, size: number, budget = DECODED_BUDGET_BYTES): KeptSize {
+  const fits = Math.floor(Math.sqrt(budget / (4 * Math.max(count, 1))));
+  return { shortSide: Math.max(size, Math.min(2 * size, fits)), overBudget: count * 4 * size * size > budget };
+}
+
 /**
  * Decodes every item. An unreadable image, a mask of the wrong size or a mask value outside
  * the codes is reported with its file and skipped; every other item is kept.
- * Large pictures are shrunk by an integer factor so the shorter side stays near `2 * size`,
- * which bounds memory without changing what a crop at `size` sees.
+ * Large pictures come back with their shorter side near `keptSize(...).shortSide`: the decoder
+ * scales them while decoding when it can (the browser), otherwise they are shrunk here by an
+ * integer factor. Either way memory stays bounded without changing what a crop at `size` sees.
  */
 export async function decodeItems(
   items: readonly LabeledItem[],
   decode: ImageDecoder,
-  opts: { size: number; numCodes: number; onProgress?: DecodeProgress; concurrency?: number },
+  opts: { size: number; numCodes: number; onProgress?: DecodeProgress; concurrency?: number; shortSide?: number },
 ): Promise<{ decoded: DecodedItem[]; problems: Problem[] }> {
   const results: (DecodedItem | Problem)[] = new Array(items.length);
+  const shortSide = opts.shortSide ?? 2 * opts.size;
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await decodeOne(items[i], decode, opts.size, opts.numCodes);
+      results[i] = await decodeOne(items[i], decode, shortSide, opts.numCodes);
       opts.onProgress?.(++done, items.length);
     }
   };
@@ -40,32 +63,47 @@ export async function decodeItems(
   return { decoded, problems };
 }
 
-async function decodeOne(item: LabeledItem, decode: ImageDecoder, size: number, numCodes: number): Promise<DecodedItem | Problem> {
-  let image: RawImage;
+async function decodeOne(item: LabeledItem, decode: ImageDecoder, shortSide: number, numCodes: number): Promise<DecodedItem | Problem> {
+  let decoded: RawImage;
   try {
-    image = await decode(item.file);
+    decoded = await decode(item.file, { shortSide, filter: 'smooth' });
   } catch (e) {
     return { level: 'error', file: item.path, line: item.line, message: `${item.path} could not be read as an image (${(e as Error).message}): skipped` };
   }
-  const factor = shrinkFactor(image, size);
+  const factor = shrinkFactor(decoded, shortSide);
+  const image = withSource(shrink(decoded, factor, 'average'), decoded);
   if (item.label.kind === 'point') {
-    return { item, image: shrink(image, factor, 'average'), point: [item.label.x / factor, item.label.y / factor] };
+    // The file's coordinates, scaled as the decoder scaled, then as the integer shrink did.
+    const [sx, sy] = [decoded.width / sourceSize(decoded)[0], decoded.height / sourceSize(decoded)[1]];
+    return { item, image, point: [(item.label.x * sx) / factor, (item.label.y * sy) / factor] };
   }
-  if (item.label.kind !== 'mask') return { item, image: shrink(image, factor, 'average') };
+  if (item.label.kind !== 'mask') return { item, image };
   let mask: RawImage;
   try {
-    mask = await decode(item.label.file);
+    mask = await decode(item.label.file, { shortSide, filter: 'nearest' });
   } catch (e) {
     return { level: 'error', file: item.label.file.path, message: `Mask ${item.label.file.path} could not be read (${(e as Error).message}): ${item.path} skipped` };
   }
-  const problem = checkMask(item, image, mask, numCodes);
-  return problem ?? { item, image: shrink(image, factor, 'average'), mask: shrink(mask, factor, 'nearest') };
+  const problem = checkMask(item, decoded, mask, numCodes);
+  return problem ?? { item, image, mask: withSource(shrink(mask, factor, 'nearest'), mask) };
+}
+
+/** Width and height of the file's own picture, before any scaling. */
+function sourceSize(image: RawImage): [number, number] {
+  return [image.sourceWidth ?? image.width, image.sourceHeight ?? image.height];
+}
+
+/** `image` labelled with the file size `from` came from, so a second decode (the worker's) can be checked and scaled alike. */
+function withSource(image: RawImage, from: RawImage): RawImage {
+  const [sourceWidth, sourceHeight] = sourceSize(from);
+  return { width: image.width, height: image.height, data: image.data, sourceWidth, sourceHeight };
 }
 
 function checkMask(item: LabeledItem, image: RawImage, mask: RawImage, numCodes: number): Problem | null {
   const maskPath = item.label.kind === 'mask' ? item.label.file.path : '';
-  if (mask.width !== image.width || mask.height !== image.height) {
-    return { level: 'error', file: maskPath, message: `Mask ${maskPath} is ${mask.width}x${mask.height} but its image ${item.path} is ${image.width}x${image.height}: skipped` };
+  const [[mw, mh], [iw, ih]] = [sourceSize(mask), sourceSize(image)];
+  if (mw !== iw || mh !== ih) {
+    return { level: 'error', file: maskPath, message: `Mask ${maskPath} is ${mw}x${mh} but its image ${item.path} is ${iw}x${ih}: skipped` };
   }
   for (let p = 0; p < mask.data.length; p += 4) {
     if (mask.data[p] >= numCodes) {
@@ -76,9 +114,9 @@ function checkMask(item: LabeledItem, image: RawImage, mask: RawImage, numCodes:
   return null;
 }
 
-/** Integer factor that brings the shorter side near `2 * size`; 1 when the picture is small. */
-export function shrinkFactor(image: RawImage, size: number): number {
-  return Math.max(1, Math.floor(Math.min(image.width, image.height) / (2 * size)));
+/** Integer factor that brings the shorter side near `shortSide` (not below it); 1 when the picture is small. */
+export function shrinkFactor(image: RawImage, shortSide: number): number {
+  return Math.max(1, Math.floor(Math.min(image.width, image.height) / shortSide));
 }
 
 /**
@@ -102,4 +140,28 @@ export function shrink(image: RawImage, factor: number, mode: 'average' | 'neare
     }
   }
   return { width, height, data };
+}
+
+/** Every decoded picture and mask of some items by file path, as a decoder returned them (scaled, with their file size). */
+export type DecodedPixels = Readonly<Record<string, RawImage>>;
+
+/**
+ * The pixels of decoded items by file path, so a second build of the same block (the training
+ * worker's) can reuse them instead of decoding every file again.
+ */
+export function pixelsOf(items: readonly DecodedItem[]): DecodedPixels {
+  const out: Record<string, RawImage> = {};
+  for (const d of items) {
+    out[d.item.path] = d.image;
+    if (d.mask && d.item.label.kind === 'mask') out[d.item.label.file.path] = d.mask;
+  }
+  return out;
+}
+
+/**
+ * A decoder that answers from `pixels` first and decodes anything else with `fallback`.
+ * Valid for a build with the same size as the one that made `pixels` (the same decode hint).
+ */
+export function decoderWithPixels(pixels: DecodedPixels, fallback: ImageDecoder): ImageDecoder {
+  return async (file, hint) => pixels[file.path] ?? fallback(file, hint);
 }

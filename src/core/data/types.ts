@@ -18,10 +18,27 @@ export interface RawImage {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array | Uint8ClampedArray;
+  /**
+   * The size of the file's picture before a decoder scaled it down (see `DecodeHint`); absent
+   * when the pixels are at the file's own size. A mask is checked against its image at this size.
+   */
+  readonly sourceWidth?: number;
+  readonly sourceHeight?: number;
+}
+
+/**
+ * Lets a decoder that can scale while it decodes (the browser's `createImageBitmap`) return a
+ * smaller picture: only the scaled pixels are ever read back and kept. A decoder may ignore it.
+ */
+export interface DecodeHint {
+  /** A picture whose shorter side is longer is scaled so that side is this long, aspect kept. */
+  readonly shortSide: number;
+  /** `smooth` for pictures; `nearest` for masks, whose values are class ids and must not blend. */
+  readonly filter: 'smooth' | 'nearest';
 }
 
 /** Turns an encoded image into RGBA pixels; injected because decoding differs in Node and in a browser. */
-export type ImageDecoder = (file: SourceFile) => Promise<RawImage>;
+export type ImageDecoder = (file: SourceFile, hint?: DecodeHint) => Promise<RawImage>;
 
 /** What kind of problem the person has to look at. Errors stop the block; warnings do not. */
 export type ProblemLevel = 'error' | 'warning';

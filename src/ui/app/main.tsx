@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { decodeInBrowser } from '../../io/browserDecode';
+import { makeDecodePool, poolSizeFor } from '../../io/decodePool';
 import { makeDataCommands } from '../../state/dataActions';
 import { dataReducer, initialDataState } from '../../state/dataState';
 import { createStore } from '../../state/store';
@@ -15,7 +15,10 @@ import './studio.css';
 const dataStore = createStore(dataReducer, initialDataState);
 const trainStore = createStore(trainReducer, initialTrainState);
 const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-const data = makeDataCommands(dataStore, decodeInBrowser);
+// Pictures decode in a pool of workers; `?decoders=N` sets its size (the benchmark compares 1 with the default).
+const decoders = Number(new URLSearchParams(location.search).get('decoders')) || poolSizeFor(navigator.hardwareConcurrency);
+const pool = makeDecodePool(decoders, () => new Worker(new URL('../../io/decode.worker.ts', import.meta.url), { type: 'module' }));
+const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`);
 const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
 const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
 const results = makeResultsCommands(runner);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { decodeInNode } from '../../io/node/nodeDecode';
+import { scaledSize } from '../../io/browserDecode';
+import { buildDataBlock } from './block';
+import { DECODED_BUDGET_BYTES, decoderWithPixels, keptSize, pixelsOf } from './decode';
+import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from './infer';
+import { maskFile, memoryFile, pngBytes } from './testing/fixtures';
+import type { DataBlockSpec, ImageDecoder, RawImage } from './types';
+
+/**
+ * What the browser's decoder does with a hint, on Node: decode, then scale a larger picture so
+ * its shorter side is the hint's (nearest neighbour), reporting the file's own size.
+ */
+const scalingDecoder: ImageDecoder = async (file, hint) => {
+  const full = await decodeInNode(file);
+  const target = hint ? scaledSize(full.width, full.height, hint.shortSide) : null;
+  if (!target) return full;
+  const [w, h] = target;
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const sx = Math.floor(((x + 0.5) * full.width) / w);
+      const sy = Math.floor(((y + 0.5) * full.height) / h);
+      data.set(full.data.subarray((sy * full.width + sx) * 4, (sy * full.width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  return { width: w, height: h, data, sourceWidth: full.width, sourceHeight: full.height };
+};
+
+const size = 8;
+const pointsSpec: DataBlockSpec = {
+  ...DEFAULT_SPEC,
+  items: { kind: 'csv', csvPath: 'p.csv', fileColumn: 'image', folder: 'images' },
+  label: { kind: 'points', xColumn: 'x', yColumn: 'y' },
+  split: { kind: 'random', validPct: 0.5, seed: 3 },
+  transforms: { ...DEFAULT_TRANSFORMS, size },
+};
+const maskSpec: DataBlockSpec = {
+  ...DEFAULT_SPEC,
+  items: { kind: 'folder', folder: 'images' },
+  label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' },
+  split: { kind: 'random', validPct: 0.5, seed: 1 },
+  transforms: { ...DEFAULT_TRANSFORMS, size },
+};
+/** A 64 x 32 picture, brighter to the right, so scaling has something to keep. */
+const wide = (path: string) => memoryFile(path, pngBytes(64, 32, (x) => [x * 4, 100, 50]));
+
+describe('keptSize', () => {
+  it('keeps twice the training size while it fits the budget, less when it does not, and flags what cannot fit', () => {
+    expect(keptSize(700, 64)).toEqual({ shortSide: 128, overBudget: false });
+    // 40,479 Planet tiles: 4 * 40479 * 81^2 bytes is just under 1 GiB.
+    expect(keptSize(40_479, 64)).toEqual({ shortSide: 81, overBudget: false });
+    expect(4 * 40_479 * 81 ** 2).toBeLessThanOrEqual(DECODED_BUDGET_BYTES);
+    expect(keptSize(40_479, 128)).toEqual({ shortSide: 128, overBudget: true });
+  });
+
+  it('warns in the block when the pictures cannot fit, naming the size field', async () => {
+    const files = [pngFile('train/a/x.png'), pngFile('valid/a/y.png')];
+    const spec: DataBlockSpec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 20_000 } };
+    const block = await buildDataBlock(spec, { files, decode: decodeInNode });
+    expect(block.problems.find((p) => p.field === 'transforms.size')?.message).toMatch(/2 images at 20000 px need 3052 MB decoded, over the 1024 MB/);
+  });
+});
+
+function pngFile(path: string) {
+  return memoryFile(path, pngBytes(4, 4, () => [1, 2, 3]));
+}
+
+describe('decoding with a scaling decoder (as the browser does)', () => {
+  it('scales large pictures to twice the training size and maps points by the same scale', async () => {
+    const csv = 'image,x,y\na.png,32,16\nb.png,63,0\n';
+    const block = await buildDataBlock(pointsSpec, { files: [memoryFile('p.csv', csv), wide('images/a.png'), wide('images/b.png')], decode: scalingDecoder });
+    expect(block.ok).toBe(true);
+    const all = [...block.train, ...block.valid];
+    for (const d of all) expect([d.image.width, d.image.height, d.image.sourceWidth, d.image.sourceHeight]).toEqual([32, 16, 64, 32]);
+    const byPath = Object.fromEntries(all.map((d) => [d.item.path, d.point]));
+    expect(byPath['images/a.png']).toEqual([16, 8]);
+    expect(byPath['images/b.png']).toEqual([31.5, 0]);
+  });
+
+  it('checks a mask against its image at the files\u2019 own sizes, and keeps mask ids exact', async () => {
+    const files = [
+      memoryFile('codes.txt', 'Void\nRoad\nSky\n'),
+      wide('images/a.png'),
+      maskFile('labels/a_P.png', 64, 32, (x) => (x < 32 ? 1 : 2)),
+      wide('images/b.png'),
+      maskFile('labels/b_P.png', 64, 32, () => 1),
+      wide('images/c.png'),
+      // Scaled, this 60 x 32 mask would come back 30 x 16, not its image's 32 x 16; unscaled it is still the wrong size.
+      maskFile('labels/c_P.png', 60, 32, () => 1),
+    ];
+    const block = await buildDataBlock(maskSpec, { files, decode: scalingDecoder });
+    expect(block.problems.find((p) => p.file === 'labels/c_P.png')?.message).toBe('Mask labels/c_P.png is 60x32 but its image images/c.png is 64x32: skipped');
+    const kept = [...block.train, ...block.valid];
+    expect(kept).toHaveLength(2);
+    for (const d of kept) {
+      expect([d.mask!.width, d.mask!.height]).toEqual([d.image.width, d.image.height]);
+      const ids = new Set(Array.from({ length: d.mask!.width * d.mask!.height }, (_, p) => d.mask!.data[p * 4]));
+      expect([...ids].every((id) => id === 1 || id === 2)).toBe(true);
+    }
+  });
+});
+
+describe('pixelsOf and decoderWithPixels', () => {
+  it('a second build from the first build\u2019s pixels decodes nothing and gives the same block', async () => {
+    const csv = 'image,x,y\na.png,32,16\nb.png,63,0\nc.png,5,5\n';
+    const files = [memoryFile('p.csv', csv), wide('images/a.png'), wide('images/b.png'), wide('images/c.png')];
+    const first = await buildDataBlock(pointsSpec, { files, decode: scalingDecoder });
+    let decodedAgain = 0;
+    const fallback: ImageDecoder = async (file, hint) => {
+      decodedAgain++;
+      return scalingDecoder(file, hint);
+    };
+    const second = await buildDataBlock(pointsSpec, { files, decode: decoderWithPixels(pixelsOf([...first.train, ...first.valid]), fallback) });
+    expect(decodedAgain).toBe(0);
+    const summary = (b: typeof first) => [...b.train, ...b.valid].map((d) => [d.item.path, d.point, d.image.width, d.image.height, Array.from(d.image.data as ArrayLike<number>).slice(0, 8)]);
+    expect(summary(second)).toEqual(summary(first));
+  });
+
+  it('falls back to decoding a file it has no pixels for', async () => {
+    const image: RawImage = { width: 1, height: 1, data: new Uint8Array([9, 9, 9, 255]) };
+    const decode = decoderWithPixels({ 'a.png': image }, async () => ({ width: 2, height: 2, data: new Uint8Array(16) }));
+    expect(await decode(memoryFile('a.png', new Uint8Array([1])))).toBe(image);
+    expect((await decode(memoryFile('b.png', new Uint8Array([1])))).width).toBe(2);
+  });
+});
