@@ -123,9 +123,30 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(`| worker wasm heap (MiB) | ${mb(m.tfBefore?.wasmHeapBytes)} | ${mb(m.tfAfter?.wasmHeapBytes)} | ${d(m.tfBefore?.wasmHeapBytes, m.tfAfter?.wasmHeapBytes)} |`);
   }
   out.push('');
+  out.push(...pipelineSection(r));
   for (const note of r.notes) out.push(`- ${note}`);
   if (r.notes.length) out.push('');
   out.push('Raw numbers (per-fit step series, each long task): the JSON `npm run -s bench:browser` prints on stdout.');
   out.push('');
   return out.join('\n');
+}
+
+/** Item 4 in the browser: decoding a generated JPEG folder with one decode worker and with the pool. */
+function pipelineSection(r: BenchResult): string[] {
+  const p = r.pipeline;
+  const out = ['## Pipeline: decoding a folder in the decode workers', ''];
+  if (!p) return [...out, 'Skipped (`--pipeline 0`).', ''];
+  out.push(
+    `${p.count} generated ${p.sourcePx} px JPEGs (quality 85, ${p.megabytesOnDisk} MB) chosen through the folder input on a fresh \`?backend=wasm\` page; the block's default 64 px keeps pictures at 128 px, so every one is decoded and scaled 256 → 128 by \`createImageBitmap\` in a decode worker, then read back. ` +
+      'The figures are the page\'s own summary line (from the files to the decoded pixels, items/labels/split included). *heap* is the page\'s JS heap after a forced GC; the pixels are ArrayBuffers outside it.',
+  );
+  out.push('');
+  if (!p.ok) out.push(`Failed: ${p.error}`, '');
+  out.push('| decode workers | images | seconds | images/s | kept size | page heap MiB |');
+  out.push('|---|---|---|---|---|---|');
+  for (const run of p.runs) out.push(`| ${run.decoders} | ${run.images} | ${v(run.seconds)} | ${run.imagesPerSecond} | ${run.kept} | ${run.heapMb ?? '—'} |`);
+  const [one, pool] = p.runs;
+  if (one && pool) out.push('', `Pool / one worker: **${v(pool.imagesPerSecond / one.imagesPerSecond, 2)}x** on ${r.cpus} cores.`);
+  out.push('');
+  return out;
 }

@@ -4,6 +4,8 @@
  *  2. Backends: mnist_tiny at 28 px, small CNN, fit_one_cycle(1, 1e-2) on each of
  *     webgpu, webgl, wasm, cpu (`?backend=`): epoch time, samples/s, data-wait share, accuracy.
  *  3. Responsiveness: main-thread long tasks (PerformanceObserver 'longtask') during each fit.
+ *  5. Pipeline: a generated folder of 256 px JPEGs decoded and scaled to 128 px by one decode
+ *     worker, then by the default pool (`pipeline.ts`).
  *  4. Memory: page JS heap (performance.memory, after a forced GC) and the training worker's
  *     tf.memory() before and after a 3-epoch wasm fit; then a 1-epoch wasm fit under the CDP
  *     sampling profiler, to say what keeps the main thread busy.
@@ -16,6 +18,7 @@
  *                main-thread profile can name packages (a build without them names bundle files)
  *   --no-probe   skip the start-up probe page
  *   --coi        serve with COOP/COEP headers (cross-origin isolated: wasm threads can start)
+ *   --pipeline N JPEGs in the pipeline item (default 5000; 0 skips it)
  * Serves on 127.0.0.1:4179 (BENCH_PORT) so it does not collide with the e2e server on 4173.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -23,6 +26,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
+import { benchPipeline, type BrowserPipelineResult } from './pipeline';
 import { MainThreadProfiler, type ProfileSummary } from './profile';
 import { renderMarkdown } from './report';
 import { CHROMIUM_ARGS, chromiumPath } from '../../e2e/chromium';
@@ -41,10 +45,11 @@ interface Options {
   build: boolean;
   probe: boolean;
   coi: boolean;
+  pipeline: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: false };
+  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: false, pipeline: 5000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--backends') o.backends = argv[++i].split(',').filter(Boolean);
@@ -52,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-build') o.build = false;
     else if (a === '--no-probe') o.probe = false;
     else if (a === '--coi') o.coi = true;
+    else if (a === '--pipeline') o.pipeline = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -151,6 +157,7 @@ export interface BenchResult {
   probe: ProbeResultOut | null;
   fits: FitResult[];
   memory: MemoryResult | null;
+  pipeline: BrowserPipelineResult | null;
   totalS: number;
   notes: string[];
 }
@@ -324,6 +331,7 @@ async function main(): Promise<void> {
     probe: null,
     fits: [],
     memory: null,
+    pipeline: null,
     totalS: 0,
     notes: [],
   };
@@ -337,6 +345,10 @@ async function main(): Promise<void> {
       const budgetS = b === 'cpu' ? Math.min(opts.budgetS, 60) : opts.budgetS;
       const memory = b === 'wasm' ? async (page: Page) => void (result.memory = await benchMemory(page, budgetS * 1000, outDir)) : undefined;
       result.fits.push(await benchBackend(browser, base, b, budgetS * 1000, memory));
+    }
+    if (opts.pipeline > 0) {
+      log(`pipeline: ${opts.pipeline} generated JPEGs`);
+      result.pipeline = await benchPipeline(browser, base, newPage, opts.pipeline, log);
     }
   } finally {
     await browser.close();

@@ -46,8 +46,9 @@ async function visible(page: Page, testId: string, timeout: number): Promise<voi
 }
 
 /** Opens the studio (with `?backend=` when given) and returns the backend it reports. */
-export async function open(page: Page, base: string, backend?: string, timeout = 180_000): Promise<string> {
-  await page.goto(backend ? `${base}/?backend=${backend}` : `${base}/`);
+export async function open(page: Page, base: string, backend?: string, timeout = 180_000, params: Record<string, string> = {}): Promise<string> {
+  const query = new URLSearchParams({ ...(backend ? { backend } : {}), ...params }).toString();
+  await page.goto(query ? `${base}/?${query}` : `${base}/`);
   const want = backend ? `^${backend}$` : '^(webgpu|webgl|wasm|cpu)$';
   await page.waitForFunction(
     (re) => new RegExp(re).test(document.querySelector('[data-testid="backend"]')?.textContent?.trim() ?? ''),

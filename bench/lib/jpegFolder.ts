@@ -8,6 +8,8 @@ import { makeRng } from '../../src/core/data/random';
 export interface JpegFolder {
   readonly root: string;
   readonly count: number;
+  /** Bytes of JPEG written. */
+  readonly bytes: number;
   remove(): void;
 }
 
@@ -23,8 +25,13 @@ export function writeJpegFolder(count: number, size = 256, distinct = 16, seed =
   const rng = makeRng(seed);
   for (const cls of ['a', 'b']) mkdirSync(join(root, cls));
   const encoded = Array.from({ length: Math.min(distinct, count) }, () => jpeg.encode({ data: picture(size, rng), width: size, height: size }, 85).data);
-  for (let i = 0; i < count; i++) writeFileSync(join(root, i % 2 ? 'b' : 'a', `${i}.jpg`), encoded[i % encoded.length]);
-  return { root, count, remove: () => rmSync(root, { recursive: true, force: true }) };
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const data = encoded[i % encoded.length];
+    writeFileSync(join(root, i % 2 ? 'b' : 'a', `${i}.jpg`), data);
+    bytes += data.length;
+  }
+  return { root, count, bytes, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** One RGBA picture: a colour ramp, a diagonal wave and per-pixel noise. */

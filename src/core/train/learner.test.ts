@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Batch, DataLoader, DataLoaders } from '../data/batch';
 import { smallCnn } from '../model/smallCnn';
 import { installFastCpuKernels } from '../tf/cpuKernels';
-import { NonFiniteLossError, type Callback } from './callback';
+import { CancelFitError, NonFiniteLossError, type Callback } from './callback';
 import { Learner } from './learner';
 import { crossEntropyFlat, type Loss } from './losses';
 import { brightnessLoaders, weightValues } from './testing/synthetic';
@@ -174,6 +175,65 @@ describe('Learner loop', () => {
     const mean = preds.losses.reduce((a, b) => a + b, 0) / preds.losses.length;
     expect(mean).toBeCloseTo(learn.recorder.epochs[2].validLoss, 5);
     tf.dispose([preds.probs, preds.targets]);
+    learn.dispose();
+  });
+});
+
+describe('prefetching the next batch', () => {
+  /** The loaders with the training loader's `next()` calls counted. */
+  function counted(): { dls: DataLoaders; calls: () => number } {
+    let calls = 0;
+    const train: DataLoader = {
+      ...dls.train,
+      batches(epoch) {
+        const it = dls.train.batches(epoch);
+        const wrapped = {
+          next: () => (calls++, it.next()),
+          return: (v: undefined) => it.return(v),
+          throw: (e: unknown) => it.throw(e),
+          [Symbol.asyncIterator]: () => wrapped,
+        };
+        return wrapped as unknown as AsyncGenerator<Batch>;
+      },
+    };
+    return { dls: { ...dls, train }, calls: () => calls };
+  }
+
+  async function run(prefetch: boolean) {
+    const { dls: data, calls } = counted();
+    const asked: number[] = [];
+    const losses: number[] = [];
+    const learn = new Learner(data, tiny(3), { prefetch, callbacks: [spy((e, l) => e === 'afterLoss' && (asked.push(calls()), losses.push(l.state.loss)))] });
+    await learn.fit(2, 1e-2);
+    const weights = await weightValues(learn.model);
+    learn.dispose();
+    return { asked, losses, weights };
+  }
+
+  it('asks for batch b+1 before step b reads its loss, and trains exactly as without it', async () => {
+    const [plain, ahead] = [await run(false), await run(true)];
+    const n = dls.train.batchCount;
+    // Within each epoch: without prefetch the loader was asked b+1 times at step b; with it, b+2.
+    expect(plain.asked.slice(0, n)).toEqual(Array.from({ length: n }, (_, b) => b + 1));
+    expect(ahead.asked.slice(0, n)).toEqual(Array.from({ length: n }, (_, b) => Math.min(b + 2, n + 1)));
+    expect(ahead.losses).toEqual(plain.losses);
+    expect(ahead.weights).toEqual(plain.weights);
+  });
+
+  it('disposes a batch made ahead when the fit stops mid-epoch', async () => {
+    const learn = new Learner(dls, tiny(4), { prefetch: true });
+    await learn.fit(1, 1e-3);
+    const before = tf.memory().numTensors;
+    // Stopped after step 1 asked for batch 2 and before it was taken.
+    const stopper: Callback = {
+      name: 'stopper',
+      afterLoss: (l) => {
+        if ((l as Learner).state.iter === 1) throw new CancelFitError('stopped');
+      },
+    };
+    const res = await learn.fit(1, 1e-3, { callbacks: [stopper] });
+    expect(res.cancelled).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
     learn.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataLoader, DataLoaders } from '../data/batch';
+import type { Batch, DataLoader, DataLoaders } from '../data/batch';
+import { backendRunsAhead, batchStream } from '../data/prefetch';
 import { metricsForTask } from '../metrics/forTask';
 import { MetricAccumulator, type Metric } from '../metrics/metric';
 import { paramGroups } from '../model/params';
@@ -48,6 +49,8 @@ export class Learner implements LearnerView {
   private readonly defaultMetrics: boolean;
   /** Epochs trained over all fits; the loader's shuffle and augmentation seed. */
   private epochsSeen = 0;
+  /** Make the next batch during a step; unset, only on a GPU backend (see `batchStream`). */
+  private readonly prefetch?: boolean;
 
   constructor(
     readonly dls: DataLoaders,
@@ -60,6 +63,7 @@ export class Learner implements LearnerView {
     this.lr = opts.lr ?? 1e-3;
     this.wd = opts.wd ?? 0.01;
     this.trainBn = opts.trainBn ?? true;
+    this.prefetch = opts.prefetch;
     this.params = paramGroups(grouped);
     this.opt = new AdamW(this.params, { ...opts.opt, lr: this.lr, wd: this.wd });
     this.cbs = [...(opts.callbacks ?? [])];
@@ -207,37 +211,51 @@ export class Learner implements LearnerView {
   }
 
   private async trainEpoch(cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions): Promise<void> {
-    const s = this.state;
     const vars = this.trainableVariables();
+    const stream = batchStream(this.dls.train.batches(this.epochsSeen));
+    const ahead = (this.prefetch ?? backendRunsAhead()) ? () => stream.ahead() : undefined;
     let iter = 0;
     // Data wait: from the end of one step to the arrival of the next batch (issue 6: loading must not starve training).
     let waitFrom = performance.now();
-    for await (const batch of this.dls.train.batches(this.epochsSeen)) {
-      try {
-        s.dataWaitMs = performance.now() - waitFrom;
-        if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
-        s.phase = opts.phase;
-        s.iter = iter++;
-        await emit(cbs, 'beforeBatch', this);
-        const stepFrom = performance.now();
-        await this.trainStep(batch.x, batch.y, vars, cbs);
-        s.stepMs = performance.now() - stepFrom;
-        s.smoothLoss = smooth.add(s.loss);
-        s.trainIter += 1;
-        s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
-        await emit(cbs, 'afterBatch', this);
-        opts.onProgress?.(this.progress());
-      } finally {
-        tf.dispose([batch.x, batch.y]);
-        waitFrom = performance.now();
+    try {
+      for (let batch = await stream.next(); batch; batch = await stream.next()) {
+        try {
+          this.state.dataWaitMs = performance.now() - waitFrom;
+          await this.trainBatch(batch, iter++, vars, cbs, smooth, opts, ahead);
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+          waitFrom = performance.now();
+        }
       }
+    } finally {
+      await stream.close();
     }
   }
 
-  /** Forward, loss and gradients in one tape; the update is skipped when the loss is not finite. */
-  private async trainStep(x: tf.Tensor, y: tf.Tensor, vars: tf.Variable[], cbs: readonly Callback[]): Promise<void> {
+  private async trainBatch(batch: Batch, iter: number, vars: tf.Variable[], cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions, ahead?: () => void): Promise<void> {
+    const s = this.state;
+    if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
+    s.phase = opts.phase;
+    s.iter = iter;
+    await emit(cbs, 'beforeBatch', this);
+    const stepFrom = performance.now();
+    await this.trainStep(batch.x, batch.y, vars, cbs, ahead);
+    s.stepMs = performance.now() - stepFrom;
+    s.smoothLoss = smooth.add(s.loss);
+    s.trainIter += 1;
+    s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
+    await emit(cbs, 'afterBatch', this);
+    opts.onProgress?.(this.progress());
+  }
+
+  /**
+   * Forward, loss and gradients in one tape; the update is skipped when the loss is not finite.
+   * `whileWaiting` runs once the step's kernels are queued, before its loss is read back.
+   */
+  private async trainStep(x: tf.Tensor, y: tf.Tensor, vars: tf.Variable[], cbs: readonly Callback[], whileWaiting?: () => void): Promise<void> {
     const { value, grads } = tf.variableGrads(() => this.loss.mean(this.model.apply(x, { training: true }) as tf.Tensor, y), vars);
     try {
+      whileWaiting?.();
       this.state.loss = (await value.data())[0];
       await emit(cbs, 'afterLoss', this);
       if (!Number.isFinite(this.state.loss)) throw new NonFiniteLossError(this.state.epoch, this.state.iter, this.state.loss);

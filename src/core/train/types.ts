@@ -64,4 +64,9 @@ export interface LearnerOptions {
   /** Keep batch-norm layers training in frozen groups (fastai: true). */
   readonly trainBn?: boolean;
   readonly opt?: Partial<AdamHypers>;
+  /**
+   * Make batch b+1 while step b runs (`batchStream`). Unset: on WebGL and WebGPU only, where the
+   * step runs asynchronously; the batches and the results are the same either way.
+   */
+  readonly prefetch?: boolean;
 }
