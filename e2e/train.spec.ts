@@ -101,8 +101,14 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   const longTasks = await watchLongTasks(page);
   await train.fit(4, '1e-2');
   await expect(page.getByTestId('epoch-row')).toHaveCount(1, { timeout: 300_000 });
+  // While the fit runs, the curves are drawn on a canvas (cheap); the Plotly chart returns after it.
+  await expect(page.getByTestId('loss-chart-live')).toBeVisible();
+  await expect(page.getByTestId('loss-chart')).toBeHidden();
+  await studio.cellShot('loss-chart-live', 'train-loss-live');
   await page.getByTestId('fit-stop').click();
   expect(await train.runEnded()).toBe('stopped');
+  await expect(page.getByTestId('loss-chart-live')).toHaveCount(0);
+  await expect(page.getByTestId('loss-chart')).toBeVisible();
   const afterStop = (await train.rows()).length;
   expect(afterStop).toBeGreaterThanOrEqual(1);
   expect(afterStop).toBeLessThan(4);

@@ -1,5 +1,7 @@
+import { useRef } from 'react';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { TrainState } from '../../../state/trainState';
+import { LiveLossChart } from '../../charts/LiveLossChart';
 import { LossChart } from '../../charts/LossChart';
 import { Cell } from '../../components/Cell';
 import { EpochTable } from '../../components/EpochTable';
@@ -13,9 +15,11 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
   const fitting = state.busy === 'fit';
   const last = state.runs.at(-1);
   const interrupted = last?.status === 'interrupted' ? last : null;
-  // Each Plotly redraw of the loss chart costs 100-250 ms on a software-rendered page (profiled by
-  // `npm run bench:browser`); once a second keeps the curves live and the page responsive.
+  // The live chart and the table redraw at most once a second during a fit; Plotly, whose redraw
+  // cost 100-250 ms on a software-rendered page (`npm run bench:browser`), only when the fit ends.
   const history = useThrottled(state.history, 1000);
+  const shownHistory = useRef(state.history);
+  if (!fitting) shownHistory.current = state.history;
   return (
     <Cell index={7} title="Train (one-cycle)" note="fit_one_cycle(epochs, lr); a slice lo,hi spreads over the layer groups">
       <div className="actions">
@@ -51,8 +55,14 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
             : 'per training step: computing and waiting-for-data times appear during a fit'}
         </p>
       )}
-      {/* Drawn (empty) as soon as there is a learner: creating a plot is the costly part, updates are cheap. */}
-      {state.learner && <LossChart series={history} />}
+      {/* Plotly is created (empty) as soon as there is a learner, the costly part, and kept while a fit
+          runs, hidden and not redrawn; the canvas chart shows the fit live, and Plotly catches up once at its end. */}
+      {state.learner && fitting && <LiveLossChart series={history} />}
+      {state.learner && (
+        <div style={{ display: fitting ? 'none' : undefined }}>
+          <LossChart series={shownHistory.current} />
+        </div>
+      )}
       {state.rows.length > 0 && <EpochTable rows={state.rows.map((r) => ({ ...r, fit: r.run }))} />}
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
