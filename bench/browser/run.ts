@@ -6,6 +6,8 @@
  *  3. Responsiveness: main-thread long tasks (PerformanceObserver 'longtask') during each fit.
  *  5. Pipeline: a generated folder of 256 px JPEGs decoded and scaled to 128 px by one decode
  *     worker, then by the default pool (`pipeline.ts`).
+ *  6. Peer: ml5.js neuralNetwork image classification vs the studio, both with their defaults, on
+ *     mnist_tiny: time to 95% validation accuracy (`peer.ts`).
  *  4. Memory: page JS heap (performance.memory, after a forced GC) and the training worker's
  *     tf.memory() before and after a 3-epoch wasm fit; then a 1-epoch wasm fit under the CDP
  *     sampling profiler, to say what keeps the main thread busy.
@@ -19,6 +21,7 @@
  *   --no-probe   skip the start-up probe page
  *   --coi        serve with COOP/COEP headers (cross-origin isolated: wasm threads can start)
  *   --pipeline N JPEGs in the pipeline item (default 5000; 0 skips it)
+ *   --no-peer    skip the ml5.js comparison (it fetches ml5's tarball from the npm registry once)
  * Serves on 127.0.0.1:4179 (BENCH_PORT) so it does not collide with the e2e server on 4173.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -26,6 +29,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
+import { benchPeer, type PeerResult } from './peer';
 import { benchPipeline, type BrowserPipelineResult } from './pipeline';
 import { MainThreadProfiler, type ProfileSummary } from './profile';
 import { renderMarkdown } from './report';
@@ -46,10 +50,11 @@ interface Options {
   probe: boolean;
   coi: boolean;
   pipeline: number;
+  peer: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: false, pipeline: 5000 };
+  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: false, pipeline: 5000, peer: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--backends') o.backends = argv[++i].split(',').filter(Boolean);
@@ -58,6 +63,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-probe') o.probe = false;
     else if (a === '--coi') o.coi = true;
     else if (a === '--pipeline') o.pipeline = Number(argv[++i]);
+    else if (a === '--no-peer') o.peer = false;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -79,6 +85,11 @@ export interface LongTaskSummary {
   totalMs: number;
   /** Each long task: ms after Run was pressed, and its duration. */
   tasks: { atMs: number; ms: number }[];
+  /** ms after Run when the run's status left 'running' (from the page's own record), if seen. */
+  endedAtMs?: number;
+  /** Of the long tasks over 50 ms: those that started while the fit ran, and after it ended (the chart catching up). */
+  duringOver50: number;
+  afterEndOver50: number;
 }
 
 export interface FitResult {
@@ -158,13 +169,20 @@ export interface BenchResult {
   fits: FitResult[];
   memory: MemoryResult | null;
   pipeline: BrowserPipelineResult | null;
+  peer: PeerResult | null;
   totalS: number;
   notes: string[];
 }
 
 function summariseLongTasks(rec: studio.PageRecord, from: number, to: number): LongTaskSummary {
   const tasks = rec.longtasks.filter((t) => t.start + t.duration >= from && t.start <= to);
+  const ended = rec.statuses.find((s) => s.t >= from && s.t <= to + 1 && s.status !== 'running' && s.status !== '')?.t;
+  const over = tasks.filter((t) => t.duration > LONG_TASK_TARGET_MS);
+  const after = ended === undefined ? [] : over.filter((t) => t.start >= ended);
   return {
+    endedAtMs: ended === undefined ? undefined : round(ended - from, 0),
+    duringOver50: over.length - after.length,
+    afterEndOver50: after.length,
     supported: rec.longtaskSupported,
     count: tasks.length,
     over50: tasks.filter((t) => t.duration > LONG_TASK_TARGET_MS).length,
@@ -332,6 +350,7 @@ async function main(): Promise<void> {
     fits: [],
     memory: null,
     pipeline: null,
+    peer: null,
     totalS: 0,
     notes: [],
   };
@@ -349,6 +368,10 @@ async function main(): Promise<void> {
     if (opts.pipeline > 0) {
       log(`pipeline: ${opts.pipeline} generated JPEGs`);
       result.pipeline = await benchPipeline(browser, base, newPage, opts.pipeline, log);
+    }
+    if (opts.peer) {
+      log('peer: ml5.js vs the studio on mnist_tiny');
+      result.peer = await benchPeer(browser, base, newPage, log);
     }
   } finally {
     await browser.close();

@@ -11,6 +11,8 @@ export interface PageRecord {
   readonly longtasks: { start: number; duration: number }[];
   /** Each distinct (data-wait-ms, data-step-ms) pair the page showed, with when. */
   readonly waits: { t: number; waitMs: number; stepMs: number }[];
+  /** Each change of the latest run's status (running, done, stopped, ...), with when. */
+  readonly statuses: { t: number; status: string }[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface PageRecord {
  */
 export const INIT_SCRIPT = `
 (() => {
-  const rec = { longtaskSupported: false, longtasks: [], waits: [] };
+  const rec = { longtaskSupported: false, longtasks: [], waits: [], statuses: [] };
   window.__bench = rec;
   try {
     rec.longtaskSupported = PerformanceObserver.supportedEntryTypes.includes('longtask');
@@ -28,7 +30,14 @@ export const INIT_SCRIPT = `
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) { rec.longtaskSupported = false; }
   let last = '';
+  let lastStatus = '';
   new MutationObserver(() => {
+    const runs = document.querySelectorAll('[data-testid="fit-run-output"]');
+    const status = runs.length ? runs[runs.length - 1].getAttribute('data-status') || '' : '';
+    if (status !== lastStatus) {
+      lastStatus = status;
+      rec.statuses.push({ t: performance.now(), status });
+    }
     const el = document.querySelector('[data-testid="data-wait"]');
     if (!el) return;
     const w = el.getAttribute('data-wait-ms'), s = el.getAttribute('data-step-ms');
@@ -36,7 +45,7 @@ export const INIT_SCRIPT = `
     if (key === last) return;
     last = key;
     rec.waits.push({ t: performance.now(), waitMs: Number(w), stepMs: Number(s) });
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-wait-ms', 'data-step-ms'] });
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-wait-ms', 'data-step-ms', 'data-status'] });
 })();
 `;
 
