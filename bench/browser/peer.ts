@@ -76,6 +76,43 @@ function mnistTinyFiles(): { path: string; label: string; valid: boolean }[] {
   });
 }
 
+/**
+ * What runs in the ml5 page, as a string: functions handed to the page are serialised, and tsx's
+ * transform adds helpers (`__name`) the page does not have. Decodes mnist_tiny, trains ml5's
+ * image classifier with its defaults, and measures validation accuracy at each epoch end.
+ */
+const ML5_PAGE_SCRIPT = `async ({ base, files }) => {
+  const ml5 = window.ml5;
+  const pixels = async (path) => {
+    const bitmap = await createImageBitmap(await (await fetch(base + '/samples/mnist_tiny/' + path)).blob());
+    const canvas = new OffscreenCanvas(28, 28);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0, 28, 28);
+    return Array.from(ctx.getImageData(0, 0, 28, 28).data);
+  };
+  const train = [];
+  const valid = [];
+  for (const f of files) (f.valid ? valid : train).push({ image: await pixels(f.path), label: f.label });
+  await ml5.tf.ready();
+  const started = performance.now();
+  let leftOff = 0;
+  const curve = [];
+  const nn = ml5.neuralNetwork({ task: 'imageClassification', inputs: [28, 28, 4] });
+  for (const d of train) nn.addData({ image: d.image }, { label: d.label });
+  nn.normalizeData();
+  const accuracy = async () => {
+    const results = await nn.classifyMultiple(valid.map((d) => ({ image: d.image })));
+    return results.filter((r, i) => r[0].label === valid[i].label).length / valid.length;
+  };
+  await new Promise((resolve) => nn.train(async () => {
+    const at = performance.now();
+    const acc = await accuracy();
+    curve.push({ seconds: (at - started - leftOff) / 1000, accuracy: acc });
+    leftOff += performance.now() - at;
+  }, () => resolve()));
+  return { curve, backend: ml5.tf.getBackend(), train: train.length, valid: valid.length };
+}`;
+
 const firstAt = (curve: readonly CurvePoint[], target: number) => curve.find((p) => p.accuracy >= target)?.seconds ?? null;
 const accuracyBy = (curve: readonly CurvePoint[], seconds: number) => curve.filter((p) => p.seconds <= seconds + 1e-9).at(-1)?.accuracy ?? null;
 
@@ -104,45 +141,7 @@ async function ml5Side(browser: Browser, base: string, newPage: (b: Browser) => 
     await page.setContent('<!doctype html><html><body><p>ml5.js peer</p></body></html>');
     await page.addScriptTag({ path: script });
     log(`peer: ml5.js ${ML5_VERSION} loaded; training with its defaults`);
-    const out = await page.evaluate(
-      async ({ base, files }) => {
-        const ml5 = (window as unknown as { ml5: any }).ml5;
-        const pixels = async (path: string) => {
-          const bitmap = await createImageBitmap(await (await fetch(`${base}/samples/mnist_tiny/${path}`)).blob());
-          const canvas = new OffscreenCanvas(28, 28);
-          const ctx = canvas.getContext('2d')!;
-          ctx.drawImage(bitmap, 0, 0, 28, 28);
-          return Array.from(ctx.getImageData(0, 0, 28, 28).data);
-        };
-        const train: { image: number[]; label: string }[] = [];
-        const valid: { image: number[]; label: string }[] = [];
-        for (const f of files) (f.valid ? valid : train).push({ image: await pixels(f.path), label: f.label });
-        await ml5.tf.ready();
-        const started = performance.now();
-        let leftOff = 0;
-        const curve: { seconds: number; accuracy: number }[] = [];
-        const nn = ml5.neuralNetwork({ task: 'imageClassification', inputs: [28, 28, 4] });
-        for (const d of train) nn.addData({ image: d.image }, { label: d.label });
-        nn.normalizeData();
-        const accuracy = async () => {
-          const results: { label: string }[][] = await nn.classifyMultiple(valid.map((d) => ({ image: d.image })));
-          return results.filter((r, i) => r[0].label === valid[i].label).length / valid.length;
-        };
-        await new Promise<void>((resolve) =>
-          nn.train(
-            async () => {
-              const at = performance.now();
-              const acc = await accuracy();
-              curve.push({ seconds: (at - started - leftOff) / 1000, accuracy: acc });
-              leftOff += performance.now() - at;
-            },
-            () => resolve(),
-          ),
-        );
-        return { curve, backend: ml5.tf.getBackend() as string, train: train.length, valid: valid.length };
-      },
-      { base, files: mnistTinyFiles() },
-    );
+    const out = (await page.evaluate(`(${ML5_PAGE_SCRIPT})(${JSON.stringify({ base, files: mnistTinyFiles() })})`)) as { curve: CurvePoint[]; backend: string; train: number; valid: number };
     log(`peer: ml5 on ${out.backend}: ${out.curve.map((p) => `${p.seconds.toFixed(1)} s ${p.accuracy.toFixed(3)}`).join(', ')}`);
     return { ok: true, setup: `ml5.js ${ML5_VERSION} on ${out.backend} (tfjs's pick), ${out.train} pictures (10% held out by tfjs), 28 px RGBA, conv 8 → pool → conv 16 → pool → dense softmax, SGD lr 0.02, 10 epochs, batch 32`, curve: out.curve, secondsTo95: firstAt(out.curve, TARGET) };
   } catch (e) {
@@ -155,7 +154,10 @@ async function ml5Side(browser: Browser, base: string, newPage: (b: Browser) => 
 async function studioSide(browser: Browser, base: string, newPage: (b: Browser) => Promise<Page>, log: (...a: unknown[]) => void): Promise<PeerSide> {
   const page = await newPage(browser);
   try {
-    const backend = await studio.open(page, base);
+    await studio.open(page, base);
+    // The studio's default backend is the start-up probe's pick: wait for it.
+    await studio.probeTimings(page);
+    const backend = ((await page.getByTestId('backend').textContent()) ?? '').trim();
     await page.getByTestId('sample-select').selectOption('mnist_tiny');
     await page.getByTestId('sample-load').click();
     await page.getByTestId('show-batch-item').first().waitFor({ timeout: 90_000 });

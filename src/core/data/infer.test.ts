@@ -43,4 +43,12 @@ describe('guessSpec', () => {
     const spec = await guessSpec([pngFile('cats/a.png'), pngFile('dogs/b.png')]);
     expect(spec.split).toEqual({ kind: 'random', validPct: 0.2, seed: 42 });
   });
+
+  it('trains small pictures at their own size and larger ones at the default 64 px', async () => {
+    const folder = (side: number) => [pngFile('train/3/a.png', side, side), pngFile('train/7/b.png', side, side - 4), pngFile('valid/3/c.png', side, side)];
+    expect((await guessSpec(folder(28))).transforms.size).toBe(28);
+    expect((await guessSpec(folder(100))).transforms.size).toBe(64);
+    // A header it cannot read among the pictures it looks at keeps the default rather than guessing.
+    expect((await guessSpec([...folder(28), memoryFile('train/3/odd.png', 'not a png')])).transforms.size).toBe(64);
+  });
 });

@@ -1,4 +1,5 @@
 import { parseCsv, type CsvTable } from './csv';
+import { imageSize } from './imageSize';
 import { baseName, dirName, extensionOf, isImagePath, stem } from './paths';
 import type { DataBlockSpec, ItemsSpec, LabelSpec, SourceFile, SplitSpec, TransformSpec } from './types';
 
@@ -34,6 +35,30 @@ export const DEFAULT_SPEC: DataBlockSpec = {
  * Every guess is only a default; the form shows it and the person can change it.
  */
 export async function guessSpec(files: readonly SourceFile[]): Promise<DataBlockSpec> {
+  const spec = await guessLayout(files);
+  const native = await nativeSize(files);
+  // Small pictures (MNIST's 28 px) train at their own size: upscaling to 64 px would cost five
+  // times the compute and add nothing, and fastai would not resize them unless asked.
+  return native !== null && native < spec.transforms.size ? { ...spec, transforms: { ...spec.transforms, size: native } } : spec;
+}
+
+/**
+ * The largest shorter side among the first pictures, read from their headers; null when a
+ * header cannot be read (the default size stays).
+ */
+async function nativeSize(files: readonly SourceFile[], sample = 8): Promise<number | null> {
+  const pictures = files.filter((f) => isImagePath(f.path) && f.size > 0 && !/_P$/i.test(stem(f.path))).slice(0, sample);
+  if (pictures.length === 0) return null;
+  let largest = 0;
+  for (const f of pictures) {
+    const size = imageSize(await f.read());
+    if (!size) return null;
+    largest = Math.max(largest, Math.min(size.width, size.height));
+  }
+  return largest;
+}
+
+async function guessLayout(files: readonly SourceFile[]): Promise<DataBlockSpec> {
   const paths = files.map((f) => f.path);
   const split = guessFolderSplit(paths);
   const codes = paths.find((p) => baseName(p).toLowerCase() === 'codes.txt');
@@ -87,7 +112,8 @@ function guessFromCsv(table: CsvTable, paths: readonly string[]): CsvGuess | nul
   if (!labelColumn) return null;
   const multi = table.rows.some((r) => /\s/.test(r.values[labelColumn].trim()));
   const label: LabelSpec = multi ? { kind: 'csvColumn', column: labelColumn, separator: ' ' } : { kind: 'csvColumn', column: labelColumn };
-  return { items, label, split, transforms: multi ? { ...DEFAULT_TRANSFORMS, flipVert: true } : undefined };
+  // Satellite tiles have no up or down (Planet's dihedral flips); other pictures keep the defaults.
+  return multi ? { items, label, split, transforms: { ...DEFAULT_TRANSFORMS, flipVert: true } } : { items, label, split };
 }
 
 function looksLikeFile(value: string | undefined): boolean {

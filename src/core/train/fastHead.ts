@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataLoader, DataLoaders } from '../data/batch';
+import { tensorLoaders } from '../data/tensorLoaders';
+import { splitHead, type HeadSplit } from '../model/split';
+import { Learner } from './learner';
+import type { LearnerOptions } from './types';
+
+/**
+ * The frozen phase's fast path: with the body frozen and augmentation off, every epoch would
+ * push the same pictures through the same body. Here the body runs once over the training and
+ * validation pictures (in inference mode: its batch norm uses its running statistics, unlike
+ * fastai's frozen fit, which keeps training them), and a learner trains the head alone on the
+ * cached feature maps. The head's layers are the model's own, so the model learns with it.
+ */
+export interface FastHead {
+  /** A learner over the cached features and the head; fit it like any learner. */
+  readonly learner: Learner;
+  /** Frees the cached features and the head learner's optimizer state (the model keeps its weights). */
+  dispose(): void;
+}
+
+/**
+ * Builds the fast path for `grouped`'s model over `dls`, with `plainTrain` a loader over the
+ * training pictures without augmentation (a validation-style loader). Null when the model's
+ * head cannot be split from its body (a U-Net decoder reads several body tensors).
+ */
+export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, opts: Pick<LearnerOptions, 'wd' | 'callbacks'> = {}): Promise<FastHead | null> {
+  const split = splitHead(learner.grouped);
+  if (!split) return null;
+  const dls: DataLoaders = learner.dls;
+  const [train, valid] = [await bodyFeatures(split, plainTrain), await bodyFeatures(split, dls.valid)];
+  const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, size: dls.size, stats: dls.stats });
+  tf.dispose([train.x, train.y, valid.x, valid.y]);
+  const head = new Learner(features, split.head, { loss: learner.loss, metrics: learner.metrics, wd: opts.wd ?? learner.wd, lr: learner.lr, callbacks: opts.callbacks });
+  return {
+    learner: head,
+    dispose: () => {
+      head.dispose();
+      features.dispose();
+    },
+  };
+}
+
+/** The body's feature maps of every batch of `loader`, and the batches' targets, concatenated. */
+async function bodyFeatures(split: HeadSplit, loader: DataLoader): Promise<{ x: tf.Tensor4D; y: tf.Tensor }> {
+  const xs: tf.Tensor[] = [];
+  const ys: tf.Tensor[] = [];
+  for await (const batch of loader.batches(0)) {
+    xs.push(tf.tidy(() => split.body.apply(batch.x, { training: false }) as tf.Tensor));
+    ys.push(batch.y);
+    batch.x.dispose();
+  }
+  const out = { x: tf.concat(xs) as tf.Tensor4D, y: tf.concat(ys) };
+  tf.dispose([...xs, ...ys]);
+  return out;
+}
