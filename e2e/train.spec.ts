@@ -153,7 +153,7 @@ async function watchLongTasks(page: import('@playwright/test').Page): Promise<()
   return () => page.evaluate(() => (window as unknown as { __long: number[] }).__long.filter((d) => d > 500));
 }
 
-test('a backbone from dropped model.json + weights files', async ({ page }) => {
+test('a backbone from dropped model.json + weights files, and the frozen fast path on cached features', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
   await page.goto('/?backend=wasm');
@@ -167,6 +167,18 @@ test('a backbone from dropped model.json + weights files', async ({ page }) => {
   await train.fit(1, '1e-2');
   expect(await train.runEnded()).toBe('done');
   expect((await train.rows())[0].accuracy).toBeGreaterThan(0.9);
+
+  // The frozen fast path: the head trains on the body's cached features, and the model gets it.
+  await page.getByTestId('fit-fast-head').check();
+  await train.fit(2, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  await expect(page.getByTestId('fit-run-output').last()).toContainText('head on cached features');
+  const rows = await train.rows();
+  expect(rows).toHaveLength(3);
+  expect(rows[2].accuracy).toBeGreaterThan(0.9);
+  // Unfrozen, the choice goes away: every layer trains on augmented pictures again.
+  await page.getByTestId('unfreeze').click();
+  await expect(page.getByTestId('fit-fast-head')).toHaveCount(0);
 });
 
 test.describe('dark colour scheme', () => {

@@ -9,7 +9,7 @@
  * ml5.js is not a dependency of the studio: the bench takes `dist/ml5.min.js` from the npm
  * registry's tarball (`npm pack ml5@1.4.0`) into `bench/.cache/` on first use.
  * Clocks: ml5's starts at `ml5.neuralNetwork(...)` with the pictures already decoded and stops at
- * each epoch end; the validation accuracy it reaches there is measured by `classifyMultiple` on
+ * each epoch end; the validation accuracy it reaches there is measured by `classify` on each of
  * the 140 validation pictures, and the time that takes is left off ml5's clock. The studio's
  * clock starts when the LR finder is pressed (data block and learner built) and stops when each
  * epoch row appears (its validation pass included).
@@ -83,12 +83,14 @@ function mnistTinyFiles(): { path: string; label: string; valid: boolean }[] {
  */
 const ML5_PAGE_SCRIPT = `async ({ base, files }) => {
   const ml5 = window.ml5;
+  // A canvas per picture, as ml5's own examples pass p5 images: ml5 reads the pixels itself.
   const pixels = async (path) => {
     const bitmap = await createImageBitmap(await (await fetch(base + '/samples/mnist_tiny/' + path)).blob());
-    const canvas = new OffscreenCanvas(28, 28);
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(bitmap, 0, 0, 28, 28);
-    return Array.from(ctx.getImageData(0, 0, 28, 28).data);
+    const canvas = document.createElement('canvas');
+    canvas.width = 28;
+    canvas.height = 28;
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, 28, 28);
+    return canvas;
   };
   const train = [];
   const valid = [];
@@ -100,17 +102,19 @@ const ML5_PAGE_SCRIPT = `async ({ base, files }) => {
   const nn = ml5.neuralNetwork({ task: 'imageClassification', inputs: [28, 28, 4] });
   for (const d of train) nn.addData({ image: d.image }, { label: d.label });
   nn.normalizeData();
+  // classify() one picture at a time: ml5's classifyMultiple does not batch image inputs.
   const accuracy = async () => {
-    const results = await nn.classifyMultiple(valid.map((d) => ({ image: d.image })));
-    return results.filter((r, i) => r[0].label === valid[i].label).length / valid.length;
+    let right = 0;
+    for (const d of valid) if ((await nn.classify({ image: d.image }))[0].label === d.label) right++;
+    return right / valid.length;
   };
-  await new Promise((resolve) => nn.train(async () => {
+  const error = await new Promise((resolve) => nn.train(async () => {
     const at = performance.now();
     const acc = await accuracy();
     curve.push({ seconds: (at - started - leftOff) / 1000, accuracy: acc });
     leftOff += performance.now() - at;
-  }, () => resolve()));
-  return { curve, backend: ml5.tf.getBackend(), train: train.length, valid: valid.length };
+  }, (err) => resolve(err ? String(err && err.stack || err) : null)));
+  return { curve, error, backend: ml5.tf.getBackend(), train: train.length, valid: valid.length };
 }`;
 
 const firstAt = (curve: readonly CurvePoint[], target: number) => curve.find((p) => p.accuracy >= target)?.seconds ?? null;
@@ -141,7 +145,8 @@ async function ml5Side(browser: Browser, base: string, newPage: (b: Browser) => 
     await page.setContent('<!doctype html><html><body><p>ml5.js peer</p></body></html>');
     await page.addScriptTag({ path: script });
     log(`peer: ml5.js ${ML5_VERSION} loaded; training with its defaults`);
-    const out = (await page.evaluate(`(${ML5_PAGE_SCRIPT})(${JSON.stringify({ base, files: mnistTinyFiles() })})`)) as { curve: CurvePoint[]; backend: string; train: number; valid: number };
+    const out = (await page.evaluate(`(${ML5_PAGE_SCRIPT})(${JSON.stringify({ base, files: mnistTinyFiles() })})`)) as { curve: CurvePoint[]; error: string | null; backend: string; train: number; valid: number };
+    if (out.error) throw new Error(`ml5 training failed: ${out.error}`);
     log(`peer: ml5 on ${out.backend}: ${out.curve.map((p) => `${p.seconds.toFixed(1)} s ${p.accuracy.toFixed(3)}`).join(', ')}`);
     return { ok: true, setup: `ml5.js ${ML5_VERSION} on ${out.backend} (tfjs's pick), ${out.train} pictures (10% held out by tfjs), 28 px RGBA, conv 8 → pool → conv 16 → pool → dense softmax, SGD lr 0.02, 10 epochs, batch 32`, curve: out.curve, secondsTo95: firstAt(out.curve, TARGET) };
   } catch (e) {

@@ -160,7 +160,7 @@ function peerSection(r: BenchResult): string[] {
   const out = ['## Peer: ml5.js vs the studio on mnist_tiny, both with their defaults', ''];
   if (!p) return [...out, 'Skipped (`--no-peer`).', ''];
   out.push(
-    'Each on a fresh page of the same headless Chromium. ml5.js\'s clock starts at `ml5.neuralNetwork(...)` with the pictures decoded and stops at each epoch end; its validation accuracy there is measured with `classifyMultiple` on the 140 validation pictures, and that time is left off its clock. ' +
+    'Each on a fresh page of the same headless Chromium. ml5.js\'s clock starts at `ml5.neuralNetwork(...)` with the pictures decoded and stops at each epoch end; its validation accuracy there is measured with `classify` on each of the 140 validation pictures, and that time is left off its clock. ' +
       'The studio\'s clock starts when the LR finder is pressed (data block and learner built) and stops as each epoch row appears (its validation pass included). Target: the studio reaches 95% first.',
   );
   out.push('');

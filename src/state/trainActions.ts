@@ -20,6 +20,7 @@ export interface TrainCommands {
   pickLr(lr: number): void;
   pickSlice(lo: number, hi: number): void;
   setEpochs(n: number): void;
+  setFastHead(on: boolean): void;
   setFinderIters(n: number): void;
   fit(): Promise<void>;
   /** Resumes the last fit, interrupted by a reload, from its last saved epoch. */
@@ -56,14 +57,16 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     pickLr: (lr) => dispatch({ type: 'lrInput', value: formatLr(lr) }),
     pickSlice: (lo, hi) => dispatch({ type: 'lrInput', value: `${formatLr(lo)},${formatLr(hi)}` }),
     setEpochs: (n) => dispatch({ type: 'epochs', value: n }),
+    setFastHead: (on) => dispatch({ type: 'fastHead', value: on }),
     setFinderIters: (n) => dispatch({ type: 'finderIters', value: n }),
     fit: guarded('fit', async () => {
       const s = store.getState();
       const lr = parseLr(s.lrInput);
       if (lr === null) throw new Error(`Learning rate "${s.lrInput}" is not a number or a "lo,hi" pair`);
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
-      dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen } });
-      await runFit(() => client.fit(s.epochs, lr, true));
+      const fastHead = frozen && s.fastHead;
+      dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen, fastHead } });
+      await runFit(() => client.fit(s.epochs, lr, true, 0, fastHead));
     }),
     resume: guarded('fit', async () => {
       const run = store.getState().runs.at(-1);

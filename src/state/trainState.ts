@@ -11,6 +11,8 @@ export interface FitRun {
   readonly oneCycle: boolean;
   readonly size: number;
   readonly frozen: boolean;
+  /** Trained the head on cached body features (the frozen fast path). */
+  readonly fastHead?: boolean;
   /** `interrupted`: the page was closed or reloaded during the fit; it can resume from its last saved epoch. */
   readonly status: 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
   /** Epochs of this fit whose weights were saved (autosave), where a resume starts. */
@@ -55,6 +57,8 @@ export interface TrainState {
   readonly finder: (LrFindInfo & { readonly running: boolean }) | null;
   /** What `fit` will use: `3e-3`, or `1e-5,1e-3` for a slice. */
   readonly lrInput: string;
+  /** Frozen fits train the head on cached body features (no augmentation; see fastHead.ts). */
+  readonly fastHead: boolean;
   readonly epochs: number;
   /** LR finder iterations (fastai: 100). */
   readonly finderIters: number;
@@ -90,6 +94,7 @@ export type TrainAction =
   | { type: 'finderDone'; result: LrFindInfo }
   | { type: 'lrInput'; value: string }
   | { type: 'epochs'; value: number }
+  | { type: 'fastHead'; value: boolean }
   | { type: 'finderIters'; value: number }
   | { type: 'fitStarted'; run: Omit<FitRun, 'index' | 'status'> }
   | { type: 'fitEnded'; status: FitRun['status']; message?: string }
@@ -120,6 +125,7 @@ export const initialTrainState: TrainState = {
   finder: null,
   lrInput: '1e-3',
   epochs: 3,
+  fastHead: false,
   finderIters: 100,
   runs: [],
   rows: [],
@@ -156,6 +162,8 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
       return { ...s, lrInput: a.value };
     case 'epochs':
       return { ...s, epochs: a.value };
+    case 'fastHead':
+      return { ...s, fastHead: a.value };
     case 'finderIters':
       return { ...s, finderIters: a.value };
     case 'fitStarted':

@@ -17,7 +17,8 @@ export interface TrainClient {
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   lrFind(numIt: number): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
-  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number): Promise<FitInfo>;
+  /** `fastHead`: train the head on cached body features (frozen body only). */
+  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean): Promise<FitInfo>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
   /** The trained model as the export bundle's files (file name -> bytes). */
   exportBundle(): Promise<Record<string, Uint8Array>>;
@@ -78,7 +79,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt) => call({ type: 'lrFind', numIt }),
-    fit: (epochs, lr, oneCycle, startEpoch) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch }),
+    fit: (epochs, lr, oneCycle, startEpoch, fastHead) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
     exportBundle: () => call({ type: 'exportBundle' }),
     loadBundle: (files) => call({ type: 'loadBundle', files }),

@@ -53,7 +53,7 @@ export type Request =
   | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
-  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number }
+  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
   | { readonly type: 'exportBundle'; readonly id: number }
   | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }

@@ -33,7 +33,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'lrFind':
       return session.lrFind(req.numIt);
     case 'fit':
-      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0);
+      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false);
     case 'freeze':
       return session.freeze(req.frozen);
     case 'exportBundle':

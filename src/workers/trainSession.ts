@@ -1,4 +1,6 @@
 import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
+import { makeLoader } from '../core/data/loader';
+import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
 import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
@@ -96,23 +98,42 @@ export class TrainSession {
     }
   }
 
-  /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs (after a reload). */
-  async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0): Promise<FitInfo> {
+  /**
+   * Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs (after a reload).
+   * `fastHead` (frozen body only): the body's features are computed once, without augmentation,
+   * and the head trains on them (`fastHeadLearner`); the model's head is the one that learns.
+   */
+  async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
     const learn = this.requireLearner();
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
-    const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(learn, startEpoch)] };
+    let fast: FastHead | null = null;
     try {
-      const r = oneCycle ? await learn.fitOneCycle(epochs, lrSpec, opts) : await learn.fit(epochs - startEpoch, lrSpec, opts);
+      if (fastHead) fast = await this.fastHead(learn);
+      const runner = fast?.learner ?? learn;
+      const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
+      const r = oneCycle ? await runner.fitOneCycle(epochs, lrSpec, opts) : await runner.fit(epochs - startEpoch, lrSpec, opts);
       return { cancelled: r.cancelled };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
       throw e;
     } finally {
+      fast?.dispose();
       this.abort = null;
     }
+  }
+
+  /** The fast path's head learner over cached body features, or a clear reason it cannot run. */
+  private async fastHead(learn: Learner): Promise<FastHead> {
+    if (!this.frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
+    const dls = this.requireData();
+    // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
+    const plain = makeLoader(this.block!.train, { task: dls.task, numClasses: dls.classes.length, transforms: this.spec!.transforms, batchSize: dls.train.batchSize, seed: this.spec!.batch.seed, stats: dls.stats, train: false });
+    const fast = await fastHeadLearner(learn, plain);
+    if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
+    return fast;
   }
 
   /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */

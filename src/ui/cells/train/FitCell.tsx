@@ -5,7 +5,7 @@ import { LiveLossChart } from '../../charts/LiveLossChart';
 import { LossChart } from '../../charts/LossChart';
 import { Cell } from '../../components/Cell';
 import { EpochTable } from '../../components/EpochTable';
-import { Field, NumberInput, TextInput } from '../../components/Field';
+import { Check, Field, NumberInput, TextInput } from '../../components/Field';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useThrottled } from '../../hooks/useThrottled';
 
@@ -13,6 +13,7 @@ import { useThrottled } from '../../hooks/useThrottled';
 export function FitCell(props: { state: TrainState; commands: TrainCommands; hasData: boolean }) {
   const { state, commands } = props;
   const fitting = state.busy === 'fit';
+  const frozenBody = state.learner?.groups.some((g) => g.frozen) ?? false;
   const last = state.runs.at(-1);
   const interrupted = last?.status === 'interrupted' ? last : null;
   // The live chart and the table redraw at most once a second during a fit; Plotly, whose redraw
@@ -29,6 +30,11 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         <Field label="Learning rate" hint="e.g. 3e-3, or 1e-5,1e-3">
           <TextInput testId="lr-input" value={state.lrInput} onChange={commands.setLr} />
         </Field>
+        {frozenBody && (
+          <span title="The frozen body sees the same pictures every epoch without augmentation, so its features are computed once and only the head trains on them: much faster, with the body's batch norm fixed (fastai keeps training it).">
+            <Check testId="fit-fast-head" label="fast: train the head on cached body features" checked={state.fastHead} onChange={commands.setFastHead} />
+          </span>
+        )}
         <button data-testid="fit-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.fit()}>
           Fit
         </button>
@@ -67,7 +73,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
-            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''}
+            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className={r.status === 'interrupted' ? 'muted' : 'error'}> {r.message}</span>}
           </li>

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
+import type { DataBlockSpec } from '../core/data/types';
+import { chooseBackend } from '../core/tf/backend';
+import { decodeInNode } from '../io/node/nodeDecode';
+import { readFolder } from '../io/node/nodeFiles';
+import { serveFolder, type StaticServer } from '../io/node/staticServer';
+import type { EpochEvent, WorkerEvent } from './protocol';
+import { TrainSession } from './trainSession';
+
+// The frozen phase's fast path on real MNIST digits with the built-in pretrained backbone.
+let server: StaticServer;
+beforeAll(async () => {
+  await chooseBackend(['cpu']);
+  server = await serveFolder('public');
+});
+afterAll(() => server.close());
+
+const spec: DataBlockSpec = {
+  ...DEFAULT_SPEC,
+  split: { kind: 'folder', train: 'train', valid: 'valid' },
+  transforms: { ...DEFAULT_TRANSFORMS, size: 28, flip: false },
+  batch: { batchSize: 64, seed: 1 },
+};
+
+async function pretrainedSession() {
+  const rows: EpochEvent[] = [];
+  const session = new TrainSession(decodeInNode, (e: WorkerEvent) => e.type === 'epoch' && rows.push(e));
+  await session.setData(spec, readFolder('public/samples/mnist_tiny'));
+  await session.buildLearner({ arch: { kind: 'pretrained', url: `${server.url}/models/mnist-backbone/model.json` }, wd: 0.01, thresh: 0.2, beta: 2 });
+  return { session, rows };
+}
+
+describe('fast frozen fit (head on cached body features)', () => {
+  it('learns mnist_tiny and trains the model\u2019s own head', async () => {
+    const fast = await pretrainedSession();
+    const t0 = performance.now();
+    expect(await fast.session.fit(2, 1e-2, true, 0, true)).toEqual({ cancelled: false });
+    const fastMs = performance.now() - t0;
+    expect(fast.rows).toHaveLength(2);
+    expect(fast.rows[1].metrics.accuracy).toBeGreaterThan(0.9);
+    // The full model, body and all, gives what the head learner reported: the head it trained is the model's.
+    const whole = await fast.session.validate();
+    expect(whole.metrics.accuracy).toBeCloseTo(fast.rows[1].metrics.accuracy, 6);
+    expect(whole.validLoss).toBeCloseTo(fast.rows[1].validLoss, 4);
+
+    const full = await pretrainedSession();
+    const t1 = performance.now();
+    await full.session.fit(2, 1e-2, true);
+    const fullMs = performance.now() - t1;
+    // Times are printed for the record; speed targets live in bench/, not in tests.
+    console.log(JSON.stringify({ fastMs: Math.round(fastMs), fullMs: Math.round(fullMs), fastAccuracy: fast.rows[1].metrics.accuracy, fullAccuracy: full.rows[1].metrics.accuracy }));
+    expect(full.rows[1].metrics.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('asks for a frozen body first', async () => {
+    const { session } = await pretrainedSession();
+    session.freeze(false);
+    await expect(session.fit(1, 1e-2, true, 0, true)).rejects.toThrow('freeze the body first');
+  });
+});
