@@ -171,6 +171,8 @@ function peerSection(r: BenchResult): string[] {
     out.push(`| ${name} | ${side.ok ? side.setup : `failed: ${side.error}`} | ${curve || '—'} | ${side.secondsTo95 === null ? 'not reached' : v(side.secondsTo95)} |`);
   }
   out.push('');
-  if (p.equalSeconds !== null) out.push(`After ${v(p.equalSeconds)} s (the shorter run): ml5.js ${v(p.ml5AtEqual ?? NaN, 3)}, the studio ${v(p.studioAtEqual ?? NaN, 3)} (the last epoch each had finished by then).`, '');
+  const at = (x: number | null) => (x === null ? 'no epoch finished yet' : v(x, 3));
+  if (p.equalSeconds !== null) out.push(`After ${v(p.equalSeconds)} s (the shorter run): ml5.js ${at(p.ml5AtEqual)}, the studio ${at(p.studioAtEqual)} (the last epoch each had finished by then).`, '');
+  if (p.ml5.secondsTo95 !== null && p.studio.secondsTo95 !== null) out.push(`To 95%: the studio is **${v(p.ml5.secondsTo95 / p.studio.secondsTo95, 1)}x** faster (target: faster, ${p.studio.secondsTo95 < p.ml5.secondsTo95 ? 'met' : 'not met'}).`, '');
   return out;
 }

@@ -27,14 +27,16 @@ export type NativeResult =
  * (from item 1), for the ratios.
  */
 export function nativeBench(studioMsPerStep: Readonly<Record<string, number>> = {}): NativeResult {
-  const check = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (check.status !== 0) {
+  // The first Python that imports torch: the one on PATH, else Debian's own, where
+  // python3-torch installs (a pyenv or venv python on PATH does not see it).
+  const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+  if (!python) {
     const skipped = 'skipped: python3-torch not installed';
-    progress(`item 7: ${skipped}${check.error ? ` (${check.error.message})` : ''}`);
+    progress(`item 7: ${skipped}`);
     return { item: 7, skipped };
   }
   const script = fileURLToPath(new URL('./native.py', import.meta.url));
-  const run = spawnSync('python3', [script], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(python, [script], { encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0) return { item: 7, skipped: `skipped: native.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}` };
   const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { torch: string; threads: number; msPerStep: number };
   const ratios = Object.fromEntries(Object.entries(studioMsPerStep).map(([b, ms]) => [b, round(ms / out.msPerStep, 1)]));
