@@ -7,8 +7,8 @@ import type { Machine } from '../lib/machine';
 
 /** Items of the issue's benchmark that need a browser or packages the Node run does not have. */
 export const BROWSER_ONLY: Readonly<Record<string, string>> = {
-  '3': 'ml5.js peer on mnist_tiny: not measured by npm run bench: browser-only (ml5.js runs in a page and is not a dependency)',
-  '5': 'main-thread long tasks during a fit: not measured by npm run bench: browser-only (Node has no page main thread)',
+  '3': 'ml5.js peer on mnist_tiny: browser-only (ml5.js runs in a page and is not a dependency); `npm run bench:browser` measures it, see bench/RESULTS-browser.md',
+  '5': 'main-thread long tasks during a fit: browser-only (Node has no page main thread); `npm run bench:browser` measures them, see bench/RESULTS-browser.md',
 };
 
 /** Everything one `npm run bench` measured, as printed on stdout. */
@@ -32,7 +32,9 @@ export interface BenchResults {
 export interface TargetCheck {
   readonly item: number;
   readonly target: string;
-  /** null when skipped. */
+  /** null when not judged here: skipped, measured by the browser benchmark, or a reference without a threshold. */
   readonly met: boolean | null;
   readonly figure: string;
+  /** What to say instead of met / not met when `met` is null (default: not measured). */
+  readonly unjudged?: string;
 }
