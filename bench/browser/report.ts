@@ -64,7 +64,7 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('');
   out.push('PerformanceObserver `{type: "longtask", buffered: true}` installed before the app loads; the window runs from pressing Run to the run\'s end. Target: none over 50 ms.');
   out.push('');
-  out.push('*while running* counts the long tasks over 50 ms that started before the run\'s status left \'running\' (the page\'s own record of the change); *at the end* those after it: the hidden Plotly loss chart catching up once with the whole fit (the live chart is a canvas while the fit runs).');
+  out.push('*while running* counts the long tasks over 50 ms that ended before the run\'s status left \'running\' (the page\'s own record of the change); *at the end* the ones holding or following that change: React\'s update for the finished run and the hidden Plotly loss chart catching up once with the whole fit (the live chart is a canvas while the fit runs).');
   out.push('');
   out.push('| fit | long tasks (> 50 ms by definition) | total ms | while running, > 50 ms | at the end, > 50 ms | target met (while running) |');
   out.push('|---|---|---|---|---|---|');

@@ -178,7 +178,9 @@ function summariseLongTasks(rec: studio.PageRecord, from: number, to: number): L
   const tasks = rec.longtasks.filter((t) => t.start + t.duration >= from && t.start <= to);
   const ended = rec.statuses.find((s) => s.t >= from && s.t <= to + 1 && s.status !== 'running' && s.status !== '')?.t;
   const over = tasks.filter((t) => t.duration > LONG_TASK_TARGET_MS);
-  const after = ended === undefined ? [] : over.filter((t) => t.start >= ended);
+  // A task that contains the status change is the end-of-fit update (React's commit, then the
+  // Plotly chart catching up), not work during the fit.
+  const after = ended === undefined ? [] : over.filter((t) => t.start + t.duration >= ended);
   return {
     endedAtMs: ended === undefined ? undefined : round(ended - from, 0),
     duringOver50: over.length - after.length,
