@@ -3,7 +3,7 @@ import { bestThreshold, perTagStats, thresholdSweep, type SweepPoint, type TagSt
 import { histogram, pointErrors, type Bin } from '../core/interpret/points';
 import { meanOfIoU, perClassIoU, type ClassIoU } from '../core/interpret/segmentation';
 import { topLosses } from '../core/interpret/topLosses';
-import type { ResultsInfo, Thumb } from '../workers/resultsProtocol';
+import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from '../workers/resultsProtocol';
 import type { PreviewTile } from './batchPreview';
 
 /** One shown validation item: its picture with the prediction drawn, the truth, and whether they agree. */
@@ -27,9 +27,6 @@ export type ResultsView =
   | { readonly task: 'segmentation'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly ious: readonly (ClassIoU & { readonly name: string })[]; readonly meanIoU: number }
   | { readonly task: 'points'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly errors: readonly number[]; readonly bins: readonly Bin[]; readonly meanError: number };
 
-/** How many items `show_results` and `plot_top_losses` show. */
-const SHOWN = 9;
-
 /**
  * Derives the results cell's content: for every task the first items (`show_results`) and the
  * highest losses (`plot_top_losses`); then the confusion matrix and most-confused pairs
@@ -39,8 +36,8 @@ const SHOWN = 9;
 export function resultsView(r: ResultsInfo, beta: number): ResultsView {
   const thumbs = new Map(r.thumbs.map((t) => [t.index, t]));
   const tileOf = (i: number) => resultTile(r, thumbs.get(i)!);
-  const shown = Array.from({ length: Math.min(SHOWN, r.count) }, (_, i) => i).filter((i) => thumbs.has(i)).map(tileOf);
-  const top = topLosses(r.losses, SHOWN).filter((l) => thumbs.has(l.index)).map((l) => tileOf(l.index));
+  const shown = Array.from({ length: Math.min(SHOWN_RESULTS, r.count) }, (_, i) => i).filter((i) => thumbs.has(i)).map(tileOf);
+  const top = topLosses(r.losses, SHOWN_RESULTS).filter((l) => thumbs.has(l.index)).map((l) => tileOf(l.index));
   const C = r.classes.length;
   switch (r.task) {
     case 'single': {

@@ -4,10 +4,7 @@ import { makeExample } from '../core/data/examples';
 import type { DataBlockSpec } from '../core/data/types';
 import { topLosses } from '../core/interpret/topLosses';
 import type { Learner } from '../core/train/learner';
-import type { ResultsInfo, Thumb } from './resultsProtocol';
-
-/** How many items `show_results` and `plot_top_losses` show. */
-export const SHOWN_RESULTS = 9;
+import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from './resultsProtocol';
 
 /**
  * Runs the learner over the validation set and gathers what the results cell draws: the

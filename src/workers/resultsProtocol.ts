@@ -1,5 +1,8 @@
 import type { Task } from '../core/data/types';
 
+/** How many items `show_results` and `plot_top_losses` show: the worker sends their pictures, the page lays them out. */
+export const SHOWN_RESULTS = 9;
+
 /** A validation picture sent to the page: RGBA bytes at the training size, with its masks when it has them. */
 export interface Thumb {
   /** Position of the item in validation order. */
