@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './wasmConvGrads';
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
+import { transformWasm } from './transformKernel';
 import { broadcastTileWasm } from './wasmTile';
 
 /**
@@ -24,13 +25,15 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * Stock wasm kernels swapped out. `MaxPoolGrad` gives wrong gradients for windows without a
  * positive value (`wasmMaxPoolGrad.ts`). The others are for speed, from a profile of a small-CNN
  * step at batch 64: `Conv2DBackpropInput` is a plain C++ loop (~20% of the step, 3-11x slower
- * than one XNNPACK conv) and `Tile` walks coordinates per element (~20%, all from batch norm's
- * gradient; here a broadcasting Add).
+ * than one XNNPACK conv), `Tile` walks coordinates per element (~20%, all from batch norm's
+ * gradient; here a broadcasting Add), and `Transform` (augmentation's resampling) recomputes the
+ * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster).
  */
 const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
   { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
   { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm },
   { kernelName: 'Tile', make: broadcastTileWasm },
+  { kernelName: 'Transform', make: transformWasm },
 ];
 
 let replaced = false;
