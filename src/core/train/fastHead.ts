@@ -3,7 +3,6 @@ import type { DataLoader, DataLoaders } from '../data/batch';
 import { tensorLoaders } from '../data/tensorLoaders';
 import { splitHead, type HeadSplit } from '../model/split';
 import { Learner } from './learner';
-import type { LearnerOptions } from './types';
 
 /**
  * The frozen phase's fast path: with the body frozen and augmentation off, every epoch would
@@ -24,14 +23,14 @@ export interface FastHead {
  * training pictures without augmentation (a validation-style loader). Null when the model's
  * head cannot be split from its body (a U-Net decoder reads several body tensors).
  */
-export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, opts: Pick<LearnerOptions, 'wd' | 'callbacks'> = {}): Promise<FastHead | null> {
+export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader): Promise<FastHead | null> {
   const split = splitHead(learner.grouped);
   if (!split) return null;
   const dls: DataLoaders = learner.dls;
   const [train, valid] = [await bodyFeatures(split, plainTrain), await bodyFeatures(split, dls.valid)];
   const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, size: dls.size, stats: dls.stats });
   tf.dispose([train.x, train.y, valid.x, valid.y]);
-  const head = new Learner(features, split.head, { loss: learner.loss, metrics: learner.metrics, wd: opts.wd ?? learner.wd, lr: learner.lr, callbacks: opts.callbacks });
+  const head = new Learner(features, split.head, { loss: learner.loss, metrics: learner.metrics, wd: learner.wd, lr: learner.lr });
   return {
     learner: head,
     dispose: () => {
