@@ -3,6 +3,7 @@ import { guessSpec } from '../core/data/infer';
 import { summarize } from '../core/data/summary';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
+import { mergeFiles } from '../io/browserFiles';
 import { listSamples, loadSample } from '../io/samples';
 import type { DataAction, DataState } from './dataState';
 import type { Store } from './store';
@@ -17,6 +18,8 @@ export type DataStore = Store<DataState, DataAction>;
 export interface DataCommands {
   initBackend(): Promise<void>;
   loadFiles(files: readonly SourceFile[], source: string): Promise<void>;
+  /** Adds loose files (a CSV, `codes.txt`) to what is loaded, or to what is still being loaded. */
+  addFiles(added: readonly SourceFile[]): Promise<void>;
   setSpec(spec: DataBlockSpec): void;
   build(): Promise<void>;
   redrawBatch(): void;
@@ -30,6 +33,24 @@ export interface DataCommands {
  */
 export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page'): DataCommands {
   let buildToken = 0;
+  // Loads take turns: guessing reads file headers, so a CSV added while the folder's guess is
+  // still running must wait for it and merge with the folder, not with what was there before.
+  let loading: Promise<void> = Promise.resolve();
+  const inTurn = (task: () => Promise<void>): Promise<void> => {
+    const run = loading.then(task);
+    loading = run.catch(() => undefined);
+    return run;
+  };
+  const load = async (files: readonly SourceFile[], source: string) => {
+    const saved = store.getState().reselect;
+    const known = new Set(saved?.paths ?? []);
+    if (saved && (known.size === 0 || files.some((f) => known.has(f.path)))) {
+      // Chosen again after a reload (or for an imported model): keep the saved spec rather than guessing.
+      store.dispatch({ type: 'reselected', files, source });
+    } else {
+      store.dispatch({ type: 'filesLoaded', files, source, spec: await guessSpec(files) });
+    }
+  };
   const commands: DataCommands = {
     async initBackend() {
       const chosen = await chooseBackend(['webgpu', 'webgl', 'cpu']);
@@ -40,14 +61,15 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
         store.dispatch({ type: 'failed', error: `${source}: no files were chosen` });
         return;
       }
-      const saved = store.getState().reselect;
-      const known = new Set(saved?.paths ?? []);
-      if (saved && (known.size === 0 || files.some((f) => known.has(f.path)))) {
-        // Chosen again after a reload (or for an imported model): keep the saved spec rather than guessing.
-        store.dispatch({ type: 'reselected', files, source });
-      } else {
-        store.dispatch({ type: 'filesLoaded', files, source, spec: await guessSpec(files) });
-      }
+      await inTurn(() => load(files, source));
+      await commands.build();
+    },
+    async addFiles(added) {
+      if (added.length === 0) return;
+      await inTurn(() => {
+        const { files, source } = store.getState();
+        return load(mergeFiles(files, added), source ? `${source} + ${added.length} file(s)` : 'chosen files');
+      });
       await commands.build();
     },
     setSpec(spec) {

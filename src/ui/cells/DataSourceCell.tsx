@@ -1,6 +1,6 @@
 import { memo, useEffect, useState, type DragEvent } from 'react';
 import type { SourceFile } from '../../core/data/types';
-import { fromDrop, fromFolderInput, fromLooseFiles, mergeFiles } from '../../io/browserFiles';
+import { fromDrop, fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
 import type { DataCommands } from '../../state/dataActions';
 import type { DataState } from '../../state/dataState';
@@ -89,7 +89,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
               onChange={async (e) => {
                 if (!e.target.files) return;
                 const added = await fromLooseFiles(e.target.files);
-                await commands.loadFiles(mergeFiles(files, added), props.source ? `${props.source} + ${added.length} file(s)` : 'chosen files');
+                await commands.addFiles(added);
               }}
             />
           </label>
