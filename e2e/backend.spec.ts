@@ -28,3 +28,28 @@ test('the training backend is chosen by a measured step, shown with its timings,
   const crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
   console.log(`wasm in Chromium (crossOriginIsolated ${crossOriginIsolated}): epochs took ${await page.getByTestId('epoch-row').evaluateAll((r) => r.map((x) => x.querySelector('[data-col="time"]')?.textContent).join(', '))}; accuracy ${rows[1].accuracy}`);
 });
+
+test('a folder over the memory budget streams: headers only at build, pictures decoded per batch, and wasm still learns', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+  await studio.loadSample('mnist_tiny');
+  await expect(studio.tiles().first()).toBeVisible({ timeout: 90_000 });
+  // mnist_tiny needs 2.1 MB decoded at 28 px; a 1 MB budget makes the block stream.
+  await page.getByTestId('tfm-size').fill('28');
+  await page.getByTestId('tfm-flip').uncheck();
+  await page.getByTestId('batch-memory').fill('1');
+  await page.getByTestId('block-build').click();
+  await expect(page.getByTestId('block-streamed')).toContainText('over the 1 MB memory budget', { timeout: 60_000 });
+  await expect(page.getByTestId('block-walk')).toContainText('Headers: 700 images');
+  expect(await studio.counts()).toEqual({ train: 560, valid: 140, task: 'single' });
+  for (const t of await studio.batchTiles()) expect(t.std).toBeGreaterThan(20);
+  await studio.cellShot('block-streamed', 'data-streamed');
+  await train.buildLearner('smallCnn');
+  await train.fit(2, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  const rows = await train.rows();
+  console.log(`streamed mnist_tiny on wasm: accuracy ${rows.map((r) => r.accuracy).join(', ')}`);
+  expect(rows[1].accuracy).toBeGreaterThan(0.9);
+});

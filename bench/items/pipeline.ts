@@ -11,6 +11,7 @@ import { buildDataBlock } from '../../src/core/data/block';
 import { makeExample } from '../../src/core/data/examples';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../../src/core/data/infer';
 import { collate, type LoaderOptions } from '../../src/core/data/loader';
+import { loadAll } from '../../src/core/data/pixels';
 import { makeRng } from '../../src/core/data/random';
 import type { DataBlockSpec } from '../../src/core/data/types';
 import type { BackendName } from '../../src/core/tf/backend';
@@ -94,7 +95,7 @@ export async function pipelineBench(trainRows?: readonly MatrixRow[], backends: 
     const block = await buildDataBlock(spec, { files, decode: decodeInNode, onProgress: sample });
     const decode = decodeClock();
     if (!block.ok) throw new Error(`the generated folder did not build: ${block.problems.map((p) => p.message).join('; ')}`);
-    const decoded = [...block.train, ...block.valid];
+    const decoded = await loadAll(block.pixels, [...block.train, ...block.valid]);
     const items = decoded.slice(0, EPOCH_BATCHES * BATCH);
     const opts: LoaderOptions = { task: 'single', numClasses: block.classes.length, transforms: spec.transforms, batchSize: BATCH, seed: 42, stats: block.stats, train: true };
     const out: PipelineBackend[] = [];

@@ -86,7 +86,7 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
         };
         const started = performance.now();
         const block = await buildDataBlock(spec, { files, decode, onProgress });
-        const summary = [...(await summarize(block, spec)), decodeRate(block.train.length + block.valid.length, performance.now() - started, decoderName)];
+        const summary = [...(await summarize(block, spec)), decodeRate(block.train.length + block.valid.length, performance.now() - started, decoderName, block.pixels.streamed)];
         if (token === buildToken) store.dispatch({ type: 'built', block, spec, summary });
       } catch (e) {
         if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the data block failed: ${(e as Error).message}` });
@@ -107,6 +107,8 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
 }
 
 /** The summary line on decoding speed: how long a folder takes to load, and by whom. */
-export function decodeRate(images: number, ms: number, decoderName: string): string {
-  return `Decode: ${images} images in ${(ms / 1000).toFixed(1)} s (${Math.round((images * 1000) / Math.max(ms, 1))} images/s) by ${decoderName}`;
+export function decodeRate(images: number, ms: number, decoderName: string, streamed = false): string {
+  const rate = `${images} images in ${(ms / 1000).toFixed(1)} s (${Math.round((images * 1000) / Math.max(ms, 1))} images/s)`;
+  // A streamed block only read the headers while building; batches decode the pictures later.
+  return streamed ? `Headers: ${rate} checked; batches decode the pictures as they need them` : `Decode: ${rate} by ${decoderName}`;
 }

@@ -36,7 +36,8 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
     if (builtSpec === sentSpec) return;
     dispatch({ type: 'busy', busy: 'data' });
     // The worker builds the same block from the pixels decoded here: each file is decoded once.
-    const pixels = block?.ok ? pixelsOf([...block.train, ...block.valid]) : undefined;
+    // A streamed block kept none; the worker streams from the files itself.
+    const pixels = block?.ok && !block.pixels.streamed ? pixelsOf([...block.train, ...block.valid]) : undefined;
     dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files, pixels) });
     sentSpec = builtSpec;
   };

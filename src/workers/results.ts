@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from '../core/data/block';
+import type { BlockItem } from '../core/data/decode';
 import { makeExample } from '../core/data/examples';
 import type { DataBlockSpec } from '../core/data/types';
 import { topLosses } from '../core/interpret/topLosses';
@@ -23,8 +24,11 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
     argmax.dispose();
   }
   tf.dispose([preds.probs, preds.targets]);
-  const shown = new Set([...Array.from({ length: Math.min(SHOWN_RESULTS, block.valid.length) }, (_, i) => i), ...topLosses(preds.losses, SHOWN_RESULTS).map((l) => l.index)]);
-  const thumbs = [...shown].map((index) => thumbOf(block, spec, index));
+  // A streamed picture that failed to decode is not among the predictions: leave it out here too.
+  const failed = block.pixels.failedItems();
+  const predicted = block.valid.filter((d) => !failed.has(d.item.path));
+  const shown = new Set([...Array.from({ length: Math.min(SHOWN_RESULTS, predicted.length) }, (_, i) => i), ...topLosses(preds.losses, SHOWN_RESULTS).map((l) => l.index)]);
+  const thumbs = await Promise.all([...shown].map((index) => thumbOf(block, predicted[index], spec, index)));
   const { validLoss, metrics } = await learn.evaluate();
   return {
     task,
@@ -35,7 +39,7 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
     probs,
     targets,
     losses: preds.losses,
-    paths: block.valid.map((d) => d.item.path),
+    paths: predicted.map((d) => d.item.path),
     ...masks,
     thumbs,
     thresh,
@@ -44,8 +48,8 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
 }
 
 /** The validation picture as validation sees it (centre crop at the training size), as RGBA. */
-function thumbOf(block: DataBlock, spec: DataBlockSpec, index: number): Thumb {
-  const example = makeExample(block.valid[index], spec.transforms, block.task, block.classes.length, null);
+async function thumbOf(block: DataBlock, entry: BlockItem, spec: DataBlockSpec, index: number): Promise<Thumb> {
+  const example = makeExample(await block.pixels.load(entry), spec.transforms, block.task, block.classes.length, null);
   const size = example.size;
   const rgba = new Uint8ClampedArray(size * size * 4);
   for (let p = 0; p < size * size; p++) {

@@ -130,7 +130,7 @@ export class TrainSession {
     if (!this.frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
     const dls = this.requireData();
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
-    const plain = makeLoader(this.block!.train, { task: dls.task, numClasses: dls.classes.length, transforms: this.spec!.transforms, batchSize: dls.train.batchSize, seed: this.spec!.batch.seed, stats: dls.stats, train: false });
+    const plain = makeLoader(this.block!.train, this.block!.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: this.spec!.transforms, batchSize: dls.train.batchSize, seed: this.spec!.batch.seed, stats: dls.stats, train: false });
     const fast = await fastHeadLearner(learn, plain);
     if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
     return fast;

@@ -1,10 +1,11 @@
 import type { DataLoaders } from './batch';
 import { parseCsv, type CsvTable } from './csv';
-import { DECODED_BUDGET_BYTES, decodeItems, keptSize, type DecodedItem, type DecodeProgress } from './decode';
+import { DECODED_BUDGET_BYTES, decodeItems, keptSize, type BlockItem, type DecodeProgress } from './decode';
 import { computeStats } from './examples';
 import { collectItems } from './items';
 import { labelItems } from './labels';
 import { makeLoader } from './loader';
+import { checkHeaders, keptPixels, loadAll, streamedPixels, type PixelSource } from './pixels';
 import { missingValidClasses, splitItems } from './split';
 import { IMAGENET_STATS } from '../transforms/augment';
 import type { DataBlockSpec, ImageDecoder, Problem, SourceFile, Stats, Task } from './types';
@@ -15,15 +16,17 @@ export interface StepReport {
   readonly text: string;
 }
 
-/** A built data block: decoded training and validation items and everything learned on the way. */
+/** A built data block: training and validation items, their pixels, and everything learned on the way. */
 export interface DataBlock {
   /** False when a blocking problem stopped the build; `problems` says why. */
   readonly ok: boolean;
   readonly task: Task;
   readonly classes: readonly string[];
   readonly voidIndex: number;
-  readonly train: readonly DecodedItem[];
-  readonly valid: readonly DecodedItem[];
+  readonly train: readonly BlockItem[];
+  readonly valid: readonly BlockItem[];
+  /** Kept pixels (every item carries its own), or a stream that decodes them as batches need them. */
+  readonly pixels: PixelSource;
   readonly stats: Stats;
   /** Non-image or unused files, listed so nothing disappears silently. */
   readonly skipped: readonly string[];
@@ -47,7 +50,7 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   const problems: Problem[] = [];
   const steps: StepReport[] = [];
   const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock =>
-    ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], stats: IMAGENET_STATS, skipped, problems, steps });
+    ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], pixels: keptPixels(), stats: IMAGENET_STATS, skipped, problems, steps });
   const csv = await readCsv(spec, inputs.files, problems);
   const items = collectItems(spec.items, inputs.files, csv);
   problems.push(...items.problems);
@@ -70,25 +73,48 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
 
   const toDecode = [...split.train, ...split.valid];
   const size = spec.transforms.size;
-  const kept = keptSize(toDecode.length, size);
+  const budget = memoryBudgetBytes(spec);
+  const kept = keptSize(toDecode.length, size, budget);
+  const numCodes = labels.classes.length;
+  let entries: BlockItem[];
+  let pixels: PixelSource;
   if (kept.overBudget) {
-    const mb = Math.round((toDecode.length * 4 * size * size) / 2 ** 20);
-    problems.push({ level: 'warning', field: 'transforms.size', message: `${toDecode.length} images at ${size} px need ${mb} MB decoded, over the ${DECODED_BUDGET_BYTES / 2 ** 20} MB the studio keeps: the tab may run out of memory; a smaller size or fewer images is safer` });
+    // Too many to keep even at the training size: check the headers now, decode per batch later.
+    const checked = await checkHeaders(toDecode, inputs.onProgress);
+    problems.push(...checked.problems);
+    entries = checked.ok.map((item) => ({ item }));
+    pixels = streamedPixels(inputs.decode, { shortSide: size, numCodes, budgetBytes: budget });
+    const needed = Math.round((toDecode.length * 4 * size * size) / 2 ** 20);
+    steps.push({ step: 'decode', text: `${entries.length} images checked by their headers, ${checked.problems.length} skipped; streamed: at ${size} px they need ${needed} MB, over the ${mib(budget)} MB memory budget, so each batch decodes its pictures again and the most recent ${mib(budget)} MB are kept` });
+  } else {
+    const all = await decodeItems(toDecode, inputs.decode, { size, numCodes, onProgress: inputs.onProgress, shortSide: kept.shortSide });
+    problems.push(...all.problems);
+    entries = all.decoded;
+    pixels = keptPixels();
+    const keptNote = kept.shortSide < 2 * size ? ` (kept at ${kept.shortSide} px on the shorter side to stay within the ${mib(budget)} MB memory budget)` : '';
+    steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped${keptNote}` });
   }
-  const opts = { size, numCodes: labels.classes.length, onProgress: inputs.onProgress, shortSide: kept.shortSide };
-  const all = await decodeItems(toDecode, inputs.decode, opts);
-  problems.push(...all.problems);
   const validPaths = new Set(split.valid.map((i) => i.path));
-  const train = all.decoded.filter((d) => !validPaths.has(d.item.path));
-  const valid = all.decoded.filter((d) => validPaths.has(d.item.path));
-  const keptNote = kept.shortSide < 2 * size ? ` (kept at ${kept.shortSide} px on the shorter side to stay within the memory budget)` : '';
-  steps.push({ step: 'decode', text: `${all.decoded.length} images decoded, ${all.problems.length} skipped${keptNote}` });
+  const train = entries.filter((d) => !validPaths.has(d.item.path));
+  const valid = entries.filter((d) => validPaths.has(d.item.path));
   if (train.length === 0 || valid.length === 0) {
-    problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be decoded` });
+    problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be ${pixels.streamed ? 'read' : 'decoded'}` });
     return failed(labels.task, labels.classes, skipped);
   }
-  const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(train) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
-  return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, stats, skipped, problems, steps };
+  const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(await loadAll(pixels, train.slice(0, STATS_SAMPLE))) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
+  return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, pixels, stats, skipped, problems, steps };
+}
+
+/** Training pictures that statistics computed from the data are taken from. */
+const STATS_SAMPLE = 512;
+
+/** Bytes of decoded pixels the spec lets a block keep. */
+export function memoryBudgetBytes(spec: DataBlockSpec): number {
+  return Math.max(1, spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 /** Makes the training and validation loaders of a built block; cheap, so a size change just calls it again. */
@@ -100,8 +126,8 @@ export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoad
     voidIndex: block.voidIndex,
     size: spec.transforms.size,
     stats: block.stats,
-    train: makeLoader(block.train, { ...common, train: true }),
-    valid: makeLoader(block.valid, { ...common, train: false }),
+    train: makeLoader(block.train, block.pixels, { ...common, train: true }),
+    valid: makeLoader(block.valid, block.pixels, { ...common, train: false }),
   };
 }
 

@@ -3,6 +3,7 @@ import { decodeInNode } from '../../io/node/nodeDecode';
 import { scaledSize } from '../../io/browserDecode';
 import { buildDataBlock } from './block';
 import { DECODED_BUDGET_BYTES, decoderWithPixels, keptSize, pixelsOf } from './decode';
+import { loadAll } from './pixels';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from './infer';
 import { maskFile, memoryFile, pngBytes } from './testing/fixtures';
 import type { DataBlockSpec, ImageDecoder, RawImage } from './types';
@@ -54,11 +55,12 @@ describe('keptSize', () => {
     expect(keptSize(40_479, 128)).toEqual({ shortSide: 128, overBudget: true });
   });
 
-  it('warns in the block when the pictures cannot fit, naming the size field', async () => {
+  it('streams the block when the pictures cannot fit, and says so in the decode step', async () => {
     const files = [pngFile('train/a/x.png'), pngFile('valid/a/y.png')];
     const spec: DataBlockSpec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 20_000 } };
     const block = await buildDataBlock(spec, { files, decode: decodeInNode });
-    expect(block.problems.find((p) => p.field === 'transforms.size')?.message).toMatch(/2 images at 20000 px need 3052 MB decoded, over the 1024 MB/);
+    expect(block.pixels.streamed).toBe(true);
+    expect(block.steps.find((s) => s.step === 'decode')?.text).toMatch(/at 20000 px they need 3052 MB, over the 1024 MB memory budget/);
   });
 });
 
@@ -71,7 +73,7 @@ describe('decoding with a scaling decoder (as the browser does)', () => {
     const csv = 'image,x,y\na.png,32,16\nb.png,63,0\n';
     const block = await buildDataBlock(pointsSpec, { files: [memoryFile('p.csv', csv), wide('images/a.png'), wide('images/b.png')], decode: scalingDecoder });
     expect(block.ok).toBe(true);
-    const all = [...block.train, ...block.valid];
+    const all = await loadAll(block.pixels, [...block.train, ...block.valid]);
     for (const d of all) expect([d.image.width, d.image.height, d.image.sourceWidth, d.image.sourceHeight]).toEqual([32, 16, 64, 32]);
     const byPath = Object.fromEntries(all.map((d) => [d.item.path, d.point]));
     expect(byPath['images/a.png']).toEqual([16, 8]);
@@ -91,7 +93,7 @@ describe('decoding with a scaling decoder (as the browser does)', () => {
     ];
     const block = await buildDataBlock(maskSpec, { files, decode: scalingDecoder });
     expect(block.problems.find((p) => p.file === 'labels/c_P.png')?.message).toBe('Mask labels/c_P.png is 60x32 but its image images/c.png is 64x32: skipped');
-    const kept = [...block.train, ...block.valid];
+    const kept = await loadAll(block.pixels, [...block.train, ...block.valid]);
     expect(kept).toHaveLength(2);
     for (const d of kept) {
       expect([d.mask!.width, d.mask!.height]).toEqual([d.image.width, d.image.height]);
@@ -113,8 +115,8 @@ describe('pixelsOf and decoderWithPixels', () => {
     };
     const second = await buildDataBlock(pointsSpec, { files, decode: decoderWithPixels(pixelsOf([...first.train, ...first.valid]), fallback) });
     expect(decodedAgain).toBe(0);
-    const summary = (b: typeof first) => [...b.train, ...b.valid].map((d) => [d.item.path, d.point, d.image.width, d.image.height, Array.from(d.image.data as ArrayLike<number>).slice(0, 8)]);
-    expect(summary(second)).toEqual(summary(first));
+    const summary = async (b: typeof first) => (await loadAll(b.pixels, [...b.train, ...b.valid])).map((d) => [d.item.path, d.point, d.image.width, d.image.height, Array.from(d.image.data as ArrayLike<number>).slice(0, 8)]);
+    expect(await summary(second)).toEqual(await summary(first));
   });
 
   it('falls back to decoding a file it has no pixels for', async () => {

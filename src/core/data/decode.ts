@@ -1,8 +1,17 @@
 import type { ImageDecoder, LabeledItem, Problem, RawImage } from './types';
 
-/** An item whose image (and mask) decoded cleanly, kept at a bounded resolution. */
-export interface DecodedItem {
+/** An item of a built block; its pixels come from the block's `PixelSource`. */
+export interface BlockItem {
   readonly item: LabeledItem;
+}
+
+/** Whether an item carries its pixels (a kept picture, an added correction) rather than only a file. */
+export function hasPixels(entry: BlockItem): entry is DecodedItem {
+  return 'image' in entry;
+}
+
+/** An item whose image (and mask) decoded cleanly, kept at a bounded resolution. */
+export interface DecodedItem extends BlockItem {
   readonly image: RawImage;
   /** Mask pixels (class id in the R channel), same size as `image`. */
   readonly mask?: RawImage;
@@ -63,7 +72,8 @@ export async function decodeItems(
   return { decoded, problems };
 }
 
-async function decodeOne(item: LabeledItem, decode: ImageDecoder, shortSide: number, numCodes: number): Promise<DecodedItem | Problem> {
+/** Decodes one item (and its mask) at `shortSide`, or says why it cannot be used. */
+export async function decodeOne(item: LabeledItem, decode: ImageDecoder, shortSide: number, numCodes: number): Promise<DecodedItem | Problem> {
   let decoded: RawImage;
   try {
     decoded = await decode(item.file, { shortSide, filter: 'smooth' });
@@ -149,9 +159,10 @@ export type DecodedPixels = Readonly<Record<string, RawImage>>;
  * The pixels of decoded items by file path, so a second build of the same block (the training
  * worker's) can reuse them instead of decoding every file again.
  */
-export function pixelsOf(items: readonly DecodedItem[]): DecodedPixels {
+export function pixelsOf(items: readonly BlockItem[]): DecodedPixels {
   const out: Record<string, RawImage> = {};
   for (const d of items) {
+    if (!hasPixels(d)) continue;
     out[d.item.path] = d.image;
     if (d.mask && d.item.label.kind === 'mask') out[d.item.label.file.path] = d.mask;
   }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch, normalizeBatch } from '../transforms/augment';
 import type { Batch, DataLoader } from './batch';
-import type { DecodedItem } from './decode';
+import type { BlockItem } from './decode';
 import { makeExample } from './examples';
+import { loadAll, type PixelSource } from './pixels';
 import { makeRng, shuffled } from './random';
 import type { Example, Stats, Task, TransformSpec } from './types';
 
@@ -19,24 +20,31 @@ export interface LoaderOptions {
 }
 
 /**
- * Makes a loader over decoded items. The order and the augmentation of epoch `e` depend only
- * on `seed` and `e`, so a run can be repeated exactly. The last partial training batch is
- * dropped when it would hold a single item, because batch norm cannot train on one.
+ * Makes a loader over a block's items, whose pixels come from `pixels`. The order and the
+ * augmentation of epoch `e` depend only on `seed` and `e`, so a run can be repeated exactly.
+ * The last partial training batch is dropped when it would hold a single item, because batch
+ * norm cannot train on one. A streamed picture that fails to decode is left out of its batch.
  */
-export function makeLoader(decoded: readonly DecodedItem[], opts: LoaderOptions): DataLoader {
-  const full = Math.floor(decoded.length / opts.batchSize);
-  const rest = decoded.length % opts.batchSize;
+export function makeLoader(entries: readonly BlockItem[], pixels: PixelSource, opts: LoaderOptions): DataLoader {
+  const full = Math.floor(entries.length / opts.batchSize);
+  const rest = entries.length % opts.batchSize;
   const batchCount = full + (rest > (opts.train ? 1 : 0) ? 1 : 0);
   return {
-    count: decoded.length,
+    count: entries.length,
     batchCount,
     batchSize: opts.batchSize,
     async *batches(epoch: number): AsyncGenerator<Batch> {
       const rng = makeRng(opts.seed * 1_000_003 + epoch);
-      const order = opts.train ? shuffled(decoded, rng) : decoded;
+      const order = opts.train ? shuffled(entries, rng) : entries;
+      const load = (b: number) => loadAll(pixels, order.slice(b * opts.batchSize, (b + 1) * opts.batchSize));
+      let next = batchCount > 0 ? load(0) : null;
       for (let b = 0; b < batchCount; b++) {
-        const chunk = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
-        const examples = chunk.map((d) => makeExample(d, opts.transforms, opts.task, opts.numClasses, opts.train ? rng : null));
+        const decoded = await next!;
+        // Ask for the next batch's pictures now: a streamed source decodes them (off this
+        // thread, in a browser) while this batch trains; kept pixels answer at once.
+        next = b + 1 < batchCount ? load(b + 1) : null;
+        if (decoded.length === 0) continue;
+        const examples = decoded.map((d) => makeExample(d, opts.transforms, opts.task, opts.numClasses, opts.train ? rng : null));
         yield collate(examples, opts, opts.train ? rng : null);
         // Let the event loop breathe between batches so a page or worker stays responsive.
         await Promise.resolve();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from './block';
 import { makeDataLoaders } from './block';
-import type { DecodedItem } from './decode';
+import type { BlockItem } from './decode';
 import { makeExample } from './examples';
 import type { DataBlockSpec, Label } from './types';
 
@@ -14,7 +14,7 @@ export interface ClassCounts {
 
 /** Counts how many items of each class are in each split; empty for points. */
 export function countByClass(block: DataBlock): ClassCounts[] {
-  const count = (items: readonly DecodedItem[]) => {
+  const count = (items: readonly BlockItem[]) => {
     const n = new Array(block.classes.length).fill(0);
     for (const d of items) for (const id of classIds(d.item.label)) n[id]++;
     return n;
@@ -53,7 +53,7 @@ export async function summarize(block: DataBlock, spec: DataBlockSpec): Promise<
     const first = block.problems.find((p) => p.blocking);
     return [...lines, `stopped: ${first?.message ?? 'see the problems listed'}`];
   }
-  const d = block.train[0];
+  const d = await block.pixels.load(block.train[0]);
   lines.push(`one item: ${d.item.path}`, `  decoded: ${d.image.width}x${d.image.height} RGBA`, `  label: ${describeLabel(d.item.label, block.classes)}`);
   const ex = makeExample(d, spec.transforms, block.task, block.classes.length, null);
   lines.push(`  resized (${spec.transforms.resize}): ${ex.size}x${ex.size}x3 uint8`, `  target: ${describeTarget(ex.target)}`);

@@ -151,7 +151,15 @@ export interface DataBlockSpec {
   readonly label: LabelSpec;
   readonly split: SplitSpec;
   readonly transforms: TransformSpec;
-  readonly batch: { readonly batchSize: number; readonly seed: number };
+  readonly batch: {
+    readonly batchSize: number;
+    readonly seed: number;
+    /**
+     * Megabytes of decoded pixels the block may keep (default 1024). A folder that needs more at
+     * the training size is streamed: its pictures are decoded again as batches need them.
+     */
+    readonly memoryMB?: number;
+  };
   readonly normalize: NormalizeSpec;
 }
 

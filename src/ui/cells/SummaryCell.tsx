@@ -16,6 +16,11 @@ export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; 
           <b data-testid="task">{block.task}</b>
           {block.skipped.length > 0 && <> · {block.skipped.length} other files not used</>}
         </p>
+        {block.pixels.streamed && (
+          <p className="notice" data-testid="block-streamed">
+            Streamed: {block.steps.find((s) => s.step === 'decode')?.text.replace(/^.*streamed: /, '')}. Training reads the files again each epoch; keep the folder where it is.
+          </p>
+        )}
         {counts.length > 0 && (
           <table className="counts">
             <thead>

@@ -1,3 +1,4 @@
+import { DECODED_BUDGET_BYTES } from '../../../core/data/decode';
 import type { DataBlockSpec, ResizeMethod, TransformSpec } from '../../../core/data/types';
 import { Check, Field, NumberInput, Select } from '../../components/Field';
 
@@ -39,6 +40,9 @@ export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataB
         <legend>5 · Batch</legend>
         <Field label="Batch size">
           <NumberInput testId="batch-size" value={props.spec.batch.batchSize} min={1} max={1024} onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })} />
+        </Field>
+        <Field label="Memory for pictures (MB)" hint="more than this is streamed from the files">
+          <NumberInput testId="batch-memory" value={props.spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20} min={1} max={16384} onChange={(memoryMB) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, memoryMB } })} />
         </Field>
         <Field label="Normalize with">
           <Select

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
+import type { DataBlockSpec } from '../core/data/types';
+import { chooseBackend } from '../core/tf/backend';
+import { decodeInNode } from '../io/node/nodeDecode';
+import { readFolder } from '../io/node/nodeFiles';
+import type { EpochEvent, WorkerEvent } from './protocol';
+import { TrainSession } from './trainSession';
+
+beforeAll(() => chooseBackend(['cpu']));
+
+// mnist_tiny needs 2.1 MB decoded; with 1 MB allowed, every batch decodes its pictures again.
+const spec: DataBlockSpec = {
+  ...DEFAULT_SPEC,
+  split: { kind: 'folder', train: 'train', valid: 'valid' },
+  transforms: { ...DEFAULT_TRANSFORMS, size: 28, flip: false },
+  batch: { batchSize: 64, seed: 1, memoryMB: 1 },
+};
+
+describe('training on a streamed block', () => {
+  it('learns mnist_tiny with pictures decoded per batch, tensors flat, results for every validation picture', async () => {
+    const rows: EpochEvent[] = [];
+    let decodes = 0;
+    const tensors: number[] = [];
+    const onEvent = (e: WorkerEvent) => {
+      if (e.type !== 'epoch') return;
+      rows.push(e);
+      tensors.push(tf.memory().numTensors);
+    };
+    const session = new TrainSession((file, hint) => (decodes++, decodeInNode(file, hint)), onEvent);
+    const info = await session.setData(spec, readFolder('public/samples/mnist_tiny'));
+    expect(info).toMatchObject({ train: 560, valid: 140 });
+    expect(decodes).toBe(0);
+    await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
+    await session.fit(3, 1e-2, true);
+    console.log(JSON.stringify({ streamed: true, decodes, accuracy: rows.map((r) => r.metrics.accuracy) }));
+    expect(rows.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);
+    // Each epoch decodes its training and validation pictures again: the cache holds under half of them.
+    expect(decodes).toBeGreaterThan(3 * 700 * 0.5);
+    expect(new Set(tensors).size).toBe(1);
+    const results = await session.results();
+    expect(results.paths).toHaveLength(140);
+    expect(results.thumbs.length).toBeGreaterThan(0);
+  }, 120_000);
+});
