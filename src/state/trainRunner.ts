@@ -19,7 +19,7 @@ export interface TrainRunner {
   /** Wraps an operation: skipped while another runs, data synced first, failures shown as errors. */
   guarded(busy: TrainState['busy'], run: () => Promise<void>): () => Promise<void>;
   /** Runs a fit the store already started and records how it ended. */
-  runFit(run: () => Promise<{ cancelled: boolean; nonFinite?: string }>): Promise<void>;
+  runFit(run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>): Promise<void>;
 }
 
 /**
@@ -52,14 +52,21 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
       dispatch({ type: 'failed', error: (e as Error).message });
     }
   };
-  const runFit = async (run: () => Promise<{ cancelled: boolean; nonFinite?: string }>) => {
+  const runFit = async (run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>) => {
     try {
       const r = await run();
-      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite });
+      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite ?? skippedNote(r.skipped) });
     } catch (e) {
       dispatch({ type: 'fitEnded', status: 'failed', message: (e as Error).message });
       throw e;
     }
   };
   return { store, data, client, dispatch, syncData, guarded, runFit };
+}
+
+/** Streamed pictures that failed to decode during a fit, in one line for the run's output. */
+function skippedNote(skipped: readonly string[] | undefined): string | undefined {
+  if (!skipped?.length) return undefined;
+  const shown = skipped.slice(0, 3).join('; ');
+  return `${skipped.length} picture${skipped.length === 1 ? '' : 's'} could not be decoded and ${skipped.length === 1 ? 'was' : 'were'} left out: ${shown}${skipped.length > 3 ? '; …' : ''}`;
 }

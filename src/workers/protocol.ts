@@ -125,6 +125,8 @@ export interface FitInfo {
   readonly cancelled: boolean;
   /** Set when the fit stopped on a NaN or infinite loss; the last good epoch's weights are kept. */
   readonly nonFinite?: string;
+  /** Streamed pictures that could not be decoded during the fit and were left out, one message each. */
+  readonly skipped?: readonly string[];
 }
 
 /** One finished epoch (fastai's table row). */

@@ -4,7 +4,8 @@ import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
 import type { DataBlockSpec } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
-import { readFolder } from '../io/node/nodeFiles';
+import { memoryFile, readFolder } from '../io/node/nodeFiles';
+import { pngBytes } from '../core/data/testing/fixtures';
 import type { EpochEvent, WorkerEvent } from './protocol';
 import { TrainSession } from './trainSession';
 
@@ -29,15 +30,18 @@ describe('training on a streamed block', () => {
       tensors.push(tf.memory().numTensors);
     };
     const session = new TrainSession((file, hint) => (decodes++, decodeInNode(file, hint)), onEvent);
-    const info = await session.setData(spec, readFolder('public/samples/mnist_tiny'));
-    expect(info).toMatchObject({ train: 560, valid: 140 });
+    // A PNG cut after its header passes the build's check and fails when its batch decodes it.
+    const truncated = memoryFile('train/7/truncated.png', pngBytes(28, 28, () => [9, 9, 9]).slice(0, 40));
+    const info = await session.setData(spec, [...readFolder('public/samples/mnist_tiny'), truncated]);
+    expect(info).toMatchObject({ train: 561, valid: 140 });
     expect(decodes).toBe(0);
     await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
-    await session.fit(3, 1e-2, true);
+    const fit = await session.fit(3, 1e-2, true);
+    expect(fit.skipped).toEqual([expect.stringContaining('train/7/truncated.png could not be read as an image')]);
     console.log(JSON.stringify({ streamed: true, decodes, accuracy: rows.map((r) => r.metrics.accuracy) }));
     expect(rows.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);
     // Each epoch decodes its training and validation pictures again: the cache holds under half of them.
-    expect(decodes).toBeGreaterThan(3 * 700 * 0.5);
+    expect(decodes).toBeGreaterThan(3 * 701 * 0.5);
     expect(new Set(tensors).size).toBe(1);
     const results = await session.results();
     expect(results.paths).toHaveLength(140);

@@ -115,7 +115,8 @@ export class TrainSession {
       const runner = fast?.learner ?? learn;
       const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
       const r = oneCycle ? await runner.fitOneCycle(epochs, lrSpec, opts) : await runner.fit(epochs - startEpoch, lrSpec, opts);
-      return { cancelled: r.cancelled };
+      const skipped = this.block!.pixels.failures.map((p) => p.message);
+      return skipped.length > 0 ? { cancelled: r.cancelled, skipped } : { cancelled: r.cancelled };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
       throw e;
