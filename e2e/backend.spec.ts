@@ -14,6 +14,7 @@ test('the training backend is chosen by a measured step, shown with its timings,
   // Without a real GPU here both GPU backends are SwiftShader; the pick is the fastest of the rest.
   if (best.length > 0) expect(chosen).toBe(best.reduce((a, b) => (b.ms < a.ms ? b : a)).name);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-reason', new RegExp(`^${chosen} runs at`));
+  await expect(timings.locator('[data-backend="wasm"]')).toHaveText(/\d+ ms \(\d+ threads?\)/);
   await studio.screenshot('backend-probe');
 
   // wasm, in the browser, trains: the studio's own gradient kernels fill what tfjs-backend-wasm lacks.
@@ -25,7 +26,10 @@ test('the training backend is chosen by a measured step, shown with its timings,
   expect(await train.runEnded()).toBe('done');
   const rows = await train.rows();
   expect(rows[1].accuracy).toBeGreaterThan(0.9);
+  // The studio is served cross-origin isolated, so wasm runs its threaded build (the pthread
+  // workers must start from the bundled factory: see vite.config.ts); the timings say how many.
   const crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
+  expect(crossOriginIsolated).toBe(true);
   console.log(`wasm in Chromium (crossOriginIsolated ${crossOriginIsolated}): epochs took ${await page.getByTestId('epoch-row').evaluateAll((r) => r.map((x) => x.querySelector('[data-col="time"]')?.textContent).join(', '))}; accuracy ${rows[1].accuracy}`);
 });
 

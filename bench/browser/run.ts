@@ -13,13 +13,13 @@
  *     sampling profiler, to say what keeps the main thread busy.
  * Prints JSON on stdout (progress on stderr) and writes bench/RESULTS-browser.md.
  *
- * Run: `npm run -s bench:browser [-- --backends wasm,webgl --budget 120 --no-build --coi]`
+ * Run: `npm run -s bench:browser [-- --backends wasm,webgl --budget 120 --no-build --no-coi]`
  *   --backends   which backends to fit (default webgpu,webgl,wasm,cpu)
  *   --budget     seconds a 1-epoch fit may run before Stop is pressed (default 120; cpu: 60)
  *   --no-build   reuse the build in /tmp/bench-dist (or BENCH_DIST); built with source maps so the
  *                main-thread profile can name packages (a build without them names bundle files)
  *   --no-probe   skip the start-up probe page
- *   --coi        serve with COOP/COEP headers (cross-origin isolated: wasm threads can start)
+ *   --no-coi     serve without the studio's COOP/COEP headers (not cross-origin isolated: wasm single-threaded)
  *   --pipeline N JPEGs in the pipeline item (default 5000; 0 skips it)
  *   --no-peer    skip the ml5.js comparison (it fetches ml5's tarball from the npm registry once)
  * Serves on 127.0.0.1:4179 (BENCH_PORT) so it does not collide with the e2e server on 4173.
@@ -54,14 +54,14 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: false, pipeline: 5000, peer: true };
+  const o: Options = { backends: [...ALL_BACKENDS], budgetS: 120, build: true, probe: true, coi: true, pipeline: 5000, peer: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--backends') o.backends = argv[++i].split(',').filter(Boolean);
     else if (a === '--budget') o.budgetS = Number(argv[++i]);
     else if (a === '--no-build') o.build = false;
     else if (a === '--no-probe') o.probe = false;
-    else if (a === '--coi') o.coi = true;
+    else if (a === '--no-coi') o.coi = false;
     else if (a === '--pipeline') o.pipeline = Number(argv[++i]);
     else if (a === '--no-peer') o.peer = false;
     else throw new Error(`unknown argument ${a}`);

@@ -13,9 +13,9 @@ import { TrainSession } from './trainSession';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
 const session = new TrainSession(decodeInBrowser, post);
-// The wasm binaries are served by the bundler; tfjs picks one by SIMD support. The page is not
-// cross-origin isolated, so threads stay off: under COOP/COEP the threaded build's pthread
-// workers failed once bundled ("e is not defined"), and the probe never finished.
+// The wasm binaries are served by the bundler; tfjs picks one by SIMD and thread support. The
+// studio's server sends COOP/COEP, so the page is cross-origin isolated and the threaded build
+// runs (its pthread workers start from the bundled factory: see vite.config.ts).
 setWasmFileUrls({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 
 function toSource(f: WireFile): SourceFile {

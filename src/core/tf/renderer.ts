@@ -16,6 +16,17 @@ export interface RendererInfo {
   readonly description?: string;
 }
 
+/**
+ * How many threads the wasm backend runs its kernels on: more than one only where the page is
+ * cross-origin isolated (SharedArrayBuffer), which the studio's server arranges with COOP/COEP.
+ */
+async function wasmInfo(): Promise<RendererInfo> {
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = getThreadsCount();
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return { software: false, description: `${threads} thread${threads === 1 ? '' : 's'}${isolated ? '' : ', not cross-origin isolated'}` };
+}
+
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** The slice of WebGPU's adapter this needs (older and newer Chromium put the flag in different places). */
@@ -42,6 +53,7 @@ export async function rendererInfo(name: BackendName): Promise<RendererInfo> {
   try {
     if (name === 'webgpu') return await webgpuInfo();
     if (name === 'webgl') return webglInfo();
+    if (name === 'wasm') return await wasmInfo();
   } catch {
     /* an adapter that cannot be asked is judged by its timing alone */
   }

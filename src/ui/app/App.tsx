@@ -92,7 +92,7 @@ function BackendTimings(props: { timings: readonly ProbeResult[]; chosen: string
       {props.timings.map((t, i) => (
         <span key={t.name} data-backend={t.name} data-ms={t.msPerStep?.toFixed(1) ?? ''}>
           {i > 0 && ' · '}
-          {t.name === props.chosen ? <b>{t.name}</b> : t.name} {t.msPerStep !== undefined ? `${t.msPerStep.toFixed(0)} ms${t.fallbackAdapter ? ' (software GPU)' : ''}` : `unavailable (${t.error})`}
+          {t.name === props.chosen ? <b>{t.name}</b> : t.name} {t.msPerStep !== undefined ? `${t.msPerStep.toFixed(0)} ms${t.fallbackAdapter ? ' (software GPU)' : t.name === 'wasm' && t.adapter ? ` (${t.adapter})` : ''}` : `unavailable (${t.error})`}
         </span>
       ))}{' '}
       — pick another with <code>?backend=webgpu|webgl|wasm|cpu</code>
