@@ -58,19 +58,37 @@ export function collate(examples: readonly Example[], opts: LoaderOptions, rng: 
   const { task, numClasses } = opts;
   const size = examples[0].size;
   const n = examples.length;
+  // A validation batch is normalized right here, byte by byte through a table; a training
+  // batch goes to 0..1 first, because augmentation (lighting's logit) works on that scale.
+  const table = byteTable(rng ? null : opts.stats);
   const pixels = new Float32Array(n * size * size * 3);
-  examples.forEach((e, i) => {
-    for (let j = 0; j < e.pixels.length; j++) pixels[i * e.pixels.length + j] = e.pixels[j] / 255;
-  });
+  let o = 0;
+  for (const e of examples) {
+    const src = e.pixels;
+    for (let j = 0; j < src.length; j += 3) {
+      pixels[o++] = table[src[j]];
+      pixels[o++] = table[256 + src[j + 1]];
+      pixels[o++] = table[512 + src[j + 2]];
+    }
+  }
   const x0 = tf.tensor4d(pixels, [n, size, size, 3]);
   const y0 = targetTensor(examples, task, numClasses, size);
-  const augmented = rng ? augmentBatch({ x: x0, masks: task === 'segmentation' ? (y0 as tf.Tensor3D) : undefined, points: task === 'points' ? (y0 as tf.Tensor2D) : undefined }, opts.transforms, rng) : null;
-  const xs = augmented?.x ?? x0;
-  const y = augmented?.masks ?? augmented?.points ?? y0;
-  const x = normalizeBatch(xs, opts.stats);
-  tf.dispose([x0, xs]);
+  if (!rng) return { x: x0, y: y0 };
+  const augmented = augmentBatch({ x: x0, masks: task === 'segmentation' ? (y0 as tf.Tensor3D) : undefined, points: task === 'points' ? (y0 as tf.Tensor2D) : undefined }, opts.transforms, rng);
+  const y = augmented.masks ?? augmented.points ?? y0;
+  const x = normalizeBatch(augmented.x, opts.stats);
+  tf.dispose([x0, augmented.x]);
   if (y !== y0) y0.dispose();
   return { x, y };
+}
+
+/** Each byte value per channel on the model's scale: `(v / 255 - mean) / std`, or `v / 255` without stats. */
+function byteTable(stats: Stats | null): Float32Array {
+  const table = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++) table[c * 256 + v] = stats ? (v / 255 - stats.mean[c]) / stats.std[c] : v / 255;
+  }
+  return table;
 }
 
 function targetTensor(examples: readonly Example[], task: Task, numClasses: number, size: number): tf.Tensor {

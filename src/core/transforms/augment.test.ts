@@ -4,7 +4,7 @@ import { makeRng } from '../data/random';
 import type { TransformSpec } from '../data/types';
 import { IMAGENET_STATS, augmentBatch, denormalize, normalizeBatch } from './augment';
 import type { AugmentBatch } from './augment';
-import { applyLighting } from './lighting';
+import { applyLighting, drawLighting, lightingOnTensors } from './lighting';
 
 const OFF: TransformSpec = {
   size: 8, resize: 'squish', flip: false, flipVert: false, maxRotate: 0, maxZoom: 1, maxLighting: 0, maxWarp: 0, pAffine: 0.75, pLighting: 0.75,
@@ -160,6 +160,16 @@ describe('augmentBatch', () => {
     tf.dispose([x, out]);
   });
 
+  it('gives on the CPU backend (one pass in JavaScript) what the backend ops give', () => {
+    const { x } = makeBatch(6, 5, 7);
+    const draw = drawLighting(0.6, 0.4, 6, makeRng(4))!;
+    expect(draw.applied).toContain(false);
+    const [fast, ops] = [applyLighting(x, draw), lightingOnTensors(x, draw)];
+    const [a, b] = [fast.dataSync(), ops.dataSync()];
+    a.forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThan(2e-6));
+    tf.dispose([x, fast, ops]);
+  });
+
   it('leaks no tensor', () => {
     const batch = makeBatch(3, 8, 8);
     const before = tf.memory().numTensors;
@@ -171,6 +181,16 @@ describe('augmentBatch', () => {
 });
 
 describe('normalizeBatch', () => {
+  it('gives on the CPU backend (one pass in JavaScript) what broadcast ops give', () => {
+    const { x } = makeBatch(3, 4, 5);
+    const stats = { mean: [0.3, 0.5, 0.7], std: [0.2, 0.25, 0.3] } as const;
+    const fast = normalizeBatch(x, stats);
+    const ops = tf.tidy(() => tf.div(tf.sub(x, tf.tensor1d([...stats.mean])), tf.tensor1d([...stats.std])));
+    const [a, b] = [fast.dataSync(), ops.dataSync()];
+    a.forEach((v, k) => expect(v).toBeCloseTo(b[k], 5));
+    tf.dispose([x, fast, ops]);
+  });
+
   it('normalizes per channel and denormalize undoes it', () => {
     const x = tf.tensor4d([0.485, 0.456 + 0.224, 1], [1, 1, 1, 3]);
     const n = normalizeBatch(x, IMAGENET_STATS);

@@ -54,6 +54,13 @@ const EPS = 1e-6;
  * Returns a new tensor; intermediates are freed.
  */
 export function applyLighting(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
+  // On the CPU backend the broadcast Mul and Add by per-image [B,1,1,1] factors take over a
+  // second for 32 pictures at 128 px; one pass in JavaScript takes tens of milliseconds.
+  return tf.getBackend() === 'cpu' ? lightingOnValues(x, draw) : lightingOnTensors(x, draw);
+}
+
+/** `applyLighting` as backend ops: the path for GPU backends and wasm (whose SIMD Log is fast). */
+export function lightingOnTensors(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
   return tf.tidy(() => {
     const n = x.shape[0];
     const shift = tf.tensor4d(draw.shift as number[], [n, 1, 1, 1]);
@@ -68,4 +75,20 @@ export function applyLighting(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
     const mask = tf.tensor4d(draw.applied.map((a) => (a ? 1 : 0)), [n, 1, 1, 1]);
     return tf.add(x, tf.mul(mask, tf.sub(lit, x))) as tf.Tensor4D;
   });
+}
+
+/** `applyLighting` in one pass over the values read back: the same formula, in float64. */
+function lightingOnValues(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
+  const values = x.dataSync() as Float32Array;
+  const out = Float32Array.from(values);
+  const per = values.length / x.shape[0];
+  for (let b = 0; b < x.shape[0]; b++) {
+    if (!draw.applied[b]) continue;
+    const [shift, scale] = [draw.shift[b], draw.scale[b]];
+    for (let i = b * per; i < (b + 1) * per; i++) {
+      const c = Math.min(Math.max(values[i], EPS), 1 - EPS);
+      out[i] = 1 / (1 + Math.exp(-(Math.log(c / (1 - c)) + shift) * scale));
+    }
+  }
+  return tf.tensor4d(out, x.shape);
 }
