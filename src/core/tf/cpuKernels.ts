@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installBroadcastCpuKernels } from './broadcastKernels';
 import { installCpuResizeGrad } from './cpuResizeGrad';
+import { transformCpu } from './transformKernel';
 
 /**
  * Faster CPU kernels for training. The tfjs CPU backend computes the conv filter gradient with
@@ -23,10 +24,16 @@ interface FilterGradAttrs {
 
 let installed = false;
 
+/** Whether the CPU backend's `Transform` is the studio's batch-wide one. */
+export function cpuTransformInstalled(): boolean {
+  return installed;
+}
+
 /**
  * Swaps the CPU backend's `Conv2DBackpropFilter` for a flat-array version (same formula,
  * NHWC only; NCHW falls back to the original), installs the faster broadcast arithmetic
- * of `broadcastKernels.ts` and the corrected upsampling gradient of `cpuResizeGrad.ts`.
+ * of `broadcastKernels.ts`, the corrected upsampling gradient of `cpuResizeGrad.ts` and a
+ * batch-wide `Transform` (`transformKernel.ts`).
  * Idempotent; affects only the 'cpu' backend.
  */
 export function installFastCpuKernels(): void {
@@ -35,6 +42,12 @@ export function installFastCpuKernels(): void {
   installBroadcastCpuKernels();
   // Not a speed-up but a fix: the stock kernel mixes up images at batch > 1 (U-Net decoders).
   installCpuResizeGrad();
+  // A fix and a speed-up: the stock Transform resamples only a batch's first image.
+  const transform = tf.getKernel('Transform', 'cpu');
+  if (transform) {
+    tf.unregisterKernel('Transform', 'cpu');
+    tf.registerKernel({ kernelName: 'Transform', backendName: 'cpu', kernelFunc: transformCpu(transform.kernelFunc as tf.KernelFunc) });
+  }
   const original = tf.getKernel('Conv2DBackpropFilter', 'cpu');
   if (!original) return;
   tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');

@@ -103,6 +103,32 @@ function clamp(v: number, len: number): number {
   return Math.min(Math.max(v, 0), len - 1);
 }
 
+/** The parts of the CPU backend a JavaScript kernel uses: its values and a way to wrap new ones. */
+interface CpuBackend {
+  data: { get(id: object): { values: ArrayLike<number> } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+
+/**
+ * `Transform` for the CPU backend by `transformInto`. The stock kernel transforms only the first
+ * image of a batch (and leaves the rest filled), and, one image at a time, took 130-220 ms for 32
+ * pictures at 128 px; this one takes the whole batch. Non-float32 images go to `original`.
+ */
+export function transformCpu(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: Args) => {
+    const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
+    const attrs = args.attrs as unknown as { interpolation: TransformSpec['interpolation']; fillMode: TransformSpec['fillMode']; fillValue: number; outputShape?: [number, number] | null };
+    if (image.dtype !== 'float32' || transforms.dtype !== 'float32') return original(args);
+    const backend = args.backend as unknown as CpuBackend;
+    const [batch, height, width, channels] = image.shape;
+    const [outHeight, outWidth] = attrs.outputShape ?? [height, width];
+    const out = new Float32Array(batch * outHeight * outWidth * channels);
+    const spec: TransformSpec = { batch, height, width, channels, outHeight, outWidth, transformCount: transforms.shape[0], interpolation: attrs.interpolation, fillMode: attrs.fillMode, fillValue: attrs.fillValue };
+    transformInto(backend.data.get(image.dataId).values as Float32Array, backend.data.get(transforms.dataId).values, out, spec);
+    return backend.makeTensorInfo([batch, outHeight, outWidth, channels], 'float32', out);
+  };
+}
+
 /** The parts of the wasm backend a JavaScript kernel uses: an output on its heap and views of it. */
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/random';
 import type { Stats, TransformSpec } from '../data/types';
+import { cpuTransformInstalled } from '../tf/cpuKernels';
 import { drawAffine, toPixelTransform } from './affine';
 import { applyLighting, drawLighting } from './lighting';
 import { isIdentity, matInvert } from './matrix';
@@ -63,8 +64,9 @@ export function augmentBatch(batch: AugmentBatch, spec: TransformSpec, rng: Rng,
 }
 
 /**
- * tf.image.transform with a workaround: tfjs 4.22's CPU kernel returns after the first image of a
- * batch and leaves the others filled with the fill value, so on CPU images go one at a time.
+ * tf.image.transform with a workaround: tfjs 4.22's stock CPU kernel returns after the first
+ * image of a batch and leaves the others filled with the fill value, so unless the studio's CPU
+ * kernel is installed (`installFastCpuKernels`, done by `chooseBackend`), images go one at a time.
  */
 function transformImages(
   images: tf.Tensor4D,
@@ -74,7 +76,7 @@ function transformImages(
   fillValue: number,
 ): tf.Tensor4D {
   const n = images.shape[0];
-  if (tf.getBackend() !== 'cpu' || n === 1) return tf.image.transform(images, params, interpolation, fillMode, fillValue);
+  if (tf.getBackend() !== 'cpu' || n === 1 || cpuTransformInstalled()) return tf.image.transform(images, params, interpolation, fillMode, fillValue);
   const imgs = tf.split(images, n);
   const ps = tf.split(params, n);
   return tf.concat(imgs.map((img, b) => tf.image.transform(img as tf.Tensor4D, ps[b] as tf.Tensor2D, interpolation, fillMode, fillValue)));
