@@ -28,14 +28,7 @@ const top = (rows: readonly KernelRow[], n = 5) => rows.slice(0, n).map((k) => `
 
 /** Findings the profile supports, stated only when this run's figures show them. */
 function findings(bs: readonly LoopBackend[]): string[] {
-  const diff = (b: LoopBackend, name: string) => b.profile.pipelineMinusStudio.find((k) => k.name === name) ?? b.profile.pipeline.top.find((k) => k.name === name);
   const notes: string[] = [];
-  const tile = bs.map((b) => ({ b: b.backend, k: diff(b, 'Tile') })).filter((x) => x.k && x.k.ms > 1);
-  if (tile.length) {
-    notes.push(
-      `- Tile in the data pipeline (${tile.map((x) => `${x.b} +${x.k!.ms.toFixed(1)} ms per batch of 64`).join(', ')}): lighting (\`src/core/transforms/lighting.ts\`) selects with \`tf.where(tf.broadcastTo(mask, x.shape), lit, x)\`; broadcasting the bool \`[B, 1, 1, 1]\` mask runs the generic Tile kernel (the studio's fast wasm Tile takes float32 only). Blending with a float mask, x + m * (lit - x), would avoid it.`,
-    );
-  }
   const cpu = bs.find((b) => b.backend === 'cpu');
   const transform = cpu && cpu.profile.pipeline.top.concat(cpu.profile.pipelineMinusStudio).find((k) => k.name === 'Transform');
   if (transform && transform.calls > 1) {

@@ -41,7 +41,7 @@ export function pipelineSection(r: PipelineResult): string {
     '',
     table,
     '',
-    `Peak memory: RSS ${num(r.rssBeforeMb)} MB before the folder was written, ${num(r.peakRssMb)} MB at peak (+${num(r.peakRssMb - r.rssBeforeMb)} MB; decoded RGBA is kept for the whole block, as the studio does now); array buffers ${num(r.peakArrayBuffersMb)} MB at peak.`,
+    `Peak memory: RSS ${num(r.rssBeforeMb)} MB before the folder was written, ${num(r.peakRssMb)} MB at peak (+${num(r.peakRssMb - r.rssBeforeMb)} MB; decoded RGBA is kept for the whole block, as the studio does while it fits the memory budget; over it, the studio streams); array buffers ${num(r.peakArrayBuffersMb)} MB at peak.`,
   ].join('\n');
 }
 
