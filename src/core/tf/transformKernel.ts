@@ -103,6 +103,19 @@ function clamp(v: number, len: number): number {
   return Math.min(Math.max(v, 0), len - 1);
 }
 
+type Args = Parameters<tf.KernelFunc>[0];
+
+/** A `Transform` call's inputs and sizes, or null when they are not float32 (left to the stock kernel). */
+function transformCall(args: Args): { image: tf.TensorInfo; transforms: tf.TensorInfo; spec: TransformSpec; outShape: number[] } | null {
+  const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
+  const attrs = args.attrs as unknown as { interpolation: TransformSpec['interpolation']; fillMode: TransformSpec['fillMode']; fillValue: number; outputShape?: [number, number] | null };
+  if (image.dtype !== 'float32' || transforms.dtype !== 'float32') return null;
+  const [batch, height, width, channels] = image.shape;
+  const [outHeight, outWidth] = attrs.outputShape ?? [height, width];
+  const spec: TransformSpec = { batch, height, width, channels, outHeight, outWidth, transformCount: transforms.shape[0], interpolation: attrs.interpolation, fillMode: attrs.fillMode, fillValue: attrs.fillValue };
+  return { image, transforms, spec, outShape: [batch, outHeight, outWidth, channels] };
+}
+
 /** The parts of the CPU backend a JavaScript kernel uses: its values and a way to wrap new ones. */
 interface CpuBackend {
   data: { get(id: object): { values: ArrayLike<number> } };
@@ -116,16 +129,12 @@ interface CpuBackend {
  */
 export function transformCpu(original: tf.KernelFunc): tf.KernelFunc {
   return (args: Args) => {
-    const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
-    const attrs = args.attrs as unknown as { interpolation: TransformSpec['interpolation']; fillMode: TransformSpec['fillMode']; fillValue: number; outputShape?: [number, number] | null };
-    if (image.dtype !== 'float32' || transforms.dtype !== 'float32') return original(args);
+    const call = transformCall(args);
+    if (!call) return original(args);
     const backend = args.backend as unknown as CpuBackend;
-    const [batch, height, width, channels] = image.shape;
-    const [outHeight, outWidth] = attrs.outputShape ?? [height, width];
-    const out = new Float32Array(batch * outHeight * outWidth * channels);
-    const spec: TransformSpec = { batch, height, width, channels, outHeight, outWidth, transformCount: transforms.shape[0], interpolation: attrs.interpolation, fillMode: attrs.fillMode, fillValue: attrs.fillValue };
-    transformInto(backend.data.get(image.dataId).values as Float32Array, backend.data.get(transforms.dataId).values, out, spec);
-    return backend.makeTensorInfo([batch, outHeight, outWidth, channels], 'float32', out);
+    const out = new Float32Array(call.outShape.reduce((a, b) => a * b, 1));
+    transformInto(backend.data.get(call.image.dataId).values as Float32Array, backend.data.get(call.transforms.dataId).values, out, call.spec);
+    return backend.makeTensorInfo(call.outShape, 'float32', out);
   };
 }
 
@@ -135,8 +144,6 @@ interface HeapBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-type Args = Parameters<tf.KernelFunc>[0];
-
 /**
  * `Transform` for the wasm backend, by `transformInto` on the wasm heap: 3x faster than the
  * stock kernel on a batch of 32 pictures at 128 px (the augmentation's one resampling), which
@@ -144,16 +151,12 @@ type Args = Parameters<tf.KernelFunc>[0];
  */
 export function transformWasm(original: tf.KernelFunc): tf.KernelFunc {
   return (args: Args) => {
-    const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
-    const attrs = args.attrs as unknown as { interpolation: TransformSpec['interpolation']; fillMode: TransformSpec['fillMode']; fillValue: number; outputShape?: [number, number] | null };
-    if (image.dtype !== 'float32' || transforms.dtype !== 'float32') return original(args);
+    const call = transformCall(args);
+    if (!call) return original(args);
     const backend = args.backend as unknown as HeapBackend;
-    const [batch, height, width, channels] = image.shape;
-    const [outHeight, outWidth] = attrs.outputShape ?? [height, width];
     // The output first: allocating can grow the heap, which would detach earlier views.
-    const out = backend.makeOutput([batch, outHeight, outWidth, channels], 'float32');
-    const spec: TransformSpec = { batch, height, width, channels, outHeight, outWidth, transformCount: transforms.shape[0], interpolation: attrs.interpolation, fillMode: attrs.fillMode, fillValue: attrs.fillValue };
-    transformInto(backend.typedArrayFromHeap(image) as Float32Array, backend.typedArrayFromHeap(transforms), backend.typedArrayFromHeap(out) as Float32Array, spec);
+    const out = backend.makeOutput(call.outShape, 'float32');
+    transformInto(backend.typedArrayFromHeap(call.image) as Float32Array, backend.typedArrayFromHeap(call.transforms), backend.typedArrayFromHeap(out) as Float32Array, call.spec);
     return out;
   };
 }
