@@ -135,6 +135,17 @@ test('a reload in the middle of a fit loses nothing: the finished epoch, its wei
   await train.fit(3, '1e-2');
   await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-epoch', '1', { timeout: 300_000 });
   const [first] = await train.rows();
+  // The autosave holds the epoch's weights and the training state a resume needs (Adam's moments, the epoch count).
+  const saved = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+    const open = indexedDB.open('image-studio');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('weights').objectStore('weights').get('latest');
+      get.onsuccess = () => resolve(Object.keys(get.result?.files ?? {}));
+      get.onerror = () => reject(get.error);
+    };
+  }));
+  expect(saved).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin']));
   await page.reload();
 
   await expect(page.getByTestId('notice')).toContainText('Restored the notebook', { timeout: 60_000 });

@@ -83,6 +83,33 @@ describe('TrainSession after training', () => {
     expect(resumed[0].metrics.accuracy).toBeGreaterThan(0.9);
   });
 
+  it('resumes a fit from an autosave with its weights and Adam\'s moments, ending where the uninterrupted fit ends', async () => {
+    const events: WorkerEvent[] = [];
+    const whole = new TrainSession(decodeInNode, (e) => events.push(e));
+    await whole.setData(spec, mnist);
+    await whole.buildLearner(learnerSpec);
+    await whole.fit(2, 1e-2, true);
+    const afterFirst = events.filter((e): e is AutosaveEvent => e.type === 'autosave')[0].files;
+    expect(Object.keys(afterFirst)).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin']));
+    const weightsOf = async (s: TrainSession) => new Float32Array((await s.exportBundle())['weights.bin'].slice().buffer);
+    const target = await weightsOf(whole);
+
+    const resumedFrom = async (files: typeof afterFirst) => {
+      const s = new TrainSession(decodeInNode, () => {});
+      await s.importBundle(files);
+      await s.setData(spec, mnist);
+      await s.fit(2, 1e-2, true, 1);
+      return weightsOf(s);
+    };
+    const maxDiff = (a: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - target[i])), 0);
+    const withMoments = maxDiff(await resumedFrom(afterFirst));
+    const { ['optimizer.json']: _index, ['optimizer.bin']: _data, ...weightsOnly } = afterFirst;
+    const withoutMoments = maxDiff(await resumedFrom(weightsOnly));
+    console.log(JSON.stringify({ resumedWithMoments: withMoments, resumedWithoutTrainingState: withoutMoments }));
+    expect(withMoments).toBeLessThan(1e-5);
+    expect(withoutMoments).toBeGreaterThan(1e-3);
+  });
+
   it('fine-tunes with a correction: the corrected picture moves toward the label the person gave', async () => {
     const session = await trained();
     const seven = mnist.find((f) => f.path.startsWith('valid/7/'))!;

@@ -7,6 +7,7 @@ import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/bl
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { readBundle, type BundleFiles } from '../core/project/bundle';
 import type { StudioManifest } from '../core/project/manifest';
+import { optimizerFiles, readOptimizerFiles, type TrainingState } from '../core/project/optimizerFiles';
 import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
 import { countParams, groupsFromNames, type GroupedModel } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
@@ -37,6 +38,8 @@ export class TrainSession {
   private abort: AbortController | null = null;
   /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
   private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
+  /** Adam's moments and the epoch count from an autosaved bundle, for the learner made from it (once its data is back). */
+  private importedState: TrainingState | null = null;
 
   constructor(
     private readonly decode: ImageDecoder,
@@ -173,6 +176,7 @@ export class TrainSession {
     this.disposeLearner();
     const { manifest } = read;
     this.imported = { grouped: groupsFromNames(model, manifest.layerGroups), manifest };
+    this.importedState = readOptimizerFiles(files);
     this.learnerSpec = { arch: archFromDescription(manifest.arch), wd: this.learnerSpec?.wd ?? 0.01, thresh: manifest.threshold ?? 0.2, beta: this.learnerSpec?.beta ?? 2 };
     this.frozen = false;
     if (this.dls && sameOutputs(manifest, this.dls.task, this.dls.classes)) this.learner = this.makeLearner(this.imported.grouped);
@@ -241,7 +245,9 @@ export class TrainSession {
         const row = learn.recorder.epochs.at(-1);
         if (!row) return;
         this.post({ type: 'epoch', ...row, epoch: row.epoch + startEpoch, metrics: { ...row.metrics } });
-        this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: await this.exportBundle({ teachable: false }) });
+        // With Adam's moments (not for the fast path's separate head learner): a resumed fit goes on exactly.
+        const moments = learn === this.learner ? optimizerFiles({ moments: learn.opt.exportMoments(), epochsRun: learn.epochsRun }) : {};
+        this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: { ...(await this.exportBundle({ teachable: false })), ...moments } });
       },
     };
   }
@@ -249,7 +255,17 @@ export class TrainSession {
   private makeLearner(grouped: GroupedModel): Learner {
     const spec = this.learnerSpec!;
     const dls = this.requireData();
-    return new Learner(dls, grouped, { wd: spec.wd, metrics: dls.task === 'multi' ? multiLabelMetrics(spec) : undefined });
+    const learner = new Learner(dls, grouped, { wd: spec.wd, metrics: dls.task === 'multi' ? multiLabelMetrics(spec) : undefined });
+    if (this.imported?.grouped === grouped && this.importedState) {
+      try {
+        learner.opt.importMoments(this.importedState.moments);
+        learner.continueFrom(this.importedState.epochsRun);
+      } catch {
+        // Moments of another architecture: the fit starts them afresh, as a new optimizer would.
+      }
+      this.importedState = null;
+    }
+    return learner;
   }
 
   /** The model that predicts now (the learner's, else an imported one) and how it takes pictures. */

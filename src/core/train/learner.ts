@@ -47,7 +47,7 @@ export class Learner implements LearnerView {
   private frozenIdx = 0;
   /** True when the metrics are the task defaults, which depend on the data (size, void code). */
   private readonly defaultMetrics: boolean;
-  /** Epochs trained over all fits; the loader's shuffle and augmentation seed. */
+  /** Epochs run over all fits (the LR finder's included); the loader's shuffle and augmentation seed. */
   private epochsSeen = 0;
   /** Make the next batch during a step; unset, only on a GPU backend (see `batchStream`). */
   private readonly prefetch?: boolean;
@@ -72,6 +72,16 @@ export class Learner implements LearnerView {
   /** The model being trained. */
   get model(): tf.LayersModel {
     return this.grouped.model;
+  }
+
+  /** How many epochs this learner has run; with `continueFrom`, a reloaded learner draws the same batches next. */
+  get epochsRun(): number {
+    return this.epochsSeen;
+  }
+
+  /** Continues the epoch count of a saved learner, so its next epoch shuffles and augments as the original's would have. */
+  continueFrom(epochsRun: number): void {
+    this.epochsSeen = epochsRun;
   }
 
   /**

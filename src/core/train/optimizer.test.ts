@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { paramGroups } from '../model/params';
 import { smallCnn } from '../model/smallCnn';
+import { optimizerFiles, readOptimizerFiles } from '../project/optimizerFiles';
 import { AdamW, disposeSnapshot, type Param } from './optimizer';
 
 beforeAll(async () => {
@@ -22,6 +23,26 @@ function adamRef(p: number, g: number, m: number, v: number, t: number, h: { lr:
 }
 
 describe('AdamW (fastai Adam, decoupled wd)', () => {
+  it('exports its moments in parameter order, through the bundle files, and a second optimizer steps on identically', async () => {
+    const [a1, b1, a2, b2] = [param([1, -2]), param([0.5]), param([1, -2]), param([0.5])];
+    const first = new AdamW([[a1], [b1]], { lr: 0.1 });
+    const second = new AdamW([[a2], [b2]], { lr: 0.1 });
+    first.step({ [a1.variable.name]: tf.tensor1d([0.5, 0.1]) });
+    second.step({ [a2.variable.name]: tf.tensor1d([0.5, 0.1]) });
+    // b1 has no gradient yet: it is saved with step 0 and stays fresh.
+    const saved = readOptimizerFiles(optimizerFiles({ moments: first.exportMoments(), epochsRun: 3 }))!;
+    expect(saved.epochsRun).toBe(3);
+    expect(saved.moments.map((m) => m.step)).toEqual([1, 0]);
+    const third = new AdamW([[param([0])], [param([0])]], { lr: 0.1 });
+    expect(() => third.importMoments(saved.moments.slice(0, 1))).toThrow('the saved optimizer has 1 parameters, the model 2');
+    second.clearState();
+    second.importMoments(saved.moments);
+    for (const [opt, a] of [[first, a1], [second, a2]] as const) opt.step({ [a.variable.name]: tf.tensor1d([-0.3, 0.2]) });
+    expect(Array.from(await a2.variable.data())).toEqual(Array.from(await a1.variable.data()));
+    expect(second.stepCount(a2.variable.name)).toBe(2);
+    [first, second, third].forEach((o) => o.dispose());
+  });
+
   it('uses fastai defaults', () => {
     const opt = new AdamW([[param([1])]]);
     expect(opt.hypers[0]).toMatchObject({ mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd: 0.01 });

@@ -30,6 +30,14 @@ interface ParamState {
   step: number;
 }
 
+/** One parameter's Adam moments and step count as plain numbers (see `AdamW.exportMoments`). */
+export interface ParamMoments {
+  readonly shape: readonly number[];
+  readonly step: number;
+  readonly gradAvg: Float32Array;
+  readonly sqrAvg: Float32Array;
+}
+
 /** A deep copy of the optimizer's state, for the LR finder to put back afterwards. */
 export interface OptimizerSnapshot {
   readonly hypers: readonly AdamHypers[];
@@ -116,6 +124,41 @@ export class AdamW {
     this.clearState();
     for (const [k, s] of snap.state) this.state.set(k, { gradAvg: tf.clone(s.gradAvg), sqrAvg: tf.clone(s.sqrAvg), step: s.step });
     snap.hypers.forEach((h, i) => Object.assign(this.hypers[i], h));
+  }
+
+  /**
+   * The moments of every parameter as plain numbers, in parameter order (group by group, as the
+   * model lists them): what a reloaded page needs to continue a fit exactly. Variable names are
+   * not used because a model loaded again in another worker may number them differently.
+   */
+  exportMoments(): ParamMoments[] {
+    return [...this.params.values()].map((p) => {
+      const s = this.state.get(p.variable.name);
+      const size = p.variable.size;
+      return {
+        shape: [...p.variable.shape],
+        step: s?.step ?? 0,
+        gradAvg: s ? (s.gradAvg.dataSync() as Float32Array).slice() : new Float32Array(size),
+        sqrAvg: s ? (s.sqrAvg.dataSync() as Float32Array).slice() : new Float32Array(size),
+      };
+    });
+  }
+
+  /**
+   * Puts back moments from `exportMoments` of the same architecture.
+   * @throws Error when the parameter count or a shape differs (another model)
+   */
+  importMoments(moments: readonly ParamMoments[]): void {
+    const params = [...this.params.values()];
+    if (moments.length !== params.length) throw new Error(`the saved optimizer has ${moments.length} parameters, the model ${params.length}`);
+    params.forEach((p, i) => {
+      if (moments[i].shape.join('x') !== p.variable.shape.join('x')) throw new Error(`parameter ${i} is ${p.variable.shape.join('x')}, the saved moments ${moments[i].shape.join('x')}`);
+    });
+    this.clearState();
+    params.forEach((p, i) => {
+      const m = moments[i];
+      if (m.step > 0) this.state.set(p.variable.name, { gradAvg: tf.tensor(m.gradAvg, [...m.shape]), sqrAvg: tf.tensor(m.sqrAvg, [...m.shape]), step: m.step });
+    });
   }
 
   /** Forgets moments and step counts, as a fresh optimizer would have. */
