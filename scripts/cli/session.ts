@@ -49,7 +49,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
 /** Builds the network through the worker's `buildModel`, so both paths train the same models. */
 async function makeLearner(arch: ArchSpec, dls: DataLoaders): Promise<Learner> {
   try {
-    return new Learner(dls, await buildModel(arch, dls.task, dls.classes.length, dls.size));
+    return new Learner(dls, await buildModel(arch, dls.task, dls.classes.length, dls));
   } catch (e) {
     throw new CliError(`Cannot build the model: ${e instanceof Error ? e.message : String(e)}`);
   }

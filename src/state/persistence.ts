@@ -50,7 +50,7 @@ export function readNotebookFile(bytes: Uint8Array | undefined): NotebookSnapsho
 /** The notebook as autosave keeps it. */
 export function snapshotOf(data: DataState, train: TrainState, now = new Date()): NotebookSnapshot {
   const sample = /^sample (\S+)$/.exec(data.source)?.[1] ?? null;
-  const { learnerSpec, learner, data: info, finder, lrInput, epochs, finderIters, runs, rows, history, autosaved, checkpoints } = train;
+  const { learnerSpec, archChosen, learner, data: info, finder, lrInput, epochs, finderIters, runs, rows, history, autosaved, checkpoints } = train;
   return {
     version: 1,
     savedAt: now.toISOString(),
@@ -59,7 +59,7 @@ export function snapshotOf(data: DataState, train: TrainState, now = new Date())
     paths: data.files.map((f) => f.path),
     spec: data.spec,
     builtSpec: data.builtSpec,
-    train: { learnerSpec, learner, data: info, finder: finder && { ...finder, running: false }, lrInput, epochs, finderIters, runs, rows, history, autosaved, checkpoints },
+    train: { learnerSpec, archChosen, learner, data: info, finder: finder && { ...finder, running: false }, lrInput, epochs, finderIters, runs, rows, history, autosaved, checkpoints },
   };
 }
 

@@ -3,6 +3,7 @@ import type { BackendName } from '../core/tf/backend';
 import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
+import { effectiveLearnerSpec } from './guessLearner';
 import { NOTEBOOK_FILE, notebookFile } from './persistence';
 import { formatLr, parseLr } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
@@ -23,6 +24,8 @@ export interface TrainCommands {
   setFastHead(on: boolean): void;
   setFinderIters(n: number): void;
   fit(): Promise<void>;
+  /** fastai's `fine_tune(epochs, lr)`: one frozen epoch at lr, then `epochs` unfrozen at slice(lr / 200, lr / 2). */
+  fineTuneRecipe(): Promise<void>;
   /** Resumes the last fit, interrupted by a reload, from its last saved epoch. */
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +50,11 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     },
     setLearnerSpec: (spec) => dispatch({ type: 'learnerSpec', spec }),
     buildLearner: guarded('learner', async () => {
-      dispatch({ type: 'learnerReady', learner: await client.buildLearner(store.getState().learnerSpec) });
+      const s = store.getState();
+      const spec = effectiveLearnerSpec(s.learnerSpec, s.archChosen, s.data?.task, import.meta.env.BASE_URL);
+      // The guess becomes the person's choice once built, so a later rebuild keeps it.
+      dispatch({ type: 'learnerSpec', spec });
+      dispatch({ type: 'learnerReady', learner: await client.buildLearner(spec) });
     }),
     lrFind: guarded('lrFind', async () => {
       dispatch({ type: 'finderStarted' });
@@ -68,9 +75,23 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen, fastHead } });
       await runFit(() => client.fit(s.epochs, lr, true, 0, fastHead));
     }),
+    fineTuneRecipe: guarded('fit', async () => {
+      const s = store.getState();
+      const lr = parseLr(s.lrInput);
+      if (lr === null || typeof lr !== 'number') throw new Error(`fine_tune takes one base learning rate (it makes the slice itself), not "${s.lrInput}"`);
+      const freezeEpochs = 1;
+      const size = data.getState().builtSpec!.transforms.size;
+      dispatch({ type: 'fitStarted', run: { epochs: freezeEpochs + s.epochs, lr: s.lrInput, oneCycle: true, size, frozen: true, fastHead: s.fastHead, fineTune: { freezeEpochs } } });
+      await runFit(async () => {
+        const r = await client.fitFineTune(s.epochs, lr, freezeEpochs, s.fastHead);
+        dispatch({ type: 'learnerReady', learner: r.learner });
+        return r;
+      });
+    }),
     resume: guarded('fit', async () => {
       const run = store.getState().runs.at(-1);
       if (!run || run.status !== 'interrupted') throw new Error('There is no interrupted fit to resume');
+      if (run.fineTune) throw new Error('An interrupted fine_tune run cannot resume half-way: its last saved epoch is loaded; fit again from there');
       const lr = parseLr(run.lr);
       if (lr === null) throw new Error(`The interrupted fit's learning rate "${run.lr}" cannot be read`);
       dispatch({ type: 'fitResumed' });

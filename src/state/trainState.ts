@@ -17,6 +17,8 @@ export interface FitRun {
   readonly status: 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
   /** Epochs of this fit whose weights were saved (autosave), where a resume starts. */
   readonly savedEpochs?: number;
+  /** fastai's `fine_tune` recipe: the first `freezeEpochs` epochs ran frozen, the rest unfrozen with a slice. */
+  readonly fineTune?: { readonly freezeEpochs: number };
   /** Fine-tuning on corrections: how many corrected pictures were added. */
   readonly corrections?: number;
   readonly message?: string;
@@ -53,6 +55,8 @@ export interface TrainState {
   readonly busy: 'data' | 'learner' | 'lrFind' | 'fit' | 'results' | 'predict' | 'project' | null;
   readonly data: DataInfo | null;
   readonly learnerSpec: LearnerSpec;
+  /** True once the person picked an architecture; until then the guess for the data is used (`effectiveLearnerSpec`). */
+  readonly archChosen: boolean;
   readonly learner: LearnerInfo | null;
   readonly finder: (LrFindInfo & { readonly running: boolean }) | null;
   /** What `fit` will use: `3e-3`, or `1e-5,1e-3` for a slice. */
@@ -81,7 +85,7 @@ export interface TrainState {
 }
 
 /** The part of the training state autosave keeps and a reload restores. */
-export type SavedTrainState = Pick<TrainState, 'learnerSpec' | 'learner' | 'data' | 'finder' | 'lrInput' | 'epochs' | 'finderIters' | 'runs' | 'rows' | 'history' | 'autosaved' | 'checkpoints'>;
+export type SavedTrainState = Pick<TrainState, 'learnerSpec' | 'archChosen' | 'learner' | 'data' | 'finder' | 'lrInput' | 'epochs' | 'finderIters' | 'runs' | 'rows' | 'history' | 'autosaved' | 'checkpoints'>;
 
 /** Every change the training cells can make. */
 export type TrainAction =
@@ -121,6 +125,7 @@ export const initialTrainState: TrainState = {
   busy: null,
   data: null,
   learnerSpec: { arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 },
+  archChosen: false,
   learner: null,
   finder: null,
   lrInput: '1e-3',
@@ -151,7 +156,7 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
     case 'dataReady':
       return { ...s, data: a.data };
     case 'learnerSpec':
-      return { ...s, learnerSpec: a.spec };
+      return { ...s, learnerSpec: a.spec, archChosen: s.archChosen || a.spec.arch !== s.learnerSpec.arch };
     case 'learnerReady':
       return { ...s, learner: a.learner };
     case 'finderStarted':
@@ -203,9 +208,10 @@ function projectReducer(s: TrainState, a: TrainAction): TrainState {
     case 'autosaved':
       return { ...s, autosaved: { run: a.run, epoch: a.epoch }, runs: s.runs.map((r) => (r.index === a.run ? { ...r, savedEpochs: a.epoch + 1 } : r)) };
     case 'restored':
-      return { ...s, ...a.saved, busy: null, progress: null, notice: a.notice };
+      // Notebooks saved before the guess existed built what their spec says.
+      return { ...s, ...a.saved, archChosen: a.saved.archChosen ?? true, busy: null, progress: null, notice: a.notice };
     case 'imported':
-      return { ...s, learner: a.learner, learnerSpec: a.learnerSpec, rows: a.rows.map((r) => ({ ...r, run: 0 })), runs: [], history: emptyHistory, finder: null, results: null, notice: a.notice };
+      return { ...s, learner: a.learner, learnerSpec: a.learnerSpec, archChosen: true, rows: a.rows.map((r) => ({ ...r, run: 0 })), runs: [], history: emptyHistory, finder: null, results: null, notice: a.notice };
     default:
       return s;
   }

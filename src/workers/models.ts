@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Task } from '../core/data/types';
+import type { Stats, Task } from '../core/data/types';
+import { knownBody } from '../core/model/bodies';
+import { BODY_NORMALIZATIONS, makeBody, upscaleFactor, type BodyDescription, type BodyNormalization } from '../core/model/pretrainedBody';
 import { smallCnn } from '../core/model/smallCnn';
 import { pointsModel, transferModel, type TransferOptions } from '../core/model/transfer';
 import type { GroupedModel } from '../core/model/types';
@@ -7,6 +9,21 @@ import { unet } from '../core/model/unet';
 import { xresnet, type XResNetOptions } from '../core/model/xresnet';
 import { loadBackboneFromFiles, loadBackboneFromUrl } from '../io/backbone';
 import type { ArchSpec } from './protocol';
+
+/** What a pretrained body needs to know of the data (a `DataLoaders` has both). */
+export interface BodyData {
+  readonly size: number;
+  readonly stats: Stats;
+}
+
+/** The options a pretrained body takes from the architecture. */
+interface BodyArch {
+  readonly url?: string;
+  readonly files?: readonly File[];
+  readonly cut?: string;
+  readonly normalization?: BodyNormalization;
+  readonly minSide?: number;
+}
 
 /** Output width of the network for a task: classes (single, multi), codes (per pixel) or 2 (a point). */
 export function outputsFor(task: Task, numClasses: number): number {
@@ -24,7 +41,9 @@ const HEAD: TransferOptions = { hidden: 128 };
 
 /**
  * Builds the network a person picked, for any image size (every model takes `[null, null, 3]`,
- * so progressive resizing keeps the learner; `size` only checks a backbone saved for a fixed size).
+ * so progressive resizing keeps the learner; a pretrained body saved for one size is rebuilt).
+ * `data`: the block's size and normalization; a pretrained body undoes the normalization for its
+ * own, and scales pictures smaller than its `minSide` up inside the model.
  * - single / multi: `[B, classes]` logits from smallCnn, xresnet, or a pretrained backbone cut
  *   before its pooling with fastai's `create_head` (layer groups: body stages, then head).
  * - points: `[B, 2]`; the scratch models' dense head with 2 outputs, or the pretrained body with
@@ -32,7 +51,7 @@ const HEAD: TransferOptions = { hidden: 128 };
  * - segmentation: `[B, H, W, codes]` from a U-Net on a smallCnn, xresnet or pretrained encoder.
  * A pretrained body should start frozen (`startsFrozen`). Anything else is a clear error.
  */
-export async function buildModel(arch: ArchSpec, task: Task, numClasses: number, size: number): Promise<GroupedModel> {
+export async function buildModel(arch: ArchSpec, task: Task, numClasses: number, data: BodyData): Promise<GroupedModel> {
   const numOut = outputsFor(task, numClasses);
   if (task === 'segmentation' && arch.kind !== 'unet') throw new Error('Segmentation needs a U-Net: choose "U-Net" as the architecture');
   if (task !== 'segmentation' && arch.kind === 'unet') throw new Error(`A U-Net predicts a class for every pixel, for segmentation; this data is a ${task} task: choose another architecture`);
@@ -44,25 +63,30 @@ export async function buildModel(arch: ArchSpec, task: Task, numClasses: number,
     case 'pretrained': {
       const source = arch.files?.length ? `dropped ${arch.files.map((f) => f.name).join(', ')}` : arch.url;
       const loaded = arch.files?.length ? await loadBackboneFromFiles(arch.files) : await loadBackboneFromUrl(arch.url);
-      const backbone = checkBackbone(loaded, source, size);
-      return dropUnused(backbone, task === 'points' ? pointsModel(backbone, HEAD) : transferModel(backbone, numOut, HEAD));
+      const backbone = await pretrainedBody(checkBackbone(loaded, source), arch, data);
+      return task === 'points' ? pointsModel(backbone, HEAD) : transferModel(backbone, numOut, HEAD);
     }
-    case 'unet': {
-      const encoder = await unetEncoder(arch, size);
-      return dropUnused(encoder, unet(encoder, numOut));
-    }
+    case 'unet':
+      return unet(await unetEncoder(arch, data), numOut);
   }
 }
 
-/** Frees the weights of the source model's layers the new model left out (its old classifier). */
-function dropUnused(source: tf.LayersModel, built: GroupedModel): GroupedModel {
-  const kept = new Set(built.model.layers);
-  source.layers.filter((l) => !kept.has(l) && l.weights.length > 0).forEach((l) => l.dispose());
-  return built;
+/**
+ * The loaded model as a body: cut (the arch's cut, the known body's, else `findCut`'s rule),
+ * any input size, its own input scaling. The loaded model is freed; the body has its own copy.
+ */
+async function pretrainedBody(loaded: tf.LayersModel, arch: BodyArch, data: BodyData): Promise<tf.LayersModel> {
+  const known = arch.files?.length || !arch.url ? undefined : knownBody(arch.url);
+  const minSide = arch.minSide ?? known?.minSide ?? 0;
+  try {
+    return await makeBody(loaded, { cut: arch.cut ?? known?.cut, normalization: arch.normalization ?? known?.normalization ?? 'data', dataStats: data.stats, upscale: upscaleFactor(data.size, minSide) });
+  } finally {
+    loaded.dispose();
+  }
 }
 
 /** The encoder of a U-Net: built from scratch, or the pretrained backbone at `arch.url`. */
-async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, size: number): Promise<tf.LayersModel> {
+async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, data: BodyData): Promise<tf.LayersModel> {
   switch (arch.encoder) {
     case 'smallCnn':
       return smallCnn(1, { name: 'enc' }).model;
@@ -70,15 +94,16 @@ async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, size: numb
       return xresnet({ numOut: 1, name: 'enc' }).model;
     case 'pretrained':
       if (!arch.url) throw new Error('A U-Net on a pretrained encoder needs the URL of its model.json');
-      return checkBackbone(await loadBackboneFromUrl(arch.url), arch.url, size);
+      // A U-Net predicts at the picture's own size: its encoder is never scaled up.
+      return pretrainedBody(checkBackbone(await loadBackboneFromUrl(arch.url), arch.url), { ...arch, minSide: 0 }, data);
   }
 }
 
 /**
- * Checks that a loaded backbone takes what the data block makes: `[B, H, W, 3]`, and `size` x
- * `size` when it was saved for a fixed size. A backbone that does not fit is disposed.
+ * Checks that a loaded backbone takes RGB pictures `[B, H, W, 3]`; its saved height and width
+ * do not matter, since the body is rebuilt for any size. A backbone that does not fit is disposed.
  */
-export function checkBackbone(model: tf.LayersModel, source: string, size: number): tf.LayersModel {
+export function checkBackbone(model: tf.LayersModel, source: string): tf.LayersModel {
   const shape = model.inputs[0].shape;
   const fail = (message: string): never => {
     model.dispose();
@@ -86,10 +111,6 @@ export function checkBackbone(model: tf.LayersModel, source: string, size: numbe
   };
   if (model.inputs.length !== 1 || shape.length !== 4 || shape[3] !== 3) {
     fail(`The backbone from ${source} takes inputs of shape [${shape.map((d) => d ?? 'any').join(', ')}]; the studio feeds RGB images [batch, height, width, 3]`);
-  }
-  const [h, w] = [shape[1], shape[2]];
-  if ((h != null && h !== size) || (w != null && w !== size)) {
-    fail(`The backbone from ${source} was saved for ${h ?? 'any'}x${w ?? 'any'} images, but the data block makes ${size}x${size}: set the size to match`);
   }
   return model;
 }
@@ -114,4 +135,17 @@ export function archName(arch: ArchSpec): string {
     case 'unet':
       return arch.encoder === 'pretrained' ? `U-Net on the pretrained backbone from ${arch.url ?? '?'}` : `U-Net on ${arch.encoder}`;
   }
+}
+
+/**
+ * One line on a built pretrained body for the Learner cell, or null for a from-scratch model.
+ * @example "cut at block_13_expand_relu (576 channels); input scaling [0, 1] (pixel / 255); pictures scaled up 4x inside the model"
+ */
+export function bodyLine(arch: ArchSpec, body: BodyDescription | null): string | null {
+  if (!body || (arch.kind !== 'pretrained' && arch.kind !== 'unet')) return null;
+  const known = arch.kind === 'pretrained' && !arch.files?.length ? knownBody(arch.url) : arch.kind === 'unet' && arch.url ? knownBody(arch.url) : undefined;
+  const norm = arch.normalization ?? known?.normalization ?? 'data';
+  const scaling = BODY_NORMALIZATIONS.find(([n]) => n === norm)?.[1] ?? norm;
+  const up = body.upscale > 1 ? `; pictures scaled up ${body.upscale}x inside the model` : '';
+  return `cut at ${body.cut} (${body.channels} channels); input scaling ${scaling}${up}`;
 }

@@ -1,5 +1,6 @@
 import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, Task } from '../core/data/types';
+import type { BodyNormalization } from '../core/model/pretrainedBody';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
@@ -24,9 +25,19 @@ export type ArchSpec =
    * `files` (a dropped `model.json` and its `.bin` shards, passed to the worker as Files) when
    * given, else from `url`.
    */
-  | { readonly kind: 'pretrained'; readonly url: string; readonly files?: readonly File[] }
+  | {
+      readonly kind: 'pretrained';
+      readonly url: string;
+      readonly files?: readonly File[];
+      /** The layer the body ends at; the known body's default, else `findCut`'s rule. */
+      readonly cut?: string;
+      /** The input scaling the body was trained with; the known body's, else the data block's own. */
+      readonly normalization?: BodyNormalization;
+      /** Smaller pictures are scaled up inside the model to at least this side (the known body's, else none). */
+      readonly minSide?: number;
+    }
   /** A U-Net (segmentation) on an encoder built from scratch, or on the pretrained backbone at `url` (required then). */
-  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' | 'pretrained'; readonly url?: string };
+  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' | 'pretrained'; readonly url?: string; readonly cut?: string; readonly normalization?: BodyNormalization };
 
 /** Learner settings a person picks in the learner cell. */
 export interface LearnerSpec {
@@ -54,6 +65,8 @@ export type Request =
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number }
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean }
+  /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
+  | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
   | { readonly type: 'exportBundle'; readonly id: number }
   | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
@@ -90,8 +103,10 @@ export interface DataInfo {
 export interface LearnerInfo {
   readonly task: Task;
   readonly arch: string;
-  readonly groups: readonly { readonly name: string; readonly params: number; readonly frozen: boolean }[];
+  readonly groups: readonly { readonly name: string; readonly params: number; readonly frozen: boolean; readonly from?: string }[];
   readonly totalParams: number;
+  /** A pretrained body's cut, channels, input scaling and upscaling, in one line. */
+  readonly body?: string;
 }
 
 /** What `importBundle` returns: the restored model, its manifest and settings. */

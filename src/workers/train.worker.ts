@@ -34,6 +34,8 @@ async function handle(req: Request): Promise<unknown> {
       return session.lrFind(req.numIt);
     case 'fit':
       return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false);
+    case 'fitFineTune':
+      return session.fineTuneFit(req.epochs, req.baseLr, req.freezeEpochs, req.fastHead ?? false);
     case 'freeze':
       return session.freeze(req.frozen);
     case 'exportBundle':

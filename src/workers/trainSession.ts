@@ -12,11 +12,14 @@ import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
 import { countParams, groupsFromNames, type GroupedModel } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
-import { Learner, type Progress } from '../core/train/learner';
+import { fineTune } from '../core/train/fineTune';
+import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
+import type { OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest } from './bundle';
 import { withCorrections, type Correction } from './corrections';
-import { archName, buildModel, startsFrozen } from './models';
+import { archName, bodyLine, buildModel, startsFrozen } from './models';
+import { describeBody } from '../core/model/pretrainedBody';
 import { predictPicture, type PictureView } from './predictPicture';
 import { ProgressThrottle } from './progressThrottle';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
@@ -78,7 +81,7 @@ export class TrainSession {
   async buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
     const dls = this.requireData();
     this.disposeLearner();
-    const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls.size);
+    const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls);
     this.learnerSpec = spec;
     this.learner = this.makeLearner(grouped);
     // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
@@ -108,23 +111,58 @@ export class TrainSession {
    */
   async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
     const learn = this.requireLearner();
+    const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
+    return this.training(async (signal, onProgress) => {
+      let fast: FastHead | null = null;
+      try {
+        if (fastHead) fast = await this.fastHead(learn);
+        const runner = fast?.learner ?? learn;
+        const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
+        return oneCycle ? await runner.fitOneCycle(epochs, lrSpec, opts) : await runner.fit(epochs - startEpoch, lrSpec, opts);
+      } finally {
+        fast?.dispose();
+      }
+    });
+  }
+
+  /**
+   * fastai's `fine_tune(epochs, baseLr)` as one run: `freezeEpochs` frozen (on the fast path's
+   * cached features when `fastHead`), then unfrozen with a slice; its epochs are numbered on from
+   * the frozen ones. The learner ends unfrozen, as in fastai.
+   */
+  async fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false): Promise<FitInfo & { learner: LearnerInfo }> {
+    const learn = this.requireLearner();
+    this.frozen = true;
+    learn.freeze();
+    const info = await this.training(async (signal, onProgress) => {
+      const frozenFit = async (n: number, lr: number, opts: FitOptions & OneCycleOptions) => {
+        const fast = fastHead ? await this.fastHead(learn) : null;
+        try {
+          const runner = fast?.learner ?? learn;
+          return await runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] });
+        } finally {
+          fast?.dispose();
+        }
+      };
+      const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
+      return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => (this.frozen = false) });
+    });
+    return { ...info, learner: this.learnerInfo() };
+  }
+
+  /** Runs a fit with the worker's stop signal and throttled progress; a NaN loss ends it with the last good weights. */
+  private async training(run: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<FitResult>): Promise<FitInfo> {
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
-    const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
-    let fast: FastHead | null = null;
     try {
-      if (fastHead) fast = await this.fastHead(learn);
-      const runner = fast?.learner ?? learn;
-      const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
-      const r = oneCycle ? await runner.fitOneCycle(epochs, lrSpec, opts) : await runner.fit(epochs - startEpoch, lrSpec, opts);
+      const r = await run(signal, onProgress);
       const skipped = this.block!.pixels.failures.map((p) => p.message);
       return skipped.length > 0 ? { cancelled: r.cancelled, skipped } : { cancelled: r.cancelled };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
       throw e;
     } finally {
-      fast?.dispose();
       this.abort = null;
     }
   }
@@ -290,8 +328,10 @@ export class TrainSession {
       // Trainable scalars only (batch-norm running statistics are not parameters).
       params: layers.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0), 0),
       frozen: this.frozen && i < all.length - 1,
+      from: layers.find((l) => l.trainableWeights.length > 0)?.name,
     }));
-    return { task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(grouped.model) };
+    const body = bodyLine(this.learnerSpec!.arch, describeBody(grouped.model, grouped.layerGroups));
+    return { task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(grouped.model), ...(body ? { body } : {}) };
   }
 
   private startOperation(): AbortSignal {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHead, type HeadOptions } from './head';
 import { isFeatureMap, strideOf } from './strides';
-import type { GroupedModel } from './types';
+import { countLayerParams, type GroupedModel } from './types';
 
 /**
  * Cuts a backbone before its global pooling / flatten / classifier, as fastai's `create_body`
@@ -38,7 +38,11 @@ function stagesWithStrides(body: tf.LayersModel): { stride: number; layers: tf.l
     const s = strideOf(layer.output as tf.SymbolicTensor, memo);
     byStride.set(s, [...(byStride.get(s) ?? []), layer]);
   }
-  return [...byStride.entries()].sort((a, b) => a[0] - b[0]).map(([stride, layers]) => ({ stride, layers }));
+  const stages = [...byStride.entries()].sort((a, b) => a[0] - b[0]).map(([stride, layers]) => ({ stride, layers }));
+  // A first stage with nothing to train (Keras's `Conv1_pad`, the input scaling) is not a stage
+  // of its own: left alone it would become a layer group of zero parameters.
+  if (stages.length > 1 && countLayerParams(stages[0].layers) === 0) stages[1] = { ...stages[1], layers: [...stages[0].layers, ...stages[1].layers] };
+  return stages.length > 1 && countLayerParams(stages[0].layers) === 0 ? stages.slice(1) : stages;
 }
 
 /**

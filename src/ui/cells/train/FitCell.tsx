@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { TrainCommands } from '../../../state/trainActions';
-import type { TrainState } from '../../../state/trainState';
+import type { FitRun, TrainState } from '../../../state/trainState';
 import { LiveLossChart } from '../../charts/LiveLossChart';
 import { LossChart } from '../../charts/LossChart';
 import { Cell } from '../../components/Cell';
@@ -38,6 +38,15 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         <button data-testid="fit-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.fit()}>
           Fit
         </button>
+        <button
+          className="secondary"
+          data-testid="fit-fine-tune"
+          disabled={state.busy !== null || !state.learner || (state.learner?.groups.length ?? 0) < 2}
+          onClick={() => commands.fineTuneRecipe()}
+          title="fastai's fine_tune(epochs, lr): 1 epoch with the body frozen at lr, then the epochs above unfrozen at slice(lr/200, lr/2)"
+        >
+          fine_tune
+        </button>
         <button className="secondary" data-testid="fit-stop" disabled={!fitting && state.busy !== 'lrFind'} onClick={() => commands.stop()}>
           Stop
         </button>
@@ -73,7 +82,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
-            <b>fit {r.index}</b>: fit_one_cycle({r.epochs}, {r.lr.includes(',') ? `slice(${r.lr})` : r.lr}) at {r.size}px{r.frozen ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
+            <b>fit {r.index}</b>: {runCall(r)} at {r.size}px{r.frozen && !r.fineTune ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className={r.status === 'interrupted' ? 'muted' : 'error'}> {r.message}</span>}
           </li>
@@ -81,4 +90,10 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       </ol>
     </Cell>
   );
+}
+
+/** The run as the fastai call it was: fit_one_cycle(3, 1e-3) or fine_tune(2, 1e-2, freeze_epochs=1). */
+function runCall(r: FitRun): string {
+  if (r.fineTune) return `fine_tune(${r.epochs - r.fineTune.freezeEpochs}, ${r.lr}, freeze_epochs=${r.fineTune.freezeEpochs})`;
+  return `fit_one_cycle(${r.epochs}, ${r.lr.includes(',') ? `slice(${r.lr})` : r.lr})`;
 }

@@ -1,5 +1,9 @@
 import type { TrainCommands } from '../../../state/trainActions';
 import type { TrainState } from '../../../state/trainState';
+import type { Task } from '../../../core/data/types';
+import { KNOWN_BODIES, MOBILENET_V2, knownBody } from '../../../core/model/bodies';
+import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/pretrainedBody';
+import { effectiveLearnerSpec, pretrainedArch } from '../../../state/guessLearner';
 import type { ArchSpec } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
 import { Field, NumberInput, Select, TextInput } from '../../components/Field';
@@ -8,9 +12,11 @@ type ArchKind = ArchSpec['kind'];
 const ARCHS = [
   ['smallCnn', 'small CNN (from scratch)'],
   ['xresnet', 'xresnet (from scratch)'],
-  ['pretrained', 'pretrained MNIST backbone + new head'],
+  ['pretrained', 'pretrained body + new head (cnn_learner)'],
   ['unet', 'U-Net (segmentation)'],
 ] as const;
+
+const BASE = import.meta.env.BASE_URL;
 
 function archOf(kind: ArchKind): ArchSpec {
   switch (kind) {
@@ -19,7 +25,7 @@ function archOf(kind: ArchKind): ArchSpec {
     case 'xresnet':
       return { kind, depth: 'tiny' };
     case 'pretrained':
-      return { kind, url: `${import.meta.env.BASE_URL}models/mnist-backbone/model.json` };
+      return pretrainedArch(MOBILENET_V2, BASE);
     case 'unet':
       return { kind, encoder: 'smallCnn' };
   }
@@ -28,10 +34,10 @@ function archOf(kind: ArchKind): ArchSpec {
 /** The learner: task (from the data), architecture, metrics' parameters, weight decay; its size by group. */
 export function LearnerCell(props: { state: TrainState; commands: TrainCommands; task: string }) {
   const { state, commands } = props;
-  const spec = state.learnerSpec;
+  const spec = effectiveLearnerSpec(state.learnerSpec, state.archChosen, props.task as Task, BASE);
   const busy = state.busy !== null;
   return (
-    <Cell index={5} title="Learner" note={`task: ${props.task}`}>
+    <Cell index={5} title="Learner" note={`task: ${props.task}${state.archChosen ? '' : ' · architecture guessed for this task'}`}>
       <div className="steps">
         <fieldset className="step">
           <legend>Model</legend>
@@ -67,7 +73,10 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
               <tbody>
                 {state.learner.groups.map((g) => (
                   <tr key={g.name} data-testid="layer-group" data-frozen={g.frozen}>
-                    <td>{g.name}</td>
+                    <td title={g.from ? `from layer ${g.from}` : undefined}>
+                      {g.name}
+                      {g.from && g.name !== 'head' ? <span className="muted"> (from {g.from})</span> : null}
+                    </td>
                     <td>{g.params.toLocaleString('en')}</td>
                     <td>{g.frozen ? 'frozen (BN only)' : 'yes'}</td>
                   </tr>
@@ -75,6 +84,11 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
               </tbody>
             </table>
             <p className="muted">{state.learner.totalParams.toLocaleString('en')} parameters in all</p>
+            {state.learner.body && (
+              <p className="muted" data-testid="learner-body">
+                {state.learner.body}
+              </p>
+            )}
           </fieldset>
         )}
       </div>
@@ -95,11 +109,26 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
 
 type PretrainedArch = Extract<ArchSpec, { kind: 'pretrained' }>;
 
-/** Where the backbone comes from: a URL (the built-in one by default) or dropped model files. */
+const CUSTOM = 'custom';
+
+/**
+ * Which body, from where, cut where, scaled how: a known body sets all of it (its cut chosen by
+ * measurement); every field can be changed, and a URL or dropped files take any Keras model.
+ */
 function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedArch) => void }) {
   const { arch } = props;
+  const known = arch.files?.length ? undefined : knownBody(arch.url);
+  const bodies = [...KNOWN_BODIES.map((b) => [b.id, b.label] as const), [CUSTOM, 'another URL or dropped files'] as const];
+  const pick = (id: string) => {
+    const body = KNOWN_BODIES.find((b) => b.id === id);
+    props.onChange(body ? (pretrainedArch(body, BASE) as PretrainedArch) : { kind: 'pretrained', url: '' });
+  };
+  const cuts = known ? known.cuts.map((c) => [c, c === known.cut ? `${c} (measured best)` : c] as const) : [];
   return (
     <>
+      <Field label="Body" hint={known?.source ?? 'a tfjs layers model.json (Keras topology)'}>
+        <Select<string> testId="backbone-body" value={known?.id ?? CUSTOM} options={bodies} onChange={pick} />
+      </Field>
       <Field label="Backbone URL" hint="a tfjs layers model.json">
         <TextInput testId="backbone-url" value={arch.url} onChange={(url) => props.onChange({ kind: 'pretrained', url })} />
       </Field>
@@ -111,6 +140,19 @@ function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedA
           accept=".json,.bin"
           onChange={(e) => props.onChange({ kind: 'pretrained', url: arch.url, files: e.target.files ? Array.from(e.target.files) : undefined })}
         />
+      </Field>
+      <Field label="Cut at layer" hint={known?.cut ? 'where the body ends; the head goes on top' : "empty: before the first pooling, Flatten or Dense layer (fastai's create_body)"}>
+        {cuts.length > 0 ? (
+          <Select<string> testId="backbone-cut" value={arch.cut ?? known!.cut ?? ''} options={cuts} onChange={(cut) => props.onChange({ ...arch, cut })} />
+        ) : (
+          <TextInput testId="backbone-cut" value={arch.cut ?? ''} onChange={(cut) => props.onChange({ ...arch, cut: cut || undefined })} />
+        )}
+      </Field>
+      <Field label="Body's input scaling" hint="as the body was trained; the data block's normalization is undone in the model">
+        <Select<BodyNormalization> testId="backbone-normalization" value={arch.normalization ?? known?.normalization ?? 'data'} options={BODY_NORMALIZATIONS} onChange={(normalization) => props.onChange({ ...arch, normalization })} />
+      </Field>
+      <Field label="Scale small pictures up to" hint="px, bilinear inside the model (0: never)">
+        <NumberInput testId="backbone-min-side" value={arch.minSide ?? known?.minSide ?? 0} min={0} max={512} step={16} onChange={(minSide) => props.onChange({ ...arch, minSide })} />
       </Field>
     </>
   );

@@ -1,0 +1,28 @@
+import type { Task } from '../core/data/types';
+import { MOBILENET_V2, type KnownBody } from '../core/model/bodies';
+import type { ArchSpec, LearnerSpec } from '../workers/protocol';
+
+/**
+ * The architecture the studio proposes for a task before the person picks one, as fastai's
+ * lesson 3 would: an ImageNet body with a new head (`cnn_learner(dls, resnet)`) for classes, tags
+ * and points; a U-Net for masks (on a from-scratch encoder: the built-in ImageNet body's features
+ * are too coarse at the small sizes masks train at here).
+ * @example guessArch('multi', '/') // { kind: 'pretrained', url: '/models/mobilenet_v2/model.json' }
+ */
+export function guessArch(task: Task | undefined, baseUrl: string): ArchSpec {
+  if (task === 'segmentation') return { kind: 'unet', encoder: 'smallCnn' };
+  return pretrainedArch(MOBILENET_V2, baseUrl);
+}
+
+/** A known body as the learner's architecture, its URL under the app's base for the built-in ones. */
+export function pretrainedArch(body: KnownBody, baseUrl: string): ArchSpec {
+  return { kind: 'pretrained', url: body.builtIn ? `${baseUrl}${body.url}` : body.url };
+}
+
+/**
+ * The learner the next build uses: the person's choice once they made one, else the guess for
+ * the data's task. The Learner cell shows the same, so what is shown is what is built.
+ */
+export function effectiveLearnerSpec(spec: LearnerSpec, archChosen: boolean, task: Task | undefined, baseUrl: string): LearnerSpec {
+  return archChosen ? spec : { ...spec, arch: guessArch(task, baseUrl) };
+}
