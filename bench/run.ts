@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: the Node half of the issue's benchmark, in one process so ratios are
- * measured side by side: 1 studio loop vs bare tfjs, 2 backends x models x sizes, 4 pipeline
+ * measured side by side: 1 studio loop vs bare tfjs, 2 backends x models x sizes, 2b the
+ * pretrained ImageNet body (MobileNetV2) frozen / unfrozen / inference at 128 and 224 px, 4 pipeline
  * vs training consumption, 6 memory over 5 epochs, 7 PyTorch reference where installed (3 and
  * 5 need a browser). Prints the results as JSON on stdout (progress on stderr) and writes
- * bench/RESULTS.md. About 6 minutes on 2 cores (10 when other jobs load them), on the cpu and wasm backends
+ * bench/RESULTS.md. About 9 minutes on 2 cores (13 when other jobs load them), on the cpu and wasm backends
  * (BENCH_BACKENDS=wasm narrows it).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { backboneBench } from './items/backbone';
 import { matrixBench } from './items/backendMatrix';
 import { loopBench } from './items/loop';
 import { memoryBench } from './items/memory';
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   progress(`${machine.cpu} x ${machine.cores}, Node ${machine.node}, tfjs ${machine.tfjs}, load ${machine.loadAverage.join(' / ')}`);
   const loop = await loopBench();
   const matrix = await matrixBench();
+  const backbone = await backboneBench();
   const pipeline = await pipelineBench(matrix.rows);
   const memory = await memoryBench();
   // The studio's ms per step of batch 64 at 28 px, for the PyTorch ratio.
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     seconds: (performance.now() - t0) / 1000,
     loop,
     matrix,
+    backbone,
     pipeline,
     memory,
     native,

@@ -65,8 +65,10 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   await expect(page.getByTestId('backend')).toHaveText('webgl', { timeout: 60_000 });
   await train.loadMnistTiny(studio);
   // The built-in backbone loads from its URL on this server; like cnn_learner, the body starts frozen.
-  await train.buildLearner('pretrained');
+  await train.buildLearner('pretrained', 'mnist');
   await expect(page.getByTestId('learner-summary')).toContainText('pretrained backbone from /models/mnist-backbone/model.json');
+  // fastai's frozen fit (batch norm trains, pictures augmented), not the default fast path: this run is stopped midway.
+  await page.getByTestId('fit-fast-head').uncheck();
   const groups = await page.getByTestId('layer-group').count();
   expect(groups).toBeGreaterThanOrEqual(2);
   await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(groups - 1);
@@ -164,6 +166,7 @@ test('a backbone from dropped model.json + weights files, and the frozen fast pa
   await page.getByTestId('backbone-files').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
   await train.buildLearner();
   await expect(page.getByTestId('learner-summary')).toContainText('pretrained backbone from dropped model.json');
+  await page.getByTestId('fit-fast-head').uncheck();
   await train.fit(1, '1e-2');
   expect(await train.runEnded()).toBe('done');
   expect((await train.rows())[0].accuracy).toBeGreaterThan(0.9);
@@ -253,4 +256,38 @@ test.describe('dark colour scheme', () => {
     expect(await fAt()).toBeGreaterThanOrEqual(f02 - 0.02);
     await studio.cellShot('results-run', 'results-planet-multi-dark');
   });
+});
+
+test('the ImageNet body: guessed for a picture folder, its cut and scaling shown, fine_tune frozen then unfrozen', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+  await train.loadMnistTiny(studio);
+  // Nobody picked an architecture: the guess for single-label pictures is the ImageNet body.
+  await expect(page.getByTestId('arch')).toHaveValue('pretrained');
+  await expect(page.getByTestId('backbone-body')).toHaveValue('mobilenet_v2');
+  await expect(page.getByTestId('backbone-cut')).toHaveValue('block_11_expand_relu');
+  await expect(page.getByTestId('backbone-normalization')).toHaveValue('unit');
+  // Small for a 2-core machine: the body sees the 28 px pictures as they are (the default scales them up to 96+ px).
+  await page.getByTestId('backbone-min-side').fill('0');
+  await train.buildLearner();
+  await expect(page.getByTestId('learner-body')).toContainText('cut at block_11_expand_relu (576 channels); input scaling [0, 1]');
+  await expect(page.getByTestId('layer-group')).toHaveCount(3);
+  await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(2);
+  await studio.cellShot('learner-summary', 'imagenet-learner');
+
+  // fine_tune(1, 1e-2): one frozen epoch on cached features, then one unfrozen with a slice.
+  await expect(page.getByTestId('fit-fast-head')).toBeChecked();
+  await page.getByTestId('fit-epochs').fill('1');
+  await page.getByTestId('lr-input').fill('1e-2');
+  await page.getByTestId('fit-fine-tune').click();
+  expect(await train.runEnded()).toBe('done');
+  await expect(page.getByTestId('fit-run-output').last()).toContainText('fine_tune(1, 1e-2, freeze_epochs=1)');
+  const rows = await train.rows();
+  expect(rows).toHaveLength(2);
+  // mnist_tiny's validation set is about half 3s, half 7s: the most frequent class scores about 0.5.
+  expect(rows[1].accuracy).toBeGreaterThan(0.8);
+  await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(0);
+  await studio.cellShot('fit-runs', 'imagenet-fine-tune');
 });

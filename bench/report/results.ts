@@ -1,3 +1,4 @@
+import type { BackboneResult } from '../items/backbone';
 import type { MatrixResult } from '../items/backendMatrix';
 import type { LoopResult } from '../items/loop';
 import type { MemoryResult } from '../items/memory';
@@ -21,6 +22,8 @@ export interface BenchResults {
   readonly seconds: number;
   readonly loop: LoopResult;
   readonly matrix: MatrixResult;
+  /** Item 2b: the pretrained ImageNet body per backend, size and mode. */
+  readonly backbone: BackboneResult;
   readonly pipeline: PipelineResult;
   readonly memory: MemoryResult;
   readonly native: NativeResult;

@@ -115,8 +115,10 @@ export class TrainCells {
     await expect(this.page.getByTestId('block-progress')).toHaveCount(0, { timeout: 60_000 });
   }
 
-  async buildLearner(arch?: string): Promise<void> {
+  /** Picks `arch` (and, for a pretrained one, the known `body`), then builds the learner. */
+  async buildLearner(arch?: string, body?: string): Promise<void> {
     if (arch) await this.page.getByTestId('arch').selectOption(arch);
+    if (body) await this.page.getByTestId('backbone-body').selectOption(body);
     await this.page.getByTestId('learner-build').click();
     await expect(this.page.getByTestId('learner-summary')).toBeVisible({ timeout: 120_000 });
   }

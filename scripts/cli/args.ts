@@ -1,18 +1,24 @@
 import { parseArgs } from 'node:util';
 import type { LrSpec } from '../../src/core/train/schedules';
 
-/** The architectures the command line can ask `buildModel` for. */
-export type CliArch = 'smallCnn' | 'xresnet';
+/** The architectures the command line can ask `buildModel` for; `auto` is the studio's guess for the task. */
+export type CliArch = 'auto' | 'smallCnn' | 'xresnet' | 'mobilenet_v2';
+const ARCHS: readonly CliArch[] = ['auto', 'smallCnn', 'xresnet', 'mobilenet_v2'];
 
 /** Everything `npm run train -- ...` was told, checked and typed. */
 export interface CliOptions {
   readonly folder: string;
   /** A CSV outside the folder, added to its files under its base name. */
   readonly csv?: string;
-  /** Path of the data-block JSON (the spec the studio shows under its form). */
-  readonly block: string;
+  /** Path of the data-block JSON (the spec the studio shows under its form); the studio's guess when absent. */
+  readonly block?: string;
   readonly epochs: number;
-  readonly lr: LrSpec;
+  /** The LR finder's suggestion when absent. */
+  readonly lr?: LrSpec;
+  /** fastai's `fine_tune(epochs, lr)` instead of `fit_one_cycle(epochs, lr)`. */
+  readonly fineTune: boolean;
+  /** A frozen body trains as fastai's (batch norm on, augmented pictures), not on cached features. */
+  readonly fullFrozen: boolean;
   readonly arch: CliArch;
   readonly out: string;
   /** Overrides `transforms.size` of the spec. */
@@ -33,14 +39,19 @@ export class CliError extends Error {
 }
 
 /** The help text, printed with `--help` and after an argument error. */
-export const USAGE = `Usage: npm run train -- --folder DIR --block block.json --epochs N --lr X [options]
+export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
 
   --folder DIR     images (and CSVs) to train on, read like a folder dropped in the studio
   --csv FILE       a CSV kept elsewhere, used as if it were in DIR under its base name
-  --block FILE     data-block JSON, as exported by the studio (the spec under the form)
-  --epochs N       epochs of one-cycle training
-  --lr X           max learning rate (3e-3) or a discriminative slice lo,hi (1e-4,1e-2)
-  --arch NAME      smallCnn (default) or xresnet
+  --block FILE     data-block JSON, as exported by the studio (default: the studio's guess)
+  --epochs N       epochs of one-cycle training (of the unfrozen phase with --fine-tune)
+  --lr X           max learning rate (3e-3) or a discriminative slice lo,hi (1e-4,1e-2);
+                   default: the LR finder's suggestion (valley)
+  --arch NAME      auto (default: the studio's guess, the ImageNet MobileNetV2 body for classes,
+                   tags and points), mobilenet_v2, smallCnn or xresnet
+  --fine-tune      fastai's fine_tune: 1 epoch frozen at lr, then N unfrozen at slice(lr/200, lr/2)
+  --full-frozen    a frozen body trains as in fastai (batch norm on, augmented pictures) instead of
+                   the default fast path (the head on the body's features, computed once)
   --out DIR        where model.json, weights.bin and studio.json go (default ./model-out)
   --size S         image side in pixels, overrides transforms.size
   --bs B           batch size, overrides batch.batchSize`;
@@ -59,7 +70,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       block: { type: 'string' },
       epochs: { type: 'string' },
       lr: { type: 'string' },
-      arch: { type: 'string', default: 'smallCnn' },
+      arch: { type: 'string', default: 'auto' },
+      'fine-tune': { type: 'boolean', default: false },
+      'full-frozen': { type: 'boolean', default: false },
       out: { type: 'string', default: './model-out' },
       size: { type: 'string' },
       bs: { type: 'string' },
@@ -68,15 +81,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   });
   if (values.help) return 'help';
   const folder = required(values.folder, '--folder');
-  const block = required(values.block, '--block');
-  const arch = values.arch;
-  if (arch !== 'smallCnn' && arch !== 'xresnet') throw new CliError(`--arch must be smallCnn or xresnet, not "${arch}"`);
+  const arch = values.arch as CliArch;
+  if (!ARCHS.includes(arch)) throw new CliError(`--arch must be one of ${ARCHS.join(', ')}, not "${values.arch}"`);
+  const lr = values.lr === undefined ? undefined : parseLr(values.lr);
+  if (values['fine-tune'] && Array.isArray(lr)) throw new CliError('--fine-tune takes one base learning rate (it makes the slice itself)');
   return {
     folder,
-    block,
+    block: values.block,
     csv: values.csv,
     epochs: positiveInt(required(values.epochs, '--epochs'), '--epochs'),
-    lr: parseLr(required(values.lr, '--lr')),
+    lr,
+    fineTune: values['fine-tune'] ?? false,
+    fullFrozen: values['full-frozen'] ?? false,
     arch,
     out: values.out ?? './model-out',
     size: values.size === undefined ? undefined : positiveInt(values.size, '--size'),

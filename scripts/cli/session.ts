@@ -1,15 +1,32 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeDataLoaders } from '../../src/core/data/block';
 import type { DataLoaders } from '../../src/core/data/batch';
 import { chooseBackend } from '../../src/core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../../src/core/train/callback';
 import { Learner, type Progress } from '../../src/core/train/learner';
-import { archName, buildModel } from '../../src/workers/models';
+import { archName, buildModel, startsFrozen } from '../../src/workers/models';
 import type { ArchSpec } from '../../src/workers/protocol';
-import { CliError, type CliOptions } from './args';
+import { guessSpec } from '../../src/core/data/infer';
+import type { DataBlockSpec, Task } from '../../src/core/data/types';
+import { MOBILENET_V2 } from '../../src/core/model/bodies';
+import { fineTune } from '../../src/core/train/fineTune';
+import { fastHeadLearner } from '../../src/core/train/fastHead';
+import { makeLoader } from '../../src/core/data/loader';
+import type { DataBlock } from '../../src/core/data/block';
+import type { FitOptions } from '../../src/core/train/learner';
+import type { OneCycleOptions } from '../../src/core/train/schedules';
+import type { LrSpec } from '../../src/core/train/schedules';
+import { serveFolder } from '../../src/io/node/staticServer';
+import { guessArch, pretrainedArch } from '../../src/state/guessLearner';
+import { CliError, type CliArch, type CliOptions } from './args';
 import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
 import { learnerManifest } from '../../src/workers/bundle';
 import { finalMetrics, writeBundle, type FinalMetrics } from './output';
 import { EpochTable } from './table';
+
+/** The project's root (scripts/cli/ is two levels down), where `public/models` lives. */
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where the command line writes: `out` is stdout (the table), `err` is stderr (everything else). */
 export interface CliIo {
@@ -25,17 +42,30 @@ export interface CliIo {
  * in `--out`. Resolves to the final metrics; bad input and NaN losses are `CliError`s.
  */
 export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMetrics> {
-  const spec = loadSpec(opts.block, { size: opts.size, bs: opts.bs });
   const files = gatherFiles(opts.folder, opts.csv);
-  const backend = await chooseBackend(['cpu']);
+  const spec = opts.block ? loadSpec(opts.block, { size: opts.size, bs: opts.bs }) : withOverrides(await guessSpec(files), opts);
+  if (!opts.block) io.err(`data block: the studio's guess: ${JSON.stringify(spec)}`);
+  // wasm, with the studio's gradient kernels, is several times faster than the CPU backend in Node.
+  const backend = await chooseBackend(['wasm', 'cpu']);
   io.err(`backend: ${backend.name} (${backend.reason})`);
   const block = await buildBlockOrFail(spec, files, io.err);
   const dls = makeDataLoaders(block, spec);
-  const arch: ArchSpec = opts.arch === 'xresnet' ? { kind: 'xresnet' } : { kind: 'smallCnn' };
-  const learn = await makeLearner(arch, dls);
-  io.err(`learner: ${archName(arch)}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
+  // A pretrained body loads over HTTP, through the page's own loading code.
+  const server = opts.arch === 'smallCnn' || opts.arch === 'xresnet' ? null : await serveFolder(join(PROJECT_ROOT, 'public'));
+  const arch = cliArch(opts.arch, dls.task, server ? `${server.url}/` : '');
+  let learn: Learner;
   try {
-    await fitWithTable(learn, opts, io);
+    learn = await makeLearner(arch, dls);
+  } finally {
+    server?.close();
+  }
+  // Like fastai's cnn_learner, a pretrained body starts frozen.
+  if (startsFrozen(arch)) learn.freeze();
+  io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
+  try {
+    const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+    const lr = opts.lr ?? (await suggestedLr(learn, fast, io));
+    await fitWithTable(learn, { ...opts, lr }, fast, io);
     const manifest = learnerManifest(learn, dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
@@ -55,22 +85,78 @@ async function makeLearner(arch: ArchSpec, dls: DataLoaders): Promise<Learner> {
   }
 }
 
-/** `fitOneCycle`, printing the header first and one row per finished epoch; a NaN loss exits 2. */
-async function fitWithTable(learn: Learner, opts: CliOptions, io: CliIo): Promise<void> {
+/** The architecture `--arch` names; `auto` is the page's guess for the task. */
+function cliArch(arch: CliArch, task: Task, baseUrl: string): ArchSpec {
+  switch (arch) {
+    case 'auto':
+      return guessArch(task, baseUrl);
+    case 'mobilenet_v2':
+      return pretrainedArch(MOBILENET_V2, baseUrl);
+    case 'xresnet':
+      return { kind: 'xresnet' };
+    case 'smallCnn':
+      return { kind: 'smallCnn' };
+  }
+}
+
+/** `--size` and `--bs` on a guessed spec. */
+function withOverrides(spec: DataBlockSpec, opts: CliOptions): DataBlockSpec {
+  return { ...spec, transforms: { ...spec.transforms, size: opts.size ?? spec.transforms.size }, batch: { ...spec.batch, batchSize: opts.bs ?? spec.batch.batchSize } };
+}
+
+/** Runs `use` on a head learner over the frozen body's cached features (see fastHead.ts); null: no fast path. */
+type FastPath = (<T>(use: (head: Learner) => Promise<T>) => Promise<T>) | null;
+
+/**
+ * The fast path for a frozen body (the default, as in the studio; `--full-frozen` turns it off):
+ * the training pictures without augmentation, through the body once per use.
+ */
+function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen: boolean, off: boolean): FastPath {
+  if (!frozen || off) return null;
+  const dls = learn.dls;
+  const plain = makeLoader(block.train, block.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: dls.train.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
+  return async (use) => {
+    const fast = await fastHeadLearner(learn, plain);
+    if (!fast) throw new CliError('This model cannot train its head on cached features: use --full-frozen');
+    try {
+      return await use(fast.learner);
+    } finally {
+      fast.dispose();
+    }
+  };
+}
+
+/** The LR finder's valley, as the studio's finder cell suggests it; weights are restored after the finder. */
+async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo): Promise<number> {
+  const find = (l: Learner) => l.lrFind({ numIt: 100 });
+  // With the fast path, the finder runs on what the fit will train: the head on cached features.
+  const found = fast ? await fast(find) : await find(learn);
+  if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
+  const { valley, steep, minimum } = found.suggestions;
+  io.err(`lr: ${valley.toExponential(2)} (the LR finder's valley; steep ${steep.toExponential(2)}, minimum/10 ${minimum.toExponential(2)})`);
+  return valley;
+}
+
+/** `fitOneCycle` (or fastai's `fine_tune`), printing the header first and one row per finished epoch; a NaN loss exits 2. */
+async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: LrSpec }, fast: FastPath, io: CliIo): Promise<void> {
   const table = new EpochTable(learn.metrics.map((m) => m.name), io.out);
-  const printer: Callback = {
+  const printer = (runner: Learner): Callback => ({
     name: 'cliTable',
     order: 60,
     afterEpoch: () => {
-      const row = learn.recorder.epochs.at(-1);
+      const row = runner.recorder.epochs.at(-1);
       io.status?.('');
       if (row) table.row(row);
     },
-  };
+  });
   table.header();
   const onProgress = io.status ? (p: Progress) => io.status?.(progressText(p)) : undefined;
+  // The frozen phase on the fast path: the head trains on the body's features, computed once.
+  const frozenFit = fast ? (n: number, lr: LrSpec, o: FitOptions & OneCycleOptions) => fast((head) => head.fitOneCycle(n, lr, { ...o, callbacks: [printer(head)] })) : undefined;
   try {
-    await learn.fitOneCycle(opts.epochs, opts.lr, { callbacks: [printer], onProgress });
+    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit });
+    else if (frozenFit) await frozenFit(opts.epochs, opts.lr, { onProgress });
+    else await learn.fitOneCycle(opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress });
   } catch (e) {
     io.status?.('');
     if (e instanceof NonFiniteLossError) throw new CliError(e.message, 2);

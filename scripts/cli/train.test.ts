@@ -36,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm run train', () => {
   it('trains mnist_tiny for one epoch, prints the table and JSON, and saves a loadable model', async () => {
     const out = join(dir, 'model');
-    const r = await runCli(['--folder', SAMPLE, '--block', BLOCK, '--size', '28', '--epochs', '1', '--lr', '1e-2', '--out', out]);
+    const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', BLOCK, '--size', '28', '--epochs', '1', '--lr', '1e-2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^epoch\s+train_loss\s+valid_loss\s+error_rate\s+accuracy\s+time$/);
@@ -70,7 +70,7 @@ describe('npm run train', () => {
     const bad = { ...spec, items: { kind: 'csv', csvPath: 'labels.csv', fileColumn: 'name' }, label: { kind: 'csvColumn', column: 'digit' } };
     const blockPath = join(dir, 'bad.json');
     writeFileSync(blockPath, JSON.stringify(bad));
-    const r = await runCli(['--folder', SAMPLE, '--block', blockPath, '--epochs', '1', '--lr', '1e-2', '--out', join(dir, 'bad')], 30_000);
+    const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', blockPath, '--epochs', '1', '--lr', '1e-2', '--out', join(dir, 'bad')], 30_000);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: field label\.column: The CSV has no column "digit"$/m);
     expect(r.stderr).toMatch(/^error: The data block cannot be built/m);
@@ -78,7 +78,7 @@ describe('npm run train', () => {
   });
 
   it('exits 2 with the NonFiniteLossError message when the loss becomes NaN', async () => {
-    const r = await runCli(['--folder', SAMPLE, '--block', BLOCK, '--epochs', '1', '--lr', '1e30', '--out', join(dir, 'nan')], 30_000);
+    const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', BLOCK, '--epochs', '1', '--lr', '1e30', '--out', join(dir, 'nan')], 30_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: The loss became (NaN|-?Infinity) at epoch 1, batch \d+; .*Try a lower learning rate\.$/m);
     expect(existsSync(join(dir, 'nan'))).toBe(false);

@@ -58,7 +58,9 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     }),
     lrFind: guarded('lrFind', async () => {
       dispatch({ type: 'finderStarted' });
-      dispatch({ type: 'finderDone', result: await client.lrFind(store.getState().finderIters) });
+      const s = store.getState();
+      const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
+      dispatch({ type: 'finderDone', result: await client.lrFind(s.finderIters, frozen && s.fastHead) });
     }),
     setLr: (value) => dispatch({ type: 'lrInput', value }),
     pickLr: (lr) => dispatch({ type: 'lrInput', value: formatLr(lr) }),

@@ -61,7 +61,11 @@ export interface TrainState {
   readonly finder: (LrFindInfo & { readonly running: boolean }) | null;
   /** What `fit` will use: `3e-3`, or `1e-5,1e-3` for a slice. */
   readonly lrInput: string;
-  /** Frozen fits train the head on cached body features (no augmentation; see fastHead.ts). */
+  /**
+   * Frozen fits train the head on cached body features (no augmentation; see fastHead.ts). On by
+   * default: an ImageNet body's frozen fit with batch norm training backpropagates through the
+   * whole body, about 10x the cost of computing its features once (bench item 2b on wasm).
+   */
   readonly fastHead: boolean;
   readonly epochs: number;
   /** LR finder iterations (fastai: 100). */
@@ -130,7 +134,7 @@ export const initialTrainState: TrainState = {
   finder: null,
   lrInput: '1e-3',
   epochs: 3,
-  fastHead: false,
+  fastHead: true,
   finderIters: 100,
   runs: [],
   rows: [],

@@ -15,7 +15,8 @@ export interface TrainClient {
   /** `pixels`: the page's decoded pictures of the same block, so the worker need not decode them again. */
   setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
-  lrFind(numIt: number): Promise<LrFindInfo>;
+  /** `fastHead`: on the head over the frozen body's cached features (what a fast-path fit trains). */
+  lrFind(numIt: number, fastHead?: boolean): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
   /** `fastHead`: train the head on cached body features (frozen body only). */
   fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean): Promise<FitInfo>;
@@ -80,7 +81,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     init: (backends, probe) => call({ type: 'init', backends, probe }),
     setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
-    lrFind: (numIt) => call({ type: 'lrFind', numIt }),
+    lrFind: (numIt, fastHead) => call({ type: 'lrFind', numIt, fastHead }),
     fit: (epochs, lr, oneCycle, startEpoch, fastHead) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead }),
     fitFineTune: (epochs, baseLr, freezeEpochs, fastHead) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),

