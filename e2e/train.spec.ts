@@ -74,7 +74,7 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(groups - 1);
   await studio.cellShot('learner-summary', 'train-learner');
 
-  // LR finder: the curve, named suggestions, and the valley copied into lr-input.
+  // LR finder: the curve, named suggestions, and the studio's auto suggestion copied into lr-input.
   await page.getByTestId('lr-find-iters').fill('40');
   await page.getByTestId('lr-find-run').click();
   const suggestion = page.getByTestId('lr-suggestion');
@@ -83,7 +83,13 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   const valley = Number(await suggestion.getAttribute('data-valley'));
   expect(valley).toBeGreaterThan(1e-6);
   expect(valley).toBeLessThan(1);
-  expect(Number(await page.getByTestId('lr-input').inputValue())).toBeCloseTo(Number(valley.toExponential(1)), 10);
+  // The studio's own suggestion, auto (the candidate whose probe run ended lowest), goes into lr-input.
+  const auto = Number(await suggestion.getAttribute('data-auto'));
+  const attr = async (name: string) => Number(await suggestion.getAttribute(name));
+  const candidates = [valley, 3 * valley, await attr('data-steep'), await attr('data-minimum')];
+  expect(candidates.some((c) => Math.abs(c - auto) / c < 1e-9)).toBe(true);
+  await expect(page.getByTestId('lr-auto-reason')).toContainText('lowest validation loss');
+  expect(Number(await page.getByTestId('lr-input').inputValue())).toBeCloseTo(Number(auto.toExponential(1)), 10);
   const chart = page.getByTestId('lr-find-chart');
   await expect(chart.locator('.xtitle')).toHaveText('learning rate (log scale)');
   await expect(chart.locator('.ytitle')).toHaveText('loss (smoothed)');

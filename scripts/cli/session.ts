@@ -11,6 +11,8 @@ import { guessSpec } from '../../src/core/data/infer';
 import type { DataBlockSpec, Task } from '../../src/core/data/types';
 import { MOBILENET_V2 } from '../../src/core/model/bodies';
 import { fineTune } from '../../src/core/train/fineTune';
+import { autoLr } from '../../src/core/train/autoLr';
+import { lowestLossLr } from '../../src/core/train/suggest';
 import { fastHeadLearner } from '../../src/core/train/fastHead';
 import { makeLoader } from '../../src/core/data/loader';
 import type { DataBlock } from '../../src/core/data/block';
@@ -126,15 +128,18 @@ function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen:
   };
 }
 
-/** The LR finder's valley, as the studio's finder cell suggests it; weights are restored after the finder. */
+/** The studio's `auto` rate (the finder's candidates, each probed; see autoLr.ts); weights are restored after. */
 async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo): Promise<number> {
-  const find = (l: Learner) => l.lrFind({ numIt: 100 });
+  const suggest = async (l: Learner) => {
+    const found = await l.lrFind({ numIt: 100 });
+    if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
+    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, lowestLossLr(found.lrs, found.losses)) };
+  };
   // With the fast path, the finder runs on what the fit will train: the head on cached features.
-  const found = fast ? await fast(find) : await find(learn);
-  if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
-  const { valley, steep, minimum } = found.suggestions;
-  io.err(`lr: ${valley.toExponential(2)} (the LR finder's valley; steep ${steep.toExponential(2)}, minimum/10 ${minimum.toExponential(2)})`);
-  return valley;
+  const { found, auto } = fast ? await fast(suggest) : await suggest(learn);
+  io.err(`lr finder: valley ${found.valley.toExponential(2)}, steepest ${found.steep.toExponential(2)}, minimum/10 ${found.minimum.toExponential(2)}`);
+  io.err(`lr: ${auto.lr.toExponential(2)}, auto: ${auto.reason}`);
+  return auto.lr;
 }
 
 /** `fitOneCycle` (or fastai's `fine_tune`), printing the header first and one row per finished epoch; a NaN loss exits 2. */

@@ -166,7 +166,7 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
     case 'finderStarted':
       return { ...s, finder: { lrs: [], losses: [], suggestions: null, cancelled: false, running: true } };
     case 'finderDone':
-      return { ...s, finder: { ...a.result, running: false }, lrInput: a.result.suggestions ? formatLr(a.result.suggestions.valley) : s.lrInput, progress: null };
+      return { ...s, finder: { ...a.result, running: false }, lrInput: a.result.auto ? formatLr(a.result.auto.lr) : a.result.suggestions ? formatLr(a.result.suggestions.valley) : s.lrInput, progress: null };
     case 'lrInput':
       return { ...s, lrInput: a.value };
     case 'epochs':

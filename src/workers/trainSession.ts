@@ -13,6 +13,8 @@ import { countParams, groupsFromNames, type GroupedModel } from '../core/model/t
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
+import { autoLr } from '../core/train/autoLr';
+import { lowestLossLr } from '../core/train/suggest';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
 import type { OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
@@ -99,9 +101,13 @@ export class TrainSession {
     let fast: FastHead | null = null;
     try {
       fast = fastHead && this.frozen ? await this.fastHead(learn) : null;
-      const r = await (fast?.learner ?? learn).lrFind({ numIt, signal, onProgress });
+      const runner = fast?.learner ?? learn;
+      const r = await runner.lrFind({ numIt, signal, onProgress });
+      // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
+      const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal }) : null;
       throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
-      return { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled };
+      const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
+      return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
     } finally {
       fast?.dispose();
       this.abort = null;

@@ -23,6 +23,26 @@ function taskMetrics(dls: DataLoaders): Metric[] {
   return metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
 }
 
+/** The first `n` batches of each epoch of `loader` (the same ones every epoch for validation). */
+function firstBatches(loader: DataLoader, n: number): DataLoader {
+  const batchCount = Math.max(1, Math.min(n, loader.batchCount));
+  return {
+    count: Math.min(loader.count, batchCount * loader.batchSize),
+    batchCount,
+    batchSize: loader.batchSize,
+    async *batches(epoch: number) {
+      let i = 0;
+      for await (const b of loader.batches(epoch)) {
+        if (i++ >= batchCount) {
+          tf.dispose([b.x, b.y]);
+          break;
+        }
+        yield b;
+      }
+    },
+  };
+}
+
 interface RunOptions extends FitOptions {
   readonly phase: 'train' | 'lrFind';
 }
@@ -129,6 +149,38 @@ export class Learner implements LearnerView {
     const { lrs, losses } = finder;
     const enough = losses.filter(Number.isFinite).length >= 2;
     return { lrs, losses, suggestions: enough ? suggestLrs(lrs, losses, finder.numIt) : null, cancelled };
+  }
+
+  /**
+   * A short one-cycle run at `lr` from the current weights over the first `batches` training
+   * batches, then the validation loss over the first `validBatches`; weights, optimizer state,
+   * epoch count and history are then as before (`autoLr`'s probes). Not finite: Infinity.
+   */
+  async probeLr(lr: number, opts: { readonly batches: number; readonly validBatches: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void }): Promise<number> {
+    const dls = this.dls;
+    const weights = snapshotWeights(this.model);
+    const optState = this.opt.snapshot();
+    const seen = this.epochsSeen;
+    const lrs = lrsForGroups(lr, this.params.length);
+    const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l)), mom: oneCycleMom() });
+    try {
+      (this as { dls: DataLoaders }).dls = { ...dls, train: firstBatches(dls.train, opts.batches), valid: firstBatches(dls.valid, opts.validBatches) };
+      // The finder's phase: the recorder keeps no row of a probe.
+      await this.run(1, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress });
+      if (opts.signal?.aborted) return Infinity;
+      const { validLoss } = await this.evaluate();
+      return Number.isFinite(validLoss) ? validLoss : Infinity;
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) return Infinity;
+      throw e;
+    } finally {
+      (this as { dls: DataLoaders }).dls = dls;
+      restoreWeights(this.model, weights);
+      this.opt.restore(optState);
+      tf.dispose(weights);
+      disposeSnapshot(optState);
+      this.epochsSeen = seen;
+    }
   }
 
   /** Trains only the last group (the head), plus batch norm everywhere (fastai's `freeze`). */

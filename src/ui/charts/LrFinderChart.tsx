@@ -6,12 +6,15 @@ export interface LrSuggestions {
   readonly valley?: number;
   readonly steep?: number;
   readonly minimum?: number;
+  /** The studio's probed choice. */
+  readonly auto?: number;
 }
 
 const MARKS: readonly { key: keyof LrSuggestions; label: string; colour: string; symbol: string }[] = [
   { key: 'valley', label: 'valley', colour: '#D55E00', symbol: 'circle' },
   { key: 'steep', label: 'steepest', colour: '#009E73', symbol: 'diamond' },
   { key: 'minimum', label: 'minimum/10', colour: '#CC79A7', symbol: 'square' },
+  { key: 'auto', label: 'auto', colour: '#0072B2', symbol: 'star' },
 ];
 
 /**

@@ -20,15 +20,20 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
           Run LR finder
         </button>
         {f?.suggestions && (
-          <span data-testid="lr-suggestion" data-valley={f.suggestions.valley} className="suggestion">
-            suggested: valley <b>{formatLr(f.suggestions.valley)}</b> · steepest {formatLr(f.suggestions.steep)} · minimum/10 {formatLr(f.suggestions.minimum)}
+          <span data-testid="lr-suggestion" data-valley={f.suggestions.valley} data-steep={f.suggestions.steep} data-minimum={f.suggestions.minimum} data-auto={f.auto?.lr} className="suggestion">
+            suggested: {f.auto && <>auto <b>{formatLr(f.auto.lr)}</b> · </>}valley {f.auto ? formatLr(f.suggestions.valley) : <b>{formatLr(f.suggestions.valley)}</b>} · steepest {formatLr(f.suggestions.steep)} · minimum/10 {formatLr(f.suggestions.minimum)}
           </span>
         )}
         {f && !f.running && !f.suggestions && <span className="muted">Too few points for a suggestion; try more data or a smaller batch.</span>}
       </div>
+      {f?.auto && (
+        <p className="muted" data-testid="lr-auto-reason">
+          Using auto = {f.auto.reason}.
+        </p>
+      )}
       {state.busy === 'lrFind' && state.progress && <ProgressBar {...state.progress} />}
       {f && f.lrs.length > 0 && (
-        <LrFinderChart lrs={f.lrs} losses={f.losses} suggestions={f.suggestions ?? {}} chosen={chosen} onPick={commands.pickLr} onPickRange={commands.pickSlice} />
+        <LrFinderChart lrs={f.lrs} losses={f.losses} suggestions={f.suggestions ? { ...f.suggestions, auto: f.auto?.lr } : {}} chosen={chosen} onPick={commands.pickLr} onPickRange={commands.pickSlice} />
       )}
     </Cell>
   );
