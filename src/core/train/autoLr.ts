@@ -47,7 +47,7 @@ export function lrCandidates(s: LrSuggestions, lowestLossLr: number): { name: st
 
 /** Options of `autoLr`. */
 export interface AutoLrOptions {
-  /** Training batches per probe (default: an epoch, at most 16). */
+  /** Training steps per probe (default 32: several epochs of a small set, part of a large one). */
   readonly batches?: number;
   /** Validation batches a probe is scored on (default: at most 8). */
   readonly validBatches?: number;
@@ -61,7 +61,7 @@ export interface AutoLrOptions {
  * @example const auto = await autoLr(learn, found.suggestions, found.lrs[argmin(found.losses)]);
  */
 export async function autoLr(learn: Learner, suggestions: LrSuggestions, lowestLossLr: number, opts: AutoLrOptions = {}): Promise<AutoLr> {
-  const batches = opts.batches ?? Math.min(16, learn.dls.train.batchCount);
+  const batches = opts.batches ?? 32;
   const validBatches = opts.validBatches ?? Math.min(8, learn.dls.valid.batchCount);
   const probes: LrProbe[] = [];
   for (const c of lrCandidates(suggestions, lowestLossLr)) {
@@ -72,7 +72,7 @@ export async function autoLr(learn: Learner, suggestions: LrSuggestions, lowestL
   const chosen = probes.find((p) => p.validLoss <= best * 1.02) ?? { name: 'valley', lr: suggestions.valley, validLoss: Infinity };
   const others = probes.filter((p) => p !== chosen).map((p) => `${p.name} ${formatLoss(p.validLoss)}`).join(', ');
   const reason = Number.isFinite(chosen.validLoss)
-    ? `${chosen.name} (${chosen.lr.toExponential(1)}): lowest validation loss, ${formatLoss(chosen.validLoss)}, after a ${batches}-batch run of each candidate${others ? ` (${others})` : ''}`
+    ? `${chosen.name} (${chosen.lr.toExponential(1)}): lowest validation loss, ${formatLoss(chosen.validLoss)}, after a ${batches}-step run of each candidate${others ? ` (${others})` : ''}`
     : 'valley: no probe finished, so fastai’s default';
   return { lr: chosen.lr, name: chosen.name, reason, probes };
 }

@@ -152,8 +152,9 @@ export class Learner implements LearnerView {
   }
 
   /**
-   * A short one-cycle run at `lr` from the current weights over the first `batches` training
-   * batches, then the validation loss over the first `validBatches`; weights, optimizer state,
+   * A short one-cycle run at `lr` from the current weights over about `batches` training steps
+   * (the first batches of an epoch, repeated when an epoch is shorter), then the validation loss
+   * over the first `validBatches`; weights, optimizer state,
    * epoch count and history are then as before (`autoLr`'s probes). Not finite: Infinity.
    */
   async probeLr(lr: number, opts: { readonly batches: number; readonly validBatches: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void }): Promise<number> {
@@ -165,8 +166,10 @@ export class Learner implements LearnerView {
     const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l)), mom: oneCycleMom() });
     try {
       (this as { dls: DataLoaders }).dls = { ...dls, train: firstBatches(dls.train, opts.batches), valid: firstBatches(dls.valid, opts.validBatches) };
+      // A small training set is gone through several times, so every probe sees `batches` steps.
+      const epochs = Math.max(1, Math.round(opts.batches / this.dls.train.batchCount));
       // The finder's phase: the recorder keeps no row of a probe.
-      await this.run(1, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress });
+      await this.run(epochs, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress });
       if (opts.signal?.aborted) return Infinity;
       const { validLoss } = await this.evaluate();
       return Number.isFinite(validLoss) ? validLoss : Infinity;
