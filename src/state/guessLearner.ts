@@ -15,8 +15,10 @@ export function guessArch(task: Task | undefined, baseUrl: string): ArchSpec {
 }
 
 /** A known body as the learner's architecture, its URL under the app's base for the built-in ones. */
-export function pretrainedArch(body: KnownBody, baseUrl: string): ArchSpec {
-  return { kind: 'pretrained', url: body.builtIn ? `${baseUrl}${body.url}` : body.url };
+export function pretrainedArch(body: KnownBody, baseUrl: string): Extract<ArchSpec, { kind: 'pretrained' }> {
+  // The body's settings are spelled out, so studio.json records the scaling and cut it trained with.
+  const cut = body.cut ? { cut: body.cut } : {};
+  return { kind: 'pretrained', url: body.builtIn ? `${baseUrl}${body.url}` : body.url, ...cut, normalization: body.normalization, minSide: body.minSide };
 }
 
 /**

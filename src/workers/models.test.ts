@@ -67,8 +67,9 @@ describe('buildModel', () => {
     grouped.model.dispose();
   });
 
-  it('segmentation: [B, H, W, codes] from a U-Net on each encoder, at 32 and 28 px', async () => {
-    for (const arch of unets()) {
+  it('segmentation: [B, H, W, codes] from a U-Net on each encoder (the ImageNet body too), at 32 and 28 px', async () => {
+    const imagenet: ArchSpec = { kind: 'unet', encoder: 'pretrained', url: `${server.url}/models/mobilenet_v2/model.json` };
+    for (const arch of [...unets(), imagenet]) {
       for (const size of [32, 28]) expect(await shapeOf(arch, 'segmentation', size), `${archName(arch)} ${size}`).toEqual([2, size, size, CLASSES]);
     }
   });

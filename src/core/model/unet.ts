@@ -12,7 +12,7 @@ export interface UnetOptions {
 }
 
 /**
- * Crops a feature map `[x, ref]` to `ref`'s height and width (top-left corner kept), at run time:
+ * Crops (or, one short, pads) a feature map `[x, ref]` to `ref`'s height and width (top-left corner kept), at run time:
  * the sizes are unknown when a size-agnostic model is built. Slicing has a gradient on every
  * backend (it is a pad). Registered for serialization, so saved U-Nets load again.
  */
@@ -26,8 +26,13 @@ export class CropToMatch extends tf.layers.Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [x, ref] = inputs as tf.Tensor[];
+    const [h, w] = [ref.shape[1] as number, ref.shape[2] as number];
+    const [xh, xw] = [x.shape[1] as number, x.shape[2] as number];
     // A no-op slice when the sizes already agree (sizes divisible by the total stride).
-    return tf.slice(x, [0, 0, 0, 0], [-1, ref.shape[1] as number, ref.shape[2] as number, -1]);
+    const cropped = tf.slice(x, [0, 0, 0, 0], [-1, Math.min(h, xh), Math.min(w, xw), -1]);
+    // Keras bodies ('valid' stride-2 convs) floor odd sides, so the upsampled map can fall one
+    // short: zeros fill the last row/column.
+    return xh >= h && xw >= w ? cropped : tf.pad(cropped, [[0, 0], [0, Math.max(0, h - xh)], [0, Math.max(0, w - xw)], [0, 0]]);
   }
 }
 tf.serialization.registerClass(CropToMatch);
@@ -80,7 +85,10 @@ export function unet(encoder: tf.LayersModel, numClasses: number, opts: UnetOpti
   x = convLayer(convLayer(x, `${name}_mid1`, { filters: channels * 2 }, seeds), `${name}_mid2`, { filters: channels }, seeds);
   // Skips: the last layer of every stage shallower than the deepest, deepest first.
   const strides = stageStrides(body);
-  const skips = stages.slice(0, -1).map((s, i) => ({ t: s[s.length - 1].output as tf.SymbolicTensor, stride: strides[i] })).reverse();
+  // A Keras body pads before each stride-2 conv (`block_3_pad`): that padded map is one pixel too
+  // big, so the skip is the stage's last layer that is not a padding.
+  const skipLayer = (stage: tf.layers.Layer[]) => [...stage].reverse().find((l) => l.getClassName() !== 'ZeroPadding2D') ?? stage[stage.length - 1];
+  const skips = stages.slice(0, -1).map((s, i) => ({ t: skipLayer(s).output as tf.SymbolicTensor, stride: strides[i] })).reverse();
   let stride = strides[strides.length - 1];
   skips.forEach((skip, i) => {
     x = unetBlock(x, skip.t, Math.round(stride / skip.stride), width, `${name}_up${i}`, seeds);

@@ -45,6 +45,7 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
             <Select<ArchKind> testId="arch" value={spec.arch.kind} options={ARCHS} onChange={(k) => commands.setLearnerSpec({ ...spec, arch: archOf(k) })} />
           </Field>
           {spec.arch.kind === 'pretrained' && <BackboneSource arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
+          {spec.arch.kind === 'unet' && <UnetEncoder arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           <Field label="Weight decay" hint="AdamW, decoupled (fastai: 0.01)">
             <NumberInput testId="wd" value={spec.wd} step={0.01} min={0} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
           </Field>
@@ -121,7 +122,7 @@ function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedA
   const bodies = [...KNOWN_BODIES.map((b) => [b.id, b.label] as const), [CUSTOM, 'another URL or dropped files'] as const];
   const pick = (id: string) => {
     const body = KNOWN_BODIES.find((b) => b.id === id);
-    props.onChange(body ? (pretrainedArch(body, BASE) as PretrainedArch) : { kind: 'pretrained', url: '' });
+    props.onChange(body ? pretrainedArch(body, BASE) : { kind: 'pretrained', url: '' });
   };
   const cuts = known ? known.cuts.map((c) => [c, c === known.cut ? `${c} (measured best)` : c] as const) : [];
   return (
@@ -155,5 +156,26 @@ function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedA
         <NumberInput testId="backbone-min-side" value={arch.minSide ?? known?.minSide ?? 0} min={0} max={512} step={16} onChange={(minSide) => props.onChange({ ...arch, minSide })} />
       </Field>
     </>
+  );
+}
+
+type UnetArch = Extract<ArchSpec, { kind: 'unet' }>;
+const ENCODERS = [
+  ['smallCnn', 'small CNN (from scratch)'],
+  ['xresnet', 'xresnet (from scratch)'],
+  ['pretrained', 'MobileNetV2, ImageNet (built in; starts frozen)'],
+] as const;
+
+/** The U-Net's encoder: from scratch, or the built-in ImageNet body (fastai's `unet_learner(dls, resnet34)`). */
+function UnetEncoder(props: { arch: UnetArch; onChange: (a: UnetArch) => void }) {
+  const pick = (encoder: UnetArch['encoder']) => {
+    if (encoder !== 'pretrained') return props.onChange({ kind: 'unet', encoder });
+    const body = pretrainedArch(MOBILENET_V2, BASE);
+    props.onChange({ kind: 'unet', encoder, url: body.url, cut: body.cut, normalization: body.normalization });
+  };
+  return (
+    <Field label="Encoder" hint="the U-Net's down path; its skip connections come from each resolution">
+      <Select<UnetArch['encoder']> testId="unet-encoder" value={props.arch.encoder} options={ENCODERS} onChange={pick} />
+    </Field>
   );
 }
