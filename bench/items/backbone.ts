@@ -1,5 +1,5 @@
 /**
- * Item 2b: the built-in pretrained ImageNet body (MobileNetV2 cut at block_13_expand_relu, with
+ * Item 2b: the built-in pretrained ImageNet body (MobileNetV2 cut where `bodies.ts` says, with
  * fastai's head), built exactly as the studio builds it (`buildModel` over HTTP from
  * public/models/mobilenet_v2), trained through the Learner frozen (head + batch norm, as the
  * studio starts) and unfrozen, and run for inference (`model.predict`, inference mode, read
@@ -15,6 +15,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { MOBILENET_V2 } from '../../src/core/model/bodies';
 import { paramGroups } from '../../src/core/model/params';
 import type { GroupedModel } from '../../src/core/model/types';
 import type { BackendName } from '../../src/core/tf/backend';
@@ -199,7 +200,7 @@ export async function backboneBench(backends: readonly BackendName[] = BENCH_BAC
   }
   return {
     item: '2b',
-    setup: `the built-in MobileNetV2 body (public/${BODY_PATH}, cut at block_13_expand_relu) with fastai's head, ${CLASSES} classes, built by the studio's \`buildModel\`; ${params.frozen.toLocaleString('en-US')} of ${params.total.toLocaleString('en-US')} parameters train when frozen; random normalized inputs; training is the Learner step (forward, cross-entropy, gradients, AdamW, lr ${LR}), frozen = \`learn.freeze()\` (head + batch norm), unfrozen = \`learn.unfreeze()\`; inference is \`model.predict\` read back; median of up to ${TRAIN_PLAN.reps} (training) or ${INFER_PLAN.reps} (inference) timed steps after one warm-up; a cell is skipped when a step is estimated over ${SKIP_MS / 1000} s from the cells already timed (training >= ${TRAIN_OVER_INFER}x inference, unfrozen >= frozen, 224 px from 128 px by pixels x batch) or its first step takes over ${FIRST_STEP_MS / 1000} s`,
+    setup: `the built-in MobileNetV2 body (public/${BODY_PATH}, cut at ${MOBILENET_V2.cut}) with fastai's head, ${CLASSES} classes, built by the studio's \`buildModel\`; ${params.frozen.toLocaleString('en-US')} of ${params.total.toLocaleString('en-US')} parameters train when frozen; random normalized inputs; training is the Learner step (forward, cross-entropy, gradients, AdamW, lr ${LR}), frozen = \`learn.freeze()\` (head + batch norm), unfrozen = \`learn.unfreeze()\`; inference is \`model.predict\` read back; median of up to ${TRAIN_PLAN.reps} (training) or ${INFER_PLAN.reps} (inference) timed steps after one warm-up; a cell is skipped when a step is estimated over ${SKIP_MS / 1000} s from the cells already timed (training >= ${TRAIN_OVER_INFER}x inference, unfrozen >= frozen, 224 px from 128 px by pixels x batch) or its first step takes over ${FIRST_STEP_MS / 1000} s`,
     params,
     rows,
   };
