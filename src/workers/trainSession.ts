@@ -98,18 +98,16 @@ export class TrainSession {
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
-    let fast: FastHead | null = null;
     try {
-      fast = fastHead && this.frozen ? await this.fastHead(learn) : null;
-      const runner = fast?.learner ?? learn;
-      const r = await runner.lrFind({ numIt, signal, onProgress });
-      // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
-      const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal }) : null;
-      throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
-      const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
-      return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
+      return await this.onRunner(learn, fastHead && this.frozen, async (runner) => {
+        const r = await runner.lrFind({ numIt, signal, onProgress });
+        // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
+        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal }) : null;
+        throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
+        const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
+        return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
+      });
     } finally {
-      fast?.dispose();
       this.abort = null;
     }
   }
@@ -122,17 +120,12 @@ export class TrainSession {
   async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
     const learn = this.requireLearner();
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
-    return this.training(async (signal, onProgress) => {
-      let fast: FastHead | null = null;
-      try {
-        if (fastHead) fast = await this.fastHead(learn);
-        const runner = fast?.learner ?? learn;
+    return this.training((signal, onProgress) =>
+      this.onRunner(learn, fastHead, (runner) => {
         const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
-        return oneCycle ? await runner.fitOneCycle(epochs, lrSpec, opts) : await runner.fit(epochs - startEpoch, lrSpec, opts);
-      } finally {
-        fast?.dispose();
-      }
-    });
+        return oneCycle ? runner.fitOneCycle(epochs, lrSpec, opts) : runner.fit(epochs - startEpoch, lrSpec, opts);
+      }),
+    );
   }
 
   /**
@@ -142,18 +135,11 @@ export class TrainSession {
    */
   async fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false): Promise<FitInfo & { learner: LearnerInfo }> {
     const learn = this.requireLearner();
+    // fineTune freezes first; the fast path checks this flag when the frozen phase starts.
     this.frozen = true;
-    learn.freeze();
     const info = await this.training(async (signal, onProgress) => {
-      const frozenFit = async (n: number, lr: number, opts: FitOptions & OneCycleOptions) => {
-        const fast = fastHead ? await this.fastHead(learn) : null;
-        try {
-          const runner = fast?.learner ?? learn;
-          return await runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] });
-        } finally {
-          fast?.dispose();
-        }
-      };
+      const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) =>
+        this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
       const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
       return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => (this.frozen = false) });
     });
@@ -174,6 +160,16 @@ export class TrainSession {
       throw e;
     } finally {
       this.abort = null;
+    }
+  }
+
+  /** Runs `use` on the learner, or with `fastHead` on the fast path's head learner, freed after. */
+  private async onRunner<T>(learn: Learner, fastHead: boolean, use: (runner: Learner) => Promise<T>): Promise<T> {
+    const fast = fastHead ? await this.fastHead(learn) : null;
+    try {
+      return await use(fast?.learner ?? learn);
+    } finally {
+      fast?.dispose();
     }
   }
 
