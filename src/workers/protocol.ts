@@ -122,7 +122,7 @@ export interface ImportInfo {
 export interface LrFindInfo {
   readonly lrs: readonly number[];
   readonly losses: readonly number[];
-  readonly suggestions: { readonly valley: number; readonly steep: number; readonly minimum: number } | null;
+  readonly suggestions: { readonly valley: number; readonly slide: number; readonly steep: number; readonly minimum: number } | null;
   /** The studio's own suggestion: the candidate whose short probe run ended lowest (`autoLr`), and why. */
   readonly auto?: { readonly lr: number; readonly name: string; readonly reason: string };
   readonly cancelled: boolean;

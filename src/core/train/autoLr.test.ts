@@ -14,15 +14,15 @@ beforeAll(async () => {
 
 describe('lrCandidates', () => {
   it('valley, 3x valley, steepest and minimum/10, below the lowest-loss rate, none within 1.5x of a smaller one', () => {
-    expect(lrCandidates({ valley: 1e-3, steep: 1e-4, minimum: 1e-2 }, 1)).toEqual([
+    expect(lrCandidates({ valley: 1e-3, slide: 1e-3, steep: 1e-4, minimum: 1e-2 }, 1)).toEqual([
       { name: 'steepest', lr: 1e-4 },
       { name: 'valley', lr: 1e-3 },
       { name: '3x valley', lr: 3e-3 },
       { name: 'minimum/10', lr: 1e-2 },
     ]);
     // steepest 1.2e-3 is within 1.5x of valley; 3x valley is past the lowest-loss rate 2e-3.
-    expect(lrCandidates({ valley: 1e-3, steep: 1.2e-3, minimum: 1e-4 }, 2e-3).map((c) => c.name)).toEqual(['minimum/10', 'valley']);
-    expect(lrCandidates({ valley: 5, steep: 6, minimum: 7 }, 1)).toEqual([{ name: 'valley', lr: 5 }]);
+    expect(lrCandidates({ valley: 1e-3, slide: 1e-3, steep: 1.2e-3, minimum: 1e-4 }, 2e-3).map((c) => c.name)).toEqual(['minimum/10', 'valley']);
+    expect(lrCandidates({ valley: 5, slide: 5, steep: 6, minimum: 7 }, 1)).toEqual([{ name: 'valley', lr: 5 }]);
     expect(lowestLossLr([1e-3, 1e-2, 1e-1], [2, NaN, 1.5])).toBe(1e-1);
   });
 });
@@ -37,7 +37,7 @@ describe('autoLr', () => {
     const epochsRun = learn.epochsRun;
     const tensors = tf.memory().numTensors;
     // A rate that diverges loses to a sane one.
-    const auto = await autoLr(learn, { valley: 3e-3, steep: 1e-3, minimum: 1e4 }, 1e5);
+    const auto = await autoLr(learn, { valley: 3e-3, slide: 3e-3, steep: 1e-3, minimum: 1e4 }, 1e5);
     expect(auto.probes.map((p) => p.name)).toEqual(['steepest', 'valley', '3x valley', 'minimum/10']);
     const best = Math.min(...auto.probes.map((p) => p.validLoss));
     expect(auto.probes.find((p) => p.name === auto.name)!.validLoss).toBeLessThanOrEqual(best * 1.02);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SmoothLoss, minimumIndex, steepIndex, suggestLrs, valleyIndex } from './suggest';
+import { SmoothLoss, minimumIndex, slideIndex, steepIndex, suggestLrs, valleyIndex } from './suggest';
 
 /** A finder-like curve: flat, a valley around 1e-3..1e-1, then divergence, with ripples. */
 function syntheticCurve(numIt: number): { lrs: number[]; losses: number[] } {
@@ -26,6 +26,13 @@ describe('LR suggestions (fastai v2.5+)', () => {
     expect(steepIndex([1e-3, 1e-2, 1e-1, 1], [5, 4, 1, 3])).toBe(1);
   });
 
+  it('slide: the window slides left until the slopes at its ends agree', () => {
+    // gradient [-1, -1, -1, -1, -0.5, 0, 0, 0, 0, 4, 8]: windows (7, 10) and (6, 9) differ, (5, 8) agrees.
+    expect(slideIndex([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 9], 3)).toBe(6);
+    // A curve shorter than the window suggests its first point.
+    expect(slideIndex([3, 2, 1], 15)).toBe(0);
+  });
+
   it('minimum: the first lowest loss', () => {
     expect(minimumIndex([3, 1, 2, 1])).toBe(1);
   });
@@ -37,6 +44,8 @@ describe('LR suggestions (fastai v2.5+)', () => {
     expect(s.valley / 0.0020892961308540407).toBeCloseTo(1, 9);
     expect(s.steep / 0.007585775750291836).toBeCloseTo(1, 9);
     expect(s.minimum / 0.2290867652767775).toBeCloseTo(1, 9);
+    // fastai's slide (np.gradient, lr_diff 15, thresh 0.005) on the same window, in Python.
+    expect(s.slide / 0.005248074602497722).toBeCloseTo(1, 9);
   });
 
   it('stops at the first NaN and copes with a short run', () => {

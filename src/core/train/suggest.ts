@@ -3,10 +3,12 @@
  * (callback/schedule.py: `valley`, `steep`, `minimum`). Pure functions on plain arrays.
  */
 
-/** The three suggestions fastai offers, each a learning rate. */
+/** The four suggestions fastai offers, each a learning rate. */
 export interface LrSuggestions {
   /** Two thirds down the longest valley of the loss curve (fastai's default). */
   readonly valley: number;
+  /** fastai's interval slide rule: left of where the loss curve's slope settles. */
+  readonly slide: number;
   /** Where the loss falls fastest against log(lr). */
   readonly steep: number;
   /** One tenth of the lr at the lowest loss. */
@@ -55,6 +57,33 @@ export function steepIndex(lrs: readonly number[], losses: readonly number[]): n
   return best;
 }
 
+/**
+ * fastai's `slide` (the interval slide rule): with the loss gradient g (numpy's `gradient`:
+ * central differences, one-sided at the ends), a window of `lrDiff` points slides left from the
+ * end of the curve while its two ends' slopes differ by more than `thresh`; the suggestion is
+ * the rate at the window's left end when it stops. `thresh` is in loss units, as in fastai.
+ * @example slideIndex([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 9], 3) // 6: the slopes at 6 and 9 first agree
+ */
+export function slideIndex(losses: readonly number[], lrDiff = 15, thresh = 0.005): number {
+  const n = losses.length;
+  const g = losses.map((_, i) => {
+    if (n < 2) return 0;
+    if (i === 0) return losses[1] - losses[0];
+    if (i === n - 1) return losses[n - 1] - losses[n - 2];
+    return (losses[i + 1] - losses[i - 1]) / 2;
+  });
+  let r = n - 1;
+  let l = r - lrDiff;
+  if (l < 0) return 0;
+  let chosen = l;
+  while (l >= 0 && Math.abs(g[r] - g[l]) > thresh) {
+    chosen = l;
+    r -= 1;
+    l -= 1;
+  }
+  return chosen;
+}
+
 /** Index of the lowest loss (the first one on ties). */
 export function minimumIndex(losses: readonly number[]): number {
   let best = 0;
@@ -80,7 +109,7 @@ export function suggestLrs(lrs: readonly number[], losses: readonly number[], nu
   if (to < 1) throw new Error('The LR finder recorded no finite loss, so no learning rate can be suggested.');
   const l = losses.slice(from, to);
   const r = lrs.slice(from, to);
-  return { valley: r[valleyIndex(l)], steep: r[steepIndex(r, l)], minimum: r[minimumIndex(l)] / 10 };
+  return { valley: r[valleyIndex(l)], slide: r[slideIndex(l)], steep: r[steepIndex(r, l)], minimum: r[minimumIndex(l)] / 10 };
 }
 
 /**
