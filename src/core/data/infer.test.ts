@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guessSpec } from './infer';
+import { guessBatchSize, guessSpec } from './infer';
 import { memoryFile, pngFile } from './testing/fixtures';
 
 describe('guessSpec', () => {
@@ -50,5 +50,14 @@ describe('guessSpec', () => {
     expect((await guessSpec(folder(100))).transforms.size).toBe(64);
     // A header it cannot read among the pictures it looks at keeps the default rather than guessing.
     expect((await guessSpec([...folder(28), memoryFile('train/3/odd.png', 'not a png')])).transforms.size).toBe(64);
+  });
+
+  it('keeps fastai’s batch of 64 for large sets and halves it until an epoch has 16 batches (not below 8)', async () => {
+    expect([5000, 1024, 1023, 560, 320, 40, 3].map(guessBatchSize)).toEqual([64, 64, 32, 32, 16, 8, 8]);
+    // Counted under the train folder for a folder split; 80% of the pictures for a random split.
+    const folderSplit = [...Array.from({ length: 300 }, (_, i) => pngFile(`train/a/${i}.png`)), ...Array.from({ length: 500 }, (_, i) => pngFile(`valid/a/${i}.png`))];
+    expect((await guessSpec(folderSplit)).batch.batchSize).toBe(16);
+    const randomSplit = Array.from({ length: 700 }, (_, i) => pngFile(`${i % 2 ? 'cats' : 'dogs'}/${i}.png`));
+    expect((await guessSpec(randomSplit)).batch.batchSize).toBe(32);
   });
 });
