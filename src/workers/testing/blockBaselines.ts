@@ -1,0 +1,19 @@
+import { buildDataBlock, makeDataLoaders } from '../../core/data/block';
+import { makeLoader } from '../../core/data/loader';
+import type { DataBlockSpec, SourceFile } from '../../core/data/types';
+import type { Baseline } from '../../core/metrics/baselines';
+import { dataBaselines } from '../../core/metrics/testing/dataBaselines';
+import { decodeInNode } from '../../io/node/nodeDecode';
+
+/**
+ * The trivial baselines of the data a session trains on: the block built from the same spec and
+ * files, training targets from an un-augmented loader over the training items (augmentation moves
+ * masks and points), scored on the validation loader.
+ */
+export async function blockBaselines(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<Baseline[]> {
+  const block = await buildDataBlock(spec, { files, decode: decodeInNode });
+  if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
+  const dls = makeDataLoaders(block, spec);
+  const plain = makeLoader(block.train, block.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
+  return dataBaselines(dls, plain);
+}
