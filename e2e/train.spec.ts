@@ -9,6 +9,7 @@ import { normalizeBatch } from '../src/core/transforms/augment';
 import { resizeItem } from '../src/core/transforms/resize';
 import { decodeInNode } from '../src/io/node/nodeDecode';
 import { readFolder } from '../src/io/node/nodeFiles';
+import { expectBeatsBaseline, mostFrequentClass, sampleBaselines } from './baselines';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
 test('mnist_tiny trains in the worker on WebGPU and the loss falls', async ({ page }) => {
@@ -27,6 +28,7 @@ test('mnist_tiny trains in the worker on WebGPU and the loss falls', async ({ pa
   expect(rows[1].train_loss).toBeLessThan(rows[0].train_loss);
   expect(rows[1].valid_loss).toBeLessThan(0.69); // below chance-level cross-entropy, ln 2
   expect(rows[1].accuracy).toBeGreaterThanOrEqual(0.9);
+  expectBeatsBaseline('mnist_tiny on WebGPU', 'accuracy', rows[1].accuracy, [await mostFrequentClass(page)], 0.35);
   expect(rows[1].error_rate).toBeCloseTo(1 - rows[1].accuracy, 5);
   await expect(page.getByTestId('loss-chart')).toBeVisible();
   await studio.screenshot('train-webgpu-mnist_tiny');
@@ -121,6 +123,8 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   expect(afterStop).toBeGreaterThanOrEqual(1);
   expect(afterStop).toBeLessThan(4);
   expect((await train.rows())[0].accuracy).toBeGreaterThan(0.9); // a frozen pretrained body learns fast
+  const baseline = [await mostFrequentClass(page)];
+  expectBeatsBaseline('mnist_tiny frozen MNIST body, stopped', 'accuracy', (await train.rows())[0].accuracy, baseline, 0.35);
   expect(await longTasks()).toEqual([]);
 
   // Unfreeze, as the lesson does after the frozen fit; a slice spreads over the groups.
@@ -144,6 +148,7 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   // the model must still be good at 36 px and must be learning there.
   const [first36, last36] = rows.slice(-2);
   expect(last36.accuracy).toBeGreaterThan(0.85);
+  expectBeatsBaseline('mnist_tiny at 36 px', 'accuracy', last36.accuracy, baseline, 0.3);
   expect(last36.valid_loss).toBeLessThan(first36.valid_loss);
   await studio.cellShot('loss-chart', 'train-loss-chart');
   await studio.screenshot('train-webgl-lesson3');
@@ -176,6 +181,8 @@ test('a backbone from dropped model.json + weights files, and the frozen fast pa
   await train.fit(1, '1e-2');
   expect(await train.runEnded()).toBe('done');
   expect((await train.rows())[0].accuracy).toBeGreaterThan(0.9);
+  const baseline = [await mostFrequentClass(page)];
+  expectBeatsBaseline('mnist_tiny dropped MNIST body, frozen', 'accuracy', (await train.rows())[0].accuracy, baseline, 0.35);
 
   // The frozen fast path: the head trains on the body's cached features, and the model gets it.
   await page.getByTestId('fit-fast-head').check();
@@ -185,10 +192,20 @@ test('a backbone from dropped model.json + weights files, and the frozen fast pa
   const rows = await train.rows();
   expect(rows).toHaveLength(3);
   expect(rows[2].accuracy).toBeGreaterThan(0.9);
+  expectBeatsBaseline('mnist_tiny dropped MNIST body, fast path', 'accuracy', rows[2].accuracy, baseline, 0.35);
   // Unfrozen, the choice goes away: every layer trains on augmented pictures again.
   await page.getByTestId('unfreeze').click();
   await expect(page.getByTestId('fit-fast-head')).toHaveCount(0);
 });
+
+/**
+ * planet_tiny at 32 px without augmentation, a small CNN, one-cycle at 1e-2: F2 0.758 after 6 epochs
+ * (wasm in Node) against 0.533 for every tag, the best constant guess; 0.47 to 0.50 with the default
+ * augmentation, and about the baseline after 2 epochs either way.
+ */
+const PLANET_EPOCHS = 6;
+/** F2 over the best constant guess of tags (every tag, or the tags' frequencies) the fit must reach. */
+const PLANET_MARGIN = 0.1;
 
 test.describe('dark colour scheme', () => {
   test.use({ colorScheme: 'dark' });
@@ -200,8 +217,16 @@ test.describe('dark colour scheme', () => {
     await studio.loadSample('planet_tiny');
     await expect(studio.tiles().first()).toBeVisible({ timeout: 90_000 });
     await page.getByTestId('tfm-size').fill('32');
+    // Tiles of digits: a flip or a rotation makes another digit, and 6 epochs on 320 tiles have no
+    // time to learn through warp, zoom or lighting. With them the small CNN stays at the baseline.
+    for (const id of ['tfm-flip', 'tfm-flip-vert']) await page.getByTestId(id).uncheck();
+    for (const [id, v] of [['tfm-rotate', '0'], ['tfm-zoom', '1'], ['tfm-lighting', '0'], ['tfm-warp', '0']]) await page.getByTestId(id).fill(v);
     await page.getByTestId('block-build').click();
     await expect(page.getByText('augmented training images at 32px')).toBeVisible({ timeout: 60_000 });
+    const shown = await studio.counts();
+    // Predicting every tag at 0.2 already scores ~0.5: the baselines come from the same files and split.
+    const planet = await sampleBaselines(join(SAMPLES, 'planet_tiny'), (s) => ({ ...s, transforms: { ...s.transforms, size: 32 } }));
+    expect({ train: planet.train, valid: planet.valid }).toEqual({ train: shown.train, valid: shown.valid });
     await train.buildLearner('smallCnn');
     await expect(page.getByTestId('thresh')).toHaveValue('0.2');
     await page.getByTestId('lr-find-iters').fill('30');
@@ -212,18 +237,19 @@ test.describe('dark colour scheme', () => {
     const points = page.getByTestId('lr-find-chart').locator('.scatterlayer .trace').first().locator('.points path');
     await points.nth(Math.floor((await points.count()) * 0.6)).click({ force: true });
     await expect(page.getByTestId('lr-input')).not.toHaveValue(before);
-    await train.fit(2, '1e-2');
+    await train.fit(PLANET_EPOCHS, '1e-2');
     expect(await train.runEnded()).toBe('done');
     const rows = await train.rows();
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(PLANET_EPOCHS);
     for (const r of rows) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['train_loss', 'valid_loss', 'accuracy_thresh', 'fbeta', 'time']));
       expect(r.accuracy_thresh).toBeGreaterThan(0);
       expect(r.accuracy_thresh).toBeLessThanOrEqual(1);
-      expect(r.fbeta).toBeGreaterThan(0.3); // predicting every tag at 0.2 already scores ~0.5; chance is far below
       expect(r.fbeta).toBeLessThanOrEqual(1);
     }
-    expect(rows[1].valid_loss).toBeLessThan(rows[0].valid_loss + 0.05);
+    const last = rows[PLANET_EPOCHS - 1];
+    expectBeatsBaseline('planet_tiny', 'fbeta', last.fbeta, planet.baselines, PLANET_MARGIN);
+    expect(last.valid_loss).toBeLessThan(rows[0].valid_loss);
     // Progressive resizing on the multi-label data too: same learner, 40 px, the table continues.
     await page.getByTestId('tfm-size').fill('40');
     await page.getByTestId('block-build').click();
@@ -231,7 +257,7 @@ test.describe('dark colour scheme', () => {
     await train.fit(1, '1e-2');
     expect(await train.runEnded()).toBe('done');
     await expect(page.getByTestId('fit-run-output').last()).toContainText('at 40px');
-    expect(await train.rows()).toHaveLength(3);
+    expect(await train.rows()).toHaveLength(PLANET_EPOCHS + 1);
     await studio.cellShot('epoch-table', 'train-planet-fit-dark');
     await studio.cellShot('lr-find-chart', 'train-planet-lr-finder-dark');
 
@@ -293,11 +319,9 @@ test('the ImageNet body: guessed for a picture folder, its cut and scaling shown
   const rows = await train.rows();
   expect(rows).toHaveLength(2);
   // The trivial baseline from the summary's counts: always the most frequent training class.
-  const counts = await page.getByTestId('class-count').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(1).map((td) => Number(td.textContent))));
-  const top = counts.reduce((a, b) => (b[0] > a[0] ? b : a));
-  const mostFrequent = top[1] / counts.reduce((n, c) => n + c[1], 0);
-  expect(rows[0].accuracy).toBeGreaterThan(mostFrequent + 0.3);
-  expect(rows[1].accuracy).toBeGreaterThan(mostFrequent + 0.3);
+  const baseline = [await mostFrequentClass(page)];
+  expectBeatsBaseline('mnist_tiny ImageNet body, frozen epoch', 'accuracy', rows[0].accuracy, baseline, 0.3);
+  expectBeatsBaseline('mnist_tiny ImageNet body, unfrozen epoch', 'accuracy', rows[1].accuracy, baseline, 0.3);
   await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(0);
   await studio.cellShot('fit-runs', 'imagenet-fine-tune');
 });
