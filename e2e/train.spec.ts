@@ -88,7 +88,7 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   // The studio's own suggestion, auto (the candidate whose probe run ended lowest), goes into lr-input.
   const auto = Number(await suggestion.getAttribute('data-auto'));
   const attr = async (name: string) => Number(await suggestion.getAttribute(name));
-  const candidates = [valley, 3 * valley, await attr('data-steep'), await attr('data-minimum')];
+  const candidates = [valley, 3 * valley, await attr('data-slide'), await attr('data-steep'), await attr('data-minimum')];
   expect(candidates.some((c) => Math.abs(c - auto) / c < 1e-9)).toBe(true);
   await expect(page.getByTestId('lr-auto-reason')).toContainText('lowest validation loss');
   expect(Number(await page.getByTestId('lr-input').inputValue())).toBeCloseTo(Number(auto.toExponential(1)), 10);

@@ -66,7 +66,8 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
   try {
     const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
-    const lr = opts.lr ?? (await suggestedLr(learn, fast, io));
+    // On the fast path auto's probes are the fit itself (fine_tune's frozen part is one epoch).
+    const lr = opts.lr ?? (await suggestedLr(learn, fast, io, opts.fineTune ? 1 : opts.epochs));
     await fitWithTable(learn, { ...opts, lr }, fast, io);
     const manifest = learnerManifest(learn, dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
@@ -129,15 +130,15 @@ function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen:
 }
 
 /** The studio's `auto` rate (the finder's candidates, each probed; see autoLr.ts); weights are restored after. */
-async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo): Promise<number> {
+async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, epochs: number): Promise<number> {
   const suggest = async (l: Learner) => {
     const found = await l.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
-    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, lowestLossLr(found.lrs, found.losses)) };
+    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, lowestLossLr(found.lrs, found.losses), { epochs: l === learn ? undefined : epochs }) };
   };
   // With the fast path, the finder runs on what the fit will train: the head on cached features.
   const { found, auto } = fast ? await fast(suggest) : await suggest(learn);
-  io.err(`lr finder: valley ${found.valley.toExponential(2)}, steepest ${found.steep.toExponential(2)}, minimum/10 ${found.minimum.toExponential(2)}`);
+  io.err(`lr finder: valley ${found.valley.toExponential(2)}, slide ${found.slide.toExponential(2)}, steepest ${found.steep.toExponential(2)}, minimum/10 ${found.minimum.toExponential(2)}`);
   io.err(`lr: ${auto.lr.toExponential(2)}, auto: ${auto.reason}`);
   return auto.lr;
 }

@@ -60,7 +60,7 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       dispatch({ type: 'finderStarted' });
       const s = store.getState();
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
-      dispatch({ type: 'finderDone', result: await client.lrFind(s.finderIters, frozen && s.fastHead) });
+      dispatch({ type: 'finderDone', result: await client.lrFind(s.finderIters, frozen && s.fastHead, s.epochs) });
     }),
     setLr: (value) => dispatch({ type: 'lrInput', value }),
     pickLr: (lr) => dispatch({ type: 'lrInput', value: formatLr(lr) }),

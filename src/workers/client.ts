@@ -16,7 +16,8 @@ export interface TrainClient {
   setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   /** `fastHead`: on the head over the frozen body's cached features (what a fast-path fit trains). */
-  lrFind(numIt: number, fastHead?: boolean): Promise<LrFindInfo>;
+  /** `epochs`: the fit that follows, which `auto`'s probes run in full on the fast path. */
+  lrFind(numIt: number, fastHead?: boolean, epochs?: number): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
   /** `fastHead`: train the head on cached body features (frozen body only). */
   fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean): Promise<FitInfo>;
@@ -81,7 +82,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     init: (backends, probe) => call({ type: 'init', backends, probe }),
     setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
-    lrFind: (numIt, fastHead) => call({ type: 'lrFind', numIt, fastHead }),
+    lrFind: (numIt, fastHead, epochs) => call({ type: 'lrFind', numIt, fastHead, epochs }),
     fit: (epochs, lr, oneCycle, startEpoch, fastHead) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead }),
     fitFineTune: (epochs, baseLr, freezeEpochs, fastHead) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),

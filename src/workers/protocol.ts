@@ -63,7 +63,7 @@ export type Request =
   | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[]; readonly probe?: boolean }
   | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
-  | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number; readonly fastHead?: boolean }
+  | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean }
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
   | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean }

@@ -31,7 +31,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'buildLearner':
       return session.buildLearner(req.learner);
     case 'lrFind':
-      return session.lrFind(req.numIt, req.fastHead ?? false);
+      return session.lrFind(req.numIt, req.fastHead ?? false, req.epochs);
     case 'fit':
       return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false);
     case 'fitFineTune':

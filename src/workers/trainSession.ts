@@ -92,8 +92,11 @@ export class TrainSession {
     return this.learnerInfo();
   }
 
-  /** fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is what that fit trains. */
-  async lrFind(numIt: number, fastHead = false): Promise<LrFindInfo> {
+  /**
+   * fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is
+   * what that fit trains. There `auto` probes each candidate with the whole `epochs`-epoch fit.
+   */
+  async lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
     const learn = this.requireLearner();
     const throttle = new ProgressThrottle((e) => this.post(e));
     const signal = this.startOperation();
@@ -102,7 +105,7 @@ export class TrainSession {
       return await this.onRunner(learn, fastHead && this.frozen, async (runner) => {
         const r = await runner.lrFind({ numIt, signal, onProgress });
         // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
-        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal }) : null;
+        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal, epochs: runner === learn ? undefined : epochs }) : null;
         throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
         return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;

@@ -4,6 +4,7 @@ import { Plot } from './Plot';
 /** Suggested learning rates from the finder, named as fastai names them. */
 export interface LrSuggestions {
   readonly valley?: number;
+  readonly slide?: number;
   readonly steep?: number;
   readonly minimum?: number;
   /** The studio's probed choice. */
@@ -12,6 +13,7 @@ export interface LrSuggestions {
 
 const MARKS: readonly { key: keyof LrSuggestions; label: string; colour: string; symbol: string }[] = [
   { key: 'valley', label: 'valley', colour: '#D55E00', symbol: 'circle' },
+  { key: 'slide', label: 'slide', colour: '#E69F00', symbol: 'triangle-up' },
   { key: 'steep', label: 'steepest', colour: '#009E73', symbol: 'diamond' },
   { key: 'minimum', label: 'minimum/10', colour: '#CC79A7', symbol: 'square' },
   { key: 'auto', label: 'auto', colour: '#0072B2', symbol: 'star' },

@@ -20,8 +20,8 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
           Run LR finder
         </button>
         {f?.suggestions && (
-          <span data-testid="lr-suggestion" data-valley={f.suggestions.valley} data-steep={f.suggestions.steep} data-minimum={f.suggestions.minimum} data-auto={f.auto?.lr} className="suggestion">
-            suggested: {f.auto && <>auto <b>{formatLr(f.auto.lr)}</b> · </>}valley {f.auto ? formatLr(f.suggestions.valley) : <b>{formatLr(f.suggestions.valley)}</b>} · steepest {formatLr(f.suggestions.steep)} · minimum/10 {formatLr(f.suggestions.minimum)}
+          <span data-testid="lr-suggestion" data-valley={f.suggestions.valley} data-slide={f.suggestions.slide} data-steep={f.suggestions.steep} data-minimum={f.suggestions.minimum} data-auto={f.auto?.lr} className="suggestion">
+            suggested: {f.auto && <>auto <b>{formatLr(f.auto.lr)}</b> · </>}valley {f.auto ? formatLr(f.suggestions.valley) : <b>{formatLr(f.suggestions.valley)}</b>} · slide {formatLr(f.suggestions.slide)} · steepest {formatLr(f.suggestions.steep)} · minimum/10 {formatLr(f.suggestions.minimum)}
           </span>
         )}
         {f && !f.running && !f.suggestions && <span className="muted">Too few points for a suggestion; try more data or a smaller batch.</span>}
