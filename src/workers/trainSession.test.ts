@@ -4,7 +4,9 @@ import type { DataBlockSpec } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
+import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, ProgressEvent, WorkerEvent } from './protocol';
+import { blockBaselines } from './testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 beforeAll(async () => {
@@ -34,7 +36,7 @@ describe('TrainSession (the worker without the worker)', () => {
     expect(result).toEqual({ cancelled: false });
     const rows = events.filter((e): e is EpochEvent => e.type === 'epoch');
     expect(rows).toHaveLength(1);
-    expect(rows[0].metrics.accuracy).toBeGreaterThan(0.6);
+    expectBeatsBaseline('mnist_tiny after 1 epoch', 'accuracy', rows[0].metrics.accuracy, await blockBaselines(spec, readFolder('public/samples/mnist_tiny')), 0.3);
     const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
     expect(progress.flatMap((p) => p.losses)).toHaveLength(9); // every training batch, bundled
     // Every bundle of training batches says how long steps took and how long they waited for data.
