@@ -5,7 +5,9 @@ import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { resultsView } from '../state/resultsView';
+import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { AutosaveEvent, EpochEvent, WorkerEvent } from './protocol';
+import { blockBaselines } from './testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 // Results, import, corrections and resume, through the session the worker runs, on real MNIST samples.
@@ -72,7 +74,8 @@ describe('TrainSession after training', () => {
 
     // With its data back, the imported model is the learner again, as good as before export.
     await fresh.setData(spec, mnist);
-    expect((await fresh.validate()).metrics.accuracy).toBeGreaterThan(0.8);
+    const baselines = await blockBaselines(spec, mnist);
+    expectBeatsBaseline('mnist_tiny imported', 'accuracy', (await fresh.validate()).metrics.accuracy, baselines, 0.3);
     const resumed: EpochEvent[] = [];
     const more = new TrainSession(decodeInNode, (e) => e.type === 'epoch' && resumed.push(e));
     await more.importBundle(bundle);
@@ -80,7 +83,7 @@ describe('TrainSession after training', () => {
     // Resume a 2-epoch cycle after its first epoch: one epoch runs, numbered as the second.
     expect(await more.fit(2, 1e-2, true, 1)).toEqual({ cancelled: false });
     expect(resumed.map((e) => e.epoch)).toEqual([1]);
-    expect(resumed[0].metrics.accuracy).toBeGreaterThan(0.9);
+    expectBeatsBaseline('mnist_tiny resumed', 'accuracy', resumed[0].metrics.accuracy, baselines, 0.4);
   });
 
   it('resumes a fit from an autosave with its weights and Adam\'s moments, ending where the uninterrupted fit ends', async () => {
