@@ -6,7 +6,9 @@ import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { memoryFile, readFolder } from '../io/node/nodeFiles';
 import { pngBytes } from '../core/data/testing/fixtures';
+import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, WorkerEvent } from './protocol';
+import { blockBaselines } from './testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 beforeAll(() => chooseBackend(['cpu']));
@@ -20,7 +22,7 @@ const spec: DataBlockSpec = {
 };
 
 describe('training on a streamed block', () => {
-  it('learns mnist_tiny with pictures decoded per batch, tensors flat, results for every validation picture', async () => {
+  it('learns mnist_tiny (0.35 above the most frequent class) with pictures decoded per batch, tensors flat, results for every validation picture', async () => {
     const rows: EpochEvent[] = [];
     let decodes = 0;
     const tensors: number[] = [];
@@ -40,6 +42,7 @@ describe('training on a streamed block', () => {
     expect(fit.skipped).toEqual([expect.stringContaining('train/7/truncated.png could not be read as an image')]);
     console.log(JSON.stringify({ streamed: true, decodes, accuracy: rows.map((r) => r.metrics.accuracy) }));
     expect(rows.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);
+    expectBeatsBaseline('streamed mnist_tiny', 'accuracy', rows.at(-1)!.metrics.accuracy, await blockBaselines(spec, readFolder('public/samples/mnist_tiny')), 0.35);
     // Each epoch decodes its training and validation pictures again: the cache holds under half of them.
     expect(decodes).toBeGreaterThan(3 * 701 * 0.5);
     expect(new Set(tensors).size).toBe(1);
