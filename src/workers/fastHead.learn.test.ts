@@ -5,14 +5,19 @@ import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { serveFolder, type StaticServer } from '../io/node/staticServer';
+import type { Baseline } from '../core/metrics/baselines';
+import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, WorkerEvent } from './protocol';
+import { blockBaselines } from './testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 // The frozen phase's fast path on real MNIST digits with the built-in pretrained backbone.
 let server: StaticServer;
+let baselines: Baseline[];
 beforeAll(async () => {
   await chooseBackend(['cpu']);
   server = await serveFolder('public');
+  baselines = await blockBaselines(spec, readFolder('public/samples/mnist_tiny'));
 });
 afterAll(() => server.close());
 
@@ -32,13 +37,14 @@ async function pretrainedSession() {
 }
 
 describe('fast frozen fit (head on cached body features)', () => {
-  it('learns mnist_tiny and trains the model\u2019s own head', async () => {
+  it('learns mnist_tiny (0.35 above the most frequent class) and trains the model\u2019s own head', async () => {
     const fast = await pretrainedSession();
     const t0 = performance.now();
     expect(await fast.session.fit(2, 1e-2, true, 0, true)).toEqual({ cancelled: false });
     const fastMs = performance.now() - t0;
     expect(fast.rows).toHaveLength(2);
     expect(fast.rows[1].metrics.accuracy).toBeGreaterThan(0.9);
+    expectBeatsBaseline('mnist_tiny fast frozen fit', 'accuracy', fast.rows[1].metrics.accuracy, baselines, 0.35);
     // The full model, body and all, gives what the head learner reported: the head it trained is the model's.
     const whole = await fast.session.validate();
     expect(whole.metrics.accuracy).toBeCloseTo(fast.rows[1].metrics.accuracy, 6);
@@ -51,6 +57,7 @@ describe('fast frozen fit (head on cached body features)', () => {
     // Times are printed for the record; speed targets live in bench/, not in tests.
     console.log(JSON.stringify({ fastMs: Math.round(fastMs), fullMs: Math.round(fullMs), fastAccuracy: fast.rows[1].metrics.accuracy, fullAccuracy: full.rows[1].metrics.accuracy }));
     expect(full.rows[1].metrics.accuracy).toBeGreaterThan(0.9);
+    expectBeatsBaseline('mnist_tiny full frozen fit', 'accuracy', full.rows[1].metrics.accuracy, baselines, 0.35);
   });
 
   it('asks for a frozen body first', async () => {
