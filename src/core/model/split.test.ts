@@ -21,13 +21,16 @@ describe('splitHead', () => {
     const whole = g.model.predict(x) as tf.Tensor;
     const features = split.body.predict(x) as tf.Tensor;
     const composed = split.head.model.predict(features) as tf.Tensor;
-    expect(features.shape.length).toBe(4);
+    // The head's concat pool (no weights) runs with the body: the features are pooled vectors.
+    expect(features.shape.length).toBe(2);
     const diff = tf.max(tf.abs(tf.sub(whole, composed))).dataSync()[0];
     expect(diff).toBeLessThan(1e-5);
     // The same variables: a change to the head model's weight is the model's.
     const headKernel = split.head.model.getLayer('head_fc2').getWeights()[0];
     expect(g.model.getLayer('head_fc2').getWeights()[0]).toBe(headKernel);
-    expect(split.head.layerGroups).toEqual([g.layerGroups.at(-1)]);
+    const headLayers = g.layerGroups.at(-1)!;
+    expect(split.head.layerGroups).toEqual([headLayers.filter((l) => !/pool|concat/.test(l.name))]);
+    expect(split.head.layerGroups[0].length).toBe(headLayers.length - 3);
     tf.dispose([x, whole, features, composed]);
   });
 

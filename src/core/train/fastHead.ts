@@ -10,7 +10,7 @@ import { Learner } from './learner';
  * push the same pictures through the same body. Here the body runs once over the training and
  * validation pictures (in inference mode: its batch norm uses its running statistics, unlike
  * fastai's frozen fit, which keeps training them), and a learner trains the head alone on the
- * cached feature maps. The head's layers are the model's own, so the model learns with it.
+ * cached features (pooled vectors when the head starts by pooling, see `splitHead`). The head's layers are the model's own, so the model learns with it.
  */
 export interface FastHead {
   /** A learner over the cached features and the head; fit it like any learner. */
