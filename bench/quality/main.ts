@@ -1,0 +1,69 @@
+/**
+ * `npm run quality`: the learning-quality table. Every set of sets.ts, over 3 seeds, trains the
+ * studio's default flow (guessed block and learner, LR finder, `fit_one_cycle`) at the rate of
+ * every suggester (valley, slide, steep, minimum/10 and the studio's `auto`) and at a grid of
+ * fixed rates, from the same starting weights, on wasm in Node. Writes bench/QUALITY.md and
+ * prints the results as JSON on stdout (progress on stderr), like the other benchmarks.
+ *
+ * Options: `--sets a,b` (default all), `--seeds N` (3), `--epochs N` (5), `--out FILE`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chooseBackend } from '../../src/core/tf/backend';
+import { serveFolder } from '../../src/io/node/staticServer';
+import { machineInfo } from '../lib/machine';
+import { printJson } from '../lib/main';
+import { progress } from '../lib/log';
+import { summarize, renderQuality, type QualityResults } from './report';
+import { runSet, type SeedResult } from './runSet';
+import { QUALITY_SETS } from './sets';
+
+/** The fixed rates every set also trains at; the best of them is what a suggester is measured against. */
+export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] as const;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sets: { type: 'string' },
+      seeds: { type: 'string', default: '3' },
+      epochs: { type: 'string', default: '5' },
+      out: { type: 'string', default: 'bench/QUALITY.md' },
+    },
+  });
+  const names = values.sets ? values.sets.split(',') : QUALITY_SETS.map((s) => s.name);
+  const unknown = names.filter((n) => !QUALITY_SETS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown set(s) ${unknown.join(', ')}; known: ${QUALITY_SETS.map((s) => s.name).join(', ')}`);
+  const seeds = Number(values.seeds);
+  const epochs = Number(values.epochs);
+  const t0 = performance.now();
+  const machine = await machineInfo();
+  const backend = await chooseBackend(['wasm']);
+  progress(`backend ${backend.name}; ${names.length} sets x ${seeds} seeds, ${epochs} epochs per run, grid ${LR_GRID.join(', ')}`);
+  const cacheDir = join('bench', '.cache', 'quality');
+  mkdirSync(cacheDir, { recursive: true });
+  const server = await serveFolder(join(process.cwd(), 'public'));
+  const sets: QualityResults['sets'][number][] = [];
+  try {
+    for (const set of QUALITY_SETS.filter((s) => names.includes(s.name))) {
+      const folder = set.folder(cacheDir);
+      const results: SeedResult[] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        progress(`${set.name}, seed ${seed}`);
+        results.push(await runSet(folder, { seed, epochs, grid: LR_GRID, baseUrl: `${server.url}/`, log: progress }));
+      }
+      sets.push({ name: set.name, what: set.what, seeds: results, summary: summarize(results, LR_GRID) });
+    }
+  } finally {
+    server.close();
+  }
+  const results: QualityResults = { machine, backend: backend.name, epochs, grid: [...LR_GRID], seconds: (performance.now() - t0) / 1000, sets };
+  writeFileSync(values.out ?? 'bench/QUALITY.md', renderQuality(results));
+  printJson(results);
+  progress(`wrote ${values.out} in ${Math.round(results.seconds)} s`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
