@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectBeatsBaseline, mostFrequentClass } from './baselines';
 import { StudioPage, TrainCells } from './pages/studio';
 
 test('the training backend is chosen by a measured step, shown with its timings, and wasm trains mnist_tiny', async ({ page }) => {
@@ -26,6 +27,7 @@ test('the training backend is chosen by a measured step, shown with its timings,
   expect(await train.runEnded()).toBe('done');
   const rows = await train.rows();
   expect(rows[1].accuracy).toBeGreaterThan(0.9);
+  expectBeatsBaseline('mnist_tiny on wasm', 'accuracy', rows[1].accuracy, [await mostFrequentClass(page)], 0.35);
   // The studio is served cross-origin isolated, so wasm runs its threaded build (the pthread
   // workers must start from the bundled factory: see vite.config.ts); the timings say how many.
   const crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
@@ -56,4 +58,5 @@ test('a folder over the memory budget streams: headers only at build, pictures d
   const rows = await train.rows();
   console.log(`streamed mnist_tiny on wasm: accuracy ${rows.map((r) => r.accuracy).join(', ')}`);
   expect(rows[1].accuracy).toBeGreaterThan(0.9);
+  expectBeatsBaseline('streamed mnist_tiny on wasm', 'accuracy', rows[1].accuracy, [await mostFrequentClass(page)], 0.35);
 });
