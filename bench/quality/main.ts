@@ -7,7 +7,7 @@
  *
  * Options: `--sets a,b` (default all), `--seeds N` (3), `--epochs N` (5), `--out FILE`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseBackend } from '../../src/core/tf/backend';
@@ -58,7 +58,11 @@ async function main(): Promise<void> {
     server.close();
   }
   const results: QualityResults = { machine, backend: backend.name, epochs, grid: [...LR_GRID], seconds: (performance.now() - t0) / 1000, sets };
-  writeFileSync(values.out ?? 'bench/QUALITY.md', renderQuality(results));
+  // lesson.ts's section, when there is one, stays.
+  const out = values.out ?? 'bench/QUALITY.md';
+  const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const lesson = old.indexOf('<!-- lesson -->');
+  writeFileSync(out, renderQuality(results) + (lesson >= 0 ? `\n${old.slice(lesson)}` : ''));
   printJson(results);
   progress(`wrote ${values.out} in ${Math.round(results.seconds)} s`);
 }
