@@ -7,6 +7,7 @@ import { unzipBundle } from '../src/core/project/zip';
 import { normalizeBatch } from '../src/core/transforms/augment';
 import { resizeItem } from '../src/core/transforms/resize';
 import { decodeInNode } from '../src/io/node/nodeDecode';
+import { expectBeatsBaseline, mostFrequentClass } from './baselines';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
 const SEVEN = join(SAMPLES, 'mnist_tiny', 'valid', '7', '1096.png');
@@ -163,6 +164,7 @@ test('a reload in the middle of a fit loses nothing: the finished epoch, its wei
   expect(rows).toHaveLength(3);
   expect(rows[0]).toEqual(first);
   expect(rows[2].accuracy).toBeGreaterThan(0.9);
+  expectBeatsBaseline('mnist_tiny resumed after a reload', 'accuracy', rows[2].accuracy, [await mostFrequentClass(page)], 0.35);
 });
 
 test('after a reload, a folder of your own is asked for again and matched by path, with the saved data block', async ({ page }) => {
