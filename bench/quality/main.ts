@@ -5,10 +5,11 @@
  * fixed rates, from the same starting weights, on wasm in Node. Writes bench/QUALITY.md and
  * prints the results as JSON on stdout (progress on stderr), like the other benchmarks.
  *
- * Options: `--sets a,b` (default all), `--seeds N` (3), `--epochs N` (5), `--out FILE`.
+ * Options: `--sets a,b` (default all), `--seeds N` (3), `--epochs N` (5), `--out FILE`, `--fresh`
+ * (finished seeds are kept under bench/.cache/quality/results and reused unless this is given).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseBackend } from '../../src/core/tf/backend';
 import { serveFolder } from '../../src/io/node/staticServer';
@@ -18,6 +19,9 @@ import { progress } from '../lib/log';
 import { summarize, renderQuality, type QualityResults } from './report';
 import { runSet, type SeedResult } from './runSet';
 import { QUALITY_SETS } from './sets';
+
+/** Bump when the flow or the suggesters change, so kept results of older code are not reused. */
+const CODE_VERSION = 'v2';
 
 /** The fixed rates every set also trains at; the best of them is what a suggester is measured against. */
 export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] as const;
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
       seeds: { type: 'string', default: '3' },
       epochs: { type: 'string', default: '5' },
       out: { type: 'string', default: 'bench/QUALITY.md' },
+      fresh: { type: 'boolean', default: false },
     },
   });
   const names = values.sets ? values.sets.split(',') : QUALITY_SETS.map((s) => s.name);
@@ -48,9 +53,19 @@ async function main(): Promise<void> {
     for (const set of QUALITY_SETS.filter((s) => names.includes(s.name))) {
       const folder = set.folder(cacheDir);
       const results: SeedResult[] = [];
-      for (let seed = 1; seed <= seeds; seed++) {
+      for (let seed = 1; seed <= Math.min(seeds, set.maxSeeds ?? seeds); seed++) {
+        // Each finished seed is kept, so an interrupted run goes on where it stopped (--fresh starts over).
+        const saved = join(cacheDir, 'results', `${set.name}-seed${seed}-e${epochs}-${CODE_VERSION}.json`);
+        if (!values.fresh && existsSync(saved)) {
+          progress(`${set.name}, seed ${seed}: kept from ${saved}`);
+          results.push(JSON.parse(readFileSync(saved, 'utf8')) as SeedResult);
+          continue;
+        }
         progress(`${set.name}, seed ${seed}`);
-        results.push(await runSet(folder, { seed, epochs, grid: LR_GRID, baseUrl: `${server.url}/`, log: progress }));
+        const result = await runSet(folder, { seed, epochs, grid: LR_GRID, baseUrl: `${server.url}/`, log: progress });
+        mkdirSync(dirname(saved), { recursive: true });
+        writeFileSync(saved, JSON.stringify(result));
+        results.push(result);
       }
       sets.push({ name: set.name, what: set.what, seeds: results, summary: summarize(results, LR_GRID) });
     }

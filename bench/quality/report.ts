@@ -85,12 +85,19 @@ export function summarize(seeds: readonly SeedResult[], grid: readonly number[])
 const f3 = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(2) : v.toFixed(3));
 const pct = (v: number): string => `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
 
+/** "3 seeds (1 for camvid_tiny)". */
+function seedsLine(r: QualityResults): string {
+  const most = Math.max(...r.sets.map((s) => s.seeds.length));
+  const fewer = r.sets.filter((s) => s.seeds.length < most).map((s) => `${s.seeds.length} for ${s.name}`);
+  return `${most} seeds${fewer.length ? ` (${fewer.join(', ')})` : ''}`;
+}
+
 /** bench/QUALITY.md. */
 export function renderQuality(r: QualityResults): string {
   const lines: string[] = [];
   lines.push('# Learning quality: the default flow at each suggested rate', '');
   lines.push(
-    `\`npm run quality\`, ${r.machine.cpu} x ${r.machine.cores}, Node ${r.machine.node}, tfjs ${r.machine.tfjs} on ${r.backend}; ${r.epochs} epochs of \`fit_one_cycle\` per run, ${r.sets[0]?.seeds.length ?? 0} seeds (the random split and the batch order), ${Math.round(r.seconds / 60)} minutes in all.`,
+    `\`npm run quality\`, ${r.machine.cpu} x ${r.machine.cores}, Node ${r.machine.node}, tfjs ${r.machine.tfjs} on ${r.backend}; ${r.epochs} epochs of \`fit_one_cycle\` per run, ${seedsLine(r)} (a seed sets the random split and the batch order), ${Math.round(r.seconds / 60)} minutes in all.`,
     '',
     'Each run starts from the same weights: the guessed learner (the ImageNet MobileNetV2 body, frozen, its head trained on cached features; a U-Net from scratch for masks) after the guessed data block. The metric is the last epoch\'s: accuracy, F2 at 0.2, mean IoU without Void, or the mean point error in pixels (lower is better). Each cell is the mean over seeds; a diverged run counts as the baseline. The baseline is the best trivial predictor from the same data (most frequent class; every tag or tag frequencies; the most frequent code everywhere; the mean point).',
     '',
