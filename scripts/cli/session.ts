@@ -67,8 +67,11 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   try {
     const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
     // On the fast path auto's probes are the fit itself (fine_tune's frozen part is one epoch).
-    const lr = opts.lr ?? (await suggestedLr(learn, fast, io, opts.fineTune ? 1 : opts.epochs));
-    await fitWithTable(learn, { ...opts, lr }, fast, io);
+    const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, opts.fineTune ? 1 : opts.epochs) : null;
+    const lr = opts.lr ?? suggested!.lr;
+    // fine_tune's unfrozen phase takes valley when auto chose more (see FineTuneOptions.unfrozenBaseLr).
+    const unfrozenBaseLr = suggested && suggested.valley < suggested.lr ? suggested.valley : undefined;
+    await fitWithTable(learn, { ...opts, lr, unfrozenBaseLr }, fast, io);
     const manifest = learnerManifest(learn, dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
@@ -129,8 +132,8 @@ function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen:
   };
 }
 
-/** The studio's `auto` rate (the finder's candidates, each probed; see autoLr.ts); weights are restored after. */
-async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, epochs: number): Promise<number> {
+/** The studio's `auto` rate (the finder's candidates, each probed; see autoLr.ts) and fastai's valley; weights are restored after. */
+async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, epochs: number): Promise<{ lr: number; valley: number }> {
   const suggest = async (l: Learner) => {
     const found = await l.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
@@ -140,11 +143,11 @@ async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, epochs: nu
   const { found, auto } = fast ? await fast(suggest) : await suggest(learn);
   io.err(`lr finder: valley ${found.valley.toExponential(2)}, slide ${found.slide.toExponential(2)}, steepest ${found.steep.toExponential(2)}, minimum/10 ${found.minimum.toExponential(2)}`);
   io.err(`lr: ${auto.lr.toExponential(2)}, auto: ${auto.reason}`);
-  return auto.lr;
+  return { lr: auto.lr, valley: found.valley };
 }
 
 /** `fitOneCycle` (or fastai's `fine_tune`), printing the header first and one row per finished epoch; a NaN loss exits 2. */
-async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: LrSpec }, fast: FastPath, io: CliIo): Promise<void> {
+async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: LrSpec; readonly unfrozenBaseLr?: number }, fast: FastPath, io: CliIo): Promise<void> {
   const table = new EpochTable(learn.metrics.map((m) => m.name), io.out);
   const printer = (runner: Learner): Callback => ({
     name: 'cliTable',
@@ -160,7 +163,7 @@ async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: Lr
   // The frozen phase on the fast path: the head trains on the body's features, computed once.
   const frozenFit = fast ? (n: number, lr: LrSpec, o: FitOptions & OneCycleOptions) => fast((head) => head.fitOneCycle(n, lr, { ...o, callbacks: [printer(head)] })) : undefined;
   try {
-    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit });
+    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit, unfrozenBaseLr: opts.unfrozenBaseLr });
     else if (frozenFit) await frozenFit(opts.epochs, opts.lr, { onProgress });
     else await learn.fitOneCycle(opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress });
   } catch (e) {

@@ -5,7 +5,7 @@ import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
 import { effectiveLearnerSpec } from './guessLearner';
 import { NOTEBOOK_FILE, notebookFile } from './persistence';
-import { formatLr, parseLr } from './trainState';
+import { formatLr, parseLr, type TrainState } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
 
 export type { TrainStore } from './trainRunner';
@@ -85,7 +85,7 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       const size = data.getState().builtSpec!.transforms.size;
       dispatch({ type: 'fitStarted', run: { epochs: freezeEpochs + s.epochs, lr: s.lrInput, oneCycle: true, size, frozen: true, fastHead: s.fastHead, fineTune: { freezeEpochs } } });
       await runFit(async () => {
-        const r = await client.fitFineTune(s.epochs, lr, freezeEpochs, s.fastHead);
+        const r = await client.fitFineTune(s.epochs, lr, freezeEpochs, s.fastHead, unfrozenBaseLr(s, lr));
         dispatch({ type: 'learnerReady', learner: r.learner });
         return r;
       });
@@ -122,4 +122,15 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       }
     },
   };
+}
+
+/**
+ * The unfrozen phase's base rate for fine_tune: the finder's valley when the rate in the box is
+ * auto's suggestion and above valley (auto measures the frozen head, whose cached features take
+ * rates the whole body does not); otherwise none, and fine_tune uses the box's rate for both, as fastai.
+ */
+export function unfrozenBaseLr(s: Pick<TrainState, 'finder' | 'lrInput'>, lr: number): number | undefined {
+  const f = s.finder;
+  if (!f?.auto || !f.suggestions || s.lrInput !== formatLr(f.auto.lr)) return undefined;
+  return f.suggestions.valley < lr ? f.suggestions.valley : undefined;
 }

@@ -22,7 +22,7 @@ export interface TrainClient {
   /** `fastHead`: train the head on cached body features (frozen body only). */
   fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean): Promise<FitInfo>;
   /** fastai's `fine_tune`: `freezeEpochs` frozen, then `epochs` unfrozen with a slice; ends unfrozen. */
-  fitFineTune(epochs: number, baseLr: number, freezeEpochs: number, fastHead?: boolean): Promise<FitInfo & { learner: LearnerInfo }>;
+  fitFineTune(epochs: number, baseLr: number, freezeEpochs: number, fastHead?: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
   /** The trained model as the export bundle's files (file name -> bytes). */
   exportBundle(): Promise<Record<string, Uint8Array>>;
@@ -84,7 +84,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt, fastHead, epochs) => call({ type: 'lrFind', numIt, fastHead, epochs }),
     fit: (epochs, lr, oneCycle, startEpoch, fastHead) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead }),
-    fitFineTune: (epochs, baseLr, freezeEpochs, fastHead) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead }),
+    fitFineTune: (epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
     exportBundle: () => call({ type: 'exportBundle' }),
     loadBundle: (files) => call({ type: 'loadBundle', files }),

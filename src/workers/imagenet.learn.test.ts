@@ -61,6 +61,8 @@ describe('the ImageNet body through the session (planet_tiny, 200 train / 80 val
 
   it('fine_tune: the frozen epoch trains the head and batch norm only, then the whole body trains with a slice; epochs numbered on', async () => {
     expect(fineTunePlan(2, 1e-2)).toEqual({ frozen: { epochs: 1, lr: 1e-2, pctStart: 0.99 }, unfrozen: { epochs: 2, lr: [5e-5, 5e-3], pctStart: 0.3, div: 5 } });
+    // auto's frozen rate for the head, the finder's valley for the body once unfrozen.
+    expect(fineTunePlan(2, 1e-1, { unfrozenBaseLr: 1e-2 }).unfrozen.lr).toEqual([5e-5, 5e-3]);
     const rows: EpochEvent[] = [];
     const s = await session({ kind: 'pretrained', url: url(), minSide: 0 }, rows);
     const before = { conv: weightOf(s, 'Conv1'), bn: weightOf(s, 'bn_Conv1'), head: weightOf(s, 'head_fc2') };

@@ -66,7 +66,7 @@ export type Request =
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }
   | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean }
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
-  | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean }
+  | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean; readonly unfrozenBaseLr?: number }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
   | { readonly type: 'exportBundle'; readonly id: number }
   | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }

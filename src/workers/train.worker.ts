@@ -35,7 +35,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'fit':
       return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false);
     case 'fitFineTune':
-      return session.fineTuneFit(req.epochs, req.baseLr, req.freezeEpochs, req.fastHead ?? false);
+      return session.fineTuneFit(req.epochs, req.baseLr, req.freezeEpochs, req.fastHead ?? false, req.unfrozenBaseLr);
     case 'freeze':
       return session.freeze(req.frozen);
     case 'exportBundle':

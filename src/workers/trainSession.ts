@@ -136,7 +136,7 @@ export class TrainSession {
    * cached features when `fastHead`), then unfrozen with a slice; its epochs are numbered on from
    * the frozen ones. The learner ends unfrozen, as in fastai.
    */
-  async fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false): Promise<FitInfo & { learner: LearnerInfo }> {
+  async fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
     const learn = this.requireLearner();
     // fineTune freezes first; the fast path checks this flag when the frozen phase starts.
     this.frozen = true;
@@ -144,7 +144,7 @@ export class TrainSession {
       const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) =>
         this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
       const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
-      return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => (this.frozen = false) });
+      return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, unfrozenBaseLr, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => (this.frozen = false) });
     });
     return { ...info, learner: this.learnerInfo() };
   }
