@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/quality/lesson.ts`: the four samples trained with lesson 3's recipe through the
  * command line's own code (`npm run train`): the guessed block and learner and the auto rate,
- * then fastai's `fine_tune(2)` for a pretrained body (one epoch frozen, two unfrozen with a
- * slice) and `fit_one_cycle(12)` for the U-Net, which has no pretrained encoder. One seed (the
+ * then fastai's `fine_tune(1)` for a pretrained body (one epoch frozen, one unfrozen with a
+ * slice) and `fit_one_cycle(10)` for the U-Net, which has no pretrained encoder. One seed (the
  * guess's). Writes its section into bench/QUALITY.md (after `npm run quality`; `--render` puts it
  * back from the saved rows after a later `npm run quality`) and prints JSON.
  */
@@ -24,10 +24,10 @@ import * as tf from '@tensorflow/tfjs';
 
 /** A sample and the recipe lesson 3 would use on it. */
 const RECIPES = [
-  { name: 'mnist_tiny', fineTune: true, epochs: 2 },
-  { name: 'planet_tiny', fineTune: true, epochs: 2 },
-  { name: 'headpose_tiny', fineTune: true, epochs: 2 },
-  { name: 'camvid_tiny', fineTune: false, epochs: 12 },
+  { name: 'mnist_tiny', fineTune: true, epochs: 1 },
+  { name: 'planet_tiny', fineTune: true, epochs: 1 },
+  { name: 'headpose_tiny', fineTune: true, epochs: 1 },
+  { name: 'camvid_tiny', fineTune: false, epochs: 10 },
 ] as const;
 
 interface LessonRow {

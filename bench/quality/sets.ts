@@ -58,7 +58,7 @@ export const QUALITY_SETS: readonly QualitySet[] = [
   harder('fashion_small', 'small data: 5 look-alike tops, 8 each'),
   harder('fashion_imbalanced', 'imbalance: 240 / 60 / 20 / 8'),
   harder('fashion_busy', 'busy backgrounds and clutter, 64 px colour'),
-  harder('fashion_large', 'larger pictures: 128 px, 3 look-alike tops'),
+  harder('fashion_large', 'larger pictures: 128 px (trained at the default 64), 3 look-alike tops'),
   harder('fashion_tags', 'multi-label: 10 tags on 2x2 tiles'),
   // A U-Net from scratch trains every layer in every run: one seed keeps the table under an hour on 2 cores.
   { ...sample('camvid_tiny', 'sample: masks, 12 codes'), maxSeeds: 1 },
