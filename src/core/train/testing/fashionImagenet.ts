@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Batch, DataLoader, DataLoaders } from '../../data/batch';
-import { seededRandom } from '../../tf/backend';
+import type { DataLoaders } from '../../data/batch';
 import { IMAGENET_STATS } from '../../transforms/augment';
-import { mnistBatch } from './mnistImagenet';
+import { splitLoader, type Split } from './mnistImagenet';
 
 const require = createRequire(import.meta.url);
 const SIDE = 28;
@@ -22,36 +21,9 @@ export interface FashionImagenetOptions {
   readonly seed?: number;
 }
 
-interface Split {
-  readonly pixels: Uint8Array;
-  readonly labels: Int32Array;
-  readonly side: number;
-}
-
 /** 784 grey values 0..255 per photo, row-major 28x28. */
 function loadClass(id: number): number[][] {
   return (require(`fashion-mnist/src/clothes/${id}.json`) as { data: number[][] }).data;
-}
-
-function loader(split: Split, batchSize: number, seed: number | null): DataLoader {
-  const count = split.labels.length;
-  const batchCount = Math.ceil(count / batchSize);
-  return {
-    count,
-    batchCount,
-    batchSize,
-    async *batches(epoch: number): AsyncGenerator<Batch> {
-      const order = Array.from({ length: count }, (_, i) => i);
-      if (seed !== null) {
-        const rand = seededRandom(seed * 1000 + epoch);
-        for (let i = count - 1; i > 0; i--) {
-          const j = Math.floor(rand() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
-        }
-      }
-      for (let b = 0; b < batchCount; b++) yield mnistBatch(split, order.slice(b * batchSize, (b + 1) * batchSize));
-    },
-  };
 }
 
 /**
@@ -81,7 +53,7 @@ export function fashionImagenetLoaders(opts: FashionImagenetOptions): DataLoader
     voidIndex: -1,
     size: SIDE,
     stats: IMAGENET_STATS,
-    train: loader(split(0, nTrain), batchSize, seed),
-    valid: loader(split(nTrain, nValid), batchSize, null),
+    train: splitLoader(split(0, nTrain), batchSize, seed),
+    valid: splitLoader(split(nTrain, nValid), batchSize, null),
   };
 }

@@ -21,7 +21,8 @@ export interface MnistImagenetOptions {
 }
 
 /** The bytes of the matching images of one split (uint8, 28x28 grey) and their class ids. */
-interface Split {
+/** Grey pictures (one byte a pixel, `side` x `side`) and their class ids. */
+export interface Split {
   readonly pixels: Uint8Array;
   readonly labels: Int32Array;
   readonly side: number;
@@ -56,7 +57,8 @@ export function mnistBatch(split: Split, index: readonly number[], stats: Stats 
   return { x: tf.tensor4d(x, [index.length, side, side, 3]), y: tf.tensor1d(Int32Array.from(index, (i) => split.labels[i]), 'int32') };
 }
 
-function splitLoader(split: Split, batchSize: number, seed: number | null): DataLoader {
+/** A loader over a split: shuffled by `seed` and the epoch, or in order when `seed` is null. */
+export function splitLoader(split: Split, batchSize: number, seed: number | null): DataLoader {
   const count = split.labels.length;
   const batchCount = Math.ceil(count / batchSize);
   return {
