@@ -48,8 +48,8 @@ export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
   --lr X           max learning rate (3e-3) or a discriminative slice lo,hi (1e-4,1e-2);
                    default: the studio's auto suggestion (the LR finder's candidates, each
                    trained and scored on the validation set)
-  --arch NAME      auto (default: the studio's guess, the ImageNet MobileNetV2 body for classes,
-                   tags and points), mobilenet_v2, smallCnn or xresnet
+  --arch NAME      auto (default: the studio's guess, the ImageNet MobileNetV2 body for classes
+                   and tags, a small CNN for points), mobilenet_v2, smallCnn or xresnet
   --fine-tune      fastai's fine_tune: 1 epoch frozen at lr, then N unfrozen at slice(lr/200, lr/2)
   --full-frozen    a frozen body trains as in fastai (batch norm on, augmented pictures) instead of
                    the default fast path (the head on the body's features, computed once)
