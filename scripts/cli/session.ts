@@ -66,8 +66,8 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
   try {
     const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
-    // On the fast path auto's probes are the fit itself (fine_tune's frozen part is one epoch).
-    const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, opts.fineTune ? 1 : opts.epochs) : null;
+    // On the fast path auto's probes are the fit itself (fine_tune's frozen part: one epoch, pct_start 0.99).
+    const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, opts.fineTune ? { epochs: 1, pctStart: 0.99 } : { epochs: opts.epochs }) : null;
     const lr = opts.lr ?? suggested!.lr;
     // fine_tune's unfrozen phase takes valley when auto chose more (see FineTuneOptions.unfrozenBaseLr).
     const unfrozenBaseLr = suggested && suggested.valley < suggested.lr ? suggested.valley : undefined;
@@ -133,11 +133,11 @@ function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen:
 }
 
 /** The studio's `auto` rate (the finder's candidates, each probed; see autoLr.ts) and fastai's valley; weights are restored after. */
-async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, epochs: number): Promise<{ lr: number; valley: number }> {
+async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, fit: { readonly epochs: number; readonly pctStart?: number }): Promise<{ lr: number; valley: number }> {
   const suggest = async (l: Learner) => {
     const found = await l.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
-    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, lowestLossLr(found.lrs, found.losses), { epochs: l === learn ? undefined : epochs }) };
+    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, lowestLossLr(found.lrs, found.losses), l === learn ? {} : fit) };
   };
   // With the fast path, the finder runs on what the fit will train: the head on cached features.
   const { found, auto } = fast ? await fast(suggest) : await suggest(learn);

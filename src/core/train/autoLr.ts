@@ -56,6 +56,8 @@ export interface AutoLrOptions {
    * 1.6e-6 had the lowest loss, and after 80 it had the worst error (28 px against 18 at 1.1e-2).
    */
   readonly epochs?: number;
+  /** The warm-up fraction of the fit that follows (fine_tune's frozen epoch: 0.99; default 0.25). */
+  readonly pctStart?: number;
   /** Most training steps of a probe when `epochs` is given (default 100, the finder's length). */
   readonly maxSteps?: number;
   /** Training steps per probe without `epochs` (default 32). */
@@ -78,7 +80,7 @@ export async function autoLr(learn: Learner, suggestions: LrSuggestions, lowestL
   const probes: LrProbe[] = [];
   for (const c of lrCandidates(suggestions, lowestLossLr)) {
     if (opts.signal?.aborted) break;
-    probes.push({ ...c, validLoss: await learn.probeLr(c.lr, { batches, validBatches, signal: opts.signal, onProgress: opts.onProgress }) });
+    probes.push({ ...c, validLoss: await learn.probeLr(c.lr, { batches, validBatches, pctStart: opts.pctStart, signal: opts.signal, onProgress: opts.onProgress }) });
   }
   const best = Math.min(...probes.map((p) => p.validLoss));
   const chosen = probes.find((p) => p.validLoss <= best * 1.02) ?? { name: 'valley', lr: suggestions.valley, validLoss: Infinity };

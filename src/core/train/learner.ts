@@ -157,13 +157,14 @@ export class Learner implements LearnerView {
    * over the first `validBatches`; weights, optimizer state,
    * epoch count and history are then as before (`autoLr`'s probes). Not finite: Infinity.
    */
-  async probeLr(lr: number, opts: { readonly batches: number; readonly validBatches: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void }): Promise<number> {
+  async probeLr(lr: number, opts: { readonly batches: number; readonly validBatches: number; readonly pctStart?: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void }): Promise<number> {
     const dls = this.dls;
     const weights = snapshotWeights(this.model);
     const optState = this.opt.snapshot();
     const seen = this.epochsSeen;
     const lrs = lrsForGroups(lr, this.params.length);
-    const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l)), mom: oneCycleMom() });
+    const cycle = { pctStart: opts.pctStart };
+    const sched = paramScheduler({ lr: lrs.map((l) => oneCycleLr(l, cycle)), mom: oneCycleMom(cycle) });
     try {
       (this as { dls: DataLoaders }).dls = { ...dls, train: firstBatches(dls.train, opts.batches), valid: firstBatches(dls.valid, opts.validBatches) };
       // A small training set is gone through several times, so every probe sees `batches` steps.
