@@ -2,7 +2,7 @@
  * `npx tsx bench/quality/lesson.ts`: the four samples trained with lesson 3's recipe through the
  * command line's own code (`npm run train`): the guessed block and learner and the auto rate,
  * then fastai's `fine_tune(1)` for a pretrained body (one epoch frozen, one unfrozen with a
- * slice) and `fit_one_cycle(10)` for the U-Net, which has no pretrained encoder. One seed (the
+ * slice) and `fit_one_cycle(10)` for the U-Net and the points CNN, which start from scratch. One seed (the
  * guess's). Writes its section into bench/QUALITY.md (after `npm run quality`; `--render` puts it
  * back from the saved rows after a later `npm run quality`) and prints JSON.
  */
@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 const RECIPES = [
   { name: 'mnist_tiny', fineTune: true, epochs: 1 },
   { name: 'planet_tiny', fineTune: true, epochs: 1 },
-  { name: 'headpose_tiny', fineTune: true, epochs: 1 },
+  { name: 'headpose_tiny', fineTune: false, epochs: 10 },
   { name: 'camvid_tiny', fineTune: false, epochs: 10 },
 ] as const;
 
