@@ -96,7 +96,7 @@ function writeSection(rows: readonly LessonRow[]): void {
     START,
     '## The samples with lesson 3\'s recipe',
     '',
-    '`npx tsx bench/quality/lesson.ts`: the command line\'s default flow (guessed block and learner, the auto rate), then `fine_tune` for the ImageNet body or `fit_one_cycle` for the U-Net; one seed.',
+    '`npx tsx bench/quality/lesson.ts`: the command line\'s default flow (guessed block and learner, the auto rate), then `fine_tune` for the ImageNet body, `fit_one_cycle` for the U-Net and the points CNN (both from scratch); one seed. The value is the last epoch\'s: after `fine_tune(1)`, the unfrozen one. In the run below, unfreezing after the fast path\'s frozen epoch cost mnist_tiny accuracy (0.986 frozen, then 0.900) and helped planet_tiny (F2 0.521 frozen, then 0.570); a likely cause of the drop is that the head learned on features from batch norm in inference mode.',
     '',
     '| sample | recipe | metric | value | best trivial baseline | rate | minutes |',
     '|---|---|---|---|---|---|---|',
