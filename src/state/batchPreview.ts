@@ -20,12 +20,13 @@ export interface PreviewTile {
 }
 
 /**
- * Draws one augmented training batch (as fastai's `show_batch`) and turns it into plain
- * arrays: pixels un-normalized to 0..255, targets decoded to captions, masks and points.
- * `draw` picks a different batch each time the person asks for another.
+ * Draws `limit` augmented training pictures (as fastai's `show_batch`, whose max_n is a count of
+ * pictures, not the batch size: a small set's guessed batch of 8 still fills the grid) and turns
+ * them into plain arrays: pixels un-normalized to 0..255, targets decoded to captions, masks and
+ * points. `draw` picks a different batch each time the person asks for another.
  */
 export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: number, limit = 16): Promise<PreviewTile[]> {
-  const loaders = makeDataLoaders(block, { ...spec, batch: { ...spec.batch, batchSize: Math.min(limit, spec.batch.batchSize) } });
+  const loaders = makeDataLoaders(block, { ...spec, batch: { ...spec.batch, batchSize: limit } });
   const it = loaders.train.batches(1000 + draw);
   const first = await it.next();
   await it.return(undefined);
