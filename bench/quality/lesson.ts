@@ -10,17 +10,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { guessSpec } from '../../src/core/data/infer';
-import { buildDataBlock, makeDataLoaders } from '../../src/core/data/block';
-import { makeLoader } from '../../src/core/data/loader';
-import { bestBaseline, loaderTargets, trivialBaselines } from '../../src/core/metrics/baselines';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../src/core/data/block';
+import { bestBaseline } from '../../src/core/metrics/baselines';
 import { chooseBackend } from '../../src/core/tf/backend';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
 import { readFolder } from '../../src/io/node/nodeFiles';
 import { trainFromCli } from '../../scripts/cli/session';
 import { printJson } from '../lib/main';
 import { progress } from '../lib/log';
-import { KEY_METRIC } from './runSet';
-import * as tf from '@tensorflow/tfjs';
+import { KEY_METRIC, scoreBaselines } from './runSet';
 
 /** A sample and the recipe lesson 3 would use on it. */
 const RECIPES = [
@@ -48,11 +46,8 @@ async function baselineOf(folder: string): Promise<{ metric: string; value: numb
   const spec = await guessSpec(files);
   const block = await buildDataBlock(spec, { files, decode: decodeInNode });
   const dls = makeDataLoaders(block, spec);
-  const plain = makeLoader(block.train, block.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: dls.train.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
-  const [trainY, validY] = [await loaderTargets(plain), await loaderTargets(dls.valid)];
   const metric = KEY_METRIC[dls.task];
-  const baselines = await trivialBaselines(dls.task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
-  tf.dispose([trainY, validY]);
+  const baselines = await scoreBaselines(dls.task, plainTrainLoader(block, spec), dls);
   const value = bestBaseline(baselines, metric);
   return { metric, value, name: baselines.find((b) => b.metrics[metric] === value)?.name ?? '' };
 }

@@ -5,7 +5,7 @@
  * pretrained body trains on the fast path (the head on cached features), as the studio does.
  */
 import { guessSpec } from '../../src/core/data/infer';
-import { buildDataBlock, makeDataLoaders } from '../../src/core/data/block';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../src/core/data/block';
 import { makeLoader } from '../../src/core/data/loader';
 import type { DataBlockSpec } from '../../src/core/data/types';
 import { loaderTargets, trivialBaselines, type Baseline } from '../../src/core/metrics/baselines';
@@ -84,7 +84,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
   if (!block.ok) throw new Error(`${folder}: the data block cannot be built: ${block.problems.map((p) => p.message).join('; ')}`);
   const dls = makeDataLoaders(block, spec);
   const task = dls.task;
-  const plain = makeLoader(block.train, block.pixels, { task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: dls.train.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
+  const plain = plainTrainLoader(block, spec);
   const baselines = await scoreBaselines(task, plain, dls);
   const arch = guessArch(task, opts.baseUrl);
   const learn = new Learner(dls, await buildModel(arch, task, dls.classes.length, dls));
@@ -129,7 +129,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
 }
 
 /** The trivial baselines: trained on the un-augmented training targets, scored on validation. */
-async function scoreBaselines(task: SeedResult['task'], plain: ReturnType<typeof makeLoader>, dls: ReturnType<typeof makeDataLoaders>): Promise<Baseline[]> {
+export async function scoreBaselines(task: SeedResult['task'], plain: ReturnType<typeof makeLoader>, dls: ReturnType<typeof makeDataLoaders>): Promise<Baseline[]> {
   const [trainY, validY] = [await loaderTargets(plain), await loaderTargets(dls.valid)];
   try {
     return await trivialBaselines(task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeDataLoaders } from '../../src/core/data/block';
+import { makeDataLoaders, plainTrainLoader } from '../../src/core/data/block';
 import type { DataLoaders } from '../../src/core/data/batch';
 import { chooseBackend } from '../../src/core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../../src/core/train/callback';
@@ -14,7 +14,6 @@ import { fineTune } from '../../src/core/train/fineTune';
 import { autoLr } from '../../src/core/train/autoLr';
 import { lowestLossLr } from '../../src/core/train/suggest';
 import { fastHeadLearner } from '../../src/core/train/fastHead';
-import { makeLoader } from '../../src/core/data/loader';
 import type { DataBlock } from '../../src/core/data/block';
 import type { FitOptions } from '../../src/core/train/learner';
 import type { OneCycleOptions } from '../../src/core/train/schedules';
@@ -119,8 +118,7 @@ type FastPath = (<T>(use: (head: Learner) => Promise<T>) => Promise<T>) | null;
  */
 function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen: boolean, off: boolean): FastPath {
   if (!frozen || off) return null;
-  const dls = learn.dls;
-  const plain = makeLoader(block.train, block.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: dls.train.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
+  const plain = plainTrainLoader(block, spec);
   return async (use) => {
     const fast = await fastHeadLearner(learn, plain);
     if (!fast) throw new CliError('This model cannot train its head on cached features: use --full-frozen');

@@ -1,9 +1,8 @@
 import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
-import { makeLoader } from '../core/data/loader';
 import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
 import type { DataLoaders } from '../core/data/batch';
-import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader, type DataBlock } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { readBundle, type BundleFiles } from '../core/project/bundle';
 import type { StudioManifest } from '../core/project/manifest';
@@ -179,10 +178,9 @@ export class TrainSession {
   /** The fast path's head learner over cached body features, or a clear reason it cannot run. */
   private async fastHead(learn: Learner): Promise<FastHead> {
     if (!this.frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
-    const dls = this.requireData();
+    this.requireData();
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
-    const plain = makeLoader(this.block!.train, this.block!.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: this.spec!.transforms, batchSize: dls.train.batchSize, seed: this.spec!.batch.seed, stats: dls.stats, train: false });
-    const fast = await fastHeadLearner(learn, plain);
+    const fast = await fastHeadLearner(learn, plainTrainLoader(this.block!, this.spec!));
     if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
     return fast;
   }

@@ -1,4 +1,4 @@
-import type { DataLoaders } from './batch';
+import type { DataLoader, DataLoaders } from './batch';
 import { parseCsv, type CsvTable } from './csv';
 import { DECODED_BUDGET_BYTES, decodeItems, keptSize, type BlockItem, type DecodeProgress } from './decode';
 import { computeStats } from './examples';
@@ -117,9 +117,14 @@ function mib(bytes: number): number {
   return Math.round(bytes / 2 ** 20);
 }
 
+/** Loader options shared by a block's loaders. */
+function loaderOptions(block: DataBlock, spec: DataBlockSpec) {
+  return { task: block.task, numClasses: block.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: block.stats };
+}
+
 /** Makes the training and validation loaders of a built block; cheap, so a size change just calls it again. */
 export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoaders {
-  const common = { task: block.task, numClasses: block.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: block.stats };
+  const common = loaderOptions(block, spec);
   return {
     task: block.task,
     classes: block.classes,
@@ -129,6 +134,14 @@ export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoad
     train: makeLoader(block.train, block.pixels, { ...common, train: true }),
     valid: makeLoader(block.valid, block.pixels, { ...common, train: false }),
   };
+}
+
+/**
+ * The training pictures as validation sees them (no augmentation, the same every epoch): what the
+ * frozen fast path caches, and where trivial baselines read training targets (augmentation moves masks and points).
+ */
+export function plainTrainLoader(block: DataBlock, spec: DataBlockSpec): DataLoader {
+  return makeLoader(block.train, block.pixels, { ...loaderOptions(block, spec), train: false });
 }
 
 /** The CSV the spec needs, parsed; a missing file becomes a blocking problem later on. */

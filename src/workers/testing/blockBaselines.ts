@@ -1,5 +1,4 @@
-import { buildDataBlock, makeDataLoaders } from '../../core/data/block';
-import { makeLoader } from '../../core/data/loader';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../core/data/block';
 import type { DataBlockSpec, SourceFile } from '../../core/data/types';
 import type { Baseline } from '../../core/metrics/baselines';
 import { dataBaselines } from '../../core/metrics/testing/dataBaselines';
@@ -14,6 +13,5 @@ export async function blockBaselines(spec: DataBlockSpec, files: readonly Source
   const block = await buildDataBlock(spec, { files, decode: decodeInNode });
   if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
   const dls = makeDataLoaders(block, spec);
-  const plain = makeLoader(block.train, block.pixels, { task: dls.task, numClasses: dls.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: dls.stats, train: false });
-  return dataBaselines(dls, plain);
+  return dataBaselines(dls, plainTrainLoader(block, spec));
 }
