@@ -1,5 +1,6 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { escapesRoot } from '../core/data/paths';
 import { fromFolderInput, fromLooseFiles, mergeFiles } from './browserFiles';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -18,6 +19,15 @@ describe('browser file sources', () => {
     const files = await fromLooseFiles([new File([zip], 'set.zip')]);
     expect(files.map((f) => f.path).sort()).toEqual(['labels.csv', 'train/3/a.png']);
     expect(files.find((f) => f.path === 'labels.csv')!.size).toBe(5);
+  });
+
+  it('keeps entries whose path escapes the zip out of the top-folder guess, and leaves them recognisable', async () => {
+    const zip = zipSync({ 'set/train/3/a.png': bytes('png'), 'set/valid/7/b.png': bytes('png'), '../evil.png': bytes('x'), '/abs.png': bytes('x'), '..\\win.png': bytes('x') });
+    const files = await fromLooseFiles([new File([zip], 'set.zip')]);
+    const paths = files.map((f) => f.path).sort();
+    // The good entries still lose their single top folder; the bad ones keep the path that shows they escape.
+    expect(paths.filter((p) => !escapesRoot(p))).toEqual(['train/3/a.png', 'valid/7/b.png']);
+    expect(paths.filter(escapesRoot)).toEqual(['../evil.png', '../win.png', '/abs.png']);
   });
 
   it('adds loose files to what is loaded; the newer file with a path wins', () => {

@@ -1,5 +1,5 @@
 import { unzipSync } from 'fflate';
-import { extensionOf, normalizePath } from '../core/data/paths';
+import { escapesRoot, extensionOf, normalizePath } from '../core/data/paths';
 import type { SourceFile } from '../core/data/types';
 
 // The File behind each SourceFile made here, so it can cross to a worker without being read.
@@ -28,17 +28,27 @@ export function fromFolderInput(list: FileList | readonly File[]): SourceFile[] 
   });
 }
 
-/** Expands a zip into SourceFiles; a single top folder inside the zip is dropped like a chosen folder's name. */
+/**
+ * Expands a zip into SourceFiles; a single top folder inside the zip is dropped like a chosen
+ * folder's name. An entry whose name escapes the zip (`../evil.png`, `/abs.png`) takes no part
+ * in that and keeps a path that still shows it escapes, so the data block leaves it out and
+ * names it (see `escapesRoot`) rather than taking it for a file of the set.
+ */
 export async function fromZip(file: File): Promise<SourceFile[]> {
   const entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
-  const names = Object.keys(entries).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
+  const all = Object.keys(entries).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
+  const names = all.filter((n) => !escapesRoot(n));
   const tops = new Set(names.map((n) => n.split('/')[0]));
   const strip = tops.size === 1 && names.every((n) => n.includes('/'));
-  return names.map((n) => {
-    const data = entries[n];
-    const path = strip ? n.slice(n.indexOf('/') + 1) : n;
-    return { path: normalizePath(path), size: data.length, read: async () => data };
-  });
+  const escaping = all.filter((n) => escapesRoot(n)).map((n) => ({ path: n.replace(/\\/g, '/'), size: entries[n].length, read: async () => entries[n] }));
+  return [
+    ...names.map((n) => {
+      const data = entries[n];
+      const path = strip ? n.slice(n.indexOf('/') + 1) : n;
+      return { path: normalizePath(path), size: data.length, read: async () => data };
+    }),
+    ...escaping,
+  ];
 }
 
 /** Loose files from `file-input`: zips expand, anything else (CSV, codes.txt, images) keeps its name. */

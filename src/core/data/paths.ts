@@ -3,6 +3,17 @@
 /** Extensions the studio decodes, lower case with the dot. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif'];
 
+/**
+ * True for a path that points outside the folder the person chose: a `..` segment, an absolute
+ * path or a drive letter, with either slash. A zip can hold such names (`../evil.png`); they are
+ * never files of the data set, and a `..` segment would otherwise become a class named `..`.
+ * @example escapesRoot('../evil.png') // true
+ */
+export function escapesRoot(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  return p.startsWith('/') || /^[a-z]:/i.test(p) || p.split('/').includes('..');
+}
+
 /** Normalizes separators and strips `./` and a leading slash. */
 export function normalizePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/{2,}/g, '/');
