@@ -24,9 +24,9 @@ describe('buildDataBlock: folders', () => {
   });
 
   it('accepts image extensions in any case and skips other files', async () => {
-    const files = [pngFile('train/x/A.PNG'), pngFile('valid/x/B.Png'), memoryFile('train/x/notes.txt', 'hi')];
+    const files = [pngFile('train/x/A.PNG'), pngFile('valid/x/B.Png'), pngFile('train/y/C.PNG'), pngFile('valid/y/D.png'), memoryFile('train/x/notes.txt', 'hi')];
     const block = await build(folderSpec, files);
-    expect(block.train.map((d) => d.item.path)).toEqual(['train/x/A.PNG']);
+    expect(block.train.map((d) => d.item.path)).toEqual(['train/x/A.PNG', 'train/y/C.PNG']);
     expect(block.skipped).toEqual(['train/x/notes.txt']);
   });
 

@@ -1,12 +1,13 @@
 import type { DataLoader, DataLoaders } from './batch';
-import { parseCsv, type CsvTable } from './csv';
+import { readSpecCsv, unusedEmptyCsvs } from './csvInput';
 import { DECODED_BUDGET_BYTES, decodeItems, keptSize, type BlockItem, type DecodeProgress } from './decode';
 import { computeStats } from './examples';
-import { collectItems } from './items';
+import { collectItems, insideRoot } from './items';
 import { labelItems } from './labels';
 import { makeLoader } from './loader';
 import { checkHeaders, keptPixels, loadAll, streamedPixels, type PixelSource } from './pixels';
-import { missingValidClasses, splitItems } from './split';
+import { missingTrainClasses, missingValidClasses, splitItems } from './split';
+import { readTextFile } from './text';
 import { IMAGENET_STATS } from '../transforms/augment';
 import type { DataBlockSpec, ImageDecoder, Problem, SourceFile, Stats, Task } from './types';
 
@@ -51,14 +52,19 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   const steps: StepReport[] = [];
   const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock =>
     ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], pixels: keptPixels(), stats: IMAGENET_STATS, skipped, problems, steps });
-  const csv = await readCsv(spec, inputs.files, problems);
-  const items = collectItems(spec.items, inputs.files, csv);
+  // A path outside the chosen folder (a zip's `../evil.png`) is no file of the set: nothing sees it.
+  const { files, problems: outside } = insideRoot(inputs.files);
+  problems.push(...outside);
+  const csv = await readSpecCsv(spec, files, problems);
+  problems.push(...(await unusedEmptyCsvs(spec, files)));
+  const items = collectItems(spec.items, files, csv);
   problems.push(...items.problems);
   steps.push({ step: 'items', text: `${items.items.length} items found; ${items.skipped.length} other files skipped` });
   if (hasBlocking(problems)) return failed('single', [], items.skipped);
 
-  const codes = spec.label.kind === 'mask' ? await readText(inputs.files, spec.label.codesPath) : null;
-  const labels = labelItems(spec.label, items.items, inputs.files, codes);
+  const codes = spec.label.kind === 'mask' ? await readTextFile(files, spec.label.codesPath) : null;
+  problems.push(...(codes?.problems ?? []));
+  const labels = labelItems(spec.label, items.items, files, codes?.text ?? null);
   problems.push(...labels.problems);
   // Masks, codes.txt and the CSV are used as labels, not skipped.
   const used = new Set([...labels.labeled.flatMap((i) => (i.label.kind === 'mask' ? [i.label.file.path] : [])), spec.label.kind === 'mask' ? spec.label.codesPath : '', spec.items.kind === 'csv' ? spec.items.csvPath : '']);
@@ -67,7 +73,7 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
   const split = splitItems(spec.split, labels.labeled);
-  problems.push(...split.problems, ...missingValidClasses(labels.task, labels.classes, split.valid));
+  problems.push(...split.problems, ...missingTrainClasses(labels.task, labels.classes, split.train, split.valid), ...missingValidClasses(labels.task, labels.classes, split.valid));
   steps.push({ step: 'split', text: `${split.train.length} training, ${split.valid.length} validation` });
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
@@ -142,22 +148,6 @@ export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoad
  */
 export function plainTrainLoader(block: DataBlock, spec: DataBlockSpec): DataLoader {
   return makeLoader(block.train, block.pixels, { ...loaderOptions(block, spec), train: false });
-}
-
-/** The CSV the spec needs, parsed; a missing file becomes a blocking problem later on. */
-async function readCsv(spec: DataBlockSpec, files: readonly SourceFile[], problems: Problem[]): Promise<CsvTable | null> {
-  if (spec.items.kind !== 'csv') return null;
-  const text = await readText(files, spec.items.csvPath);
-  if (text === null) return null;
-  const parsed = parseCsv(spec.items.csvPath, text);
-  problems.push(...parsed.problems);
-  return parsed.table;
-}
-
-/** Reads a text file among the chosen files, or null when it is not there. */
-export async function readText(files: readonly SourceFile[], path: string): Promise<string | null> {
-  const file = files.find((f) => f.path === path);
-  return file ? new TextDecoder().decode(await file.read()) : null;
 }
 
 function hasBlocking(problems: readonly Problem[]): boolean {

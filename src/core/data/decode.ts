@@ -83,6 +83,8 @@ export async function decodeOne(item: LabeledItem, decode: ImageDecoder, shortSi
   const factor = shrinkFactor(decoded, shortSide);
   const image = withSource(shrink(decoded, factor, 'average'), decoded);
   if (item.label.kind === 'point') {
+    const outside = pointOutside(item, ...sourceSize(decoded));
+    if (outside) return outside;
     // The file's coordinates, scaled as the decoder scaled, then as the integer shrink did.
     const [sx, sy] = [decoded.width / sourceSize(decoded)[0], decoded.height / sourceSize(decoded)[1]];
     return { item, image, point: [(item.label.x * sx) / factor, (item.label.y * sy) / factor] };
@@ -96,6 +98,18 @@ export async function decodeOne(item: LabeledItem, decode: ImageDecoder, shortSi
   }
   const problem = checkMask(item, decoded, mask, numCodes);
   return problem ?? { item, image, mask: withSource(shrink(mask, factor, 'nearest'), mask) };
+}
+
+/**
+ * Says why a point label lies outside its `width x height` picture (in the file's own pixels,
+ * edges included), as a per-item error like a point that is not a number; null when inside or not a point.
+ */
+export function pointOutside(item: LabeledItem, width: number, height: number): Problem | null {
+  if (item.label.kind !== 'point') return null;
+  const { x, y } = item.label;
+  if (x >= 0 && x <= width && y >= 0 && y <= height) return null;
+  const where = item.line !== undefined ? `line ${item.line}: ` : '';
+  return { level: 'error', file: item.path, line: item.line, message: `${where}point (${x}, ${y}) for ${item.path} is outside its ${width}x${height} picture: skipped` };
 }
 
 /** Width and height of the file's own picture, before any scaling. */

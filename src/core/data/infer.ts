@@ -1,6 +1,8 @@
 import { parseCsv, type CsvTable } from './csv';
 import { imageSize } from './imageSize';
-import { baseName, dirName, extensionOf, isImagePath, stem } from './paths';
+import { insideRoot } from './items';
+import { baseName, dirName, extensionOf, isImagePath, joinPath, stem } from './paths';
+import { decodeText } from './text';
 import type { DataBlockSpec, ItemsSpec, LabelSpec, SourceFile, SplitSpec, TransformSpec } from './types';
 
 /** fastai's `aug_transforms()` defaults, at a size that trains quickly in a browser. */
@@ -34,7 +36,9 @@ export const DEFAULT_SPEC: DataBlockSpec = {
  * holds spaces means multi-label, and `train`/`valid` folders mean split by folder.
  * Every guess is only a default; the form shows it and the person can change it.
  */
-export async function guessSpec(files: readonly SourceFile[]): Promise<DataBlockSpec> {
+export async function guessSpec(chosen: readonly SourceFile[]): Promise<DataBlockSpec> {
+  // The build leaves out paths outside the chosen folder (`../evil.png`); so does the guess.
+  const files = insideRoot(chosen).files;
   const layout = await guessLayout(files);
   const spec = { ...layout, batch: { ...layout.batch, batchSize: guessBatchSize(trainingPictures(files, layout.split)) } };
   const native = await nativeSize(files);
@@ -96,7 +100,7 @@ async function guessLayout(files: readonly SourceFile[]): Promise<DataBlockSpec>
   }
   const csvFile = files.find((f) => extensionOf(f.path) === '.csv');
   if (csvFile) {
-    const table = parseCsv(csvFile.path, new TextDecoder().decode(await csvFile.read())).table;
+    const table = parseCsv(csvFile.path, decodeText(csvFile.path, await csvFile.read()).text).table;
     const fromCsv = guessFromCsv(table, paths);
     if (fromCsv) return { ...DEFAULT_SPEC, ...fromCsv, split: fromCsv.split ?? split ?? DEFAULT_SPEC.split };
   }
@@ -125,7 +129,9 @@ type CsvGuess = Pick<DataBlockSpec, 'items' | 'label'> & { split?: SplitSpec; tr
 
 function guessFromCsv(table: CsvTable, paths: readonly string[]): CsvGuess | null {
   const fileColumn = table.columns.find((c) => table.rows.slice(0, 20).some((r) => looksLikeFile(r.values[c]))) ?? table.columns[0];
-  if (!fileColumn || table.rows.length === 0) return null;
+  // A header with no rows still says the labels live in this CSV: guess it, so the build says
+  // the CSV has no rows rather than training on the folder names.
+  if (!fileColumn) return null;
   const items = locateCsvItems(table, fileColumn, paths);
   const validColumn = table.columns.find((c) => /^is_?valid$/i.test(c));
   const split: SplitSpec | undefined = validColumn ? { kind: 'csvColumn', column: validColumn } : undefined;
@@ -150,16 +156,24 @@ function looksLikeFile(value: string | undefined): boolean {
 /**
  * Finds the folder and suffix that turn the CSV's names into file paths: the names may be
  * full paths (`train/3/a.png`), bare names in a sub-folder, or names without a suffix (Planet).
+ * Each of the first rows proposes a folder and suffix from the file it matches, and the one that
+ * finds the most of those rows wins, so a first row with a typo (or a mis-decoded name) cannot
+ * send every other row to the wrong folder.
  */
 function locateCsvItems(table: CsvTable, fileColumn: string, paths: readonly string[]): ItemsSpec {
-  const pathSet = new Set(paths);
-  const name = table.rows[0].values[fileColumn];
-  const image = paths.find((p) => isImagePath(p) && (p === name || p.endsWith('/' + name) || stem(p) === baseName(name)));
-  let folder = '';
-  let suffix = '';
-  if (image && !pathSet.has(name)) {
-    suffix = isImagePath(name) ? '' : extensionOf(image);
-    folder = image.slice(0, image.length - (name + suffix).length).replace(/\/$/, '');
+  // NFC, as the items step matches names: macOS lists `é` in NFD, a CSV usually holds NFC.
+  const images = paths.filter(isImagePath).map((p) => p.normalize('NFC'));
+  const pathSet = new Set(images);
+  const names = table.rows.slice(0, 20).map((r) => r.values[fileColumn]?.normalize('NFC') ?? '').filter((n) => n !== '');
+  const candidates = new Map<string, { folder: string; suffix: string }>([['/', { folder: '', suffix: '' }]]);
+  for (const name of names) {
+    const image = images.find((p) => p === name || p.endsWith('/' + name) || stem(p) === baseName(name));
+    if (!image || pathSet.has(name)) continue;
+    const suffix = isImagePath(name) ? '' : extensionOf(image);
+    const folder = image.slice(0, image.length - (name + suffix).length).replace(/\/$/, '');
+    candidates.set(`${folder}/${suffix}`, { folder, suffix });
   }
-  return { kind: 'csv', csvPath: table.path, fileColumn, folder, suffix };
+  const found = ({ folder, suffix }: { folder: string; suffix: string }) => names.filter((n) => pathSet.has(joinPath(folder, n + suffix))).length;
+  const best = [...candidates.values()].reduce((a, b) => (found(b) > found(a) ? b : a));
+  return { kind: 'csv', csvPath: table.path, fileColumn, ...best };
 }

@@ -60,6 +60,11 @@ function classLabels(items: readonly Item[], nameOf: (item: Item) => NameOrProbl
   const classes = [...new Set(named.map((n) => n.name))].sort(compareNames);
   const index = new Map(classes.map((c, i) => [c, i]));
   const labeled = named.map(({ item, name }) => ({ ...item, label: { kind: 'class', id: index.get(name)! } as Label }));
+  if (classes.length === 1) {
+    // Caught here rather than by tfjs at the first batch ("oneHot: depth must be >=2").
+    const message = `Single-label training needs at least two classes, but every item is labelled "${classes[0]}" (${labeled.length} item${labeled.length === 1 ? '' : 's'}): a classifier with one class has nothing to tell apart. Add pictures of another class, or check how labels are found.`;
+    problems.push({ level: 'error', blocking: true, field: 'label', message });
+  }
   return { task: 'single', labeled, classes, voidIndex: -1, problems: withEmptyCheck(labeled, problems, 'label') };
 }
 

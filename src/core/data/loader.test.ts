@@ -37,7 +37,8 @@ describe('DataLoaders', () => {
   });
 
   it('normalizes with ImageNet statistics: a grey 128 pixel maps to (0.502 - mean) / std', async () => {
-    const files = Array.from({ length: 6 }, (_, i) => pngFile(`x/${i}.png`, 8, 8, 128));
+    // Two classes: a single-label block with one class is refused.
+    const files = Array.from({ length: 6 }, (_, i) => pngFile(`${i % 2 ? 'x' : 'y'}/${i}.png`, 8, 8, 128));
     const noAug: DataBlockSpec = { ...base, transforms: { ...base.transforms, flip: false, maxRotate: 0, maxZoom: 1, maxLighting: 0, maxWarp: 0 } };
     // Validation batches are normalized while collating, training batches after augmentation: the same numbers.
     for (const which of ['valid', 'train'] as const) {

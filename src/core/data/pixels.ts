@@ -1,4 +1,4 @@
-import { decodeOne, hasPixels, type BlockItem, type DecodedItem } from './decode';
+import { decodeOne, hasPixels, pointOutside, type BlockItem, type DecodedItem } from './decode';
 import { imageSize } from './imageSize';
 import type { ImageDecoder, LabeledItem, Problem } from './types';
 
@@ -93,7 +93,7 @@ export function streamedPixels(decode: ImageDecoder, opts: { shortSide: number; 
 
 /**
  * Checks streamed items without decoding them: each picture must have a PNG, JPEG or GIF
- * header, and a mask the same size as its picture. The rest is found when a batch decodes it.
+ * header, a mask the same size as its picture, and a point inside it. The rest is found when a batch decodes it.
  */
 export async function checkHeaders(items: readonly LabeledItem[], onProgress?: (done: number, total: number) => void): Promise<{ ok: LabeledItem[]; problems: Problem[] }> {
   const ok: LabeledItem[] = [];
@@ -103,6 +103,11 @@ export async function checkHeaders(items: readonly LabeledItem[], onProgress?: (
     const size = imageSize(await item.file.read());
     if (!size) {
       problems.push({ level: 'error', file: item.path, line: item.line, message: `${item.path} is not a PNG, JPEG or GIF image: skipped` });
+      continue;
+    }
+    const outside = pointOutside(item, size.width, size.height);
+    if (outside) {
+      problems.push(outside);
       continue;
     }
     if (item.label.kind === 'mask') {

@@ -94,3 +94,21 @@ export function missingValidClasses(task: Task, classes: readonly string[], vali
     .filter((_, i) => !seen.has(i))
     .map((name) => ({ level: 'warning' as const, field: 'split', message: `Class "${name}" has no example in the validation set` }));
 }
+
+/**
+ * Warns about classes that have validation pictures but none in the training set: the model can
+ * never predict them, so every such picture counts as an error and the metrics mislead.
+ * @example a folder `valid/cat` with no `train/cat` gives 'Class "cat" has 12 validation pictures but none to train on'
+ */
+export function missingTrainClasses(task: Task, classes: readonly string[], train: readonly LabeledItem[], valid: readonly LabeledItem[]): Problem[] {
+  if (task !== 'single' && task !== 'multi') return [];
+  const idsOf = (item: LabeledItem) => (item.label.kind === 'class' ? [item.label.id] : item.label.kind === 'multi' ? item.label.ids : []);
+  const inTrain = new Set(train.flatMap(idsOf));
+  const validCount = new Map<number, number>();
+  for (const id of valid.flatMap(idsOf)) validCount.set(id, (validCount.get(id) ?? 0) + 1);
+  return classes.flatMap((name, id) => {
+    const n = validCount.get(id) ?? 0;
+    if (n === 0 || inTrain.has(id)) return [];
+    return [{ level: 'warning' as const, field: 'split', message: `Class "${name}" has ${n} validation picture${n === 1 ? '' : 's'} but none to train on` }];
+  });
+}
