@@ -71,14 +71,36 @@ export class NonFiniteLossError extends Error {
     readonly epoch: number,
     readonly batch: number,
     readonly loss: number,
+    message = `The loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped and the weights of the last ` +
+      'completed epoch were restored. Try a lower learning rate.',
   ) {
-    super(
-      `The loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped and the weights of the last ` +
-        'completed epoch were restored. Try a lower learning rate.',
-    );
+    super(message);
     this.name = 'NonFiniteLossError';
   }
 }
+
+/**
+ * The smoothed loss grew far past where the fit started (a learning rate far too high): the
+ * weights were put back as for a NaN, which is where such a run ends a few batches later anyway.
+ */
+export class DivergedLossError extends NonFiniteLossError {
+  constructor(epoch: number, batch: number, loss: number, readonly startLoss: number, restoredEpoch: number | null) {
+    super(
+      epoch,
+      batch,
+      loss,
+      `Training diverged: the smoothed loss grew from ${fmt(startLoss)} to ${fmt(loss)} by epoch ${epoch + 1}, batch ${batch + 1}, so the fit ` +
+        `stopped and the weights ${restoredEpoch === null ? 'from before this fit' : `of epoch ${restoredEpoch + 1}`} were restored, with the optimizer's state. ` +
+        'The learning rate is too high: try one about 10x lower, or run the LR finder and pick a rate left of its lowest point.',
+    );
+    this.name = 'DivergedLossError';
+  }
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toPrecision(3);
+}
+
 
 /** Callbacks sorted by `order`, keeping insertion order on ties. */
 export function sortCallbacks(cbs: readonly Callback[]): Callback[] {

@@ -9,12 +9,14 @@ import { CancelFitError, NonFiniteLossError, emit, sortCallbacks, type Callback,
 import { lossForTask, type Loss } from './losses';
 import { AdamW, disposeSnapshot, type Param } from './optimizer';
 import { forward, getPreds, type Preds } from './predict';
+import { DivergenceWatch } from './divergence';
 import { Recorder } from './recorder';
 import { lrFinderCallback, paramScheduler } from './scheduler';
 import { lrsForGroups, oneCycleLr, oneCycleMom, type LrSpec, type OneCycleOptions } from './schedules';
 import { SmoothLoss, suggestLrs } from './suggest';
 import type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 import { loadWeightsInto, restoreWeights, saveArtifacts, snapshotWeights, type WeightSnapshot } from './weights';
+import { yieldToEventLoop } from './yieldToEventLoop';
 
 export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 
@@ -246,19 +248,22 @@ export class Learner implements LearnerView {
     this.opt.setHyper('wd', opts.wd ?? this.wd);
     let good: WeightSnapshot = snapshotWeights(this.model);
     let goodOpt = this.opt.snapshot();
+    // The LR finder's ramp is meant to blow up (it has its own stop); a fit is not.
+    const watch = opts.phase === 'train' ? new DivergenceWatch() : null;
     let cancelled = false;
     try {
       await emit(cbs, 'beforeFit', this);
       for (let epoch = 0; epoch < epochs; epoch++) {
         this.state.epoch = epoch;
         await emit(cbs, 'beforeEpoch', this);
-        await this.trainEpoch(cbs, smooth, opts);
+        await this.trainEpoch(cbs, smooth, opts, watch);
         if (opts.phase === 'train') await this.validate(cbs, opts);
         this.epochsSeen += 1;
         tf.dispose(good);
         disposeSnapshot(goodOpt);
         good = snapshotWeights(this.model);
         goodOpt = this.opt.snapshot();
+        if (watch) watch.completedEpoch = epoch;
         await emit(cbs, 'afterEpoch', this);
       }
     } catch (e) {
@@ -276,7 +281,7 @@ export class Learner implements LearnerView {
     return { cancelled };
   }
 
-  private async trainEpoch(cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions): Promise<void> {
+  private async trainEpoch(cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions, watch: DivergenceWatch | null): Promise<void> {
     const vars = this.trainableVariables();
     const stream = batchStream(this.dls.train.batches(this.epochsSeen));
     const ahead = (this.prefetch ?? backendRunsAhead()) ? () => stream.ahead() : undefined;
@@ -287,7 +292,7 @@ export class Learner implements LearnerView {
       for (let batch = await stream.next(); batch; batch = await stream.next()) {
         try {
           this.state.dataWaitMs = performance.now() - waitFrom;
-          await this.trainBatch(batch, iter++, vars, cbs, smooth, opts, ahead);
+          await this.trainBatch(batch, iter++, vars, cbs, smooth, opts, watch, ahead);
         } finally {
           tf.dispose([batch.x, batch.y]);
           waitFrom = performance.now();
@@ -298,8 +303,10 @@ export class Learner implements LearnerView {
     }
   }
 
-  private async trainBatch(batch: Batch, iter: number, vars: tf.Variable[], cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions, ahead?: () => void): Promise<void> {
+  private async trainBatch(batch: Batch, iter: number, vars: tf.Variable[], cbs: readonly Callback[], smooth: SmoothLoss, opts: RunOptions, watch: DivergenceWatch | null, ahead?: () => void): Promise<void> {
     const s = this.state;
+    // A real task boundary, so a Stop posted to the worker is read before this batch (see yieldToEventLoop).
+    if (opts.signal) await yieldToEventLoop();
     if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
     s.phase = opts.phase;
     s.iter = iter;
@@ -308,6 +315,7 @@ export class Learner implements LearnerView {
     await this.trainStep(batch.x, batch.y, vars, cbs, ahead);
     s.stepMs = performance.now() - stepFrom;
     s.smoothLoss = smooth.add(s.loss);
+    watch?.check(s.loss, s.smoothLoss, s.epoch, iter);
     s.trainIter += 1;
     s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
     await emit(cbs, 'afterBatch', this);
@@ -339,6 +347,7 @@ export class Learner implements LearnerView {
     let count = 0;
     for await (const { x, y } of this.dls.valid.batches(0)) {
       try {
+        if (opts.signal) await yieldToEventLoop();
         if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
         const out = forward(this.model, x);
         const batchLoss = tf.tidy(() => this.loss.perItem(out, y).sum());
