@@ -39,7 +39,8 @@ export class TrainSession {
   private learner: Learner | null = null;
   private learnerSpec: LearnerSpec | null = null;
   private frozen = false;
-  private abort: AbortController | null = null;
+  /** The command running now, which the others wait for (refused with a message), and its Stop. */
+  private operation: { readonly name: string; readonly abort: AbortController } | null = null;
   /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
   private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
   /** Adam's moments and the epoch count from an autosaved bundle, for the learner made from it (once its data is back). */
@@ -67,41 +68,44 @@ export class TrainSession {
    * Builds the data block in the worker; a new size keeps the learner (progressive resizing).
    * `pixels` are the page's decoded pictures of the same block: reused, not decoded again.
    */
-  async setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo> {
-    const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
-    const block = await buildDataBlock(spec, { files, decode });
-    if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
-    this.block = block;
-    this.spec = spec;
-    this.dls = makeDataLoaders(block, spec);
-    if (this.learner) this.learner.replaceData(this.dls);
-    else if (this.imported && sameOutputs(this.imported.manifest, block.task, block.classes)) this.learner = this.makeLearner(this.imported.grouped);
-    return { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: spec.transforms.size };
+  setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo> {
+    return this.exclusive('data block build', async () => {
+      const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
+      const block = await buildDataBlock(spec, { files, decode });
+      if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
+      this.block = block;
+      this.spec = spec;
+      this.dls = makeDataLoaders(block, spec);
+      if (this.learner) this.learner.replaceData(this.dls);
+      else if (this.imported && sameOutputs(this.imported.manifest, block.task, block.classes)) this.learner = this.makeLearner(this.imported.grouped);
+      return { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: spec.transforms.size };
+    });
   }
 
-  async buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
-    const dls = this.requireData();
-    this.disposeLearner();
-    const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls);
-    this.learnerSpec = spec;
-    this.learner = this.makeLearner(grouped);
-    // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
-    this.frozen = startsFrozen(spec.arch);
-    if (this.frozen) this.learner.freeze();
-    return this.learnerInfo();
+  buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
+    return this.exclusive('learner build', async () => {
+      const dls = this.requireData();
+      this.disposeLearner();
+      const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls);
+      this.learnerSpec = spec;
+      this.learner = this.makeLearner(grouped);
+      // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
+      this.frozen = startsFrozen(spec.arch);
+      if (this.frozen) this.learner.freeze();
+      return this.learnerInfo();
+    });
   }
 
   /**
    * fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is
    * what that fit trains. There `auto` probes each candidate with the whole `epochs`-epoch fit.
    */
-  async lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
-    const learn = this.requireLearner();
-    const throttle = new ProgressThrottle((e) => this.post(e));
-    const signal = this.startOperation();
-    const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
-    try {
-      return await this.onRunner(learn, fastHead && this.frozen, async (runner) => {
+  lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
+    return this.exclusive('LR finder', (signal) => {
+      const learn = this.requireLearner();
+      const throttle = new ProgressThrottle((e) => this.post(e));
+      const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
+      return this.onRunner(learn, fastHead && this.frozen, async (runner) => {
         const r = await runner.lrFind({ numIt, signal, onProgress });
         // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
         const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal, epochs: runner === learn ? undefined : epochs }) : null;
@@ -109,9 +113,7 @@ export class TrainSession {
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
         return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
       });
-    } finally {
-      this.abort = null;
-    }
+    });
   }
 
   /**
@@ -119,10 +121,14 @@ export class TrainSession {
    * `fastHead` (frozen body only): the body's features are computed once, without augmentation,
    * and the head trains on them (`fastHeadLearner`); the model's head is the one that learns.
    */
-  async fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
+  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
+    return this.exclusive('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead));
+  }
+
+  private fitNow(signal: AbortSignal, epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
     const learn = this.requireLearner();
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
-    return this.training((signal, onProgress) =>
+    return this.training((onProgress) =>
       this.onRunner(learn, fastHead, (runner) => {
         const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
         return oneCycle ? runner.fitOneCycle(epochs, lrSpec, opts) : runner.fit(epochs - startEpoch, lrSpec, opts);
@@ -135,11 +141,15 @@ export class TrainSession {
    * cached features when `fastHead`), then unfrozen with a slice; its epochs are numbered on from
    * the frozen ones. The learner ends unfrozen, as in fastai.
    */
-  async fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
+  fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
+    return this.exclusive('fine_tune', (signal) => this.fineTuneNow(signal, epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr));
+  }
+
+  private async fineTuneNow(signal: AbortSignal, epochs: number, baseLr: number, freezeEpochs: number, fastHead: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
     const learn = this.requireLearner();
     // fineTune freezes first; the fast path checks this flag when the frozen phase starts.
     this.frozen = true;
-    const info = await this.training(async (signal, onProgress) => {
+    const info = await this.training(async (onProgress) => {
       const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) =>
         this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
       const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
@@ -148,20 +158,17 @@ export class TrainSession {
     return { ...info, learner: this.learnerInfo() };
   }
 
-  /** Runs a fit with the worker's stop signal and throttled progress; a NaN loss ends it with the last good weights. */
-  private async training(run: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<FitResult>): Promise<FitInfo> {
+  /** Runs a fit with throttled progress; a NaN or diverging loss ends it with the last good weights. */
+  private async training(run: (onProgress: (p: Progress) => void) => Promise<FitResult>): Promise<FitInfo> {
     const throttle = new ProgressThrottle((e) => this.post(e));
-    const signal = this.startOperation();
     const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
     try {
-      const r = await run(signal, onProgress);
+      const r = await run(onProgress);
       const skipped = this.block!.pixels.failures.map((p) => p.message);
       return skipped.length > 0 ? { cancelled: r.cancelled, skipped } : { cancelled: r.cancelled };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
       throw e;
-    } finally {
-      this.abort = null;
     }
   }
 
@@ -200,12 +207,14 @@ export class TrainSession {
   }
 
   /** Loads the weights of an exported bundle or checkpoint into the current learner (same architecture). */
-  async loadBundle(files: BundleFiles): Promise<LearnerInfo> {
-    const learn = this.requireLearner();
-    const read = readBundle(files);
-    if ('error' in read) throw new Error(read.error);
-    learn.load(read.artifacts);
-    return this.learnerInfo();
+  loadBundle(files: BundleFiles): Promise<LearnerInfo> {
+    return this.exclusive('weights load', async () => {
+      const learn = this.requireLearner();
+      const read = readBundle(files);
+      if ('error' in read) throw new Error(read.error);
+      learn.load(read.artifacts);
+      return this.learnerInfo();
+    });
   }
 
   /**
@@ -213,8 +222,11 @@ export class TrainSession {
    * (same topology, same weights, so the same predictions), its layer groups by name, its
    * settings. With matching data it becomes the learner and can train on.
    */
-  async importBundle(files: BundleFiles): Promise<ImportInfo> {
-    if (this.abort) throw new Error('Another run is in progress; stop it first');
+  importBundle(files: BundleFiles): Promise<ImportInfo> {
+    return this.exclusive('import', () => this.importNow(files));
+  }
+
+  private async importNow(files: BundleFiles): Promise<ImportInfo> {
     const read = readBundle(files);
     if ('error' in read) throw new Error(read.error);
     const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
@@ -235,28 +247,32 @@ export class TrainSession {
   }
 
   /** A new multi-label threshold: the metrics (now and in later epochs and exports) use it. */
-  async setThreshold(thresh: number): Promise<Record<string, number>> {
-    const learn = this.requireLearner();
-    this.learnerSpec = { ...this.learnerSpec!, thresh };
-    if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(this.learnerSpec);
-    const { validLoss, metrics } = await learn.evaluate();
-    return { valid_loss: validLoss, ...metrics };
+  setThreshold(thresh: number): Promise<Record<string, number>> {
+    return this.exclusive('threshold change', async () => {
+      const learn = this.requireLearner();
+      this.learnerSpec = { ...this.learnerSpec!, thresh };
+      if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(this.learnerSpec);
+      const { validLoss, metrics } = await learn.evaluate();
+      return { valid_loss: validLoss, ...metrics };
+    });
   }
 
   /**
    * A fine-tuning run on the training set plus the person's corrections; the data block is the
    * original again afterwards, so a later fit or resize does not keep repeating them.
    */
-  async fineTune(corrections: readonly Correction[], epochs: number, lr: WireLr): Promise<FitInfo> {
-    const learn = this.requireLearner();
-    const dls = this.requireData();
-    const block = await withCorrections(this.block!, corrections, this.decode, this.spec!.batch.batchSize);
-    learn.replaceData(makeDataLoaders(block, this.spec!));
-    try {
-      return await this.fit(epochs, lr, true);
-    } finally {
-      learn.replaceData(dls);
-    }
+  fineTune(corrections: readonly Correction[], epochs: number, lr: WireLr): Promise<FitInfo> {
+    return this.exclusive('fine-tuning on corrections', async (signal) => {
+      const learn = this.requireLearner();
+      const dls = this.requireData();
+      const block = await withCorrections(this.block!, corrections, this.decode, this.spec!.batch.batchSize);
+      learn.replaceData(makeDataLoaders(block, this.spec!));
+      try {
+        return await this.fitNow(signal, epochs, lr, true);
+      } finally {
+        learn.replaceData(dls);
+      }
+    });
   }
 
   /** Validation loss and metrics now, as fastai's `learn.validate()`. */
@@ -265,6 +281,7 @@ export class TrainSession {
   }
 
   freeze(frozen: boolean): LearnerInfo {
+    this.refuseWhileRunning(frozen ? 'freeze' : 'unfreeze');
     const learn = this.requireLearner();
     if (frozen) learn.freeze();
     else learn.unfreeze();
@@ -272,9 +289,15 @@ export class TrainSession {
     return this.learnerInfo();
   }
 
+  /** Stops the running command at its next batch; true when one was running. */
   stop(): boolean {
-    this.abort?.abort();
-    return this.abort !== null;
+    this.operation?.abort.abort();
+    return this.operation !== null;
+  }
+
+  /** The command running now (`fit`, `LR finder`, ...), or null. */
+  get running(): string | null {
+    return this.operation?.name ?? null;
   }
 
   /** Posts fastai's table row as soon as the recorder has written it. */
@@ -341,10 +364,23 @@ export class TrainSession {
     return { task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(grouped.model), ...(body ? { body } : {}) };
   }
 
-  private startOperation(): AbortSignal {
-    if (this.abort) throw new Error('Another run is in progress; stop it first');
-    this.abort = new AbortController();
-    return this.abort.signal;
+  /**
+   * Runs a command that changes the data or the learner, one at a time: another one asked for
+   * meanwhile (two clicks on Fit, a rebuild during a fit) is refused with a message.
+   */
+  private async exclusive<T>(name: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.refuseWhileRunning(name);
+    const operation = { name, abort: new AbortController() };
+    this.operation = operation;
+    try {
+      return await run(operation.abort.signal);
+    } finally {
+      this.operation = null;
+    }
+  }
+
+  private refuseWhileRunning(name: string): void {
+    if (this.operation) throw new Error(`The ${this.operation.name} is still running: wait for it to end or press Stop, then ask for the ${name} again`);
   }
 
   private requireData(): DataLoaders {
