@@ -29,9 +29,10 @@ export interface DataCommands {
 
 /**
  * Binds the commands to a store and a decoder (the browser's pool, or Node's in tests);
- * `decoderName` says in the summary who decoded, e.g. "2 decode workers".
+ * `decoderName` says in the summary who decoded, e.g. "2 decode workers". `beforeBuild` runs
+ * before every build: the page stops a running fit there, so data never changes under it.
  */
-export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page'): DataCommands {
+export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page', beforeBuild: () => Promise<void> = async () => {}): DataCommands {
   let buildToken = 0;
   // Loads take turns: guessing reads file headers, so a CSV added while the folder's guess is
   // still running must wait for it and merge with the folder, not with what was there before.
@@ -77,9 +78,10 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
     },
     async build() {
       const token = ++buildToken;
-      const { spec, files } = store.getState();
       store.dispatch({ type: 'buildStarted' });
       try {
+        await beforeBuild();
+        const { spec, files } = store.getState();
         const onProgress = (done: number, total: number) => {
           // Decoding reports per image; a store update per image would flood React.
           if (token === buildToken && (done === total || done % 25 === 0)) store.dispatch({ type: 'buildProgress', done, total });

@@ -4,6 +4,7 @@ import { bundleFromEntries, unzipBundle } from '../core/project/zip';
 import { idbDelete, idbGet, idbKeys, idbPut } from '../io/idb';
 import type { DataCommands } from './dataActions';
 import { NOTEBOOK_FILE, readNotebookFile, restoredTrainState, snapshotOf, type NotebookSnapshot, type SavedWeights } from './persistence';
+import type { ImportInfo } from '../workers/protocol';
 import type { TrainRunner } from './trainRunner';
 import type { CheckpointEntry } from './trainState';
 
@@ -57,15 +58,15 @@ export function makeProjectCommands(runner: TrainRunner, dataCommands: DataComma
       })(),
     loadCheckpoint: (name) =>
       failing(`Loading checkpoint "${name}" failed`, async () => {
-        if (store.getState().busy) throw new Error('wait for the running operation to end');
         // Busy while loading, so no prediction or fit runs on the weights being replaced.
-        dispatch({ type: 'busy', busy: 'project' });
-        const c = await idbGet<StoredCheckpoint>('checkpoints', name);
-        if (!c) throw new Error('it is not in this browser any more');
-        dispatch({ type: 'learnerReady', learner: await client.loadBundle(c.files) });
-        dispatch({ type: 'results', results: null });
-        dispatch({ type: 'busy', busy: null });
-        dispatch({ type: 'notice', text: `Loaded checkpoint "${name}" (saved ${new Date(c.savedAt).toLocaleString()}, after ${c.epochs} epochs).` });
+        const loaded = await runner.exclusive('project', async () => {
+          const c = await idbGet<StoredCheckpoint>('checkpoints', name);
+          if (!c) throw new Error('it is not in this browser any more');
+          dispatch({ type: 'learnerReady', learner: await client.loadBundle(c.files) });
+          dispatch({ type: 'results', results: null });
+          dispatch({ type: 'notice', text: `Loaded checkpoint "${name}" (saved ${new Date(c.savedAt).toLocaleString()}, after ${c.epochs} epochs).` });
+        });
+        if (!loaded) throw new Error('wait for the running operation to end');
       })(),
     deleteCheckpoint: (name) =>
       failing(`Deleting checkpoint "${name}" failed`, async () => {
@@ -143,9 +144,10 @@ async function restoreNotebook(runner: TrainRunner, dataCommands: DataCommands):
  */
 async function importBundle(runner: TrainRunner, dataCommands: DataCommands, chosen: readonly SourceFile[]): Promise<void> {
   const files = await bundleFilesOf(chosen);
-  runner.dispatch({ type: 'busy', busy: 'project' });
-  const info = await runner.client.importBundle(files);
-  runner.dispatch({ type: 'busy', busy: null });
+  const imported: { info?: ImportInfo } = {};
+  await runner.exclusive('project', async () => void (imported.info = await runner.client.importBundle(files)));
+  if (!imported.info) throw new Error('wait for the running operation to end, then import again');
+  const { info } = imported;
   const m = info.manifest;
   const metrics = Object.entries(m.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
   const notice = `Imported a ${m.arch.name} ${m.task} model at ${m.inputSize}px (${m.classes.length} classes, ${m.history.length} epochs${metrics ? `; ${metrics}` : ''}). It predicts now; with its data back it trains on.`;

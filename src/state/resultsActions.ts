@@ -26,11 +26,10 @@ export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
     }),
     setThreshold: (thresh) => guarded('results', async () => dispatch({ type: 'threshold', thresh, metrics: await client.setThreshold(thresh) }))(),
     async predict(files) {
-      if (store.getState().busy) return;
-      dispatch({ type: 'busy', busy: 'predict' });
       try {
-        for (const file of files) dispatch({ type: 'predicted', prediction: { file, info: await client.predict(file) } });
-        dispatch({ type: 'busy', busy: null });
+        await runner.exclusive('predict', async () => {
+          for (const file of files) dispatch({ type: 'predicted', prediction: { file, info: await client.predict(file) } });
+        });
       } catch (e) {
         dispatch({ type: 'failed', error: `Prediction failed: ${(e as Error).message}` });
       }

@@ -114,13 +114,7 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
         dispatch({ type: 'failed', error: `Export failed: ${(e as Error).message}` });
       }
     },
-    setFrozen: async (frozen) => {
-      try {
-        dispatch({ type: 'learnerReady', learner: await client.freeze(frozen) });
-      } catch (e) {
-        dispatch({ type: 'failed', error: (e as Error).message });
-      }
-    },
+    setFrozen: (frozen) => guarded('learner', async () => dispatch({ type: 'learnerReady', learner: await client.freeze(frozen) }))(),
   };
 }
 

@@ -16,8 +16,22 @@ export interface TrainRunner {
   dispatch(a: TrainAction): void;
   /** Sends the data block last built on the page to the worker, when it changed since the last send. */
   syncData(): Promise<void>;
-  /** Wraps an operation: skipped while another runs, data synced first, failures shown as errors. */
-  guarded(busy: TrainState['busy'], run: () => Promise<void>): () => Promise<void>;
+  /**
+   * Wraps an operation that needs the worker's data: skipped while another runs, data synced
+   * first, failures shown as errors.
+   */
+  guarded(busy: NonNullable<TrainState['busy']>, run: () => Promise<void>): () => Promise<void>;
+  /**
+   * Runs `run` as the page's one operation: claims `busy` at once (before any await, so a
+   * second click finds it taken and is skipped), and frees it however `run` ends. False when
+   * another operation held it and `run` did not start.
+   */
+  exclusive(busy: NonNullable<TrainState['busy']>, run: () => Promise<void>): Promise<boolean>;
+  /**
+   * Before the data block is rebuilt: a running fit or LR finder is stopped (its run says why)
+   * and whatever runs is waited for, so the rebuild never changes data under a running command.
+   */
+  settleForRebuild(): Promise<void>;
   /** Runs a fit the store already started and records how it ended. */
   runFit(run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>): Promise<void>;
 }
@@ -41,27 +55,56 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
     dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files, pixels) });
     sentSpec = builtSpec;
   };
-  const guarded = (busy: TrainState['busy'], run: () => Promise<void>) => async () => {
-    if (store.getState().busy) return;
+  const exclusive = async (busy: NonNullable<TrainState['busy']>, run: () => Promise<void>) => {
+    if (store.getState().busy) return false;
+    dispatch({ type: 'busy', busy });
     try {
-      await syncData();
-      dispatch({ type: 'busy', busy });
       await run();
+    } finally {
       dispatch({ type: 'busy', busy: null });
+    }
+    return true;
+  };
+  const guarded = (busy: NonNullable<TrainState['busy']>, run: () => Promise<void>) => async () => {
+    try {
+      await exclusive(busy, async () => {
+        if (data.getState().progress) throw new Error('The data block is still being built: wait for it to finish');
+        await syncData();
+        dispatch({ type: 'busy', busy });
+        await run();
+      });
     } catch (e) {
       dispatch({ type: 'failed', error: (e as Error).message });
     }
   };
+  let stoppedForRebuild = false;
+  const settleForRebuild = async () => {
+    const busy = store.getState().busy;
+    if (!busy) return;
+    if (busy === 'fit' || busy === 'lrFind') {
+      stoppedForRebuild = true;
+      await client.stop();
+    }
+    await new Promise<void>((resolve) => {
+      const unsubscribe = store.subscribe(() => {
+        if (store.getState().busy) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+  };
   const runFit = async (run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>) => {
+    stoppedForRebuild = false;
     try {
       const r = await run();
-      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite ?? skippedNote(r.skipped) });
+      const why = r.cancelled && stoppedForRebuild ? 'stopped to rebuild the data block' : undefined;
+      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite ?? why ?? skippedNote(r.skipped) });
     } catch (e) {
       dispatch({ type: 'fitEnded', status: 'failed', message: (e as Error).message });
       throw e;
     }
   };
-  return { store, data, client, dispatch, syncData, guarded, runFit };
+  return { store, data, client, dispatch, syncData, guarded, exclusive, settleForRebuild, runFit };
 }
 
 /** Streamed pictures that failed to decode during a fit, in one line for the run's output. */

@@ -184,7 +184,9 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
     case 'epoch':
       return onEpoch(s, a.event);
     case 'failed':
-      return { ...s, error: a.error, busy: null, progress: null };
+      // Busy stays: it belongs to the running operation, which frees it when it ends (an export
+      // or autosave failing during a fit must not re-enable Fit).
+      return { ...s, error: a.error, progress: s.busy ? s.progress : null };
     default:
       return projectReducer(s, a);
   }

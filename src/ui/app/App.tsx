@@ -26,7 +26,7 @@ function backendFromUrl(): BackendName | undefined {
 /** The notebook: one column of cells, in the order a person works through lesson 3. */
 export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands; results: ResultsCommands; project: ProjectCommands }) {
   const state = useStore(props.dataStore);
-  const train = useStore(props.trainStore);
+  const trainState = useStore(props.trainStore);
   const { data } = props;
   useEffect(() => {
     // The page previews batches on its own backend; training runs on the worker's.
@@ -40,8 +40,10 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       .catch((e: Error) => props.trainStore.dispatch({ type: 'failed', error: `The training worker could not start: ${e.message}` }));
     return () => stopAutosave();
   }, [data, props.train, props.project, props.dataStore, props.trainStore]);
-  const backend = train.backend ?? state.backend;
   const busy = state.progress !== null;
+  // While the page builds the data block, the training cells wait (their commands refuse too).
+  const train = busy && !trainState.busy ? { ...trainState, busy: 'data' as const } : trainState;
+  const backend = train.backend ?? state.backend;
   const ready = state.block?.ok && state.builtSpec;
   const error = state.error ?? train.error;
   return (
@@ -66,7 +68,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
         </p>
       )}
       <DataSourceCell commands={data} files={state.files} source={state.source} reselect={state.reselect} matched={state.matched} />
-      {state.files.length > 0 && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} />}
+      {state.files.length > 0 && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} training={trainState.busy === 'fit' || trainState.busy === 'lrFind'} />}
       {state.progress && (
         <p className="muted" data-testid="block-progress">
           Decoding images… {state.progress.done}/{state.progress.total}

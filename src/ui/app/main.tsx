@@ -18,8 +18,9 @@ const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.u
 // Pictures decode in a pool of workers; `?decoders=N` sets its size (the benchmark compares 1 with the default).
 const decoders = Number(new URLSearchParams(location.search).get('decoders')) || poolSizeFor(navigator.hardwareConcurrency);
 const pool = makeDecodePool(decoders, () => new Worker(new URL('../../io/decode.worker.ts', import.meta.url), { type: 'module' }));
-const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`);
 const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
+// A rebuild stops a running fit first (its run says so): the worker never trains on data that changed under it.
+const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`, runner.settleForRebuild);
 const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
 const results = makeResultsCommands(runner);
 const project = makeProjectCommands(runner, data);

@@ -6,7 +6,7 @@ import { ItemsForm, LabelForm, SplitForm } from './StepForms';
 import { TransformsForm } from './TransformsForm';
 
 /** The data block as form steps, in fastai's order; "Build" runs it. */
-export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBlockSpec; files: readonly SourceFile[]; commands: DataCommands; busy: boolean; dirty: boolean }) {
+export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBlockSpec; files: readonly SourceFile[]; commands: DataCommands; busy: boolean; dirty: boolean; training: boolean }) {
   const { spec, files, commands } = props;
   const set = (next: DataBlockSpec) => commands.setSpec(next);
   return (
@@ -22,6 +22,11 @@ export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBloc
           {props.busy ? 'Building…' : 'Build data block'}
         </button>
         {props.dirty && !props.busy && <span className="muted">The form changed since the last build.</span>}
+        {props.training && !props.busy && (
+          <span className="muted" data-testid="block-build-stops-fit">
+            A fit is running: building the data block stops it first.
+          </span>
+        )}
         <details>
           <summary>Spec as JSON (for the command line)</summary>
           <pre data-testid="block-json">{JSON.stringify(spec, null, 2)}</pre>

@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../core/tf/backend';
+import { decodeInNode } from '../io/node/nodeDecode';
+import { readFolder } from '../io/node/nodeFiles';
+import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
+import { createTrainClient } from '../workers/client';
+import { blockBaselines } from '../workers/testing/blockBaselines';
+import { inProcessWorker } from '../workers/testing/inProcessWorker';
+import { makeDataCommands } from './dataActions';
+import { dataReducer, initialDataState } from './dataState';
+import { createStore } from './store';
+import { makeTrainCommands } from './trainActions';
+import { makeTrainRunner } from './trainRunner';
+import { initialTrainState, trainReducer, type TrainState } from './trainState';
+
+beforeAll(async () => {
+  await chooseBackend(['cpu']);
+});
+
+/** The page's stores and commands over a real session, as main.tsx wires them. */
+async function studio() {
+  const dataStore = createStore(dataReducer, initialDataState);
+  const trainStore = createStore(trainReducer, initialTrainState);
+  const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(inProcessWorker(decodeInNode)));
+  const data = makeDataCommands(dataStore, decodeInNode, 'Node', runner.settleForRebuild);
+  const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
+  await train.start('cpu');
+  await data.loadFiles(readFolder('public/samples/mnist_tiny'), 'mnist_tiny');
+  const spec = dataStore.getState().spec;
+  data.setSpec({ ...spec, transforms: { ...spec.transforms, size: 16 }, batch: { ...spec.batch, batchSize: 64 } });
+  await data.build();
+  train.setLearnerSpec({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
+  await train.buildLearner();
+  train.setLr('1e-2');
+  const until = (done: (s: TrainState) => boolean) =>
+    new Promise<void>((resolve) => {
+      if (done(trainStore.getState())) return resolve();
+      const stop = trainStore.subscribe(() => done(trainStore.getState()) && (stop(), resolve()));
+    });
+  return { dataStore, trainStore, data, train, until };
+}
+
+describe('the page takes one command at a time', () => {
+  it('two quick clicks on Fit start one fit; Stop after its first row ends it, stopped, and frees the page', async () => {
+    const { trainStore, train, until } = await studio();
+    train.setEpochs(40);
+    const first = train.fit();
+    const second = train.fit();
+    expect(trainStore.getState().busy).toBe('fit');
+    await until((s) => s.rows.length > 0);
+    await train.stop();
+    await Promise.all([first, second]);
+    const s = trainStore.getState();
+    expect(s.runs.map((r) => r.status)).toEqual(['stopped']);
+    expect(s.rows.length).toBeLessThanOrEqual(2);
+    expect(s.rows.every((r) => r.run === 1)).toBe(true);
+    expect(s.busy).toBeNull();
+    expect(s.error).toBeNull();
+  }, 60_000);
+
+  it('rebuilding the data block during a fit stops the fit first and says so; the next fit trains at the new size', async () => {
+    const { dataStore, trainStore, data, train, until } = await studio();
+    train.setEpochs(40);
+    const fit = train.fit();
+    await until((s) => s.rows.length > 0);
+    const spec = dataStore.getState().spec;
+    data.setSpec({ ...spec, transforms: { ...spec.transforms, size: 20 } });
+    await data.build();
+    await fit;
+    expect(trainStore.getState().runs.at(-1)).toMatchObject({ status: 'stopped', message: 'stopped to rebuild the data block', size: 16 });
+    expect(dataStore.getState().builtSpec?.transforms.size).toBe(20);
+    train.setEpochs(1);
+    await train.fit();
+    const s = trainStore.getState();
+    expect(s.runs.at(-1)).toMatchObject({ status: 'done', size: 20 });
+    expect(s.data?.size).toBe(20);
+  }, 60_000);
+
+  it('a fit at lr 1000 ends failed with what happened and what to try; a fit at 1e-2 after it trains', async () => {
+    const { dataStore, trainStore, train } = await studio();
+    train.setEpochs(3);
+    train.setLr('1000');
+    await train.fit();
+    expect(trainStore.getState().runs.at(-1)).toMatchObject({ status: 'failed', message: expect.stringMatching(/Training diverged.*10x lower/s) });
+    train.setLr('1e-2');
+    train.setEpochs(1);
+    await train.fit();
+    expect(trainStore.getState().runs.at(-1)?.status).toBe('done');
+    const baselines = await blockBaselines(dataStore.getState().builtSpec!, dataStore.getState().files);
+    expectBeatsBaseline('mnist_tiny, 1 epoch after a diverged fit', 'accuracy', trainStore.getState().rows.at(-1)!.metrics.accuracy, baselines, 0.15);
+  }, 60_000);
+
+  it('an error from elsewhere during a fit (an export, autosave) leaves Fit disabled while the fit runs', () => {
+    const running = trainReducer(initialTrainState, { type: 'busy', busy: 'fit' });
+    expect(trainReducer(running, { type: 'failed', error: 'Export failed: disk full' })).toMatchObject({ busy: 'fit', error: 'Export failed: disk full' });
+  });
+});
