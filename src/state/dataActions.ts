@@ -34,6 +34,8 @@ export interface DataCommands {
  */
 export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page', beforeBuild: () => Promise<void> = async () => {}): DataCommands {
   let buildToken = 0;
+  // Builds wait for the page's backend: a tensor made before it is set would start tfjs's default (WebGL).
+  let pageBackend: Promise<void> = Promise.resolve();
   // Loads take turns: guessing reads file headers, so a CSV added while the folder's guess is
   // still running must wait for it and merge with the folder, not with what was there before.
   let loading: Promise<void> = Promise.resolve();
@@ -54,8 +56,12 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
   };
   const commands: DataCommands = {
     async initBackend() {
-      const chosen = await chooseBackend(['webgpu', 'webgl', 'cpu']);
-      store.dispatch({ type: 'backendReady', backend: { name: chosen.name, reason: chosen.reason } });
+      // The page only previews (show_batch, the summary's statistics): on the CPU, so a flaky or
+      // lost GPU device can never break them; training runs on the worker's backend.
+      pageBackend = chooseBackend(['cpu']).then((chosen) => {
+        store.dispatch({ type: 'backendReady', backend: { name: chosen.name, reason: `the page previews on the CPU (${chosen.reason})` } });
+      });
+      await pageBackend;
     },
     async loadFiles(files, source) {
       if (files.length === 0) {
@@ -80,7 +86,7 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       const token = ++buildToken;
       store.dispatch({ type: 'buildStarted' });
       try {
-        await beforeBuild();
+        await Promise.all([beforeBuild(), pageBackend.catch(() => undefined)]);
         const { spec, files } = store.getState();
         const onProgress = (done: number, total: number) => {
           // Decoding reports per image; a store update per image would flood React.

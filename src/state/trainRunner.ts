@@ -1,6 +1,7 @@
 import { pixelsOf } from '../core/data/decode';
 import type { DataBlockSpec } from '../core/data/types';
 import type { TrainClient } from '../workers/client';
+import type { FitInfo } from '../workers/protocol';
 import type { DataStore } from './dataActions';
 import type { Store } from './store';
 import type { TrainAction, TrainState } from './trainState';
@@ -33,7 +34,7 @@ export interface TrainRunner {
    */
   settleForRebuild(): Promise<void>;
   /** Runs a fit the store already started and records how it ended. */
-  runFit(run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>): Promise<void>;
+  runFit(run: () => Promise<FitInfo>): Promise<void>;
 }
 
 /**
@@ -93,12 +94,12 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
       });
     });
   };
-  const runFit = async (run: () => Promise<{ cancelled: boolean; nonFinite?: string; skipped?: readonly string[] }>) => {
+  const runFit = async (run: () => Promise<FitInfo>) => {
     stoppedForRebuild = false;
     try {
       const r = await run();
       const why = r.cancelled && stoppedForRebuild ? 'stopped to rebuild the data block' : undefined;
-      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite ?? why ?? skippedNote(r.skipped) });
+      dispatch({ type: 'fitEnded', status: r.nonFinite ? 'failed' : r.cancelled ? 'stopped' : 'done', message: r.nonFinite ?? why ?? skippedNote(r.skipped), tensors: r.tensors });
     } catch (e) {
       dispatch({ type: 'fitEnded', status: 'failed', message: (e as Error).message });
       throw e;

@@ -22,6 +22,8 @@ export interface FitRun {
   /** Fine-tuning on corrections: how many corrected pictures were added. */
   readonly corrections?: number;
   readonly message?: string;
+  /** The worker's live tensors when the fit ended (a leak shows as growth from fit to fit). */
+  readonly tensors?: number;
 }
 
 /** Loss history across every fit, batch by batch (raw and smoothed), validation at epoch ends, the schedule. */
@@ -105,7 +107,7 @@ export type TrainAction =
   | { type: 'fastHead'; value: boolean }
   | { type: 'finderIters'; value: number }
   | { type: 'fitStarted'; run: Omit<FitRun, 'index' | 'status'> }
-  | { type: 'fitEnded'; status: FitRun['status']; message?: string }
+  | { type: 'fitEnded'; status: FitRun['status']; message?: string; tensors?: number }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'epoch'; event: EpochEvent }
   | { type: 'fitResumed' }
@@ -178,7 +180,7 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
     case 'fitStarted':
       return { ...s, runs: [...s.runs, { ...a.run, index: s.runs.length + 1, status: 'running' }], progress: { done: 0, total: a.run.epochs, elapsed: 0, label: 'starting' } };
     case 'fitEnded':
-      return { ...s, runs: s.runs.map((r, i) => (i === s.runs.length - 1 ? { ...r, status: a.status, message: a.message } : r)), progress: null };
+      return { ...s, runs: s.runs.map((r, i) => (i === s.runs.length - 1 ? { ...r, status: a.status, message: a.message, tensors: a.tensors } : r)), progress: null };
     case 'progress':
       return onProgress(s, a.event);
     case 'epoch':

@@ -144,6 +144,8 @@ export interface FitInfo {
   readonly nonFinite?: string;
   /** Streamed pictures that could not be decoded during the fit and were left out, one message each. */
   readonly skipped?: readonly string[];
+  /** The worker's live tensors once the fit ended: flat across fits, or something leaks. */
+  readonly tensors: number;
 }
 
 /** One finished epoch (fastai's table row). */

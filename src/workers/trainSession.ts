@@ -165,9 +165,10 @@ export class TrainSession {
     try {
       const r = await run(onProgress);
       const skipped = this.block!.pixels.failures.map((p) => p.message);
-      return skipped.length > 0 ? { cancelled: r.cancelled, skipped } : { cancelled: r.cancelled };
+      const tensors = tf.memory().numTensors;
+      return skipped.length > 0 ? { cancelled: r.cancelled, skipped, tensors } : { cancelled: r.cancelled, tensors };
     } catch (e) {
-      if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message };
+      if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message, tensors: tf.memory().numTensors };
       throw e;
     }
   }

@@ -81,10 +81,10 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       {state.rows.length > 0 && <EpochTable rows={state.rows.map((r) => ({ ...r, fit: r.run }))} />}
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
-          <li key={r.index} data-testid="fit-run-output" data-status={r.status}>
+          <li key={r.index} data-testid="fit-run-output" data-status={r.status} data-tensors={r.tensors}>
             <b>fit {r.index}</b>: {runCall(r)} at {r.size}px{r.frozen && !r.fineTune ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
-            {r.message && <span className={r.status === 'interrupted' ? 'muted' : 'error'}> {r.message}</span>}
+            {r.message && <span className={r.status === 'failed' ? 'error' : 'muted'}> {r.message}</span>}
           </li>
         ))}
       </ol>
