@@ -130,3 +130,25 @@ test('soak: 30 fits on one page (fit, stop, rebuild, fit) keep the worker\'s ten
   expect(heap.at(-1)!).toBeLessThan(heap[1] * 1.15 + 2);
   expect(problems).toEqual([]);
 });
+
+test('previews never depend on the page\'s GPU: with WebGPU buffers failing and WebGL refused on the page, show_batch still draws real pictures', async ({ page }) => {
+  // What a flaky or lost GPU device does to a page: mapping buffers fails, contexts are refused.
+  await page.addInitScript(() => {
+    const w = window as unknown as { GPUBuffer?: { prototype: { mapAsync: () => Promise<void> } } };
+    if (w.GPUBuffer) w.GPUBuffer.prototype.mapAsync = () => Promise.reject(new Error("Failed to execute 'mapAsync' on 'GPUBuffer': A valid external Instance reference no longer exists"));
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, ...rest: unknown[]) {
+      return kind.startsWith('webgl') ? null : (getContext as (...a: unknown[]) => unknown).call(this, kind, ...rest);
+    } as typeof getContext;
+  });
+  const problems = watchProblems(page);
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.loadSample('mnist_tiny');
+  const tiles = await studio.batchTiles();
+  expect(tiles).toHaveLength(16);
+  // Real digits: ink on paper, not blank or black tiles.
+  expect(tiles.every((t) => t.std > 20)).toBe(true);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { History } from '../../state/trainState';
 import { Plot } from './Plot';
+import { lossAxisTop } from './scale';
 
 /**
  * Live loss curves over batches (the whole history across fits, so a second fit continues the
@@ -17,14 +18,16 @@ export function LossChart(props: { series: History }) {
     ],
     [s],
   );
-  const layout = useMemo(
-    () => ({
+  const layout = useMemo(() => {
+    // A diverged fit's losses (1e3, 1e8) would flatten every other curve: they run off the top.
+    const { top, offChart } = lossAxisTop(s.smooth, s.validLosses, s.losses.slice(0, 3));
+    return {
       xaxis: { title: { text: 'batches seen' } },
-      yaxis: { title: { text: 'loss' }, rangemode: 'tozero' },
+      yaxis: offChart === null ? { title: { text: 'loss' }, rangemode: 'tozero' } : { title: { text: 'loss' }, range: [0, top * 1.05] },
       yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.0e', nticks: 5, rangemode: 'nonnegative' },
+      annotations: offChart === null ? [] : [{ text: `losses up to ${offChart.toExponential(1)} run off the top`, xref: 'paper', yref: 'paper', x: 1, y: 1, xanchor: 'right', yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#a33' } }],
       margin: { l: 64, r: 72, t: 28, b: 52 },
-    }),
-    [],
-  );
+    };
+  }, [s]);
   return <Plot testId="loss-chart" data={data} layout={layout} height={300} />;
 }

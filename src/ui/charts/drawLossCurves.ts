@@ -1,5 +1,5 @@
 import type { History } from '../../state/trainState';
-import { linear, niceTicks, tickLabel } from './scale';
+import { linear, lossAxisTop, niceTicks, tickLabel } from './scale';
 
 /** Colours of the loss chart, the same as the Plotly one's so the switch after a fit is seamless. */
 export const LOSS_COLOURS = { raw: '#56B4E9', smooth: '#0072B2', valid: '#D55E00', lr: '#999999' } as const;
@@ -26,7 +26,7 @@ export function drawLossCurves(ctx: CanvasRenderingContext2D, width: number, hei
   const xAxis = niceTicks(0, maxIter, 6);
   // The raw batch loss spikes; the axis follows the smoothed and validation curves (and the raw
   // loss of the first batches, which is where a run starts) so the trend stays readable.
-  const top = Math.max(...h.smooth.filter(Number.isFinite), ...h.validLosses.filter(Number.isFinite), ...h.losses.slice(0, 3).filter(Number.isFinite), 1e-3);
+  const { top } = lossAxisTop(h.smooth, h.validLosses, h.losses.slice(0, 3));
   const yAxis = niceTicks(0, top, 5);
   const lrAxis = niceTicks(0, Math.max(...h.lrs.filter(Number.isFinite), 1e-6), 4);
   const sx = linear(xAxis.lo, xAxis.hi, x0, x1);

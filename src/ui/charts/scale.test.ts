@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linear, niceTicks, tickLabel } from './scale';
+import { linear, lossAxisTop, niceTicks, tickLabel } from './scale';
 
 describe('niceTicks', () => {
   it('picks round steps and widens the range to the outer ticks', () => {
@@ -29,5 +29,19 @@ describe('tickLabel and linear', () => {
   it('maps a range onto pixels, flipped for y', () => {
     const y = linear(0, 2, 100, 0);
     expect([y(0), y(1), y(2)]).toEqual([100, 50, 0]);
+  });
+});
+
+describe('lossAxisTop', () => {
+  it('follows the curves, and stops below a diverged blow-up so the rest stays readable', () => {
+    const run = Array.from({ length: 100 }, (_, i) => 0.7 * Math.exp(-i / 30) + 0.05);
+    expect(lossAxisTop(run, [0.4, 0.2], [0.75])).toEqual({ top: 0.75, offChart: null });
+    const diverged = [...run, 30, 300, 3300];
+    const axis = lossAxisTop(diverged, [0.4, 0.2], [0.75]);
+    expect(axis.offChart).toBe(3300);
+    expect(axis.top).toBeGreaterThanOrEqual(0.75);
+    expect(axis.top).toBeLessThan(3);
+    // A run that is all blow-up is drawn whole.
+    expect(lossAxisTop([2e3, 3e3, 5e3], [], [])).toEqual({ top: 5e3, offChart: null });
   });
 });

@@ -32,3 +32,21 @@ export function linear(lo: number, hi: number, from: number, to: number): (v: nu
   const k = hi === lo ? 0 : (to - from) / (hi - lo);
   return (v) => from + (v - lo) * k;
 }
+
+/** A loss this many times the curves' upper quartile is a blow-up, drawn running off the top. */
+const BLOW_UP_FACTOR = 4;
+
+/**
+ * The top of a loss axis: the smoothed and validation curves and the first raw losses (where a
+ * run starts), except a blow-up (a diverged fit reaching 1e3 or 1e8), which would flatten every
+ * other curve into the floor: past 4x the curves' upper quartile the axis stops and says so.
+ */
+export function lossAxisTop(smooth: readonly number[], valid: readonly number[], firstRaw: readonly number[]): { top: number; offChart: number | null } {
+  const values = [...smooth, ...valid, ...firstRaw].filter(Number.isFinite);
+  if (values.length === 0) return { top: 1, offChart: null };
+  const highest = Math.max(...values, 1e-3);
+  const sorted = [...values].sort((a, b) => a - b);
+  const upperQuartile = sorted[Math.floor(0.75 * (sorted.length - 1))];
+  const cap = BLOW_UP_FACTOR * Math.max(upperQuartile, 1e-3);
+  return highest > cap ? { top: cap, offChart: highest } : { top: highest, offChart: null };
+}
