@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
 import type { DataBlockSpec } from '../core/data/types';
@@ -58,6 +59,19 @@ describe('fast frozen fit (head on cached body features)', () => {
     console.log(JSON.stringify({ fastMs: Math.round(fastMs), fullMs: Math.round(fullMs), fastAccuracy: fast.rows[1].metrics.accuracy, fullAccuracy: full.rows[1].metrics.accuracy }));
     expect(full.rows[1].metrics.accuracy).toBeGreaterThan(0.9);
     expectBeatsBaseline('mnist_tiny full frozen fit', 'accuracy', full.rows[1].metrics.accuracy, baselines, 0.35);
+  });
+
+  it('a Stop while the body\u2019s features are computed ends the fit stopped, before any epoch, with no tensor left behind', async () => {
+    const { session, rows } = await pretrainedSession();
+    const tensors = tf.memory().numTensors;
+    const fit = session.fit(2, 1e-2, true, 0, true);
+    // The worker gets Stop as a message: a task, read between the feature pass's batches.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(session.stop()).toBe(true);
+    expect(await fit).toMatchObject({ cancelled: true });
+    expect(rows).toHaveLength(0);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await session.lrFind(20, true).then((r) => r.cancelled)).toBe(false);
   });
 
   it('asks for a frozen body first', async () => {

@@ -10,7 +10,7 @@ import { optimizerFiles, readOptimizerFiles, type TrainingState } from '../core/
 import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
 import { countParams, groupsFromNames, type GroupedModel } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
-import { NonFiniteLossError, type Callback } from '../core/train/callback';
+import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
 import { autoLr } from '../core/train/autoLr';
 import { lowestLossLr } from '../core/train/suggest';
@@ -112,6 +112,10 @@ export class TrainSession {
         throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
         return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
+      }).catch((e: unknown) => {
+        // Stopped while the fast path computed the body's features: no curve yet.
+        if (e instanceof CancelFitError) return { lrs: [], losses: [], suggestions: null, cancelled: true };
+        throw e;
       });
     });
   }
@@ -169,13 +173,15 @@ export class TrainSession {
       return skipped.length > 0 ? { cancelled: r.cancelled, skipped, tensors } : { cancelled: r.cancelled, tensors };
     } catch (e) {
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message, tensors: tf.memory().numTensors };
+      // Stopped while the fast path was still computing the body's features: nothing trained yet.
+      if (e instanceof CancelFitError) return { cancelled: true, tensors: tf.memory().numTensors };
       throw e;
     }
   }
 
   /** Runs `use` on the learner, or with `fastHead` on the fast path's head learner, freed after. */
   private async onRunner<T>(learn: Learner, fastHead: boolean, use: (runner: Learner) => Promise<T>): Promise<T> {
-    const fast = fastHead ? await this.fastHead(learn) : null;
+    const fast = fastHead ? await this.fastHead(learn, this.operation?.abort.signal) : null;
     try {
       return await use(fast?.learner ?? learn);
     } finally {
@@ -184,11 +190,11 @@ export class TrainSession {
   }
 
   /** The fast path's head learner over cached body features, or a clear reason it cannot run. */
-  private async fastHead(learn: Learner): Promise<FastHead> {
+  private async fastHead(learn: Learner, signal?: AbortSignal): Promise<FastHead> {
     if (!this.frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
     this.requireData();
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
-    const fast = await fastHeadLearner(learn, plainTrainLoader(this.block!, this.spec!));
+    const fast = await fastHeadLearner(learn, plainTrainLoader(this.block!, this.spec!), signal);
     if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
     return fast;
   }

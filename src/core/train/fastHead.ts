@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { DataLoader, DataLoaders } from '../data/batch';
 import { tensorLoaders } from '../data/tensorLoaders';
 import { splitHead, type HeadSplit } from '../model/split';
-import type { Callback } from './callback';
+import { CancelFitError, type Callback } from './callback';
 import { Learner } from './learner';
+import { yieldToEventLoop } from './yieldToEventLoop';
 
 /**
  * The frozen phase's fast path: with the body frozen and augmentation off, every epoch would
@@ -24,11 +25,15 @@ export interface FastHead {
  * training pictures without augmentation (a validation-style loader). Null when the model's
  * head cannot be split from its body (a U-Net decoder reads several body tensors).
  */
-export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader): Promise<FastHead | null> {
+export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, signal?: AbortSignal): Promise<FastHead | null> {
   const split = splitHead(learner.grouped);
   if (!split) return null;
   const dls: DataLoaders = learner.dls;
-  const [train, valid] = [await bodyFeatures(split, plainTrain), await bodyFeatures(split, dls.valid)];
+  const train = await bodyFeatures(split, plainTrain, signal);
+  const valid = await bodyFeatures(split, dls.valid, signal).catch((e: unknown) => {
+    tf.dispose([train.x, train.y]);
+    throw e;
+  });
   const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, size: dls.size, stats: dls.stats });
   tf.dispose([train.x, train.y, valid.x, valid.y]);
   // The head's epochs are the model's history too (the export's and the command line's table).
@@ -51,14 +56,23 @@ export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader):
   };
 }
 
-/** The body's feature maps of every batch of `loader`, and the batches' targets, concatenated. */
-async function bodyFeatures(split: HeadSplit, loader: DataLoader): Promise<{ x: tf.Tensor4D; y: tf.Tensor }> {
+/**
+ * The body's feature maps of every batch of `loader`, and the batches' targets, concatenated.
+ * A large set at 224 px takes a while: `signal` stops it between batches (CancelFitError).
+ */
+async function bodyFeatures(split: HeadSplit, loader: DataLoader, signal?: AbortSignal): Promise<{ x: tf.Tensor4D; y: tf.Tensor }> {
   const xs: tf.Tensor[] = [];
   const ys: tf.Tensor[] = [];
   for await (const batch of loader.batches(0)) {
     xs.push(tf.tidy(() => split.body.apply(batch.x, { training: false }) as tf.Tensor));
     ys.push(batch.y);
     batch.x.dispose();
+    if (!signal) continue;
+    await yieldToEventLoop();
+    if (signal.aborted) {
+      tf.dispose([...xs, ...ys]);
+      throw new CancelFitError('stopped by the user');
+    }
   }
   const out = { x: tf.concat(xs) as tf.Tensor4D, y: tf.concat(ys) };
   tf.dispose([...xs, ...ys]);
