@@ -17,4 +17,18 @@ describe('ProgressThrottle', () => {
     expect(posts.flatMap((p) => p.losses)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(posts.at(-1)!.batch).toBe(9);
   });
+
+  it('flush posts the batches of a fit that ended mid-epoch (stopped or diverged)', () => {
+    let now = 0;
+    const posts: ProgressEvent[] = [];
+    const t = new ProgressThrottle((e) => posts.push(e), 125, () => now);
+    const where = { phase: 'train' as const, epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 10 };
+    t.add(where, { lr: 1, loss: 0.5, smooth: 0.5 });
+    t.add({ ...where, batch: 1 }, { lr: 1, loss: 900, smooth: 300 });
+    expect(posts).toHaveLength(0);
+    t.flush();
+    expect(posts.flatMap((p) => p.losses)).toEqual([0.5, 900]);
+    t.flush();
+    expect(posts).toHaveLength(1);
+  });
 });

@@ -20,8 +20,16 @@ export class ProgressThrottle {
     this.lastPost = this.now();
   }
 
+  private lastWhere: Where | null = null;
+
+  /** Posts what is still pending (a fit that ended mid-epoch: stopped, diverged). */
+  flush(): void {
+    if (this.lastWhere && this.pending.length > 0) this.add(this.lastWhere, null, true);
+  }
+
   /** Records one batch; posts when the interval has passed or `force` is set (an epoch's end). */
   add(where: Where, point: Point | null, force = false): void {
+    this.lastWhere = where;
     if (point) this.pending.push(point);
     const t = this.now();
     if (!force && t - this.lastPost < this.intervalMs) return;

@@ -168,10 +168,12 @@ export class TrainSession {
     const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
     try {
       const r = await run(onProgress);
+      throttle.flush();
       const skipped = this.block!.pixels.failures.map((p) => p.message);
       const tensors = tf.memory().numTensors;
       return skipped.length > 0 ? { cancelled: r.cancelled, skipped, tensors } : { cancelled: r.cancelled, tensors };
     } catch (e) {
+      throttle.flush();
       if (e instanceof NonFiniteLossError) return { cancelled: false, nonFinite: e.message, tensors: tf.memory().numTensors };
       // Stopped while the fast path was still computing the body's features: nothing trained yet.
       if (e instanceof CancelFitError) return { cancelled: true, tensors: tf.memory().numTensors };

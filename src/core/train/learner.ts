@@ -315,11 +315,12 @@ export class Learner implements LearnerView {
     await this.trainStep(batch.x, batch.y, vars, cbs, ahead);
     s.stepMs = performance.now() - stepFrom;
     s.smoothLoss = smooth.add(s.loss);
-    watch?.check(s.loss, s.smoothLoss, s.epoch, iter);
     s.trainIter += 1;
     s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
     await emit(cbs, 'afterBatch', this);
     opts.onProgress?.(this.progress());
+    // After the progress, so the chart shows the loss that stopped the fit.
+    watch?.check(s.loss, s.smoothLoss, s.epoch, iter);
   }
 
   /**
