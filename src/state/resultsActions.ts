@@ -28,7 +28,16 @@ export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
     async predict(files) {
       try {
         await runner.exclusive('predict', async () => {
-          for (const file of files) dispatch({ type: 'predicted', prediction: { file, info: await client.predict(file) } });
+          // One picture that cannot be read is named and skipped; the others are still predicted.
+          const failed: string[] = [];
+          for (const file of files) {
+            try {
+              dispatch({ type: 'predicted', prediction: { file, info: await client.predict(file) } });
+            } catch (e) {
+              failed.push(`${file.path}: ${(e as Error).message}`);
+            }
+          }
+          if (failed.length > 0) throw new Error(`${failed.length} of ${files.length} picture${files.length === 1 ? '' : 's'} could not be predicted (${failed.join('; ')})`);
         });
       } catch (e) {
         dispatch({ type: 'failed', error: `Prediction failed: ${(e as Error).message}` });

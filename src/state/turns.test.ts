@@ -9,6 +9,7 @@ import { inProcessWorker } from '../workers/testing/inProcessWorker';
 import { makeDataCommands } from './dataActions';
 import { dataReducer, initialDataState } from './dataState';
 import { createStore } from './store';
+import { makeResultsCommands } from './resultsActions';
 import { makeTrainCommands } from './trainActions';
 import { makeTrainRunner } from './trainRunner';
 import { initialTrainState, trainReducer, type TrainState } from './trainState';
@@ -37,7 +38,7 @@ async function studio() {
       if (done(trainStore.getState())) return resolve();
       const stop = trainStore.subscribe(() => done(trainStore.getState()) && (stop(), resolve()));
     });
-  return { dataStore, trainStore, data, train, until };
+  return { dataStore, trainStore, data, train, until, runner };
 }
 
 describe('the page takes one command at a time', () => {
@@ -88,6 +89,18 @@ describe('the page takes one command at a time', () => {
     expect(trainStore.getState().runs.at(-1)?.status).toBe('done');
     const baselines = await blockBaselines(dataStore.getState().builtSpec!, dataStore.getState().files);
     expectBeatsBaseline('mnist_tiny, 1 epoch after a diverged fit', 'accuracy', trainStore.getState().rows.at(-1)!.metrics.accuracy, baselines, 0.15);
+  }, 60_000);
+
+  it('predicting a file that is not a picture names it and still predicts the others', async () => {
+    const { trainStore, runner } = await studio();
+    const results = makeResultsCommands(runner);
+    const seven = readFolder('public/samples/mnist_tiny').find((f) => f.path.startsWith('valid/7/'))!;
+    const notes = { path: 'notes/readme.txt', size: 5, read: async () => new TextEncoder().encode('hello') };
+    await results.predict([notes, seven]);
+    const s = trainStore.getState();
+    expect(s.predictions.map((p) => p.file.path)).toEqual([seven.path]);
+    expect(s.error).toMatch(/1 of 2 pictures could not be predicted \(notes\/readme\.txt: /);
+    expect(s.busy).toBeNull();
   }, 60_000);
 
   it('an error from elsewhere during a fit (an export, autosave) leaves Fit disabled while the fit runs', () => {
