@@ -22,7 +22,8 @@ beforeAll(async () => {
 async function studio() {
   const dataStore = createStore(dataReducer, initialDataState);
   const trainStore = createStore(trainReducer, initialTrainState);
-  const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(inProcessWorker(decodeInNode)));
+  const worker = inProcessWorker(decodeInNode);
+  const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
   const data = makeDataCommands(dataStore, decodeInNode, 'Node', runner.settleForRebuild);
   const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
   await train.start('cpu');
@@ -38,7 +39,7 @@ async function studio() {
       if (done(trainStore.getState())) return resolve();
       const stop = trainStore.subscribe(() => done(trainStore.getState()) && (stop(), resolve()));
     });
-  return { dataStore, trainStore, data, train, until, runner };
+  return { dataStore, trainStore, data, train, until, runner, worker };
 }
 
 describe('the page takes one command at a time', () => {
@@ -100,6 +101,18 @@ describe('the page takes one command at a time', () => {
     const s = trainStore.getState();
     expect(s.predictions.map((p) => p.file.path)).toEqual([seven.path]);
     expect(s.error).toMatch(/1 of 2 pictures could not be predicted \(notes\/readme\.txt: /);
+    expect(s.busy).toBeNull();
+  }, 60_000);
+
+  it('a worker that dies mid-fit ends the run failed with what to do, and frees the page', async () => {
+    const { trainStore, train, until, worker } = await studio();
+    train.setEpochs(40);
+    const fit = train.fit();
+    await until((s) => s.rows.length > 0);
+    worker.crash('out of memory');
+    await fit;
+    const s = trainStore.getState();
+    expect(s.runs.at(-1)).toMatchObject({ status: 'failed', message: expect.stringMatching(/The training worker failed: out of memory\. Reload the page/) });
     expect(s.busy).toBeNull();
   }, 60_000);
 

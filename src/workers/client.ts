@@ -49,6 +49,8 @@ export interface TrainClient {
 export interface WorkerPort {
   postMessage(message: Request): void;
   addEventListener(type: 'message', listener: (e: MessageEvent<FromWorker>) => void): void;
+  /** An error the worker did not catch (out of memory, a crashed backend): its requests will never be answered. */
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
   terminate(): void;
 }
 
@@ -71,6 +73,12 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     } else {
       listeners.forEach((l) => l(m));
     }
+  });
+  // Without this, a worker that died mid-fit would leave the page "running" forever.
+  worker.addEventListener('error', (e) => {
+    const message = `The training worker failed: ${e.message || 'an error it could not report'}. Reload the page; the notebook and the last saved epoch come back.`;
+    for (const p of pending.values()) p.reject(new Error(message));
+    pending.clear();
   });
   const call = <T>(req: WithoutId<Request>): Promise<T> =>
     new Promise<T>((resolve, reject) => {

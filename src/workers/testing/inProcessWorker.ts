@@ -9,9 +9,11 @@ import { TrainSession } from '../trainSession';
  * behind the same requests and replies. Messages cross as tasks (setTimeout), as they do
  * between a page and a worker, so a Stop arrives between batches only if the loop yields.
  */
-export function inProcessWorker(decode: ImageDecoder): WorkerPort & { readonly session: TrainSession } {
+export function inProcessWorker(decode: ImageDecoder): WorkerPort & { readonly session: TrainSession; crash(message: string): void } {
   const listeners: ((e: MessageEvent<FromWorker>) => void)[] = [];
-  const deliver = (m: FromWorker) => setTimeout(() => listeners.forEach((l) => l({ data: m } as MessageEvent<FromWorker>)), 0);
+  const errorListeners: ((e: ErrorEvent) => void)[] = [];
+  let dead = false;
+  const deliver = (m: FromWorker) => setTimeout(() => !dead && listeners.forEach((l) => l({ data: m } as MessageEvent<FromWorker>)), 0);
   const session = new TrainSession(decode, deliver);
   return {
     session,
@@ -23,7 +25,16 @@ export function inProcessWorker(decode: ImageDecoder): WorkerPort & { readonly s
         );
       }, 0);
     },
-    addEventListener: (_type, listener) => void listeners.push(listener),
+    addEventListener(type: 'message' | 'error', listener: ((e: MessageEvent<FromWorker>) => void) | ((e: ErrorEvent) => void)) {
+      if (type === 'message') listeners.push(listener as (e: MessageEvent<FromWorker>) => void);
+      else errorListeners.push(listener as (e: ErrorEvent) => void);
+    },
+    /** What a worker that dies does: no reply ever comes, and the page gets an error event. */
+    crash(message: string) {
+      dead = true;
+      session.stop();
+      errorListeners.forEach((l) => l({ message } as ErrorEvent));
+    },
     terminate: () => {},
   };
 }
