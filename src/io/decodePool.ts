@@ -14,6 +14,8 @@ export type DecodeReply = { readonly id: number; readonly image: RawImage } | { 
 export interface DecodePort {
   postMessage(message: DecodeRequest, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (e: MessageEvent<DecodeReply>) => void): void;
+  /** A worker that died (a picture too large for its memory): its jobs will never be answered. */
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
   terminate(): void;
 }
 
@@ -31,20 +33,36 @@ export interface DecodePool {
  * @example const pool = makeDecodePool(4, () => new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' }));
  */
 export function makeDecodePool(size: number, spawn: () => DecodePort): DecodePool {
-  const workers = Array.from({ length: Math.max(1, size) }, spawn);
-  const inFlight = workers.map(() => 0);
   const pending = new Map<number, { worker: number; resolve: (i: RawImage) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  workers.forEach((w) =>
+  const start = (index: number): DecodePort => {
+    const w = spawn();
     w.addEventListener('message', (e) => {
       const job = pending.get(e.data.id);
       if (!job) return;
       pending.delete(e.data.id);
-      inFlight[job.worker]--;
+      inFlight[index]--;
       if ('image' in e.data) job.resolve(e.data.image);
       else job.reject(new Error(e.data.error));
-    }),
-  );
+    });
+    // A dead worker's pictures fail with a reason (the build skips and lists them) and a fresh
+    // worker takes its place, instead of the build waiting forever on answers that never come.
+    w.addEventListener('error', (e) => {
+      for (const [id, job] of pending) {
+        if (job.worker !== index) continue;
+        pending.delete(id);
+        job.reject(new Error(`the decoder stopped on it (${e.message || 'out of memory?'}); a picture this large may need to be made smaller first`));
+      }
+      inFlight[index] = 0;
+      w.terminate();
+      workers[index] = start(index);
+    });
+    return w;
+  };
+  const count = Math.max(1, size);
+  const inFlight = Array.from({ length: count }, () => 0);
+  const workers: DecodePort[] = [];
+  for (let i = 0; i < count; i++) workers.push(start(i));
+  let nextId = 1;
   const decode: ImageDecoder = async (file, hint) => {
     // A copy, because the transfer detaches its buffer: the file's own bytes may be a view into
     // a whole zip, or cached for the next build.
