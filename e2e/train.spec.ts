@@ -97,15 +97,30 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   await expect(chart.locator('.ytitle')).toHaveText('loss (smoothed)');
   await studio.cellShot('lr-find-chart', 'train-lr-finder');
 
-  // Clicking a point on the curve sets lr-input to that point's rate.
-  const before = await page.getByTestId('lr-input').inputValue();
-  const points = chart.locator('.scatterlayer .trace').first().locator('.points path');
-  const count = await points.count();
-  await points.nth(Math.floor(count * 0.3)).click({ force: true });
-  await expect(page.getByTestId('lr-input')).not.toHaveValue(before);
-  const clicked = Number(await page.getByTestId('lr-input').inputValue());
-  expect(clicked).toBeGreaterThan(1e-7);
-  expect(clicked).toBeLessThan(10);
+  // A click anywhere on the plot area picks the rate under the cursor: left and right of every
+  // suggestion, and along the steep part past the valley, where a person picks.
+  const area = (await chart.locator('.nsewdrag').first().boundingBox())!;
+  const [logLo, logHi] = await chart.evaluate((el) => (el as unknown as { _fullLayout: { xaxis: { range: [number, number] } } })._fullLayout.xaxis.range);
+  const pixelOf = (lr: number) => area.x + ((Math.log10(lr) - logLo) / (logHi - logLo)) * area.width;
+  const clickAt = async (x: number) => {
+    await page.mouse.click(x, area.y + area.height * 0.5);
+    return Number(await page.getByTestId('lr-input').inputValue());
+  };
+  const names = ['data-valley', 'data-slide', 'data-steep', 'data-minimum', 'data-auto'];
+  for (const name of names) {
+    const lr = await attr(name);
+    const left = await clickAt(pixelOf(lr) - 25);
+    const right = await clickAt(pixelOf(lr) + 25);
+    expect(left, `left of ${name}`).toBeLessThan(lr);
+    expect(right, `right of ${name}`).toBeGreaterThan(lr);
+  }
+  for (const fraction of [0.45, 0.55, 0.65, 0.7, 0.8]) {
+    const x = area.x + area.width * fraction;
+    const expected = 10 ** (logLo + fraction * (logHi - logLo));
+    const picked = await clickAt(x);
+    // The box holds the rate to two significant digits.
+    expect(Math.abs(Math.log10(picked / expected)), `click at ${fraction} of the plot`).toBeLessThan(0.03);
+  }
 
   // A long run stopped midway keeps what it learned.
   const longTasks = await watchLongTasks(page);

@@ -57,7 +57,7 @@ export function LrFinderChart(props: {
       testId="lr-find-chart"
       data={data}
       layout={layout}
-      onClick={(e) => e.points[0] && props.onPick(e.points[0].x)}
+      onClickX={(lr) => props.onPick(lr)}
       onSelect={(e) => {
         const range = selectedRange(e.points.map((p) => p.x), e.range?.x);
         if (range) props.onPickRange(range[0], range[1]);

@@ -31,8 +31,12 @@ export function Plot(props: {
   height?: number;
   onClick?: (e: PlotEvent) => void;
   onSelect?: (e: PlotEvent) => void;
+  /** A click anywhere in the plot area, as the x value under the cursor (not only on a point). */
+  onClickX?: (x: number) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const onClickX = useRef(props.onClickX);
+  onClickX.current = props.onClickX;
   const handlers = useRef({ onClick: props.onClick, onSelect: props.onSelect });
   handlers.current = { onClick: props.onClick, onSelect: props.onSelect };
   const dark = useColourScheme() === 'dark';
@@ -48,10 +52,37 @@ export function Plot(props: {
     });
   }, [props.data, props.layout, props.height, dark]);
   useEffect(() => {
-    const el = ref.current;
+    const el = ref.current as PlotElement | null;
+    if (!el) return;
+    // Plotly's own click fires only on a point inside the y range; a person clicks where the curve
+    // is (or above it, where the LR finder's explosion is cut off), so the cursor's x decides.
+    let down: { x: number; y: number } | null = null;
+    const onDown = (e: MouseEvent) => void (down = { x: e.clientX, y: e.clientY });
+    const onUp = (e: MouseEvent) => {
+      const start = down;
+      down = null;
+      // A drag is a range selection, not a click.
+      if (!start || Math.hypot(e.clientX - start.x, e.clientY - start.y) > 4 || !onClickX.current) return;
+      const x = xUnderCursor(el, e.clientX, e.clientY);
+      if (x !== null) onClickX.current(x);
+    };
+    el.addEventListener('mousedown', onDown, true);
+    window.addEventListener('mouseup', onUp, true);
     return () => {
-      if (el) Plotly.purge(el);
+      el.removeEventListener('mousedown', onDown, true);
+      window.removeEventListener('mouseup', onUp, true);
+      Plotly.purge(el);
     };
   }, []);
   return <div ref={ref} data-testid={props.testId} className="plot" />;
+}
+
+/** The x value under a point of the screen, or null outside the plot area. */
+function xUnderCursor(el: PlotElement, clientX: number, clientY: number): number | null {
+  const axis = el._fullLayout?.xaxis;
+  const area = el.querySelector('.nsewdrag')?.getBoundingClientRect();
+  if (!axis || !area) return null;
+  if (clientX < area.left || clientX > area.right || clientY < area.top || clientY > area.bottom) return null;
+  const linear = axis.p2l(clientX - area.left);
+  return axis.type === 'log' ? 10 ** linear : linear;
 }

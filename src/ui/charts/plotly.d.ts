@@ -10,7 +10,14 @@ declare module 'plotly.js-cartesian-dist-min' {
     points: PlotPoint[];
     range?: { x: [number, number] };
   }
+  /** The parts of a drawn axis the studio reads: its type and pixel-to-value map. */
+  export interface FullAxis {
+    type: 'linear' | 'log' | string;
+    /** Pixel (from the plot area's left or top) to the linearised value: log10 of it on a log axis. */
+    p2l(px: number): number;
+  }
   export interface PlotElement extends HTMLDivElement {
+    _fullLayout?: { xaxis?: FullAxis };
     on(event: 'plotly_click' | 'plotly_selected' | 'plotly_hover', handler: (e: PlotEvent | undefined) => void): void;
     removeAllListeners?(event: string): void;
   }
