@@ -72,7 +72,7 @@ describe('npm run train', () => {
     writeFileSync(blockPath, JSON.stringify(bad));
     const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', blockPath, '--epochs', '1', '--lr', '1e-2', '--out', join(dir, 'bad')], 30_000);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: field label\.column: The CSV has no column "digit"$/m);
+    expect(r.stderr).toMatch(/^error: labels\.csv, field label\.column: labels\.csv has no column "digit" \(columns: [^)]+\)$/m);
     expect(r.stderr).toMatch(/^error: The data block cannot be built/m);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });

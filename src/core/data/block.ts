@@ -6,6 +6,7 @@ import { collectItems, insideRoot } from './items';
 import { labelItems } from './labels';
 import { makeLoader } from './loader';
 import { checkHeaders, keptPixels, loadAll, streamedPixels, type PixelSource } from './pixels';
+import { batchSizeWarning, checkSpecValues } from './specChecks';
 import { missingTrainClasses, missingValidClasses, splitItems } from './split';
 import { readTextFile } from './text';
 import { IMAGENET_STATS } from '../transforms/augment';
@@ -52,6 +53,9 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   const steps: StepReport[] = [];
   const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock =>
     ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], pixels: keptPixels(), stats: IMAGENET_STATS, skipped, problems, steps });
+  // Values typed into the form are checked before any file is read: a bad one names its field.
+  problems.push(...checkSpecValues(spec));
+  if (hasBlocking(problems)) return failed('single');
   // A path outside the chosen folder (a zip's `../evil.png`) is no file of the set: nothing sees it.
   const { files, problems: outside } = insideRoot(inputs.files);
   problems.push(...outside);
@@ -64,7 +68,8 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
 
   const codes = spec.label.kind === 'mask' ? await readTextFile(files, spec.label.codesPath) : null;
   problems.push(...(codes?.problems ?? []));
-  const labels = labelItems(spec.label, items.items, files, codes?.text ?? null);
+  const csvPath = spec.items.kind === 'csv' ? spec.items.csvPath : undefined;
+  const labels = labelItems(spec.label, items.items, files, codes?.text ?? null, csvPath);
   problems.push(...labels.problems);
   // Masks, codes.txt and the CSV are used as labels, not skipped.
   const used = new Set([...labels.labeled.flatMap((i) => (i.label.kind === 'mask' ? [i.label.file.path] : [])), spec.label.kind === 'mask' ? spec.label.codesPath : '', spec.items.kind === 'csv' ? spec.items.csvPath : '']);
@@ -72,7 +77,7 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   steps.push({ step: 'labels', text: `${labels.labeled.length} items labelled; task ${labels.task}; ${labels.classes.length} classes${labels.classes.length ? ': ' + preview(labels.classes) : ''}` });
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
-  const split = splitItems(spec.split, labels.labeled);
+  const split = splitItems(spec.split, labels.labeled, csvPath);
   problems.push(...split.problems, ...missingTrainClasses(labels.task, labels.classes, split.train, split.valid), ...missingValidClasses(labels.task, labels.classes, split.valid));
   steps.push({ step: 'split', text: `${split.train.length} training, ${split.valid.length} validation` });
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
@@ -107,6 +112,8 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
     problems.push({ level: 'error', blocking: true, field: 'split', message: `No ${train.length === 0 ? 'training' : 'validation'} image could be ${pixels.streamed ? 'read' : 'decoded'}` });
     return failed(labels.task, labels.classes, skipped);
   }
+  const tooBig = batchSizeWarning(spec.batch.batchSize, train.length);
+  if (tooBig) problems.push(tooBig);
   const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(await loadAll(pixels, train.slice(0, STATS_SAMPLE))) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
   return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, pixels, stats, skipped, problems, steps };
 }

@@ -57,10 +57,10 @@ describe('keptSize', () => {
 
   it('streams the block when the pictures cannot fit, and says so in the decode step', async () => {
     const files = [pngFile('train/a/x.png'), pngFile('valid/a/y.png'), pngFile('train/b/z.png'), pngFile('valid/b/w.png')];
-    const spec: DataBlockSpec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 20_000 } };
+    const spec: DataBlockSpec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 1024 }, batch: { ...DEFAULT_SPEC.batch, memoryMB: 8 } };
     const block = await buildDataBlock(spec, { files, decode: decodeInNode });
     expect(block.pixels.streamed).toBe(true);
-    expect(block.steps.find((s) => s.step === 'decode')?.text).toMatch(/at 20000 px they need 6104 MB, over the 1024 MB memory budget/);
+    expect(block.steps.find((s) => s.step === 'decode')?.text).toMatch(/at 1024 px they need 16 MB, over the 8 MB memory budget/);
   });
 });
 

@@ -30,19 +30,20 @@ export function taskOf(spec: LabelSpec): Task {
  * Labels every item; an item whose label cannot be found is reported (file or CSV line) and
  * left out, and the others are kept.
  * @param codesText the text of `codes.txt` for masks, else null
+ * @param csvPath the CSV the items came from, named when a column is not in it
  */
-export function labelItems(spec: LabelSpec, items: readonly Item[], files: readonly SourceFile[], codesText: string | null): LabelsResult {
+export function labelItems(spec: LabelSpec, items: readonly Item[], files: readonly SourceFile[], codesText: string | null, csvPath?: string): LabelsResult {
   switch (spec.kind) {
     case 'parentFolder':
       return classLabels(items, (item) => ({ name: baseName(dirName(item.path)) }));
     case 'regex':
       return regexLabels(spec.pattern, items);
     case 'csvColumn':
-      return csvLabels(spec, items);
+      return csvLabels(spec, items, csvPath);
     case 'mask':
       return maskLabels(spec, items, files, codesText);
     case 'points':
-      return pointLabels(spec, items);
+      return pointLabels(spec, items, csvPath);
   }
 }
 
@@ -83,10 +84,10 @@ function regexLabels(pattern: string, items: readonly Item[]): LabelsResult {
   });
 }
 
-function csvLabels(spec: Extract<LabelSpec, { kind: 'csvColumn' }>, items: readonly Item[]): LabelsResult {
+function csvLabels(spec: Extract<LabelSpec, { kind: 'csvColumn' }>, items: readonly Item[], csvPath?: string): LabelsResult {
   const first = items.find((i) => i.row);
   if (!first || !(spec.column in first.row!)) {
-    const problem: Problem = { level: 'error', blocking: true, field: 'label.column', message: first ? `The CSV has no column "${spec.column}"` : 'Labels from a CSV column need the items to come from a CSV' };
+    const problem: Problem = first ? missingColumn(csvPath, 'label.column', [spec.column], first.row!) : { level: 'error', blocking: true, field: 'label.column', message: 'Labels from a CSV column need the items to come from a CSV' };
     return { task: taskOf(spec), labeled: [], classes: [], voidIndex: -1, problems: [problem] };
   }
   if (!spec.separator) {
@@ -139,7 +140,17 @@ export function maskPathFor(template: string, imagePath: string): string {
   return template.includes('{dir}') ? joinPath(filled) : joinPath(dirName(dir), filled);
 }
 
-function pointLabels(spec: Extract<LabelSpec, { kind: 'points' }>, items: readonly Item[]): LabelsResult {
+/**
+ * The blocking problem for columns the CSV lacks, naming the file and listing the columns it has.
+ * @example missingColumn('labels.csv', 'label.column', ['kind'], row).message // 'labels.csv has no column "kind" (columns: name, label)'
+ */
+export function missingColumn(csvPath: string | undefined, field: string, wanted: readonly string[], row: Readonly<Record<string, string>>): Problem {
+  const missing = wanted.filter((c) => !(c in row));
+  const what = missing.length === 1 ? `no column "${missing[0]}"` : `no columns ${missing.map((c) => `"${c}"`).join(' and ')}`;
+  return { level: 'error', blocking: true, ...(csvPath ? { file: csvPath } : {}), field, message: `${csvPath ?? 'The CSV'} has ${what} (columns: ${Object.keys(row).join(', ')})` };
+}
+
+function pointLabels(spec: Extract<LabelSpec, { kind: 'points' }>, items: readonly Item[], csvPath?: string): LabelsResult {
   const problems: Problem[] = [];
   const labeled: LabeledItem[] = [];
   for (const item of items) {
@@ -150,7 +161,7 @@ function pointLabels(spec: Extract<LabelSpec, { kind: 'points' }>, items: readon
     const x = Number(item.row[spec.xColumn]);
     const y = Number(item.row[spec.yColumn]);
     if (item.row[spec.xColumn] === undefined || item.row[spec.yColumn] === undefined) {
-      problems.push({ level: 'error', blocking: true, field: 'label.xColumn', message: `The CSV has no column "${spec.xColumn}" or "${spec.yColumn}"` });
+      problems.push(missingColumn(csvPath, item.row[spec.xColumn] === undefined ? 'label.xColumn' : 'label.yColumn', [spec.xColumn, spec.yColumn], item.row));
       break;
     }
     if (!Number.isFinite(x) || !Number.isFinite(y) || item.row[spec.xColumn] === '' || item.row[spec.yColumn] === '') {

@@ -1,4 +1,5 @@
 import { isFalsy, isTruthy } from './csv';
+import { missingColumn } from './labels';
 import { makeRng, shuffled } from './random';
 import type { LabeledItem, Problem, SplitSpec, Task } from './types';
 
@@ -12,8 +13,8 @@ export interface SplitResult {
 }
 
 /** Splits labelled items as the spec says; items must arrive sorted by path for determinism. */
-export function splitItems(spec: SplitSpec, items: readonly LabeledItem[]): SplitResult {
-  const result = spec.kind === 'folder' ? byFolder(spec, items) : spec.kind === 'random' ? byRandom(spec, items) : byColumn(spec.column, items);
+export function splitItems(spec: SplitSpec, items: readonly LabeledItem[], csvPath?: string): SplitResult {
+  const result = spec.kind === 'folder' ? byFolder(spec, items) : spec.kind === 'random' ? byRandom(spec, items) : byColumn(spec.column, items, csvPath);
   return { ...result, problems: [...result.problems, ...emptySplitProblems(result)] };
 }
 
@@ -41,6 +42,13 @@ function byRandom(spec: Extract<SplitSpec, { kind: 'random' }>, items: readonly 
   // Shuffle indices, not items, so the split depends only on the seed and the sorted paths.
   const order = shuffled(items.map((_, i) => i), makeRng(spec.seed));
   const nValid = Math.round(items.length * spec.validPct);
+  if (items.length > 1 && (nValid === 0 || nValid === items.length)) {
+    // Rounding left one side empty: say which way to move the percent, and how far.
+    const pct = Number((spec.validPct * 100).toPrecision(6));
+    const need = nValid === 0 ? `use at least ${Math.ceil((100 * 0.5) / items.length)}%` : `use at most ${Math.floor(100 - (100 * 0.5) / items.length)}%`;
+    problems.push({ level: 'error', blocking: true, field: 'split.validPct', message: `Validation % ${pct} of ${items.length} items picks ${nValid === 0 ? 'no validation item' : 'every item for validation'}: ${need}` });
+    return { train: [], valid: [], unused: [], problems };
+  }
   const validSet = new Set(order.slice(0, nValid));
   return {
     train: items.filter((_, i) => !validSet.has(i)),
@@ -50,13 +58,13 @@ function byRandom(spec: Extract<SplitSpec, { kind: 'random' }>, items: readonly 
   };
 }
 
-function byColumn(column: string, items: readonly LabeledItem[]): SplitResult {
+function byColumn(column: string, items: readonly LabeledItem[], csvPath?: string): SplitResult {
   const train: LabeledItem[] = [];
   const valid: LabeledItem[] = [];
   const problems: Problem[] = [];
   const unused: string[] = [];
   if (items.length > 0 && !(items[0].row && column in items[0].row)) {
-    problems.push({ level: 'error', blocking: true, field: 'split.column', message: items[0].row ? `The CSV has no column "${column}"` : 'Split by CSV column needs the items to come from a CSV' });
+    problems.push(items[0].row ? missingColumn(csvPath, 'split.column', [column], items[0].row) : { level: 'error', blocking: true, field: 'split.column', message: 'Split by CSV column needs the items to come from a CSV' });
     return { train, valid, unused, problems };
   }
   for (const item of items) {
