@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../core/data/types';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
+import { pngFile } from '../core/data/testing/fixtures';
 import { makeDataCommands } from './dataActions';
 import { dataReducer, initialDataState } from './dataState';
 import { createStore } from './store';
@@ -30,4 +31,38 @@ describe('data commands', () => {
     expect(state.error).toBeNull();
     expect(state.block?.train.length! + state.block?.valid.length!).toBe(400);
   }, 60_000);
+
+  it('refuses to rebuild with a bad form value and keeps the block built before; a running fit is not stopped (issue 12)', async () => {
+    const files = ['3', '7'].flatMap((c) => Array.from({ length: 4 }, (_, i) => pngFile(`train/${c}/${i}.png`)).concat(pngFile(`valid/${c}/v.png`)));
+    const store = createStore(dataReducer, initialDataState);
+    let stops = 0;
+    const commands = makeDataCommands(store, decodeInNode, 'the page', async () => void stops++);
+    await commands.loadFiles(files, 'folder tiny');
+    const good = store.getState();
+    expect(good.block?.ok).toBe(true);
+    stops = 0;
+    commands.setSpec({ ...good.spec, transforms: { ...good.spec.transforms, size: 5000 } });
+    await commands.build();
+    const after = store.getState();
+    expect(after.block).toBe(good.block);
+    expect(after.builtSpec).toBe(good.builtSpec);
+    expect(stops).toBe(0);
+    expect(after.progress).toBeNull();
+    expect(after.rejected?.map((p) => p.message)).toEqual(['Size (px) must be a whole number from 8 to 1024, not 5000']);
+    // Fixed, the next build goes through and the refusal is gone.
+    commands.setSpec({ ...after.spec, transforms: { ...after.spec.transforms, size: 16 } });
+    await commands.build();
+    expect(store.getState().rejected).toBeNull();
+    expect(store.getState().builtSpec?.transforms.size).toBe(16);
+  });
+
+  it('shows a bad form value as the failed block when nothing was built before', async () => {
+    const store = createStore(dataReducer, initialDataState);
+    const commands = makeDataCommands(store, decodeInNode);
+    store.dispatch({ type: 'filesLoaded', files: [pngFile('a/x.png'), pngFile('b/y.png')], source: 'two', spec: { ...initialDataState.spec, batch: { batchSize: NaN, seed: 1 } } });
+    await commands.build();
+    expect(store.getState().block?.ok).toBe(false);
+    expect(store.getState().block?.problems[0]).toMatchObject({ field: 'batch.batchSize', message: 'Batch size must be a whole number from 1 to 1024; it is empty or not a number' });
+  });
 });
+

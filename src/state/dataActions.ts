@@ -1,5 +1,6 @@
 import { buildDataBlock } from '../core/data/block';
 import { guessSpec } from '../core/data/infer';
+import { checkSpecValues } from '../core/data/specChecks';
 import { summarize } from '../core/data/summary';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
@@ -83,6 +84,14 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       store.dispatch({ type: 'specChanged', spec });
     },
     async build() {
+      // A bad value in the form (size 5000, batch size 0, an empty pattern) is named before anything
+      // else happens: a block built before stays, with the learner, and a running fit is not stopped.
+      const { spec: asked, block: before } = store.getState();
+      const bad = checkSpecValues(asked);
+      if (bad.length > 0 && before?.ok) {
+        store.dispatch({ type: 'specRejected', problems: bad });
+        return;
+      }
       const token = ++buildToken;
       store.dispatch({ type: 'buildStarted' });
       try {

@@ -1,6 +1,6 @@
 import type { DataBlock } from '../core/data/block';
 import { DEFAULT_SPEC } from '../core/data/infer';
-import type { DataBlockSpec, SourceFile } from '../core/data/types';
+import type { DataBlockSpec, Problem, SourceFile } from '../core/data/types';
 
 /** Which backend tfjs runs on, and why that one. */
 export interface BackendInfo {
@@ -32,6 +32,11 @@ export interface DataState {
   /** How the files chosen again matched the saved paths. */
   readonly matched: { readonly found: number; readonly expected: number; readonly missing: readonly string[] } | null;
   readonly error: string | null;
+  /**
+   * Set when Build was refused because a value of the form is bad (a size of 5000, an empty
+   * pattern): the problems, one per field. The block built before, the learner and a running fit are kept.
+   */
+  readonly rejected: readonly Problem[] | null;
 }
 
 /** Every change the data cells can make. */
@@ -40,6 +45,7 @@ export type DataAction =
   | { type: 'filesLoaded'; files: readonly SourceFile[]; source: string; spec: DataBlockSpec }
   | { type: 'specChanged'; spec: DataBlockSpec }
   | { type: 'buildStarted' }
+  | { type: 'specRejected'; problems: readonly Problem[] }
   | { type: 'buildProgress'; done: number; total: number }
   | { type: 'built'; block: DataBlock; spec: DataBlockSpec; summary: readonly string[] }
   | { type: 'redrawBatch' }
@@ -61,6 +67,7 @@ export const initialDataState: DataState = {
   reselect: null,
   matched: null,
   error: null,
+  rejected: null,
 };
 
 /** Pure reducer of the data cells. */
@@ -69,11 +76,13 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
     case 'backendReady':
       return { ...state, backend: action.backend };
     case 'filesLoaded':
-      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null };
+      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null, rejected: null };
     case 'specChanged':
       return { ...state, spec: action.spec };
     case 'buildStarted':
-      return { ...state, progress: { done: 0, total: 0 }, error: null };
+      return { ...state, progress: { done: 0, total: 0 }, error: null, rejected: null };
+    case 'specRejected':
+      return { ...state, rejected: action.problems };
     case 'buildProgress':
       return { ...state, progress: { done: action.done, total: action.total } };
     case 'built':

@@ -74,7 +74,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
           Decoding images… {state.progress.done}/{state.progress.total}
         </p>
       )}
-      {state.block && <SummaryCell block={state.block} summary={state.summary} />}
+      {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}
       {ready && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
       {ready && <LearnerCell state={train} commands={props.train} task={state.block!.task} />}
       {ready && <LrFinderCell state={train} commands={props.train} />}

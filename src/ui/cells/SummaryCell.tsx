@@ -5,7 +5,7 @@ import type { Problem } from '../../core/data/types';
 import { Cell } from '../components/Cell';
 
 /** Counts per split and class, files left out, every problem one per line, and the step-by-step walk. */
-export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; summary: readonly string[] }) {
+export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; summary: readonly string[]; rejected?: readonly Problem[] | null }) {
   const { block } = props;
   const counts = countByClass(block);
   return (
@@ -53,7 +53,12 @@ export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; 
           <pre data-testid="block-walk">{props.summary.join('\n')}</pre>
         </details>
       </div>
-      {block.problems.length > 0 && <ProblemList problems={block.problems} />}
+      {props.rejected && (
+        <p className="notice" data-testid="block-kept">
+          Not rebuilt: fix the field{props.rejected.length === 1 ? '' : 's'} below and build again. The data block built before is kept, and so are the learner and its weights.
+        </p>
+      )}
+      {(props.rejected?.length ?? 0) + block.problems.length > 0 && <ProblemList problems={[...(props.rejected ?? []), ...block.problems]} />}
     </Cell>
   );
 });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /** A labelled form control; `hint` says in a few words what the value does. */
 export function Field(props: { label: string; hint?: string; children: ReactNode }) {
@@ -16,19 +16,29 @@ export function TextInput(props: { testId: string; value: string; onChange: (v: 
   return <input type="text" data-testid={props.testId} value={props.value} placeholder={props.placeholder} onChange={(e) => props.onChange(e.target.value)} />;
 }
 
-/** A number input; an empty or unparsable entry is ignored rather than turned into NaN. */
+/**
+ * A number input. What the person types is passed on as it is, so the command that uses it can
+ * name a bad value: an empty or unparsable entry as NaN (never the old value kept silently), and
+ * 0, -1, 2.5 or 1e6 as those numbers. The typed text stays in the box while it means the value.
+ */
 export function NumberInput(props: { testId: string; value: number; onChange: (v: number) => void; step?: number; min?: number; max?: number }) {
+  const [typed, setTyped] = useState<string | null>(null);
+  const typedValue = typed === null || typed.trim() === '' ? NaN : Number(typed);
+  // The typed text while it still says the value (or the value is NaN, as an empty box makes it); else the value.
+  const shown = typed !== null && (Object.is(typedValue, props.value) || typedValue === props.value || Number.isNaN(props.value)) ? typed : Number.isNaN(props.value) ? '' : String(props.value);
   return (
     <input
       type="number"
       data-testid={props.testId}
-      value={props.value}
+      value={shown}
       step={props.step ?? 1}
       min={props.min}
       max={props.max}
       onChange={(e) => {
-        const v = Number(e.target.value);
-        if (e.target.value !== '' && Number.isFinite(v)) props.onChange(v);
+        const text = e.target.value;
+        setTyped(text);
+        // A number box reports '' for text it cannot read (`abc`, `1e`): that is NaN, not "no change".
+        props.onChange(text.trim() === '' ? NaN : Number(text));
       }}
     />
   );

@@ -123,7 +123,7 @@ export function SplitForm(props: { value: SplitSpec; onChange: (v: SplitSpec) =>
       {v.kind === 'random' && (
         <>
           <Field label="Validation %">
-            <NumberInput testId="split-pct" value={Math.round(v.validPct * 100)} min={1} max={99} onChange={(p) => props.onChange({ ...v, validPct: p / 100 })} />
+            <NumberInput testId="split-pct" value={Number((v.validPct * 100).toPrecision(12))} min={1} max={99} onChange={(p) => props.onChange({ ...v, validPct: p / 100 })} />
           </Field>
           <Field label="Seed" hint="same seed, same split everywhere">
             <NumberInput testId="split-seed" value={v.seed} onChange={(seed) => props.onChange({ ...v, seed })} />

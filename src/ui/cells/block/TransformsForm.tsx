@@ -1,4 +1,5 @@
 import { DECODED_BUDGET_BYTES } from '../../../core/data/decode';
+import { SPEC_LIMITS as L } from '../../../core/data/specChecks';
 import type { DataBlockSpec, ResizeMethod, TransformSpec } from '../../../core/data/types';
 import { Check, Field, NumberInput, Select } from '../../components/Field';
 
@@ -14,7 +15,7 @@ export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataB
       <fieldset className="step">
         <legend>4 · Transforms</legend>
         <Field label="Size (px)">
-          <NumberInput testId="tfm-size" value={t.size} min={8} max={512} step={8} onChange={(size) => setT({ size })} />
+          <NumberInput testId="tfm-size" value={t.size} min={L.size.min} max={L.size.max} step={8} onChange={(size) => setT({ size })} />
         </Field>
         <Field label="Resize">
           <Select<ResizeMethod> testId="tfm-resize" value={t.resize} options={RESIZE} onChange={(resize) => setT({ resize })} />
@@ -24,25 +25,25 @@ export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataB
           <Check testId="tfm-flip-vert" label="flip_vert (all 8 dihedral)" checked={t.flipVert} onChange={(flipVert) => setT({ flipVert })} />
         </div>
         <Field label="max_rotate (°)">
-          <NumberInput testId="tfm-rotate" value={t.maxRotate} min={0} max={180} onChange={(maxRotate) => setT({ maxRotate })} />
+          <NumberInput testId="tfm-rotate" value={t.maxRotate} min={L.maxRotate.min} max={L.maxRotate.max} onChange={(maxRotate) => setT({ maxRotate })} />
         </Field>
         <Field label="max_zoom">
-          <NumberInput testId="tfm-zoom" value={t.maxZoom} min={1} max={3} step={0.05} onChange={(maxZoom) => setT({ maxZoom })} />
+          <NumberInput testId="tfm-zoom" value={t.maxZoom} min={L.maxZoom.min} max={L.maxZoom.max} step={0.05} onChange={(maxZoom) => setT({ maxZoom })} />
         </Field>
         <Field label="max_lighting">
-          <NumberInput testId="tfm-lighting" value={t.maxLighting} min={0} max={0.9} step={0.05} onChange={(maxLighting) => setT({ maxLighting })} />
+          <NumberInput testId="tfm-lighting" value={t.maxLighting} min={L.maxLighting.min} max={L.maxLighting.max} step={0.05} onChange={(maxLighting) => setT({ maxLighting })} />
         </Field>
         <Field label="max_warp">
-          <NumberInput testId="tfm-warp" value={t.maxWarp} min={0} max={0.9} step={0.05} onChange={(maxWarp) => setT({ maxWarp })} />
+          <NumberInput testId="tfm-warp" value={t.maxWarp} min={L.maxWarp.min} max={L.maxWarp.max} step={0.05} onChange={(maxWarp) => setT({ maxWarp })} />
         </Field>
       </fieldset>
       <fieldset className="step">
         <legend>5 · Batch</legend>
         <Field label="Batch size">
-          <NumberInput testId="batch-size" value={props.spec.batch.batchSize} min={1} max={1024} onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })} />
+          <NumberInput testId="batch-size" value={props.spec.batch.batchSize} min={L.batchSize.min} max={L.batchSize.max} onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })} />
         </Field>
         <Field label="Memory for pictures (MB)" hint="more than this is streamed from the files">
-          <NumberInput testId="batch-memory" value={props.spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20} min={1} max={16384} onChange={(memoryMB) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, memoryMB } })} />
+          <NumberInput testId="batch-memory" value={props.spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20} min={L.memoryMB.min} max={L.memoryMB.max} onChange={(memoryMB) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, memoryMB } })} />
         </Field>
         <Field label="Normalize with">
           <Select
