@@ -1,4 +1,6 @@
 import type { SourceFile } from '../core/data/types';
+import { limitMessage } from '../core/data/specChecks';
+import { epochsProblem, lrProblem, TRAIN_LIMITS } from './inputChecks';
 import { parseLr } from './trainState';
 import type { TrainRunner } from './trainRunner';
 
@@ -24,7 +26,13 @@ export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
     showResults: guarded('results', async () => {
       dispatch({ type: 'results', results: await client.results() });
     }),
-    setThreshold: (thresh) => guarded('results', async () => dispatch({ type: 'threshold', thresh, metrics: await client.setThreshold(thresh) }))(),
+    setThreshold: (thresh) =>
+      guarded('results', async () => {
+        // A typed 5, 0 or empty box is named, not ignored, and the threshold in use stays.
+        const bad = limitMessage(thresh, TRAIN_LIMITS.thresh);
+        if (bad) throw new Error(bad);
+        dispatch({ type: 'threshold', thresh, metrics: await client.setThreshold(thresh) });
+      })(),
     async predict(files) {
       try {
         await runner.exclusive('predict', async () => {
@@ -49,8 +57,9 @@ export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
       const s = store.getState();
       const corrections = s.predictions.filter((p) => p.correction).map((p) => ({ file: p.file, label: p.correction! }));
       if (corrections.length === 0) throw new Error('Mark at least one prediction as wrong, with the right label, before fine-tuning');
-      const lr = parseLr(s.lrInput);
-      if (lr === null) throw new Error(`Learning rate "${s.lrInput}" is not a number or a "lo,hi" pair`);
+      const bad = epochsProblem(s.epochs) ?? lrProblem(s.lrInput);
+      if (bad) throw new Error(bad);
+      const lr = parseLr(s.lrInput)!;
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
       dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: runner.data.getState().builtSpec!.transforms.size, frozen, corrections: corrections.length } });
       await runFit(() => client.fineTune(corrections, s.epochs, lr));

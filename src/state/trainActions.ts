@@ -4,6 +4,7 @@ import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
 import { effectiveLearnerSpec } from './guessLearner';
+import { epochsProblem, finderItersProblem, lrProblem } from './inputChecks';
 import { NOTEBOOK_FILE, notebookFile } from './persistence';
 import { formatLr, parseLr, type TrainState } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
@@ -57,8 +58,11 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       dispatch({ type: 'learnerReady', learner: await client.buildLearner(spec) });
     }),
     lrFind: guarded('lrFind', async () => {
-      dispatch({ type: 'finderStarted' });
       const s = store.getState();
+      // auto probes each candidate with the fit that follows, so the epochs are checked too.
+      const bad = finderItersProblem(s.finderIters) ?? epochsProblem(s.epochs);
+      if (bad) throw new Error(bad);
+      dispatch({ type: 'finderStarted' });
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
       dispatch({ type: 'finderDone', result: await client.lrFind(s.finderIters, frozen && s.fastHead, s.epochs) });
     }),
@@ -70,8 +74,9 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     setFinderIters: (n) => dispatch({ type: 'finderIters', value: n }),
     fit: guarded('fit', async () => {
       const s = store.getState();
-      const lr = parseLr(s.lrInput);
-      if (lr === null) throw new Error(`Learning rate "${s.lrInput}" is not a number or a "lo,hi" pair`);
+      const bad = epochsProblem(s.epochs) ?? lrProblem(s.lrInput);
+      if (bad) throw new Error(bad);
+      const lr = parseLr(s.lrInput)!;
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
       const fastHead = frozen && s.fastHead;
       dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen, fastHead } });
@@ -79,8 +84,9 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     }),
     fineTuneRecipe: guarded('fit', async () => {
       const s = store.getState();
-      const lr = parseLr(s.lrInput);
-      if (lr === null || typeof lr !== 'number') throw new Error(`fine_tune takes one base learning rate (it makes the slice itself), not "${s.lrInput}"`);
+      const bad = epochsProblem(s.epochs) ?? lrProblem(s.lrInput, true);
+      if (bad) throw new Error(bad);
+      const lr = parseLr(s.lrInput) as number;
       const freezeEpochs = 1;
       const size = data.getState().builtSpec!.transforms.size;
       dispatch({ type: 'fitStarted', run: { epochs: freezeEpochs + s.epochs, lr: s.lrInput, oneCycle: true, size, frozen: true, fastHead: s.fastHead, fineTune: { freezeEpochs } } });

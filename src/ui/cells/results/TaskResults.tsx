@@ -44,7 +44,7 @@ export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; be
           threshold{' '}
           <input data-testid="threshold-input" type="number" min={0.01} max={0.99} step={0.01} value={typed || String(props.thresh)} onChange={(e) => setTyped(e.target.value)} />
         </label>
-        <button className="secondary" data-testid="threshold-apply" disabled={props.busy} onClick={() => Number(typed) > 0 && Number(typed) < 1 && (props.onPick(Number(typed)), setTyped(''))}>
+        <button className="secondary" data-testid="threshold-apply" disabled={props.busy} onClick={() => typed !== '' && (props.onPick(typed.trim() === '' ? NaN : Number(typed)), setTyped(''))}>
           Use threshold
         </button>
         {view.best && (

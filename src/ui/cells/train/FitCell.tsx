@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { TRAIN_LIMITS } from '../../../state/inputChecks';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { FitRun, TrainState } from '../../../state/trainState';
 import { LiveLossChart } from '../../charts/LiveLossChart';
@@ -25,7 +26,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
     <Cell index={7} title="Train (one-cycle)" note="fit_one_cycle(epochs, lr); a slice lo,hi spreads over the layer groups">
       <div className="actions">
         <Field label="Epochs">
-          <NumberInput testId="fit-epochs" value={state.epochs} min={1} max={100} onChange={commands.setEpochs} />
+          <NumberInput testId="fit-epochs" value={state.epochs} min={TRAIN_LIMITS.epochs.min} max={TRAIN_LIMITS.epochs.max} onChange={commands.setEpochs} />
         </Field>
         <Field label="Learning rate" hint="e.g. 3e-3, or 1e-5,1e-3">
           <TextInput testId="lr-input" value={state.lrInput} onChange={commands.setLr} />

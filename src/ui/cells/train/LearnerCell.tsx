@@ -4,6 +4,7 @@ import type { Task } from '../../../core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2, knownBody } from '../../../core/model/bodies';
 import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/pretrainedBody';
 import { effectiveLearnerSpec, pretrainedArch } from '../../../state/guessLearner';
+import { TRAIN_LIMITS as L, learnerSpecProblems } from '../../../state/inputChecks';
 import type { ArchSpec } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
 import { Field, NumberInput, Select, TextInput } from '../../components/Field';
@@ -36,6 +37,8 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
   const { state, commands } = props;
   const spec = effectiveLearnerSpec(state.learnerSpec, state.archChosen, props.task as Task, BASE);
   const busy = state.busy !== null;
+  // A bad weight decay or threshold is named here and the learner is not built with it.
+  const problems = learnerSpecProblems(props.task === 'multi' ? spec : { ...spec, thresh: 0.5, beta: 2 });
   return (
     <Cell index={5} title="Learner" note={`task: ${props.task}${state.archChosen ? '' : ' · architecture guessed for this task'}`}>
       <div className="steps">
@@ -47,15 +50,15 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
           {spec.arch.kind === 'pretrained' && <BackboneSource arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           {spec.arch.kind === 'unet' && <UnetEncoder arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           <Field label="Weight decay" hint="AdamW, decoupled (fastai: 0.01)">
-            <NumberInput testId="wd" value={spec.wd} step={0.01} min={0} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
+            <NumberInput testId="wd" value={spec.wd} step={0.01} min={L.wd.min} max={L.wd.max} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
           </Field>
           {props.task === 'multi' && (
             <>
               <Field label="Threshold" hint="accuracy_thresh and F-beta">
-                <NumberInput testId="thresh" value={spec.thresh} step={0.05} min={0.01} max={0.99} onChange={(thresh) => commands.setLearnerSpec({ ...spec, thresh })} />
+                <NumberInput testId="thresh" value={spec.thresh} step={0.05} min={L.thresh.min} max={L.thresh.max} onChange={(thresh) => commands.setLearnerSpec({ ...spec, thresh })} />
               </Field>
               <Field label="F-beta β">
-                <NumberInput testId="beta" value={spec.beta} step={0.5} min={0.5} onChange={(beta) => commands.setLearnerSpec({ ...spec, beta })} />
+                <NumberInput testId="beta" value={spec.beta} step={0.5} min={L.beta.min} max={L.beta.max} onChange={(beta) => commands.setLearnerSpec({ ...spec, beta })} />
               </Field>
             </>
           )}
@@ -93,8 +96,17 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
           </fieldset>
         )}
       </div>
+      {problems.length > 0 && (
+        <ul data-testid="learner-spec-error" className="problems">
+          {problems.map((m) => (
+            <li key={m} className="error" data-level="error">
+              <span className="level">error</span> {m}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="actions">
-        <button data-testid="learner-build" disabled={busy} onClick={() => commands.buildLearner()}>
+        <button data-testid="learner-build" disabled={busy || problems.length > 0} title={problems.join('\n')} onClick={() => commands.buildLearner()}>
           {state.learner ? 'Rebuild learner' : 'Build learner'}
         </button>
         <button className="secondary" data-testid="freeze" disabled={busy || !state.learner} onClick={() => commands.setFrozen(true)}>
@@ -153,7 +165,7 @@ function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedA
         <Select<BodyNormalization> testId="backbone-normalization" value={arch.normalization ?? known?.normalization ?? 'data'} options={BODY_NORMALIZATIONS} onChange={(normalization) => props.onChange({ ...arch, normalization })} />
       </Field>
       <Field label="Scale small pictures up to" hint="px, bilinear inside the model (0: never)">
-        <NumberInput testId="backbone-min-side" value={arch.minSide ?? known?.minSide ?? 0} min={0} max={512} step={16} onChange={(minSide) => props.onChange({ ...arch, minSide })} />
+        <NumberInput testId="backbone-min-side" value={arch.minSide ?? known?.minSide ?? 0} min={L.minSide.min} max={L.minSide.max} step={16} onChange={(minSide) => props.onChange({ ...arch, minSide })} />
       </Field>
     </>
   );

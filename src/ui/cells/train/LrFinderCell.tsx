@@ -1,3 +1,4 @@
+import { TRAIN_LIMITS } from '../../../state/inputChecks';
 import type { TrainCommands } from '../../../state/trainActions';
 import { formatLr, type TrainState } from '../../../state/trainState';
 import { LrFinderChart } from '../../charts/LrFinderChart';
@@ -14,7 +15,7 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
     <Cell index={6} title="Learning rate finder" note="click the curve to pick a rate; drag across it to pick a slice lo,hi">
       <div className="actions">
         <Field label="Iterations" hint="fastai: 100">
-          <NumberInput testId="lr-find-iters" value={state.finderIters} min={10} max={500} onChange={commands.setFinderIters} />
+          <NumberInput testId="lr-find-iters" value={state.finderIters} min={TRAIN_LIMITS.finderIters.min} max={TRAIN_LIMITS.finderIters.max} onChange={commands.setFinderIters} />
         </Field>
         <button data-testid="lr-find-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.lrFind()}>
           Run LR finder
