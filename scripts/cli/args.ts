@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { SPEC_LIMITS, withinLimit, type NumberLimit } from '../../src/core/data/specChecks';
 import type { LrSpec } from '../../src/core/train/schedules';
+import { TRAIN_LIMITS } from '../../src/state/inputChecks';
 
 /** The architectures the command line can ask `buildModel` for; `auto` is the studio's guess for the task. */
 export type CliArch = 'auto' | 'smallCnn' | 'xresnet' | 'mobilenet_v2';
@@ -44,7 +46,7 @@ export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
   --folder DIR     images (and CSVs) to train on, read like a folder dropped in the studio
   --csv FILE       a CSV kept elsewhere, used as if it were in DIR under its base name
   --block FILE     data-block JSON, as exported by the studio (default: the studio's guess)
-  --epochs N       epochs of one-cycle training (of the unfrozen phase with --fine-tune)
+  --epochs N       epochs of one-cycle training (of the unfrozen phase with --fine-tune), 1 to 1000
   --lr X           max learning rate (3e-3) or a discriminative slice lo,hi (1e-4,1e-2);
                    default: the studio's auto suggestion (the LR finder's candidates, each
                    trained and scored on the validation set)
@@ -54,8 +56,8 @@ export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
   --full-frozen    a frozen body trains as in fastai (batch norm on, augmented pictures) instead of
                    the default fast path (the head on the body's features, computed once)
   --out DIR        where model.json, weights.bin and studio.json go (default ./model-out)
-  --size S         image side in pixels, overrides transforms.size
-  --bs B           batch size, overrides batch.batchSize`;
+  --size S         image side in pixels (8 to 1024), overrides transforms.size
+  --bs B           batch size (1 to 1024), overrides batch.batchSize`;
 
 /**
  * Parses the command line with `node:util` `parseArgs`; a wrong or missing value is a `CliError`.
@@ -90,14 +92,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     folder,
     block: values.block,
     csv: values.csv,
-    epochs: positiveInt(required(values.epochs, '--epochs'), '--epochs'),
+    epochs: wholeIn(required(values.epochs, '--epochs'), '--epochs', TRAIN_LIMITS.epochs),
     lr,
     fineTune: values['fine-tune'] ?? false,
     fullFrozen: values['full-frozen'] ?? false,
     arch,
     out: values.out ?? './model-out',
-    size: values.size === undefined ? undefined : positiveInt(values.size, '--size'),
-    bs: values.bs === undefined ? undefined : positiveInt(values.bs, '--bs'),
+    size: values.size === undefined ? undefined : wholeIn(values.size, '--size', SPEC_LIMITS.size),
+    bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
   };
 }
 
@@ -120,8 +122,9 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a positive whole number, not "${text}"`);
+/** A whole number within the same range as the studio's field; e.g. `--epochs 2.5` names the range. */
+function wholeIn(text: string, flag: string, limit: NumberLimit): number {
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!withinLimit(n, limit)) throw new CliError(`${flag} must be a whole number from ${limit.min} to ${limit.max}, not "${text}"`);
   return n;
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './args';
+
+// Issue 12: the command line names a bad number with its flag and allowed range, as the page does.
+
+const base = ['--folder', 'data', '--epochs', '1'];
+const error = (argv: string[]) => {
+  try {
+    parseCliArgs(argv);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'accepted';
+};
+
+describe('numbers on the command line', () => {
+  it.each([
+    ['--epochs', '0', '--epochs must be a whole number from 1 to 1000, not "0"'],
+    ['--epochs', '2.5', '--epochs must be a whole number from 1 to 1000, not "2.5"'],
+    ['--epochs', '1e6', '--epochs must be a whole number from 1 to 1000, not "1e6"'],
+    ['--epochs', 'abc', '--epochs must be a whole number from 1 to 1000, not "abc"'],
+    ['--size', '5000', '--size must be a whole number from 8 to 1024, not "5000"'],
+    ['--size', '4', '--size must be a whole number from 8 to 1024, not "4"'],
+    ['--size', 'NaN', '--size must be a whole number from 8 to 1024, not "NaN"'],
+    ['--bs', '100000', '--bs must be a whole number from 1 to 1024, not "100000"'],
+    ['--bs', '0', '--bs must be a whole number from 1 to 1024, not "0"'],
+    ['--bs', ' ', '--bs must be a whole number from 1 to 1024, not " "'],
+    ['--lr', 'abc', '--lr must be a positive number (3e-3) or a slice lo,hi (1e-4,1e-2), not "abc"'],
+    ['--lr', 'Infinity', '--lr must be a positive number (3e-3) or a slice lo,hi (1e-4,1e-2), not "Infinity"'],
+  ])('%s %j', (flag, value, message) => {
+    const argv = flag === '--epochs' ? ['--folder', 'data', '--epochs', value] : [...base, flag, value];
+    expect(error(argv)).toBe(message);
+  });
+
+  it('names a negative value written as --epochs=-3 (parseArgs reads a bare -3 as a flag and says so)', () => {
+    expect(error(['--folder', 'data', '--epochs=-3'])).toBe('--epochs must be a whole number from 1 to 1000, not "-3"');
+  });
+
+  it('takes values inside the ranges', () => {
+    expect(parseCliArgs([...base, '--size', '1024', '--bs', '1', '--lr', '1e-4,1e-2'])).toMatchObject({ epochs: 1, size: 1024, bs: 1, lr: [1e-4, 1e-2] });
+    expect(parseCliArgs(['--folder', 'data', '--epochs', '1000'])).toMatchObject({ epochs: 1000 });
+  });
+});
