@@ -145,9 +145,17 @@ test('lesson-3 loop on WebGL: pretrained and frozen, LR finder, click a rate, st
   // Unfreeze, as the lesson does after the frozen fit; a slice spreads over the groups.
   await page.getByTestId('unfreeze').click();
   await expect(page.locator('[data-testid=layer-group][data-frozen=true]')).toHaveCount(0);
+  // One-cycle's knobs, and the schedule they give drawn before the fit: one lr line per layer group with a slice.
+  await page.getByTestId('lr-input').fill('1e-4,1e-3');
+  await page.locator('[data-testid=fit-cycle] summary').click();
+  await page.getByTestId('fit-pct-start').fill('0.3');
+  const preview = page.getByTestId('schedule-preview');
+  await expect(preview).toBeVisible();
+  await expect(preview.locator('.legendtext')).toHaveText([...Array.from({ length: groups }, (_, i) => (i === groups - 1 ? 'lr (head)' : `lr (body ${i + 1})`)), 'momentum']);
+  await studio.cellShot('schedule-preview', 'train-schedule-preview');
   await train.fit(1, '1e-4,1e-3');
   expect(await train.runEnded()).toBe('done');
-  await expect(page.getByTestId('fit-run-output').last()).toContainText('slice(1e-4,1e-3)');
+  await expect(page.getByTestId('fit-run-output').last()).toContainText('fit_one_cycle(1, slice(1e-4,1e-3), pct_start=0.3)');
 
   // Progressive resizing: a larger size, the same learner, the history continues.
   await page.getByTestId('tfm-size').fill('36');

@@ -6,7 +6,7 @@
  */
 import { limitMessage, type NumberLimit } from '../core/data/specChecks';
 import type { LearnerSpec } from '../workers/protocol';
-import { parseLr } from './trainState';
+import { parseLr, type OneCycleSettings } from './trainState';
 
 /** The ranges of the training cells' numbers; their inputs take min and max from here. */
 export const TRAIN_LIMITS = {
@@ -16,6 +16,10 @@ export const TRAIN_LIMITS = {
   thresh: { label: 'Threshold', min: 0.01, max: 0.99, int: false },
   beta: { label: 'F-beta β', min: 0.1, max: 10, int: false },
   minSide: { label: 'Scale small pictures up to (px)', min: 0, max: 1024, int: true },
+  pctStart: { label: 'pct_start', min: 0.01, max: 0.99, int: false },
+  div: { label: 'div', min: 1, max: 1e4, int: false },
+  divFinal: { label: 'div_final', min: 1, max: 1e9, int: false },
+  mom: { label: 'Momentum', min: 0, max: 0.999, int: false },
 } as const satisfies Record<string, NumberLimit>;
 
 /**
@@ -48,4 +52,15 @@ export function learnerSpecProblems(spec: LearnerSpec): string[] {
   const out = [limitMessage(spec.wd, TRAIN_LIMITS.wd), limitMessage(spec.thresh, TRAIN_LIMITS.thresh), limitMessage(spec.beta, TRAIN_LIMITS.beta)];
   if (spec.arch.kind === 'pretrained' && spec.arch.minSide !== undefined) out.push(limitMessage(spec.arch.minSide, TRAIN_LIMITS.minSide));
   return out.filter((m): m is string => m !== null);
+}
+
+/** What is wrong with one-cycle's knobs, or null (each momentum is Adam's beta1: from 0 to below 1). */
+export function cycleProblem(cycle: OneCycleSettings): string | null {
+  return (
+    limitMessage(cycle.pctStart, TRAIN_LIMITS.pctStart) ??
+    limitMessage(cycle.div, TRAIN_LIMITS.div) ??
+    limitMessage(cycle.divFinal, TRAIN_LIMITS.divFinal) ??
+    cycle.moms.map((m) => limitMessage(m, TRAIN_LIMITS.mom)).find((m) => m !== null) ??
+    null
+  );
 }

@@ -1,12 +1,13 @@
 import { zipBundle } from '../core/project/zip';
 import type { BackendName } from '../core/tf/backend';
+import { changedOneCycle } from '../core/train/schedules';
 import type { TrainClient } from '../workers/client';
 import type { LearnerSpec } from '../workers/protocol';
 import type { DataStore } from './dataActions';
 import { effectiveLearnerSpec } from './guessLearner';
-import { epochsProblem, finderItersProblem, lrProblem } from './inputChecks';
+import { cycleProblem, epochsProblem, finderItersProblem, lrProblem } from './inputChecks';
 import { NOTEBOOK_FILE, notebookFile } from './persistence';
-import { formatLr, parseLr, type TrainState } from './trainState';
+import { formatLr, parseLr, type OneCycleSettings, type TrainState } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
 
 export type { TrainStore } from './trainRunner';
@@ -22,6 +23,8 @@ export interface TrainCommands {
   pickLr(lr: number): void;
   pickSlice(lo: number, hi: number): void;
   setEpochs(n: number): void;
+  /** One-cycle's knobs for the next fit (pct_start, div, div_final, moms). */
+  setCycle(value: Partial<OneCycleSettings>): void;
   setFastHead(on: boolean): void;
   setFinderIters(n: number): void;
   fit(): Promise<void>;
@@ -70,17 +73,20 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     pickLr: (lr) => dispatch({ type: 'lrInput', value: formatLr(lr) }),
     pickSlice: (lo, hi) => dispatch({ type: 'lrInput', value: `${formatLr(lo)},${formatLr(hi)}` }),
     setEpochs: (n) => dispatch({ type: 'epochs', value: n }),
+    setCycle: (value) => dispatch({ type: 'cycle', value }),
     setFastHead: (on) => dispatch({ type: 'fastHead', value: on }),
     setFinderIters: (n) => dispatch({ type: 'finderIters', value: n }),
     fit: guarded('fit', async () => {
       const s = store.getState();
-      const bad = epochsProblem(s.epochs) ?? lrProblem(s.lrInput);
+      const bad = epochsProblem(s.epochs) ?? lrProblem(s.lrInput) ?? cycleProblem(s.cycle);
       if (bad) throw new Error(bad);
       const lr = parseLr(s.lrInput)!;
       const frozen = s.learner?.groups.some((g) => g.frozen) ?? false;
       const fastHead = frozen && s.fastHead;
-      dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen, fastHead } });
-      await runFit(() => client.fit(s.epochs, lr, true, 0, fastHead));
+      const cycle = changedOneCycle(s.cycle);
+      const changed = Object.keys(cycle).length > 0;
+      dispatch({ type: 'fitStarted', run: { epochs: s.epochs, lr: s.lrInput, oneCycle: true, size: data.getState().builtSpec!.transforms.size, frozen, fastHead, ...(changed ? { cycle } : {}) } });
+      await runFit(() => client.fit(s.epochs, lr, true, 0, fastHead, changed ? cycle : undefined));
     }),
     fineTuneRecipe: guarded('fit', async () => {
       const s = store.getState();
@@ -105,7 +111,7 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
       dispatch({ type: 'fitResumed' });
       // A restored model comes back unfrozen; the fit goes on as it ran.
       if (run.frozen) dispatch({ type: 'learnerReady', learner: await client.freeze(true) });
-      await runFit(() => client.fit(run.epochs, lr, run.oneCycle, run.savedEpochs ?? 0));
+      await runFit(() => client.fit(run.epochs, lr, run.oneCycle, run.savedEpochs ?? 0, false, run.cycle));
     }),
     async stop() {
       await client.stop();

@@ -1,4 +1,5 @@
 import type { SourceFile } from '../core/data/types';
+import { ONE_CYCLE_DEFAULTS, type OneCycleOptions } from '../core/train/schedules';
 import type { ProbeResult } from '../core/tf/probe';
 import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
 import type { ResultsInfo } from '../workers/resultsProtocol';
@@ -19,11 +20,21 @@ export interface FitRun {
   readonly savedEpochs?: number;
   /** fastai's `fine_tune` recipe: the first `freezeEpochs` epochs ran frozen, the rest unfrozen with a slice. */
   readonly fineTune?: { readonly freezeEpochs: number };
+  /** One-cycle's knobs where they differed from fastai's defaults (a resume uses them again). */
+  readonly cycle?: OneCycleOptions;
   /** Fine-tuning on corrections: how many corrected pictures were added. */
   readonly corrections?: number;
   readonly message?: string;
   /** The worker's live tensors when the fit ended (a leak shows as growth from fit to fit). */
   readonly tensors?: number;
+}
+
+/** One-cycle's knobs as the Fit cell holds them (fastai's `fit_one_cycle` arguments). */
+export interface OneCycleSettings {
+  readonly pctStart: number;
+  readonly div: number;
+  readonly divFinal: number;
+  readonly moms: readonly [number, number, number];
 }
 
 /** Loss history across every fit, batch by batch (raw and smoothed), validation at epoch ends, the schedule. */
@@ -70,6 +81,8 @@ export interface TrainState {
    */
   readonly fastHead: boolean;
   readonly epochs: number;
+  /** One-cycle's knobs for the next fit, fastai's defaults to start with. */
+  readonly cycle: OneCycleSettings;
   /** LR finder iterations (fastai: 100). */
   readonly finderIters: number;
   readonly runs: readonly FitRun[];
@@ -104,6 +117,7 @@ export type TrainAction =
   | { type: 'finderDone'; result: LrFindInfo }
   | { type: 'lrInput'; value: string }
   | { type: 'epochs'; value: number }
+  | { type: 'cycle'; value: Partial<OneCycleSettings> }
   | { type: 'fastHead'; value: boolean }
   | { type: 'finderIters'; value: number }
   | { type: 'fitStarted'; run: Omit<FitRun, 'index' | 'status'> }
@@ -136,6 +150,7 @@ export const initialTrainState: TrainState = {
   finder: null,
   lrInput: '1e-3',
   epochs: 3,
+  cycle: { ...ONE_CYCLE_DEFAULTS },
   fastHead: true,
   finderIters: 100,
   runs: [],
@@ -173,6 +188,8 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
       return { ...s, lrInput: a.value };
     case 'epochs':
       return { ...s, epochs: a.value };
+    case 'cycle':
+      return { ...s, cycle: { ...s.cycle, ...a.value } };
     case 'fastHead':
       return { ...s, fastHead: a.value };
     case 'finderIters':

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../core/tf/backend';
+import { oneCycleLr } from '../core/train/schedules';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
@@ -114,6 +115,25 @@ describe('the page takes one command at a time', () => {
     const s = trainStore.getState();
     expect(s.runs.at(-1)).toMatchObject({ status: 'failed', message: expect.stringMatching(/The training worker failed: out of memory\. Reload the page/) });
     expect(s.busy).toBeNull();
+  }, 60_000);
+
+  it('one-cycle\u2019s knobs reach the fit: the rates it trained at follow pct_start, div and div_final, and the run records them', async () => {
+    const { trainStore, train } = await studio();
+    train.setEpochs(2);
+    train.setCycle({ pctStart: 0.5, div: 10, divFinal: 100 });
+    await train.fit();
+    const s = trainStore.getState();
+    expect(s.runs.at(-1)).toMatchObject({ status: 'done', cycle: { pctStart: 0.5, div: 10, divFinal: 100 } });
+    const lrs = s.history.lrs;
+    expect(lrs[0]).toBeCloseTo(1e-2 / 10, 6);
+    const peak = lrs.indexOf(Math.max(...lrs));
+    expect(Math.abs(peak / lrs.length - 0.5)).toBeLessThan(0.1);
+    // fastai's formula at the last batch's position, with these knobs (the default div_final would give 1e-7 there).
+    expect(lrs.at(-1)!).toBeCloseTo(oneCycleLr(1e-2, { pctStart: 0.5, div: 10, divFinal: 100 })((lrs.length - 1) / lrs.length), 8);
+    expect(lrs.at(-1)!).toBeGreaterThan(1e-2 / 100);
+    train.setCycle({ pctStart: 2 });
+    await train.fit();
+    expect(trainStore.getState().error).toMatch(/pct_start must be a number from 0.01 to 0.99, not 2/);
   }, 60_000);
 
   it('an error from elsewhere during a fit (an export, autosave) leaves Fit disabled while the fit runs', () => {

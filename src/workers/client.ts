@@ -2,6 +2,7 @@ import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
+import type { OneCycleOptions } from '../core/train/schedules';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
 import type { ResultsInfo } from './resultsProtocol';
 
@@ -20,7 +21,7 @@ export interface TrainClient {
   lrFind(numIt: number, fastHead?: boolean, epochs?: number): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
   /** `fastHead`: train the head on cached body features (frozen body only). */
-  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean): Promise<FitInfo>;
+  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean, cycle?: OneCycleOptions): Promise<FitInfo>;
   /** fastai's `fine_tune`: `freezeEpochs` frozen, then `epochs` unfrozen with a slice; ends unfrozen. */
   fitFineTune(epochs: number, baseLr: number, freezeEpochs: number, fastHead?: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
@@ -91,7 +92,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
     buildLearner: (learner) => call({ type: 'buildLearner', learner }),
     lrFind: (numIt, fastHead, epochs) => call({ type: 'lrFind', numIt, fastHead, epochs }),
-    fit: (epochs, lr, oneCycle, startEpoch, fastHead) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead }),
+    fit: (epochs, lr, oneCycle, startEpoch, fastHead, cycle) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead, cycle }),
     fitFineTune: (epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
     exportBundle: () => call({ type: 'exportBundle' }),

@@ -21,7 +21,7 @@ export async function handleRequest(session: TrainSession, req: Request): Promis
     case 'lrFind':
       return session.lrFind(req.numIt, req.fastHead ?? false, req.epochs);
     case 'fit':
-      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false);
+      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false, req.cycle);
     case 'fitFineTune':
       return session.fineTuneFit(req.epochs, req.baseLr, req.freezeEpochs, req.fastHead ?? false, req.unfrozenBaseLr);
     case 'freeze':

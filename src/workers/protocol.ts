@@ -4,6 +4,7 @@ import type { BodyNormalization } from '../core/model/pretrainedBody';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
+import type { OneCycleOptions } from '../core/train/schedules';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -64,7 +65,8 @@ export type Request =
   | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }
   | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
   | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }
-  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean }
+  /** `cycle`: one-cycle's knobs (pct_start, div, div_final, moms); fastai's defaults where absent. */
+  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean; readonly cycle?: OneCycleOptions }
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
   | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean; readonly unfrozenBaseLr?: number }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }

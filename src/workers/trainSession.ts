@@ -125,16 +125,16 @@ export class TrainSession {
    * `fastHead` (frozen body only): the body's features are computed once, without augmentation,
    * and the head trains on them (`fastHeadLearner`); the model's head is the one that learns.
    */
-  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
-    return this.exclusive('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead));
+  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
+    return this.exclusive('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead, cycle));
   }
 
-  private fitNow(signal: AbortSignal, epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false): Promise<FitInfo> {
+  private fitNow(signal: AbortSignal, epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
     const learn = this.requireLearner();
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
     return this.training((onProgress) =>
       this.onRunner(learn, fastHead, (runner) => {
-        const opts = { signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
+        const opts = { ...cycle, signal, onProgress, startEpoch, callbacks: [this.epochPoster(runner, startEpoch)] };
         return oneCycle ? runner.fitOneCycle(epochs, lrSpec, opts) : runner.fit(epochs - startEpoch, lrSpec, opts);
       }),
     );

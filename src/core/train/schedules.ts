@@ -43,6 +43,30 @@ export function combinedCos(pct: number, start: number, middle: number, end: num
 }
 
 /** Knobs of the one-cycle policy; defaults are fastai's `fit_one_cycle`. */
+/** fastai's `fit_one_cycle` defaults: pct_start 0.25, div 25, div_final 1e5, moms (0.95, 0.85, 0.95). */
+export const ONE_CYCLE_DEFAULTS = { pctStart: 0.25, div: 25, divFinal: 1e5, moms: [0.95, 0.85, 0.95] } as const;
+
+/** The options that differ from fastai's defaults (what a run's call prints, e.g. `pct_start=0.3`). */
+export function changedOneCycle(opts: OneCycleOptions): OneCycleOptions {
+  const d = ONE_CYCLE_DEFAULTS;
+  const out: { -readonly [K in keyof OneCycleOptions]: OneCycleOptions[K] } = {};
+  if (opts.pctStart !== undefined && opts.pctStart !== d.pctStart) out.pctStart = opts.pctStart;
+  if (opts.div !== undefined && opts.div !== d.div) out.div = opts.div;
+  if (opts.divFinal !== undefined && opts.divFinal !== d.divFinal) out.divFinal = opts.divFinal;
+  if (opts.moms && opts.moms.some((m, i) => m !== d.moms[i])) out.moms = opts.moms;
+  return out;
+}
+
+/**
+ * The schedule a one-cycle fit will follow, sampled at `points` positions from its start to its
+ * end: the learning rate of each layer group (`lrMaxes`, one per group) and the momentum.
+ */
+export function oneCyclePreview(lrMaxes: readonly number[], opts: OneCycleOptions = {}, points = 101): { pos: number[]; lrs: number[][]; mom: number[] } {
+  const pos = Array.from({ length: points }, (_, i) => i / (points - 1));
+  const mom = oneCycleMom(opts);
+  return { pos, lrs: lrMaxes.map((lr) => pos.map(oneCycleLr(lr, opts))), mom: pos.map(mom) };
+}
+
 export interface OneCycleOptions {
   /** lr starts at lrMax / div. */
   readonly div?: number;
@@ -59,7 +83,7 @@ export interface OneCycleOptions {
  * @example oneCycleLr(1e-2)(0.25) // 1e-2
  */
 export function oneCycleLr(lrMax: number, opts: OneCycleOptions = {}): Schedule {
-  const { div = 25, divFinal = 1e5, pctStart = 0.25 } = opts;
+  const { div, divFinal, pctStart } = { ...ONE_CYCLE_DEFAULTS, ...opts };
   return combinedCos(pctStart, lrMax / div, lrMax, lrMax / divFinal);
 }
 
@@ -68,7 +92,7 @@ export function oneCycleLr(lrMax: number, opts: OneCycleOptions = {}): Schedule 
  * @example oneCycleMom()(0.25) // 0.85
  */
 export function oneCycleMom(opts: OneCycleOptions = {}): Schedule {
-  const { pctStart = 0.25, moms = [0.95, 0.85, 0.95] } = opts;
+  const { pctStart, moms } = { ...ONE_CYCLE_DEFAULTS, ...opts };
   return combinedCos(pctStart, moms[0], moms[1], moms[2]);
 }
 

@@ -1,9 +1,12 @@
 import { useRef } from 'react';
-import { TRAIN_LIMITS } from '../../../state/inputChecks';
+import { ONE_CYCLE_DEFAULTS } from '../../../core/train/schedules';
+import { TRAIN_LIMITS, cycleProblem } from '../../../state/inputChecks';
+import { schedulePreview } from '../../../state/schedulePreview';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { FitRun, TrainState } from '../../../state/trainState';
 import { LiveLossChart } from '../../charts/LiveLossChart';
 import { LossChart } from '../../charts/LossChart';
+import { SchedulePreviewChart } from '../../charts/SchedulePreviewChart';
 import { Cell } from '../../components/Cell';
 import { EpochTable } from '../../components/EpochTable';
 import { Check, Field, NumberInput, TextInput } from '../../components/Field';
@@ -62,6 +65,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
           </span>
         )}
       </div>
+      {!fitting && <OneCycleSettingsForm state={state} commands={commands} />}
       {state.busy === 'fit' && state.progress && <ProgressBar {...state.progress} />}
       {/* Always there once a learner exists, so its first numbers do not shift (and resize) the chart below. */}
       {state.learner && (
@@ -93,8 +97,54 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
   );
 }
 
-/** The run as the fastai call it was: fit_one_cycle(3, 1e-3) or fine_tune(2, 1e-2, freeze_epochs=1). */
+/** The run as the fastai call it was: fit_one_cycle(3, 1e-3, pct_start=0.3) or fine_tune(2, 1e-2, freeze_epochs=1). */
 function runCall(r: FitRun): string {
   if (r.fineTune) return `fine_tune(${r.epochs - r.fineTune.freezeEpochs}, ${r.lr}, freeze_epochs=${r.fineTune.freezeEpochs})`;
-  return `fit_one_cycle(${r.epochs}, ${r.lr.includes(',') ? `slice(${r.lr})` : r.lr})`;
+  const c = r.cycle ?? {};
+  const knobs = [
+    c.pctStart !== undefined ? `pct_start=${c.pctStart}` : '',
+    c.div !== undefined ? `div=${c.div}` : '',
+    c.divFinal !== undefined ? `div_final=${c.divFinal.toExponential(0).replace('e+', 'e')}` : '',
+    c.moms ? `moms=(${c.moms.join(', ')})` : '',
+  ].filter((k) => k !== '');
+  return `fit_one_cycle(${[r.epochs, r.lr.includes(',') ? `slice(${r.lr})` : r.lr, ...knobs].join(', ')})`;
+}
+
+/** One-cycle's knobs with fastai's defaults, and the schedule they give, drawn before the fit. */
+function OneCycleSettingsForm(props: { state: TrainState; commands: TrainCommands }) {
+  const { state, commands } = props;
+  const c = state.cycle;
+  const preview = schedulePreview(state);
+  const problem = cycleProblem(c);
+  const setMom = (i: number) => (v: number) => commands.setCycle({ moms: c.moms.map((m, j) => (j === i ? v : m)) as [number, number, number] });
+  return (
+    <details className="cycle" data-testid="fit-cycle">
+      <summary>
+        one-cycle schedule: pct_start {c.pctStart}, div {c.div}, div_final {c.divFinal.toExponential(0).replace('e+', 'e')}, moms ({c.moms.join(', ')})
+      </summary>
+      <div className="actions">
+        <Field label="pct_start" hint="share of the fit spent warming up">
+          <NumberInput testId="fit-pct-start" value={c.pctStart} step={0.05} min={TRAIN_LIMITS.pctStart.min} max={TRAIN_LIMITS.pctStart.max} onChange={(v) => commands.setCycle({ pctStart: v })} />
+        </Field>
+        <Field label="div" hint="starts at lr / div">
+          <NumberInput testId="fit-div" value={c.div} min={TRAIN_LIMITS.div.min} onChange={(v) => commands.setCycle({ div: v })} />
+        </Field>
+        <Field label="div_final" hint="ends at lr / div_final">
+          <NumberInput testId="fit-div-final" value={c.divFinal} min={TRAIN_LIMITS.divFinal.min} onChange={(v) => commands.setCycle({ divFinal: v })} />
+        </Field>
+        <Field label="moms" hint="momentum at start, peak lr, end">
+          <span className="moms">
+            {c.moms.map((m, i) => (
+              <NumberInput key={i} testId={`fit-mom-${i}`} value={m} step={0.01} min={0} max={TRAIN_LIMITS.mom.max} onChange={setMom(i)} />
+            ))}
+          </span>
+        </Field>
+        <button className="secondary" data-testid="fit-cycle-defaults" onClick={() => commands.setCycle({ ...ONE_CYCLE_DEFAULTS })}>
+          fastai's defaults
+        </button>
+      </div>
+      {problem && <p className="error">{problem}</p>}
+      {problem ? null : preview ? <SchedulePreviewChart preview={preview} /> : <p className="muted">Type a learning rate to see the schedule.</p>}
+    </details>
+  );
 }
