@@ -35,7 +35,7 @@ export interface TrainCommands {
   stop(): Promise<void>;
   setFrozen(frozen: boolean): Promise<void>;
   /** Zips the export bundle and hands it to `save` (the browser's download). */
-  exportModel(save: (name: string, bytes: Uint8Array) => void): Promise<void>;
+  exportModel(save: (name: string, bytes: Uint8Array) => void, opts?: { readonly float16?: boolean }): Promise<void>;
 }
 
 /** Binds the training commands to the worker client and both stores (through one runner, shared with the results and project commands). */
@@ -116,10 +116,10 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     async stop() {
       await client.stop();
     },
-    async exportModel(save) {
+    async exportModel(save, opts = {}) {
       try {
         // The notebook beside the model: import brings back the runs, the curves and the data source too.
-        const files = { ...(await client.exportBundle()), [NOTEBOOK_FILE]: notebookFile(data.getState(), store.getState()) };
+        const files = { ...(await client.exportBundle(opts.float16)), [NOTEBOOK_FILE]: notebookFile(data.getState(), store.getState()) };
         const name = `studio-${store.getState().data?.task ?? 'model'}-${new Date().toISOString().slice(0, 10)}`;
         save(`${name}.zip`, zipBundle(files, { folder: name }));
       } catch (e) {

@@ -3,6 +3,7 @@ import type { DataBlockSpec } from '../core/data/types';
 import { groupNames } from '../core/model/types';
 import { makeBundle, type BundleFiles } from '../core/project/bundle';
 import { makeManifest, type ArchDescription, type StudioManifest } from '../core/project/manifest';
+import { float16Artifacts } from '../core/project/float16';
 import { teachableArtifacts } from '../core/project/teachable';
 import type { Learner } from '../core/train/learner';
 import type { ArchSpec } from './protocol';
@@ -50,8 +51,15 @@ export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBloc
  * single-label unless `teachable` is false, the `teachable-machine/` copy (model, weights, TM
  * metadata). Autosaves can skip that copy: it doubles the weights and import never reads it.
  */
-export async function learnerBundle(learn: Learner, manifest: StudioManifest, opts: { readonly teachable?: boolean } = {}): Promise<BundleFiles> {
+export async function learnerBundle(learn: Learner, manifest: StudioManifest, opts: ExportOptions = {}): Promise<BundleFiles> {
   const artifacts = await learn.save();
   const tm = manifest.task === 'single' && opts.teachable !== false ? await teachableArtifacts(artifacts, manifest) : undefined;
-  return makeBundle(artifacts, manifest, { modelName: manifest.arch.name }, tm);
+  // Teachable Machine's copy stays float32, as TM itself writes it.
+  return makeBundle(opts.float16 ? float16Artifacts(artifacts) : artifacts, manifest, { modelName: manifest.arch.name }, tm);
+}
+
+/** What goes into an export: Teachable Machine's copy (on by default), weights as float16 (half the download). */
+export interface ExportOptions {
+  readonly teachable?: boolean;
+  readonly float16?: boolean;
 }

@@ -26,7 +26,8 @@ export interface TrainClient {
   fitFineTune(epochs: number, baseLr: number, freezeEpochs: number, fastHead?: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
   /** The trained model as the export bundle's files (file name -> bytes). */
-  exportBundle(): Promise<Record<string, Uint8Array>>;
+  /** `float16`: the weights stored as float16, half the download (tfjs loads them as float32). */
+  exportBundle(float16?: boolean): Promise<Record<string, Uint8Array>>;
   /** Loads an exported bundle's weights into the current learner. */
   loadBundle(files: Readonly<Record<string, Uint8Array>>): Promise<LearnerInfo>;
   /** Restores a model from an exported bundle, with or without data. */
@@ -95,7 +96,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     fit: (epochs, lr, oneCycle, startEpoch, fastHead, cycle) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead, cycle }),
     fitFineTune: (epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr }),
     freeze: (frozen) => call({ type: 'freeze', frozen }),
-    exportBundle: () => call({ type: 'exportBundle' }),
+    exportBundle: (float16) => call({ type: 'exportBundle', float16 }),
     loadBundle: (files) => call({ type: 'loadBundle', files }),
     importBundle: (files) => call({ type: 'importBundle', files }),
     predict: async (file) => call({ type: 'predict', file: (await toWire([file]))[0] }),

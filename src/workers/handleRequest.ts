@@ -27,7 +27,7 @@ export async function handleRequest(session: TrainSession, req: Request): Promis
     case 'freeze':
       return session.freeze(req.frozen);
     case 'exportBundle':
-      return session.exportBundle();
+      return session.exportBundle({ float16: req.float16 });
     case 'loadBundle':
       return session.loadBundle(req.files);
     case 'importBundle':

@@ -70,7 +70,7 @@ export type Request =
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
   | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean; readonly unfrozenBaseLr?: number }
   | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
-  | { readonly type: 'exportBundle'; readonly id: number }
+  | { readonly type: 'exportBundle'; readonly id: number; readonly float16?: boolean }
   | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
   | { readonly type: 'importBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
   | { readonly type: 'predict'; readonly id: number; readonly file: WireFile }

@@ -58,6 +58,28 @@ describe('TrainSession (the worker without the worker)', () => {
     expect((await session.predict(seven)).values).toEqual(before.values);
   });
 
+  it('exports float16 weights: half the bytes, and the imported model scores what the float32 one does', async () => {
+    const files = readFolder('public/samples/mnist_tiny');
+    const session = new TrainSession(decodeInNode, () => {});
+    await session.setData(spec, files);
+    await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
+    await session.fit(1, 1e-2, true);
+    const scoreOf = async (bundle: Record<string, Uint8Array>) => {
+      const other = new TrainSession(decodeInNode, () => {});
+      await other.setData(spec, files);
+      expect((await other.importBundle(bundle)).attached).toBe(true);
+      return (await other.validate()).metrics.accuracy;
+    };
+    const full = await session.exportBundle();
+    const half = await session.exportBundle({ float16: true });
+    expect(half['weights.bin'].byteLength).toBe(full['weights.bin'].byteLength / 2);
+    // Teachable Machine's copy stays float32.
+    expect(half['teachable-machine/weights.bin'].byteLength).toBe(full['teachable-machine/weights.bin'].byteLength);
+    const [fullAccuracy, halfAccuracy] = [await scoreOf(full), await scoreOf(half)];
+    console.log(JSON.stringify({ float16: { bytes: [full['weights.bin'].byteLength, half['weights.bin'].byteLength], accuracy: [fullAccuracy, halfAccuracy] } }));
+    expect(Math.abs(halfAccuracy - fullAccuracy)).toBeLessThanOrEqual(1 / 140);
+  });
+
   it('says what is missing when steps are out of order', async () => {
     const session = new TrainSession(decodeInNode, () => {});
     await expect(session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 })).rejects.toThrow('Build the data block first');

@@ -17,7 +17,7 @@ import { lowestLossLr } from '../core/train/suggest';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
 import type { OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
-import { archFromDescription, learnerBundle, learnerManifest } from './bundle';
+import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from './bundle';
 import { withCorrections, type Correction } from './corrections';
 import { archName, bodyLine, buildModel, startsFrozen } from './models';
 import { describeBody } from '../core/model/pretrainedBody';
@@ -202,7 +202,7 @@ export class TrainSession {
   }
 
   /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */
-  async exportBundle(opts: { teachable?: boolean } = {}): Promise<BundleFiles> {
+  async exportBundle(opts: ExportOptions = {}): Promise<BundleFiles> {
     const learn = this.requireLearner();
     const dls = this.requireData();
     const manifest = learnerManifest(learn, dls, this.spec!, this.learnerSpec!.arch, this.learnerSpec!.thresh);

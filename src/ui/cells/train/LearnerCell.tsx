@@ -49,6 +49,10 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
           </Field>
           {spec.arch.kind === 'pretrained' && <BackboneSource arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           {spec.arch.kind === 'unet' && <UnetEncoder arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
+          <p className="muted" data-testid="learner-precision">
+            Trains in float32: tfjs has no float16 training, so lesson 3's <code>to_fp16()</code> has no counterpart here (the PyTorch export
+            carries it). The export can store float16 weights, half the download.
+          </p>
           <Field label="Weight decay" hint="AdamW, decoupled (fastai: 0.01)">
             <NumberInput testId="wd" value={spec.wd} step={0.01} min={L.wd.min} max={L.wd.max} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
           </Field>

@@ -13,14 +13,19 @@ import { Cell } from '../../components/Cell';
 export function ProjectCell(props: { state: TrainState; train: TrainCommands; project: ProjectCommands; hasData: boolean }) {
   const { state, project } = props;
   const [name, setName] = useState('stage-1');
+  const [float16, setFloat16] = useState(false);
   const trained = state.rows.length > 0 && props.hasData && state.learner !== null;
   const idle = state.busy === null;
   return (
     <Cell index={10} title="Export, import and checkpoints" note="tfjs layers format: tf.loadLayersModel loads it in any tfjs app" testId="project">
       <div className="actions">
-        <button data-testid="export-download" disabled={!idle || !trained} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}>
+        <button data-testid="export-download" disabled={!idle || !trained} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'), { float16 })}>
           Download model (.zip)
         </button>
+        <label className="check" title="Each weight rounded to float16: half the download; tf.loadLayersModel widens them back to float32. Training itself stays float32 (tfjs has no float16 training).">
+          <input type="checkbox" data-testid="export-float16" checked={float16} onChange={(e) => setFloat16(e.target.checked)} />
+          float16 weights (half the size)
+        </label>
         <label className="button secondary">
           Import project…
           <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
