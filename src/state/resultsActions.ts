@@ -1,4 +1,6 @@
+import { isImagePath } from '../core/data/paths';
 import type { SourceFile } from '../core/data/types';
+import type { TestPrediction } from '../core/interpret/submission';
 import { limitMessage } from '../core/data/specChecks';
 import { epochsProblem, lrProblem, TRAIN_LIMITS } from './inputChecks';
 import { parseLr } from './trainState';
@@ -17,7 +19,12 @@ export interface ResultsCommands {
   clearPredictions(): void;
   /** A one-cycle run (the fit cell's epochs and learning rate) on the training set plus the corrections. */
   fineTune(): Promise<void>;
+  /** fastai's `add_test_folder`: predicts every picture of an unlabelled test folder, for a Kaggle submission. */
+  predictTest(files: readonly SourceFile[]): Promise<void>;
 }
+
+/** Test pictures are posted to the page in bundles, so a long test set shows its progress. */
+const TEST_BUNDLE = 16;
 
 /** Binds the results commands to the shared runner. */
 export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
@@ -49,6 +56,35 @@ export function makeResultsCommands(runner: TrainRunner): ResultsCommands {
         });
       } catch (e) {
         dispatch({ type: 'failed', error: `Prediction failed: ${(e as Error).message}` });
+      }
+    },
+    async predictTest(files) {
+      const pictures = files.filter((f) => isImagePath(f.path));
+      if (pictures.length === 0) {
+        dispatch({ type: 'failed', error: `The test folder has no pictures (${files.length} file${files.length === 1 ? '' : 's'}, none png, jpeg, webp, gif or bmp)` });
+        return;
+      }
+      try {
+        await runner.exclusive('predict', async () => {
+          const items = runner.data.getState().builtSpec?.items;
+          dispatch({ type: 'testStarted', total: pictures.length, suffix: items?.kind === 'csv' ? items.suffix : undefined });
+          let done: TestPrediction[] = [];
+          let failed: string[] = [];
+          for (const [i, file] of pictures.entries()) {
+            try {
+              done.push({ path: file.path, values: (await client.predict(file)).values });
+            } catch (e) {
+              // One unreadable picture is named and left out; the others are still predicted.
+              failed.push(`${file.path}: ${(e as Error).message}`);
+            }
+            if ((i + 1) % TEST_BUNDLE === 0 || i + 1 === pictures.length) {
+              dispatch({ type: 'testPredicted', predictions: done, failed });
+              [done, failed] = [[], []];
+            }
+          }
+        });
+      } catch (e) {
+        dispatch({ type: 'failed', error: `Predicting the test set failed: ${(e as Error).message}` });
       }
     },
     correct: (id, label) => dispatch({ type: 'correction', id, label }),

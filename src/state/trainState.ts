@@ -1,4 +1,5 @@
 import type { SourceFile } from '../core/data/types';
+import type { TestPrediction } from '../core/interpret/submission';
 import { ONE_CYCLE_DEFAULTS, type OneCycleOptions } from '../core/train/schedules';
 import type { ProbeResult } from '../core/tf/probe';
 import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
@@ -55,6 +56,16 @@ export interface Prediction {
   readonly correction?: string;
 }
 
+/** The test set's predictions: how many pictures, which are done, which could not be read. */
+export interface TestSet {
+  readonly total: number;
+  readonly predictions: readonly TestPrediction[];
+  /** One message per picture that could not be predicted, naming it. */
+  readonly failed: readonly string[];
+  /** The training CSV's suffix, removed from the submission's names as Kaggle expects. */
+  readonly suffix?: string;
+}
+
 /** A named checkpoint kept in the browser (fastai's `learn.save(name)`). */
 export interface CheckpointEntry {
   readonly name: string;
@@ -95,6 +106,8 @@ export interface TrainState {
   /** Validation metrics after the person picked a threshold (multi-label). */
   readonly thresholdMetrics: Readonly<Record<string, number>> | null;
   readonly predictions: readonly Prediction[];
+  /** fastai's `add_test_folder`: the unlabelled test pictures predicted for a submission, as it goes. */
+  readonly test: TestSet | null;
   readonly checkpoints: readonly CheckpointEntry[];
   /** The epoch whose weights autosave last kept, in which fit. */
   readonly autosaved: { readonly run: number; readonly epoch: number } | null;
@@ -131,6 +144,8 @@ export type TrainAction =
   | { type: 'predicted'; prediction: Omit<Prediction, 'id'> }
   | { type: 'correction'; id: number; label: string | undefined }
   | { type: 'clearPredictions' }
+  | { type: 'testStarted'; total: number; suffix?: string }
+  | { type: 'testPredicted'; predictions: readonly TestPrediction[]; failed: readonly string[] }
   | { type: 'checkpoints'; list: readonly CheckpointEntry[] }
   | { type: 'autosaved'; run: number; epoch: number }
   | { type: 'restored'; saved: SavedTrainState; notice: string }
@@ -161,6 +176,7 @@ export const initialTrainState: TrainState = {
   results: null,
   thresholdMetrics: null,
   predictions: [],
+  test: null,
   checkpoints: [],
   autosaved: null,
   notice: null,
@@ -228,6 +244,10 @@ function projectReducer(s: TrainState, a: TrainAction): TrainState {
       return { ...s, predictions: s.predictions.map((p) => (p.id === a.id ? { ...p, correction: a.label } : p)) };
     case 'clearPredictions':
       return { ...s, predictions: [] };
+    case 'testStarted':
+      return { ...s, test: { total: a.total, predictions: [], failed: [], suffix: a.suffix } };
+    case 'testPredicted':
+      return s.test ? { ...s, test: { ...s.test, predictions: [...s.test.predictions, ...a.predictions], failed: [...s.test.failed, ...a.failed] } } : s;
     case 'checkpoints':
       return { ...s, checkpoints: a.list };
     case 'autosaved':

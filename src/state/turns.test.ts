@@ -11,6 +11,7 @@ import { makeDataCommands } from './dataActions';
 import { dataReducer, initialDataState } from './dataState';
 import { createStore } from './store';
 import { makeResultsCommands } from './resultsActions';
+import { testFolderFiles, testSubmission } from './testSet';
 import { makeTrainCommands } from './trainActions';
 import { makeTrainRunner } from './trainRunner';
 import { initialTrainState, trainReducer, type TrainState } from './trainState';
@@ -134,6 +135,37 @@ describe('the page takes one command at a time', () => {
     train.setCycle({ pctStart: 2 });
     await train.fit();
     expect(trainStore.getState().error).toMatch(/pct_start must be a number from 0.01 to 0.99, not 2/);
+  }, 60_000);
+
+  it('predicts a test/ folder that came with the data and writes a Kaggle submission, naming a picture it cannot read', async () => {
+    const { dataStore, trainStore, train, runner } = await studio();
+    train.setEpochs(3);
+    await train.fit();
+    const results = makeResultsCommands(runner);
+    // Kaggle's layout: unlabelled pictures in test/ beside train/ and valid/ (here, validation digits renamed).
+    const threes = readFolder('public/samples/mnist_tiny').filter((f) => f.path.startsWith('valid/3/'));
+    const sevens = readFolder('public/samples/mnist_tiny').filter((f) => f.path.startsWith('valid/7/'));
+    const valid = [...threes.slice(0, 10), ...sevens.slice(0, 10)];
+    const test = valid.map((f, i) => ({ ...f, path: `test/img_${i}.png` }));
+    const broken = { path: 'test/img_99.png', size: 3, read: async () => new Uint8Array([1, 2, 3]) };
+    const all = [...dataStore.getState().files, ...test, broken];
+    const block = dataStore.getState().block;
+    const found = testFolderFiles(all, block);
+    expect(found.map((f) => f.path)).toEqual([...test.map((f) => f.path), broken.path]);
+    expect(testFolderFiles(dataStore.getState().files, block)).toEqual([]);
+    await results.predictTest(found);
+    const s = trainStore.getState();
+    expect(s.test).toMatchObject({ total: 21, failed: [expect.stringMatching(/^test\/img_99\.png: /)] });
+    const csv = testSubmission(s)!.trim().split('\n');
+    expect(csv[0]).toBe('id,label');
+    expect(csv).toHaveLength(21);
+    expect(csv[1]).toMatch(/^img_0,[37]$/);
+    expect(csv[11]).toMatch(/^img_10,[37]$/); // natural order: img_2 comes before img_10
+    // The predictions are the model's: more test digits get their true class than one class for all (10 of 20).
+    const truth = Object.fromEntries(valid.map((f, i) => [`img_${i}`, f.path.split('/')[1]]));
+    const right = csv.slice(1).filter((line) => truth[line.split(',')[0]] === line.split(',')[1]).length;
+    console.log(JSON.stringify({ submission: csv.slice(0, 4), right, of: 20, rows: s.rows.map((r) => r.metrics) }));
+    expect(right).toBeGreaterThan(13);
   }, 60_000);
 
   it('an error from elsewhere during a fit (an export, autosave) leaves Fit disabled while the fit runs', () => {

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { BackendName } from '../../core/tf/backend';
 import type { ProbeResult } from '../../core/tf/probe';
 import type { DataCommands, DataStore } from '../../state/dataActions';
@@ -15,6 +15,7 @@ import { LrFinderCell } from '../cells/train/LrFinderCell';
 import { ProjectCell } from '../cells/train/ProjectCell';
 import type { ProjectCommands } from '../../state/projectActions';
 import type { ResultsCommands } from '../../state/resultsActions';
+import { testFolderFiles } from '../../state/testSet';
 import { useStore } from '../hooks/useStore';
 
 /** A backend the person asked for in the address (`?backend=webgl`), if it is one we know. */
@@ -45,6 +46,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
   const train = busy && !trainState.busy ? { ...trainState, busy: 'data' as const } : trainState;
   const backend = train.backend ?? state.backend;
   const ready = state.block?.ok && state.builtSpec;
+  const testFiles = useMemo(() => testFolderFiles(state.files, state.block), [state.files, state.block]);
   const error = state.error ?? train.error;
   return (
     <main className="notebook">
@@ -79,7 +81,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {ready && <LearnerCell state={train} commands={props.train} task={state.block!.task} />}
       {ready && <LrFinderCell state={train} commands={props.train} />}
       {(ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}
-      {ready && <ResultsCell state={train} commands={props.results} />}
+      {ready && <ResultsCell state={train} commands={props.results} testFiles={testFiles} />}
       {(ready || train.learner) && <PredictCell state={train} commands={props.results} canFineTune={!!ready} />}
       <ProjectCell state={train} train={props.train} project={props.project} hasData={!!ready} />
     </main>

@@ -7,13 +7,15 @@ import { Cell } from '../../components/Cell';
 import { MaskLegend } from '../../components/MaskLegend';
 import { TileView } from '../../components/TileView';
 import { ClassificationResults, MultiLabelResults, PointResults, SegmentationResults } from './TaskResults';
+import { TestSetSection } from './TestSetSection';
+import type { SourceFile } from '../../../core/data/types';
 
 /**
  * fastai's interpretation, after training: `show_results` (predictions beside the truth, wrong
  * ones marked) and `plot_top_losses` for every task, then what each task needs to see where it
  * is wrong.
  */
-export function ResultsCell(props: { state: TrainState; commands: ResultsCommands }) {
+export function ResultsCell(props: { state: TrainState; commands: ResultsCommands; testFiles: readonly SourceFile[] }) {
   const { state, commands } = props;
   const results = state.results;
   const view = useMemo(() => (results ? resultsView(results, state.learnerSpec.beta) : null), [results, state.learnerSpec.beta]);
@@ -35,6 +37,7 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
           <ResultGrid title={`top losses: ${CAPTIONS[results.task]}`} tiles={view.top} style={style} testId="top-losses" itemTestId="top-loss-item" />
         </>
       )}
+      {(state.data?.task === 'single' || state.data?.task === 'multi') && <TestSetSection state={state} commands={commands} found={props.testFiles} />}
     </Cell>
   );
 }
