@@ -27,6 +27,10 @@ export interface CliOptions {
   readonly size?: number;
   /** Overrides `batch.batchSize` of the spec. */
   readonly bs?: number;
+  /** An unlabelled test folder to predict after training (fastai's `add_test_folder`). */
+  readonly test?: string;
+  /** Where the Kaggle submission of `test` goes (default: submission.csv in `out`). */
+  readonly submission?: string;
 }
 
 /** A failure the command line reports in words and ends with `exitCode`, never a stack trace. */
@@ -57,7 +61,10 @@ export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
                    the default fast path (the head on the body's features, computed once)
   --out DIR        where model.json, weights.bin and studio.json go (default ./model-out)
   --size S         image side in pixels (8 to 1024), overrides transforms.size
-  --bs B           batch size (1 to 1024), overrides batch.batchSize`;
+  --bs B           batch size (1 to 1024), overrides batch.batchSize
+  --test DIR       unlabelled pictures to predict after training (Kaggle's test folder)
+  --submission F   where the submission CSV goes (default OUT/submission.csv): image_name,tags
+                   for multi-label at the threshold 0.2, id,label for single-label`;
 
 /**
  * Parses the command line with `node:util` `parseArgs`; a wrong or missing value is a `CliError`.
@@ -79,6 +86,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       out: { type: 'string', default: './model-out' },
       size: { type: 'string' },
       bs: { type: 'string' },
+      test: { type: 'string' },
+      submission: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,6 +97,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   if (!ARCHS.includes(arch)) throw new CliError(`--arch must be one of ${ARCHS.join(', ')}, not "${values.arch}"`);
   const lr = values.lr === undefined ? undefined : parseLr(values.lr);
   if (values['fine-tune'] && Array.isArray(lr)) throw new CliError('--fine-tune takes one base learning rate (it makes the slice itself)');
+  if (values.submission !== undefined && values.test === undefined) throw new CliError('--submission needs --test DIR: the pictures to predict');
   return {
     folder,
     block: values.block,
@@ -100,6 +110,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     out: values.out ?? './model-out',
     size: values.size === undefined ? undefined : wholeIn(values.size, '--size', SPEC_LIMITS.size),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
+    ...(values.test !== undefined ? { test: values.test, submission: values.submission } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDataLoaders, plainTrainLoader } from '../../src/core/data/block';
@@ -25,6 +26,13 @@ import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
 import { learnerManifest } from '../../src/workers/bundle';
 import { finalMetrics, writeBundle, type FinalMetrics } from './output';
 import { EpochTable } from './table';
+import { isImagePath } from '../../src/core/data/paths';
+import { submissionCsv } from '../../src/core/interpret/submission';
+import { decodeInNode } from '../../src/io/node/nodeDecode';
+import { predictPicture } from '../../src/workers/predictPicture';
+
+/** lesson 3's multi-label threshold, which the CLI's metrics use too. */
+const DEFAULT_THRESHOLD = 0.2;
 
 /** The project's root (scripts/cli/ is two levels down), where `public/models` lives. */
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -74,6 +82,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
     const manifest = learnerManifest(learn, dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
+    if (opts.test) await writeSubmission(opts.test, opts.submission ?? join(opts.out, 'submission.csv'), learn, spec, io);
     return finalMetrics(learn.recorder.epochs);
   } finally {
     learn.dispose();
@@ -174,4 +183,25 @@ async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: Lr
 function progressText(p: Progress): string {
   const what = p.phase === 'valid' ? 'validating' : `batch ${p.batch + 1}/${p.batchesPerEpoch}, loss ${p.smoothLoss.toFixed(4)}`;
   return `epoch ${p.epoch + 1}/${p.epochs}: ${what}`;
+}
+
+/** fastai's `add_test_folder` and a Kaggle submission: every picture of `testDir` predicted, the CSV written. */
+async function writeSubmission(testDir: string, path: string, learn: Learner, spec: DataBlockSpec, io: CliIo): Promise<void> {
+  const pictures = gatherFiles(testDir).filter((f) => isImagePath(f.path));
+  if (pictures.length === 0) throw new CliError(`--test ${testDir} holds no pictures`);
+  const view = { task: learn.dls.task, classes: learn.dls.classes, size: learn.dls.size, stats: learn.dls.stats, resize: spec.transforms.resize };
+  const predictions = [];
+  for (const file of pictures) {
+    try {
+      predictions.push({ path: file.path, values: (await predictPicture(learn.model, view, await decodeInNode(file))).values });
+    } catch (e) {
+      // One unreadable picture is named and left out; the others are still predicted.
+      io.err(`skipped ${file.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const csv = submissionCsv(predictions, { task: view.task, classes: view.classes, thresh: DEFAULT_THRESHOLD, suffix: spec.items.kind === 'csv' ? spec.items.suffix : undefined });
+  if (csv === null) throw new CliError(`--test makes a submission for single-label and multi-label data, not ${view.task}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, csv);
+  io.err(`submission: ${predictions.length} of ${pictures.length} test pictures predicted, written to ${path}`);
 }

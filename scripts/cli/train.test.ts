@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,8 +36,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm run train', () => {
   it('trains mnist_tiny for one epoch, prints the table and JSON, and saves a loadable model', async () => {
     const out = join(dir, 'model');
-    const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', BLOCK, '--size', '28', '--epochs', '1', '--lr', '1e-2', '--out', out]);
+    // Kaggle's test folder: unlabelled digits (validation pictures renamed), predicted after training.
+    const testDir = join(dir, 'test');
+    mkdirSync(testDir);
+    const truth: Record<string, string> = {};
+    for (const digit of ['3', '7']) {
+      readdirSync(join(SAMPLE, 'valid', digit)).slice(0, 10).forEach((f, i) => {
+        copyFileSync(join(SAMPLE, 'valid', digit, f), join(testDir, `t${digit}_${i}.png`));
+        truth[`t${digit}_${i}`] = digit;
+      });
+    }
+    const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', BLOCK, '--size', '28', '--epochs', '1', '--lr', '1e-2', '--out', out, '--test', testDir]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`submission: 20 of 20 test pictures predicted, written to ${join(out, 'submission.csv')}`);
+    const submission = readFileSync(join(out, 'submission.csv'), 'utf8').trim().split('\n');
+    expect(submission[0]).toBe('id,label');
+    expect(submission).toHaveLength(21);
+    const right = submission.slice(1).filter((line) => truth[line.split(',')[0]] === line.split(',')[1]).length;
+    // Better than one class for every picture (10 of 20).
+    expect(right).toBeGreaterThan(15);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^epoch\s+train_loss\s+valid_loss\s+error_rate\s+accuracy\s+time$/);
     expect(lines[1]).toMatch(/^0\s+\d+\.\d{6}\s+\d+\.\d{6}\s+\d+\.\d{6}\s+\d+\.\d{6}\s+\d\d:\d\d$/);
