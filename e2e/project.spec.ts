@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readBundle } from '../src/core/project/bundle';
 import { unzipBundle } from '../src/core/project/zip';
@@ -51,6 +52,25 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   const losses = await page.getByTestId('top-loss-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-loss'))));
   expect(losses).toEqual([...losses].sort((a, b) => b - a));
   await studio.cellShot('results-run', 'results-mnist-single');
+
+  // A test folder (Kaggle's test/) predicted for a submission: id,label in natural order.
+  const testDir = mkdtempSync(join(tmpdir(), 'studio-test-'));
+  for (const digit of ['3', '7']) {
+    const source = join(SAMPLES, 'mnist_tiny', 'valid', digit);
+    readdirSync(source).sort().slice(0, 6).forEach((f, i) => copyFileSync(join(source, f), join(testDir, `t${digit}_${i}.png`)));
+  }
+  await page.getByTestId('test-input').setInputFiles(testDir);
+  await expect(page.getByTestId('test-progress')).toHaveAttribute('data-done', '12', { timeout: 60_000 });
+  const preview = (await page.getByTestId('submission-preview').textContent())!.split('\n');
+  expect(preview[0]).toBe('id,label');
+  expect(preview[1]).toMatch(/^t3_0,[37]$/);
+  const [submission] = await Promise.all([page.waitForEvent('download'), page.getByTestId('submission-download').click()]);
+  expect(submission.suggestedFilename()).toBe('submission.csv');
+  const csv = readFileSync(await submission.path(), 'utf8').trim().split('\n');
+  expect(csv).toHaveLength(13);
+  const rightInTest = csv.slice(1).filter((line) => line.split(',')[0][1] === line.split(',')[1]).length;
+  expect(rightInTest).toBeGreaterThan(6); // more than one class for every picture
+  await studio.cellShot('test-set', 'results-submission');
 
   // Predict pictures chosen from disk: a 7 and two 3s.
   const threes = readdirSync(THREE_DIR).sort().slice(0, 2).map((f) => join(THREE_DIR, f));
