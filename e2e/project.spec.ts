@@ -52,6 +52,18 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   const losses = await page.getByTestId('top-loss-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-loss'))));
   expect(losses).toEqual([...losses].sort((a, b) => b - a));
   await studio.cellShot('results-run', 'results-mnist-single');
+  // plot_top_losses(heatmap=True): Grad-CAM drawn over each top-loss picture when asked.
+  const reddish = () => page.getByTestId('top-loss-item').first().locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let p = 0; p < d.length; p += 4) if (d[p] > 150 && d[p + 2] < 100 && d[p] - d[p + 1] > 40) n++;
+    return n;
+  });
+  expect(await reddish()).toBe(0); // a grey digit: no heat yet
+  await page.getByTestId('results-heatmap').check();
+  await expect.poll(reddish).toBeGreaterThan(50);
+  await studio.cellShot('top-losses', 'results-heatmap');
+  await page.getByTestId('results-heatmap').uncheck();
 
   // A test folder (Kaggle's test/) predicted for a submission: id,label in natural order.
   const testDir = mkdtempSync(join(tmpdir(), 'studio-test-'));

@@ -1,3 +1,4 @@
+import type { Heatmap } from '../core/interpret/gradCam';
 import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from '../core/data/block';
 import { makeDataLoaders } from '../core/data/block';
@@ -17,6 +18,8 @@ export interface PreviewTile {
   readonly point?: readonly [number, number];
   /** The true point beside a predicted one (results), in pixels. */
   readonly truePoint?: readonly [number, number];
+  /** Grad-CAM over the picture (results of a CNN classifier), drawn when the person asks for heatmaps. */
+  readonly heat?: Heatmap;
 }
 
 /**

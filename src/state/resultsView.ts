@@ -67,7 +67,7 @@ const pct = (p: number) => `${(p * 100).toFixed(0)}%`;
 function resultTile(r: ResultsInfo, thumb: Thumb): ResultTile {
   const i = thumb.index;
   const C = r.classes.length;
-  const base = { size: thumb.size, rgba: thumb.rgba };
+  const base = { size: thumb.size, rgba: thumb.rgba, ...(thumb.heat ? { heat: thumb.heat } : {}) };
   const loss = r.losses[i];
   const common = { index: i, path: thumb.path, loss };
   switch (r.task) {

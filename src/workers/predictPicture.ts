@@ -4,6 +4,8 @@ import { normalizeBatch } from '../core/transforms/augment';
 import { resizeItem } from '../core/transforms/resize';
 import { lossForTask } from '../core/train/losses';
 import { forward } from '../core/train/predict';
+import { gradCam } from '../core/interpret/gradCam';
+import type { HeadSplit } from '../core/model/split';
 import type { PredictInfo } from './protocol';
 
 /** How a model wants its pictures: what `studio.json` and a built data block both know. */
@@ -20,15 +22,20 @@ export interface PictureView {
  * size, the same normalization), with the task's activation: the one path shared by a trained
  * learner and an imported bundle, so both give identical numbers.
  */
-export async function predictPicture(model: tf.LayersModel, view: PictureView, image: RawImage): Promise<PredictInfo> {
+export async function predictPicture(model: tf.LayersModel, view: PictureView, image: RawImage, cam?: HeadSplit | null): Promise<PredictInfo> {
   const { size } = view;
   const { pixels } = resizeItem(image, size, view.resize, null, 'bilinear');
   const activation = lossForTask(view.task).activation;
-  const out = tf.tidy(() => {
-    const x = normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), view.stats);
-    return activation(forward(model, x));
-  });
-  const values = Array.from(await out.data());
-  out.dispose();
-  return { task: view.task, classes: view.classes, shape: out.shape.slice(1), values };
+  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), view.stats));
+  try {
+    const out = tf.tidy(() => activation(forward(model, x)));
+    const values = Array.from(await out.data());
+    out.dispose();
+    const info = { task: view.task, classes: view.classes, shape: out.shape.slice(1), values };
+    // Grad-CAM for the predicted class (the top tag): where the model looked.
+    const classifier = view.task === 'single' || view.task === 'multi';
+    return cam && classifier ? { ...info, heat: await gradCam(cam, x, values.indexOf(Math.max(...values))) } : info;
+  } finally {
+    x.dispose();
+  }
 }

@@ -5,6 +5,7 @@ import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
 import type { OneCycleOptions } from '../core/train/schedules';
+import type { Heatmap } from '../core/interpret/gradCam';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -137,6 +138,8 @@ export interface PredictInfo {
   /** Output shape without the batch axis: `[C]`, `[H, W, C]` or `[2]`. */
   readonly shape: readonly number[];
   readonly values: readonly number[];
+  /** Grad-CAM over the picture for the predicted class, for a CNN classifier. */
+  readonly heat?: Heatmap;
 }
 
 /** What `fit` returns. */

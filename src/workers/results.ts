@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from '../core/data/block';
 import type { BlockItem } from '../core/data/decode';
 import { makeExample } from '../core/data/examples';
-import type { DataBlockSpec } from '../core/data/types';
+import type { DataBlockSpec, Stats } from '../core/data/types';
+import { gradCam, gradCamSplit, type Heatmap } from '../core/interpret/gradCam';
+import type { HeadSplit } from '../core/model/split';
+import { normalizeBatch } from '../core/transforms/augment';
 import { topLosses } from '../core/interpret/topLosses';
 import type { Learner } from '../core/train/learner';
 import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from './resultsProtocol';
@@ -28,7 +31,15 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
   const failed = block.pixels.failedItems();
   const predicted = block.valid.filter((d) => !failed.has(d.item.path));
   const shown = new Set([...Array.from({ length: Math.min(SHOWN_RESULTS, predicted.length) }, (_, i) => i), ...topLosses(preds.losses, SHOWN_RESULTS).map((l) => l.index)]);
-  const thumbs = await Promise.all([...shown].map((index) => thumbOf(block, predicted[index], spec, index)));
+  // Grad-CAM for classifiers whose head reads a picture-shaped map (fastai's plot_top_losses(heatmap=True)).
+  const cam = task === 'single' || task === 'multi' ? gradCamSplit(learn.grouped) : null;
+  const numClasses = block.classes.length;
+  const predictedClass = (index: number) => argmax(probs.subarray(index * numClasses, (index + 1) * numClasses));
+  const thumbs: Thumb[] = [];
+  for (const index of shown) {
+    const thumb = await thumbOf(block, predicted[index], spec, index);
+    thumbs.push(cam ? { ...thumb, heat: await heatOf(cam, thumb, learn.dls.stats, predictedClass(index)) } : thumb);
+  }
   const { validLoss, metrics } = await learn.evaluate();
   return {
     task,
@@ -45,6 +56,24 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
     thresh,
     metrics: { valid_loss: validLoss, ...metrics },
   };
+}
+
+/** Grad-CAM of a thumb (its RGB at the training size, normalized as the model sees it). */
+async function heatOf(cam: HeadSplit, thumb: Thumb, stats: Stats, classIndex: number): Promise<Heatmap> {
+  const { size, rgba } = thumb;
+  const rgb = Float32Array.from({ length: size * size * 3 }, (_, i) => rgba[Math.floor(i / 3) * 4 + (i % 3)] / 255);
+  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(rgb, [1, size, size, 3]), stats));
+  try {
+    return await gradCam(cam, x, classIndex);
+  } finally {
+    x.dispose();
+  }
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
 }
 
 /** The validation picture as validation sees it (centre crop at the training size), as RGBA. */

@@ -1,4 +1,5 @@
 import type { Task } from '../core/data/types';
+import type { Heatmap } from '../core/interpret/gradCam';
 
 /** How many items `show_results` and `plot_top_losses` show: the worker sends their pictures, the page lays them out. */
 export const SHOWN_RESULTS = 9;
@@ -10,6 +11,8 @@ export interface Thumb {
   readonly path: string;
   readonly size: number;
   readonly rgba: Uint8ClampedArray;
+  /** Grad-CAM over the picture for its predicted class (its top tag), for a CNN classifier. */
+  readonly heat?: Heatmap;
 }
 
 /**

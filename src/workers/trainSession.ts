@@ -21,6 +21,7 @@ import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions
 import { withCorrections, type Correction } from './corrections';
 import { archName, bodyLine, buildModel, startsFrozen } from './models';
 import { describeBody } from '../core/model/pretrainedBody';
+import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture, type PictureView } from './predictPicture';
 import { ProgressThrottle } from './progressThrottle';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
@@ -212,7 +213,8 @@ export class TrainSession {
   /** Predicts one picture the way validation sees it: activated outputs, plain numbers. */
   async predict(file: SourceFile): Promise<PredictInfo> {
     const { model, view } = this.predictor();
-    return predictPicture(model, view, await this.decode(file));
+    const grouped = this.learner?.grouped ?? this.imported?.grouped;
+    return predictPicture(model, view, await this.decode(file), grouped ? gradCamSplit(grouped) : null);
   }
 
   /** Loads the weights of an exported bundle or checkpoint into the current learner (same architecture). */

@@ -21,7 +21,7 @@ export interface HeadSplit {
  * step skips the pooling and its gradient.
  * @example const split = splitHead(grouped); if (split) features = split.body.predict(x);
  */
-export function splitHead(grouped: GroupedModel): HeadSplit | null {
+export function splitHead(grouped: GroupedModel, opts: { readonly pool?: boolean } = {}): HeadSplit | null {
   const { model, layerGroups } = grouped;
   const headLayers = layerGroups.at(-1) ?? [];
   if (layerGroups.length < 2 || headLayers.length === 0 || model.outputs.length !== 1) return null;
@@ -34,7 +34,8 @@ export function splitHead(grouped: GroupedModel): HeadSplit | null {
   }
   if (boundary.size !== 1) return null;
   if (!inHead.has(model.outputs[0].sourceLayer)) return null;
-  const pooling = poolingPrefix(model, inHead);
+  // Without `pool`, the body ends where the head group begins (Grad-CAM needs that feature map, not pooled vectors).
+  const pooling = opts.pool === false ? new Set<tf.layers.Layer>() : poolingPrefix(model, inHead);
   const features = pooledBoundary(headLayers, inHead, pooling) ?? [...boundary][0];
   const trained = features === [...boundary][0] ? headLayers : headLayers.filter((l) => !pooling.has(l));
   const body = tf.model({ inputs: model.inputs, outputs: features, name: `${model.name}_body` });

@@ -1,10 +1,13 @@
 import type { PreviewTile } from '../../state/batchPreview';
+import type { Heatmap } from '../../core/interpret/gradCam';
 import { codeColour, hexToRgb } from './palette';
 
 /** How a tile's mask is coloured: which code is void and which is plain background. */
 export interface MaskStyle {
   readonly voidIndex: number;
   readonly backgroundIndex: number;
+  /** Draw a tile's Grad-CAM heatmap over it (fastai's `plot_top_losses(heatmap=True)`). */
+  readonly heat?: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export function paintTile(canvas: HTMLCanvasElement, tile: PreviewTile, style: M
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
   const at = (p: readonly [number, number]) => [(p[0] / tile.size) * canvas.width, (p[1] / tile.size) * canvas.height] as const;
+  if (style.heat && tile.heat) paintHeat(ctx, tile.heat, canvas.width, canvas.height);
   if (tile.truePoint) drawPoint(ctx, ...at(tile.truePoint), '#1b9e3e');
   if (tile.point) drawPoint(ctx, ...at(tile.point), '#e5213b');
 }
@@ -56,4 +60,26 @@ function drawPoint(ctx: CanvasRenderingContext2D, x: number, y: number, colour: 
   ctx.moveTo(x, y - 4);
   ctx.lineTo(x, y + 4);
   ctx.stroke();
+}
+
+/**
+ * A Grad-CAM map over a picture, as fastai draws it: the coarse map scaled up smoothly, coloured
+ * from transparent (no weight) through red to yellow (the most), at half opacity.
+ */
+export function paintHeat(ctx: CanvasRenderingContext2D, heat: Heatmap, width: number, height: number, x = 0, y = 0): void {
+  const map = new OffscreenCanvas(heat.size, heat.size);
+  const mctx = map.getContext('2d')!;
+  const image = mctx.createImageData(heat.size, heat.size);
+  heat.values.forEach((v, p) => {
+    image.data[p * 4] = 255;
+    image.data[p * 4 + 1] = Math.round(255 * Math.max(0, v - 0.5) * 2);
+    image.data[p * 4 + 2] = 0;
+    image.data[p * 4 + 3] = Math.round(200 * v);
+  });
+  mctx.putImageData(image, 0, 0);
+  ctx.save();
+  ctx.imageSmoothingEnabled = true;
+  ctx.globalAlpha = 0.6;
+  ctx.drawImage(map, x, y, width, height);
+  ctx.restore();
 }

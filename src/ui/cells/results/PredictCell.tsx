@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { fromDrop, fromLooseFiles } from '../../../io/browserFiles';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import type { Prediction, TrainState } from '../../../state/trainState';
+import type { Heatmap } from '../../../core/interpret/gradCam';
+import { paintHeat } from '../../charts/paintTile';
 import { codeColour, hexToRgb } from '../../charts/palette';
 import { Cell } from '../../components/Cell';
 
@@ -13,6 +15,7 @@ import { Cell } from '../../components/Cell';
 export function PredictCell(props: { state: TrainState; commands: ResultsCommands; canFineTune: boolean }) {
   const { state, commands } = props;
   const [over, setOver] = useState(false);
+  const [heat, setHeat] = useState(false);
   const corrections = state.predictions.filter((p) => p.correction).length;
   const onFiles = async (files: File[]) => commands.predict((await fromLooseFiles(files)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.path)));
   const onDrop = async (e: DragEvent) => {
@@ -43,10 +46,16 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
             }} />
         </label>
         {state.busy === 'predict' && <span className="muted">predicting…</span>}
+        {state.predictions.some((p) => p.info.heat) && (
+          <label className="check" title="Grad-CAM: where the model looked for its predicted class">
+            <input type="checkbox" data-testid="predict-heatmap" checked={heat} onChange={(e) => setHeat(e.target.checked)} />
+            heatmaps (Grad-CAM)
+          </label>
+        )}
       </div>
       <ul className="predictions" data-testid="predict-output">
         {state.predictions.map((p) => (
-          <PredictionView key={p.id} prediction={p} thresh={state.learnerSpec.thresh} commands={commands} />
+          <PredictionView key={p.id} prediction={p} thresh={state.learnerSpec.thresh} commands={commands} heat={heat} />
         ))}
       </ul>
       {state.predictions.length > 0 && (
@@ -67,7 +76,7 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
 }
 
 /** One prediction: the picture, the top classes (or tags, mask share, point), and the correction form. */
-function PredictionView(props: { prediction: Prediction; thresh: number; commands: ResultsCommands }) {
+function PredictionView(props: { prediction: Prediction; thresh: number; commands: ResultsCommands; heat: boolean }) {
   const { prediction: p } = props;
   const { info } = p;
   const [label, setLabel] = useState(info.classes[0] ?? '');
@@ -77,7 +86,8 @@ function PredictionView(props: { prediction: Prediction; thresh: number; command
   return (
     <li className="prediction" data-testid="prediction" data-path={p.file.path} data-top={top} data-probs={info.task === 'single' || info.task === 'multi' ? JSON.stringify(Object.fromEntries(ranked.map((r) => [r.name, Number(r.prob.toFixed(6))]))) : ''}>
       <div className="picture">
-        {url && info.task !== 'segmentation' && <img src={url} alt={p.file.path} />}
+        {url && info.task !== 'segmentation' && !(props.heat && info.heat) && <img src={url} alt={p.file.path} />}
+        {url && props.heat && info.heat && <HeatOverlay url={url} heat={info.heat} />}
         {url && info.task === 'segmentation' && <MaskOverlay url={url} info={info} />}
         {info.task === 'points' && <PointMarker values={info.values} />}
       </div>
@@ -157,6 +167,25 @@ function MaskShare(props: { info: Prediction['info'] }) {
 }
 
 /** Segmentation: the centre square of the picture with the predicted mask tinted over it. */
+/** The picture as the model saw it (the centre square, as the default crop takes it) under its Grad-CAM map. */
+function HeatOverlay(props: { url: string; heat: Heatmap }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const img = new Image();
+    img.onload = () => {
+      const canvas = ref.current;
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return;
+      const s = Math.min(img.width, img.height);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(img, (img.width - s) / 2, (img.height - s) / 2, s, s, 0, 0, canvas.width, canvas.height);
+      paintHeat(ctx, props.heat, canvas.width, canvas.height);
+    };
+    img.src = props.url;
+  }, [props.url, props.heat]);
+  return <canvas ref={ref} width={112} height={112} data-testid="predict-heat" />;
+}
+
 function MaskOverlay(props: { url: string; info: Prediction['info'] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import { resultsView, type ResultTile, type ResultsView } from '../../../state/resultsView';
 import type { TrainState } from '../../../state/trainState';
@@ -19,7 +19,9 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
   const { state, commands } = props;
   const results = state.results;
   const view = useMemo(() => (results ? resultsView(results, state.learnerSpec.beta) : null), [results, state.learnerSpec.beta]);
-  const style: MaskStyle = useMemo(() => ({ voidIndex: results?.voidIndex ?? -1, backgroundIndex: results?.classes.indexOf('Background') ?? -1 }), [results]);
+  const [heat, setHeat] = useState(false);
+  const style: MaskStyle = useMemo(() => ({ voidIndex: results?.voidIndex ?? -1, backgroundIndex: results?.classes.indexOf('Background') ?? -1, heat }), [results, heat]);
+  const hasHeat = results?.thumbs.some((t) => t.heat) ?? false;
   const trained = state.rows.length > 0;
   return (
     <Cell index={8} title="Results" note="show_results, top losses and the task's own view of the errors, on the validation set" testId="results">
@@ -28,6 +30,12 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
           {results ? 'Refresh results' : 'Show results'}
         </button>
         <span className="muted">{results ? `${results.count} validation images at ${results.size}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
+        {hasHeat && (
+          <label className="check" title="Grad-CAM: where the model looked for its predicted class (the body's last feature map, weighted by the gradient of that class)">
+            <input type="checkbox" data-testid="results-heatmap" checked={heat} onChange={(e) => setHeat(e.target.checked)} />
+            heatmaps (Grad-CAM)
+          </label>
+        )}
       </div>
       {view && results && (
         <>
