@@ -34,7 +34,8 @@ export async function predictPicture(model: tf.LayersModel, view: PictureView, i
     const info = { task: view.task, classes: view.classes, shape: out.shape.slice(1), values };
     // Grad-CAM for the predicted class (the top tag): where the model looked.
     const classifier = view.task === 'single' || view.task === 'multi';
-    return cam && classifier ? { ...info, heat: await gradCam(cam, x, values.indexOf(Math.max(...values))) } : info;
+    const heat = cam && classifier ? await gradCam(cam, x, values.indexOf(Math.max(...values))).catch(() => null) : null;
+    return heat ? { ...info, heat } : info;
   } finally {
     x.dispose();
   }

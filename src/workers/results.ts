@@ -38,7 +38,9 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
   const thumbs: Thumb[] = [];
   for (const index of shown) {
     const thumb = await thumbOf(block, predicted[index], spec, index);
-    thumbs.push(cam ? { ...thumb, heat: await heatOf(cam, thumb, learn.dls.stats, predictedClass(index)) } : thumb);
+    // A heatmap that cannot be computed (a kernel a backend lacks) leaves the picture without one, not the results.
+    const heat = cam ? await heatOf(cam, thumb, learn.dls.stats, predictedClass(index)).catch(() => null) : null;
+    thumbs.push(heat ? { ...thumb, heat } : thumb);
   }
   const { validLoss, metrics } = await learn.evaluate();
   return {

@@ -1,19 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDataBlock, makeDataLoaders } from '../data/block';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../data/infer';
 import type { DataBlockSpec } from '../data/types';
 import { smallCnn } from '../model/smallCnn';
 import { installFastCpuKernels } from '../tf/cpuKernels';
+import { loadWasmBackend } from '../tf/testing/wasm';
 import { Learner } from '../train/learner';
 import { decodeInNode } from '../../io/node/nodeDecode';
 import { readFolder } from '../../io/node/nodeFiles';
 import { gradCam, gradCamSplit } from './gradCam';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  installFastCpuKernels();
-});
+const backends = {
+  cpu: async () => {
+    await tf.setBackend('cpu');
+    installFastCpuKernels();
+  },
+  // The browser's usual backend: every kernel of the gradient must exist there too.
+  wasm: loadWasmBackend,
+};
 
 const spec: DataBlockSpec = {
   ...DEFAULT_SPEC,
@@ -22,8 +27,10 @@ const spec: DataBlockSpec = {
   batch: { batchSize: 64, seed: 1 },
 };
 
-describe('Grad-CAM', () => {
+describe.each(Object.keys(backends) as (keyof typeof backends)[])('Grad-CAM on %s', (backend) => {
   it('on a CNN trained on mnist_tiny, the heat sits on the digit\u2019s strokes more than on the black around them', async () => {
+    await backends[backend]();
+    expect(tf.getBackend()).toBe(backend);
     const block = await buildDataBlock(spec, { files: readFolder('public/samples/mnist_tiny'), decode: decodeInNode });
     const dls = makeDataLoaders(block, spec);
     const grouped = smallCnn(2, { channels: [8, 16, 32], seed: 1 });
@@ -38,7 +45,8 @@ describe('Grad-CAM', () => {
     const strokeToBackground = (heat: readonly number[], g: ArrayLike<number>) => mean(heat.filter((_, p) => g[p] > 0.5)) / Math.max(mean(heat.filter((_, p) => g[p] <= 0.5)), 1e-6);
     for await (const { x, y } of dls.valid.batches(0)) {
       const pictures = tf.unstack(x);
-      const labels = Array.from(await y.argMax(-1).data());
+      // Single-label targets are class ids.
+      const labels = Array.from(await y.data());
       for (let i = 0; i < Math.min(20, pictures.length); i++) {
         const heat = await gradCam(split, pictures[i].expandDims(0) as tf.Tensor4D, labels[i]);
         // The picture's own pixels (normalized; a digit stroke is well above the mean), at the map's resolution.

@@ -31,7 +31,11 @@ const splits = new WeakMap<GroupedModel, HeadSplit | null>();
 export async function gradCam(split: HeadSplit, x: tf.Tensor4D, classIndex: number): Promise<Heatmap> {
   const map = tf.tidy(() => {
     const features = split.body.apply(x, { training: false }) as tf.Tensor4D;
-    const logit = (a: tf.Tensor) => (split.head.model.apply(a, { training: false }) as tf.Tensor).reshape([-1]).gather([classIndex]).sum();
+    // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+    const logit = (a: tf.Tensor) => {
+      const out = (split.head.model.apply(a, { training: false }) as tf.Tensor).reshape([-1]);
+      return out.mul(tf.tensor1d(Array.from({ length: out.shape[0] }, (_, i) => (i === classIndex ? 1 : 0)))).sum();
+    };
     const grads = tf.grad(logit)(features);
     const weights = grads.mean([1, 2], true);
     const cam = features.mul(weights).sum(-1).squeeze([0]).relu();

@@ -75,3 +75,11 @@ describe('spreadLrs (fastai even_mults)', () => {
     expect(lrsForGroups([1e-4, 1e-2], 3).map((v) => +v.toPrecision(12))).toEqual([1e-4, 1e-3, 1e-2]);
   });
 });
+
+describe('one-cycle options passed as undefined', () => {
+  it('take fastai\'s defaults (autoLr passes { pctStart: undefined })', () => {
+    expect(oneCycleLr(1e-2, { pctStart: undefined })(0)).toBeCloseTo(1e-2 / 25, 12);
+    expect(oneCycleLr(1e-2, { pctStart: undefined, div: undefined, divFinal: undefined })(1)).toBeCloseTo(1e-7, 14);
+    expect(oneCycleMom({ pctStart: undefined, moms: undefined })(0.25)).toBeCloseTo(0.85, 12);
+  });
+});

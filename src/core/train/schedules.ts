@@ -83,7 +83,8 @@ export interface OneCycleOptions {
  * @example oneCycleLr(1e-2)(0.25) // 1e-2
  */
 export function oneCycleLr(lrMax: number, opts: OneCycleOptions = {}): Schedule {
-  const { div, divFinal, pctStart } = { ...ONE_CYCLE_DEFAULTS, ...opts };
+  // Destructuring defaults, not a spread: an option passed as undefined (`{ pctStart: undefined }`) means the default.
+  const { div = ONE_CYCLE_DEFAULTS.div, divFinal = ONE_CYCLE_DEFAULTS.divFinal, pctStart = ONE_CYCLE_DEFAULTS.pctStart } = opts;
   return combinedCos(pctStart, lrMax / div, lrMax, lrMax / divFinal);
 }
 
@@ -92,7 +93,7 @@ export function oneCycleLr(lrMax: number, opts: OneCycleOptions = {}): Schedule 
  * @example oneCycleMom()(0.25) // 0.85
  */
 export function oneCycleMom(opts: OneCycleOptions = {}): Schedule {
-  const { pctStart, moms } = { ...ONE_CYCLE_DEFAULTS, ...opts };
+  const { pctStart = ONE_CYCLE_DEFAULTS.pctStart, moms = ONE_CYCLE_DEFAULTS.moms } = opts;
   return combinedCos(pctStart, moms[0], moms[1], moms[2]);
 }
 
