@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
-import { escapesRoot, extensionOf, normalizePath } from '../core/data/paths';
+import { extensionOf, normalizePath } from '../core/data/paths';
+import { filesFromEntries } from './archive';
 import type { SourceFile } from '../core/data/types';
 
 // The File behind each SourceFile made here, so it can cross to a worker without being read.
@@ -35,20 +36,7 @@ export function fromFolderInput(list: FileList | readonly File[]): SourceFile[] 
  * names it (see `escapesRoot`) rather than taking it for a file of the set.
  */
 export async function fromZip(file: File): Promise<SourceFile[]> {
-  const entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
-  const all = Object.keys(entries).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
-  const names = all.filter((n) => !escapesRoot(n));
-  const tops = new Set(names.map((n) => n.split('/')[0]));
-  const strip = tops.size === 1 && names.every((n) => n.includes('/'));
-  const escaping = all.filter((n) => escapesRoot(n)).map((n) => ({ path: n.replace(/\\/g, '/'), size: entries[n].length, read: async () => entries[n] }));
-  return [
-    ...names.map((n) => {
-      const data = entries[n];
-      const path = strip ? n.slice(n.indexOf('/') + 1) : n;
-      return { path: normalizePath(path), size: data.length, read: async () => data };
-    }),
-    ...escaping,
-  ];
+  return filesFromEntries(unzipSync(new Uint8Array(await file.arrayBuffer())));
 }
 
 /** Loose files from `file-input`: zips expand, anything else (CSV, codes.txt, images) keeps its name. */

@@ -1,6 +1,8 @@
 import { memo, useEffect, useState, type DragEvent } from 'react';
 import type { SourceFile } from '../../core/data/types';
 import { fromDrop, fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
+import { unpackArchive } from '../../io/archive';
+import { cachedDatasets, fetchDataset, forgetDataset, type CachedDataset } from '../../io/datasetCache';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
 import type { DataCommands } from '../../state/dataActions';
 import type { DataState } from '../../state/dataState';
@@ -30,6 +32,34 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
       await commands.loadFiles(loaded, `sample ${sample.name}`);
     } finally {
       setLoading('');
+    }
+  };
+  const [url, setUrl] = useState('');
+  const [urlError, setUrlError] = useState('');
+  const [download, setDownload] = useState<{ got: number; total: number } | null>(null);
+  const [kept, setKept] = useState<CachedDataset[]>([]);
+  const refreshKept = () => void cachedDatasets().then(setKept, () => setKept([]));
+  useEffect(refreshKept, []);
+  // fastai's untar_data: download (or take from the browser's cache), unpack here, load as a folder.
+  const onUrl = async (address: string) => {
+    const target = address.trim();
+    if (!target) return;
+    setUrlError('');
+    setLoading(`Downloading ${target}…`);
+    try {
+      const { bytes, cached } = await fetchDataset(target, (got, total) => {
+        setDownload({ got, total });
+        setLoading(`Downloading ${mb(got)}${total ? ` of ${mb(total)}` : ''}…`);
+      });
+      setLoading(`Unpacking ${mb(bytes.length)}${cached ? ' (kept in this browser)' : ''}…`);
+      const unpacked = unpackArchive(target, bytes);
+      refreshKept();
+      await commands.loadFiles(unpacked, `${target.split('/').pop()?.split(/[?#]/)[0] ?? target}${cached ? ' (kept)' : ''}`);
+    } catch (e) {
+      setUrlError((e as Error).message);
+    } finally {
+      setLoading('');
+      setDownload(null);
     }
   };
   const onDrop = async (e: DragEvent) => {
@@ -106,7 +136,35 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
           <button data-testid="sample-load" onClick={onSample} disabled={samples.length === 0 || loading !== ''}>
             Load sample
           </button>
-          <p className="muted">{loading || samples.find((s) => s.name === chosen)?.description}</p>
+          <p className="muted" data-testid="source-loading">{loading || samples.find((s) => s.name === chosen)?.description}</p>
+          <p>Or a dataset's address (.tgz, .tar or .zip), as fastai's untar_data:</p>
+          <div className="url-row">
+            <input type="url" data-testid="url-input" placeholder="https://…/mnist_tiny.tgz" value={url} onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && onUrl(url)} />
+            <button data-testid="url-load" disabled={!url.trim() || loading !== ''} onClick={() => onUrl(url)}>
+              Download
+            </button>
+          </div>
+          {download && <progress data-testid="url-progress" value={download.got} max={download.total || undefined} />}
+          {urlError && (
+            <p className="error" data-testid="url-error">
+              {urlError}
+            </p>
+          )}
+          {kept.length > 0 && (
+            <ul className="kept" data-testid="url-kept">
+              {kept.map((k) => (
+                <li key={k.url} data-url={k.url} data-bytes={k.bytes}>
+                  <button className="link" disabled={loading !== ''} onClick={() => onUrl(k.url)} title="Load it again from this browser, without downloading">
+                    {k.url.split('/').pop()}
+                  </button>{' '}
+                  <span className="muted">{mb(k.bytes)} kept in this browser</span>{' '}
+                  <button className="link" data-testid="url-forget" onClick={() => forgetDataset(k.url).then(refreshKept)}>
+                    forget
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       </div>
     </Cell>
@@ -116,4 +174,9 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
 function folderName(list: FileList): string {
   const rel = (list[0] as (File & { webkitRelativePath?: string }) | undefined)?.webkitRelativePath ?? '';
   return rel.split('/')[0] || '(unnamed)';
+}
+
+/** Bytes in megabytes, as the download line says them. */
+function mb(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
