@@ -41,3 +41,29 @@ describe('numbers on the command line', () => {
     expect(parseCliArgs(['--folder', 'data', '--epochs', '1000'])).toMatchObject({ epochs: 1000 });
   });
 });
+
+describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
+  it('takes every architecture of the Learner cell and names them all for a wrong one', () => {
+    for (const arch of ['auto', 'smallCnn', 'xresnet', 'mobilenet_v2', 'mnist', 'unet', 'unet_xresnet', 'unet_mobilenet_v2']) {
+      expect(parseCliArgs([...base, '--arch', arch])).toMatchObject({ arch });
+    }
+    expect(error([...base, '--arch', 'resnet34'])).toBe(
+      '--arch must be one of auto, smallCnn, xresnet, mobilenet_v2, mnist, tm_mobilenet_v2, tfjs_mobilenet_v1, unet, unet_xresnet, unet_mobilenet_v2, not "resnet34"',
+    );
+  });
+
+  it('reads --freeze-epochs with --fine-tune only', () => {
+    expect(parseCliArgs([...base, '--fine-tune'])).toMatchObject({ freezeEpochs: 1 });
+    expect(parseCliArgs([...base, '--fine-tune', '--freeze-epochs', '3'])).toMatchObject({ freezeEpochs: 3 });
+    expect(error([...base, '--freeze-epochs', '2'])).toBe('--freeze-epochs goes with --fine-tune');
+    expect(error([...base, '--fine-tune', '--freeze-epochs', '0'])).toBe('--freeze-epochs must be a whole number from 1 to 1000, not "0"');
+  });
+
+  it('reads --size 64,128 as progressive resizing and one size as before', () => {
+    expect(parseCliArgs([...base, '--size', '64,128'])).toMatchObject({ size: 64, sizes: [64, 128] });
+    const one = parseCliArgs([...base, '--size', '64']);
+    expect(one).toMatchObject({ size: 64 });
+    expect(one).not.toHaveProperty('sizes');
+    expect(error([...base, '--size', '64,4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
+  });
+});

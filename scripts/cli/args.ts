@@ -2,10 +2,29 @@ import { parseArgs } from 'node:util';
 import { SPEC_LIMITS, withinLimit, type NumberLimit } from '../../src/core/data/specChecks';
 import type { LrSpec } from '../../src/core/train/schedules';
 import { TRAIN_LIMITS } from '../../src/state/inputChecks';
+import { KNOWN_BODIES } from '../../src/core/model/bodies';
 
-/** The architectures the command line can ask `buildModel` for; `auto` is the studio's guess for the task. */
-export type CliArch = 'auto' | 'smallCnn' | 'xresnet' | 'mobilenet_v2';
-const ARCHS: readonly CliArch[] = ['auto', 'smallCnn', 'xresnet', 'mobilenet_v2'];
+/**
+ * The architectures the studio's Learner cell offers, by the names the command line takes: `auto`
+ * (the studio's guess for the task), the two from-scratch CNNs, each known pretrained body with
+ * fastai's head (`cnn_learner`) by its id, and the U-Net on each of the cell's encoders.
+ */
+export const ARCHS: readonly string[] = ['auto', 'smallCnn', 'xresnet', ...KNOWN_BODIES.map((b) => b.id), 'unet', 'unet_xresnet', 'unet_mobilenet_v2'];
+/** One of `ARCHS`. */
+export type CliArch = string;
+
+/** `--arch`'s help lines: each name and what it builds. */
+const ARCH_HELP = [
+  ['auto', "the studio's guess: MobileNetV2 body (classes, tags), U-Net (masks), small CNN (points)"],
+  ['smallCnn', 'small CNN from scratch'],
+  ['xresnet', 'xresnet from scratch'],
+  ...KNOWN_BODIES.map((b) => [b.id, `${b.label}, with a new head; starts frozen`]),
+  ['unet', 'U-Net for segmentation, small-CNN encoder from scratch'],
+  ['unet_xresnet', 'U-Net, xresnet encoder from scratch'],
+  ['unet_mobilenet_v2', 'U-Net on the built-in ImageNet MobileNetV2 (starts frozen)'],
+]
+  .map(([name, text]) => `                     ${name.padEnd(18)} ${text}`)
+  .join('\n');
 
 /** Everything `npm run train -- ...` was told, checked and typed. */
 export interface CliOptions {
@@ -23,8 +42,12 @@ export interface CliOptions {
   readonly fullFrozen: boolean;
   readonly arch: CliArch;
   readonly out: string;
-  /** Overrides `transforms.size` of the spec. */
+  /** Overrides `transforms.size` of the spec (the first of `sizes`). */
   readonly size?: number;
+  /** Progressive resizing: `epochs` at each size in turn, the learner kept (`--size 64,128`). */
+  readonly sizes?: readonly number[];
+  /** fine_tune's frozen epochs (fastai's `freeze_epochs`; 1 when absent). */
+  readonly freezeEpochs?: number;
   /** Overrides `batch.batchSize` of the spec. */
   readonly bs?: number;
   /** An unlabelled test folder to predict after training (fastai's `add_test_folder`). */
@@ -54,17 +77,24 @@ export const USAGE = `Usage: npm run train -- --folder DIR --epochs N [options]
   --lr X           max learning rate (3e-3) or a discriminative slice lo,hi (1e-4,1e-2);
                    default: the studio's auto suggestion (the LR finder's candidates, each
                    trained and scored on the validation set)
-  --arch NAME      auto (default: the studio's guess, the ImageNet MobileNetV2 body for classes
-                   and tags, a small CNN for points), mobilenet_v2, smallCnn or xresnet
-  --fine-tune      fastai's fine_tune: 1 epoch frozen at lr, then N unfrozen at slice(lr/200, lr/2)
+  --arch NAME      what the studio's Learner cell offers (default auto):
+${ARCH_HELP}
+  --fine-tune      fastai's fine_tune: --freeze-epochs frozen at lr, then N unfrozen at slice(lr/200, lr/2)
+  --freeze-epochs N  fine_tune's frozen epochs (default 1)
   --full-frozen    a frozen body trains as in fastai (batch norm on, augmented pictures) instead of
                    the default fast path (the head on the body's features, computed once)
   --out DIR        where model.json, weights.bin and studio.json go (default ./model-out)
-  --size S         image side in pixels (8 to 1024), overrides transforms.size
+  --size S         image side in pixels (8 to 1024), overrides transforms.size; a list 64,128
+                   resizes progressively: --epochs at each size, the learner kept between them
   --bs B           batch size (1 to 1024), overrides batch.batchSize
   --test DIR       unlabelled pictures to predict after training (Kaggle's test folder)
   --submission F   where the submission CSV goes (default OUT/submission.csv): image_name,tags
-                   for multi-label at the threshold 0.2, id,label for single-label`;
+                   for multi-label at the threshold 0.2, id,label for single-label
+
+       npm run train -- lr-find --folder DIR [--csv F] [--block F] [--arch A] [--size S] [--bs B] [--png FILE]
+
+  Runs only the LR finder: the curve as a text chart on stdout (suggestions marked), a PNG of it
+  (default lr-find.png), then one line of JSON with the suggestions.`;
 
 /**
  * Parses the command line with `node:util` `parseArgs`; a wrong or missing value is a `CliError`.
@@ -82,6 +112,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       lr: { type: 'string' },
       arch: { type: 'string', default: 'auto' },
       'fine-tune': { type: 'boolean', default: false },
+      'freeze-epochs': { type: 'string' },
       'full-frozen': { type: 'boolean', default: false },
       out: { type: 'string', default: './model-out' },
       size: { type: 'string' },
@@ -93,8 +124,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   });
   if (values.help) return 'help';
   const folder = required(values.folder, '--folder');
-  const arch = values.arch as CliArch;
-  if (!ARCHS.includes(arch)) throw new CliError(`--arch must be one of ${ARCHS.join(', ')}, not "${values.arch}"`);
+  const arch = parseArch(values.arch ?? 'auto');
+  if (values['freeze-epochs'] !== undefined && !values['fine-tune']) throw new CliError('--freeze-epochs goes with --fine-tune');
+  const freezeEpochs = values['freeze-epochs'] === undefined ? 1 : wholeIn(values['freeze-epochs'], '--freeze-epochs', TRAIN_LIMITS.epochs);
+  const sizes = values.size === undefined ? undefined : parseSizes(values.size);
   const lr = values.lr === undefined ? undefined : parseLr(values.lr);
   if (values['fine-tune'] && Array.isArray(lr)) throw new CliError('--fine-tune takes one base learning rate (it makes the slice itself)');
   if (values.submission !== undefined && values.test === undefined) throw new CliError('--submission needs --test DIR: the pictures to predict');
@@ -105,13 +138,79 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     epochs: wholeIn(required(values.epochs, '--epochs'), '--epochs', TRAIN_LIMITS.epochs),
     lr,
     fineTune: values['fine-tune'] ?? false,
+    freezeEpochs,
     fullFrozen: values['full-frozen'] ?? false,
     arch,
     out: values.out ?? './model-out',
-    size: values.size === undefined ? undefined : wholeIn(values.size, '--size', SPEC_LIMITS.size),
+    size: sizes?.[0],
+    ...(sizes && sizes.length > 1 ? { sizes } : {}),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
     ...(values.test !== undefined ? { test: values.test, submission: values.submission } : {}),
   };
+}
+
+/** Everything `npm run train -- lr-find ...` was told. */
+export interface LrFindCliOptions {
+  readonly folder: string;
+  readonly csv?: string;
+  readonly block?: string;
+  readonly arch: CliArch;
+  readonly size?: number;
+  readonly bs?: number;
+  /** Where the PNG of the curve goes (default lr-find.png). */
+  readonly png: string;
+  /** A frozen body's finder runs on the whole model instead of the head on cached features. */
+  readonly fullFrozen: boolean;
+}
+
+/**
+ * Parses `lr-find`'s arguments (after the subcommand's name).
+ * @example parseLrFindArgs(['--folder', 'data', '--png', 'curve.png'])
+ */
+export function parseLrFindArgs(argv: readonly string[]): LrFindCliOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      folder: { type: 'string' },
+      csv: { type: 'string' },
+      block: { type: 'string' },
+      arch: { type: 'string', default: 'auto' },
+      size: { type: 'string' },
+      bs: { type: 'string' },
+      png: { type: 'string', default: 'lr-find.png' },
+      'full-frozen': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  return {
+    folder: required(values.folder, '--folder'),
+    csv: values.csv,
+    block: values.block,
+    arch: parseArch(values.arch ?? 'auto'),
+    size: values.size === undefined ? undefined : wholeIn(values.size, '--size', SPEC_LIMITS.size),
+    bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
+    png: values.png ?? 'lr-find.png',
+    fullFrozen: values['full-frozen'] ?? false,
+  };
+}
+
+/**
+ * An `--arch` name, checked against `ARCHS`.
+ * @example parseArch('unet') // 'unet'
+ */
+export function parseArch(text: string): CliArch {
+  if (!ARCHS.includes(text)) throw new CliError(`--arch must be one of ${ARCHS.join(', ')}, not "${text}"`);
+  return text;
+}
+
+/**
+ * `--size`: one side, or a comma list for progressive resizing, each within the studio's range.
+ * @example parseSizes('64,128') // [64, 128]
+ */
+export function parseSizes(text: string): number[] {
+  return text.split(',').map((part) => wholeIn(part, '--size', SPEC_LIMITS.size));
 }
 
 /**

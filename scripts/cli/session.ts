@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDataLoaders, plainTrainLoader } from '../../src/core/data/block';
 import type { DataLoaders } from '../../src/core/data/batch';
@@ -10,7 +10,7 @@ import { archName, buildModel, startsFrozen } from '../../src/workers/models';
 import type { ArchSpec } from '../../src/workers/protocol';
 import { guessSpec } from '../../src/core/data/infer';
 import type { DataBlockSpec, Task } from '../../src/core/data/types';
-import { MOBILENET_V2 } from '../../src/core/model/bodies';
+import { KNOWN_BODIES, MOBILENET_V2 } from '../../src/core/model/bodies';
 import { fineTune } from '../../src/core/train/fineTune';
 import { autoLr } from '../../src/core/train/autoLr';
 import { lowestLossLr } from '../../src/core/train/suggest';
@@ -21,7 +21,10 @@ import type { OneCycleOptions } from '../../src/core/train/schedules';
 import type { LrSpec } from '../../src/core/train/schedules';
 import { serveFolder } from '../../src/io/node/staticServer';
 import { guessArch, pretrainedArch } from '../../src/state/guessLearner';
-import { CliError, type CliArch, type CliOptions } from './args';
+import { ARCHS, CliError, type CliArch, type CliOptions, type LrFindCliOptions } from './args';
+import { pngChart, textChart } from './lrChart';
+import type { LrSuggestions } from '../../src/core/train/suggest';
+import type { SourceFile } from '../../src/core/data/types';
 import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
 import { learnerManifest } from '../../src/workers/bundle';
 import { finalMetrics, writeBundle, type FinalMetrics } from './output';
@@ -45,12 +48,24 @@ export interface CliIo {
   readonly status?: (text: string) => void;
 }
 
+/** What both commands set up: the files, the spec, its block and loaders, the architecture and its learner. */
+interface Setup {
+  readonly files: SourceFile[];
+  readonly spec: DataBlockSpec;
+  readonly block: DataBlock;
+  readonly dls: DataLoaders;
+  readonly arch: ArchSpec;
+  readonly learn: Learner;
+}
+
+/** The `--arch` names built without a pretrained body, so no local server is needed for them. */
+const FROM_SCRATCH = new Set(['smallCnn', 'xresnet', 'unet', 'unet_xresnet']);
+
 /**
- * The whole command: data block from files, learner on the tfjs CPU backend, one-cycle with
- * fastai's table printed as epochs finish, then `model.json` + `weights.bin` + `studio.json`
- * in `--out`. Resolves to the final metrics; bad input and NaN losses are `CliError`s.
+ * Files, data block (given or guessed, printed then), backend, loaders and learner, as the studio
+ * builds them; a pretrained body starts frozen, as with fastai's cnn_learner.
  */
-export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMetrics> {
+async function setUp(opts: { readonly folder: string; readonly csv?: string; readonly block?: string; readonly size?: number; readonly bs?: number; readonly arch: CliArch }, io: CliIo): Promise<Setup> {
   const files = gatherFiles(opts.folder, opts.csv);
   const spec = opts.block ? loadSpec(opts.block, { size: opts.size, bs: opts.bs }) : withOverrides(await guessSpec(files), opts);
   if (!opts.block) io.err(`data block: the studio's guess: ${JSON.stringify(spec)}`);
@@ -60,7 +75,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   const block = await buildBlockOrFail(spec, files, io.err);
   const dls = makeDataLoaders(block, spec);
   // A pretrained body loads over HTTP, through the page's own loading code.
-  const server = opts.arch === 'smallCnn' || opts.arch === 'xresnet' ? null : await serveFolder(join(PROJECT_ROOT, 'public'));
+  const server = FROM_SCRATCH.has(opts.arch) ? null : await serveFolder(join(PROJECT_ROOT, 'public'));
   const arch = cliArch(opts.arch, dls.task, server ? `${server.url}/` : '');
   let learn: Learner;
   try {
@@ -68,22 +83,79 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   } finally {
     server?.close();
   }
-  // Like fastai's cnn_learner, a pretrained body starts frozen.
   if (startsFrozen(arch)) learn.freeze();
   io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
+  return { files, spec, block, dls, arch, learn };
+}
+
+/**
+ * The whole command: data block from files, learner on wasm, one-cycle (or fine_tune) with
+ * fastai's table printed as epochs finish, at each `--size` in turn (progressive resizing: the
+ * block rebuilt at the next size, the learner kept), then `model.json` + `weights.bin` +
+ * `studio.json` in `--out`. Resolves to the final metrics; bad input and NaN losses are `CliError`s.
+ */
+export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMetrics> {
+  const { files, learn, arch, ...first } = await setUp(opts, io);
+  let { spec, block } = first;
+  const sizes = opts.sizes ?? [spec.transforms.size];
   try {
-    const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
-    // On the fast path auto's probes are the fit itself (fine_tune's frozen part: one epoch, pct_start 0.99).
-    const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, opts.fineTune ? { epochs: 1, pctStart: 0.99 } : { epochs: opts.epochs }) : null;
+    let fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+    // On the fast path auto's probes are the fit itself (fine_tune's frozen part: pct_start 0.99).
+    const probeFit = opts.fineTune ? { epochs: opts.freezeEpochs ?? 1, pctStart: 0.99 } : { epochs: opts.epochs };
+    const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, probeFit) : null;
     const lr = opts.lr ?? suggested!.lr;
     // fine_tune's unfrozen phase takes valley when auto chose more (see FineTuneOptions.unfrozenBaseLr).
     const unfrozenBaseLr = suggested && suggested.valley < suggested.lr ? suggested.valley : undefined;
-    await fitWithTable(learn, { ...opts, lr, unfrozenBaseLr }, fast, io);
-    const manifest = learnerManifest(learn, dls, spec, arch);
+    const table = new EpochTable(learn.metrics.map((m) => m.name), io.out);
+    table.header();
+    for (const [i, size] of sizes.entries()) {
+      if (i > 0) {
+        // Progressive resizing, as the worker's setData: a new block at the next size, the same learner.
+        io.err(`size ${size}: rebuilding the data block, keeping the learner`);
+        spec = { ...spec, transforms: { ...spec.transforms, size } };
+        block = await buildBlockOrFail(spec, files, io.err);
+        learn.replaceData(makeDataLoaders(block, spec));
+        if (startsFrozen(arch)) learn.freeze();
+        fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+        table.continueNumbering();
+      }
+      if (sizes.length > 1) io.err(`size ${size}: ${opts.epochs} epoch${opts.epochs === 1 ? '' : 's'}`);
+      await fitWithTable(learn, { ...opts, lr, unfrozenBaseLr }, fast, table, io);
+    }
+    const manifest = learnerManifest(learn, learn.dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
     if (opts.test) await writeSubmission(opts.test, opts.submission ?? join(opts.out, 'submission.csv'), learn, spec, io);
     return finalMetrics(learn.recorder.epochs);
+  } finally {
+    learn.dispose();
+    learn.model.dispose();
+  }
+}
+
+/** `lr-find`'s result: fastai's four suggestions, or null when too few losses were finite. */
+export type LrFindCliResult = LrSuggestions | null;
+
+/**
+ * `npm run train -- lr-find`: the same setup, then only the LR finder (on the head over cached
+ * features for a frozen body, as the studio's finder, unless `--full-frozen`); prints the curve
+ * as a text chart on stdout and writes it as a PNG. Resolves to the suggestions.
+ */
+export async function lrFindFromCli(opts: LrFindCliOptions, io: CliIo): Promise<LrFindCliResult> {
+  const { learn, arch, block, spec } = await setUp(opts, io);
+  try {
+    const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+    const onProgress = io.status ? (p: Progress) => io.status?.(`lr finder: batch ${p.batch + 1}, loss ${p.smoothLoss.toFixed(4)}`) : undefined;
+    const find = (l: Learner) => l.lrFind({ numIt: 100, onProgress });
+    const found = fast ? await fast(find) : await find(learn);
+    io.status?.('');
+    if (found.losses.filter(Number.isFinite).length < 2) throw new CliError('The LR finder recorded too few finite losses to draw');
+    for (const line of textChart(found.lrs, found.losses, found.suggestions)) io.out(line);
+    mkdirSync(dirname(resolve(opts.png)), { recursive: true });
+    writeFileSync(opts.png, pngChart(found.lrs, found.losses, found.suggestions));
+    io.err(`lr finder: ${found.lrs.length} rates from ${found.lrs[0].toExponential(2)} to ${found.lrs.at(-1)!.toExponential(2)}, curve written to ${opts.png}`);
+    if (!found.suggestions) io.err('lr finder: too few finite losses for suggestions');
+    return found.suggestions;
   } finally {
     learn.dispose();
     learn.model.dispose();
@@ -99,22 +171,32 @@ async function makeLearner(arch: ArchSpec, dls: DataLoaders): Promise<Learner> {
   }
 }
 
-/** The architecture `--arch` names; `auto` is the page's guess for the task. */
+/** The architecture `--arch` names (see `ARCHS`); `auto` is the page's guess for the task. */
 function cliArch(arch: CliArch, task: Task, baseUrl: string): ArchSpec {
   switch (arch) {
     case 'auto':
       return guessArch(task, baseUrl);
-    case 'mobilenet_v2':
-      return pretrainedArch(MOBILENET_V2, baseUrl);
     case 'xresnet':
       return { kind: 'xresnet' };
     case 'smallCnn':
       return { kind: 'smallCnn' };
+    case 'unet':
+      return { kind: 'unet', encoder: 'smallCnn' };
+    case 'unet_xresnet':
+      return { kind: 'unet', encoder: 'xresnet' };
+    case 'unet_mobilenet_v2': {
+      // The Learner cell's U-Net on the built-in ImageNet body (fastai's unet_learner(dls, resnet34)).
+      const body = pretrainedArch(MOBILENET_V2, baseUrl);
+      return { kind: 'unet', encoder: 'pretrained', url: body.url, cut: body.cut, normalization: body.normalization };
+    }
   }
+  const body = KNOWN_BODIES.find((b) => b.id === arch);
+  if (!body) throw new CliError(`--arch must be one of ${ARCHS.join(', ')}, not "${arch}"`);
+  return pretrainedArch(body, baseUrl);
 }
 
 /** `--size` and `--bs` on a guessed spec. */
-function withOverrides(spec: DataBlockSpec, opts: CliOptions): DataBlockSpec {
+function withOverrides(spec: DataBlockSpec, opts: { readonly size?: number; readonly bs?: number }): DataBlockSpec {
   return { ...spec, transforms: { ...spec.transforms, size: opts.size ?? spec.transforms.size }, batch: { ...spec.batch, batchSize: opts.bs ?? spec.batch.batchSize } };
 }
 
@@ -153,9 +235,8 @@ async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, fit: { rea
   return { lr: auto.lr, valley: found.valley };
 }
 
-/** `fitOneCycle` (or fastai's `fine_tune`), printing the header first and one row per finished epoch; a NaN loss exits 2. */
-async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: LrSpec; readonly unfrozenBaseLr?: number }, fast: FastPath, io: CliIo): Promise<void> {
-  const table = new EpochTable(learn.metrics.map((m) => m.name), io.out);
+/** `fitOneCycle` (or fastai's `fine_tune`), one table row per finished epoch; a NaN loss exits 2. */
+async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: LrSpec; readonly unfrozenBaseLr?: number }, fast: FastPath, table: EpochTable, io: CliIo): Promise<void> {
   const printer = (runner: Learner): Callback => ({
     name: 'cliTable',
     order: 60,
@@ -165,12 +246,11 @@ async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: Lr
       if (row) table.row(row);
     },
   });
-  table.header();
   const onProgress = io.status ? (p: Progress) => io.status?.(progressText(p)) : undefined;
   // The frozen phase on the fast path: the head trains on the body's features, computed once.
   const frozenFit = fast ? (n: number, lr: LrSpec, o: FitOptions & OneCycleOptions) => fast((head) => head.fitOneCycle(n, lr, { ...o, callbacks: [printer(head)] })) : undefined;
   try {
-    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit, unfrozenBaseLr: opts.unfrozenBaseLr });
+    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit, freezeEpochs: opts.freezeEpochs, unfrozenBaseLr: opts.unfrozenBaseLr });
     else if (frozenFit) await frozenFit(opts.epochs, opts.lr, { onProgress });
     else await learn.fitOneCycle(opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress });
   } catch (e) {

@@ -21,6 +21,9 @@ export function formatTime(seconds: number): string {
 export class EpochTable {
   private readonly names: string[];
   private readonly widths: number[];
+  /** Rows printed so far, and the number the next fit's first epoch is shown as. */
+  private printed = 0;
+  private offset = 0;
 
   constructor(
     private readonly metricNames: readonly string[],
@@ -38,7 +41,13 @@ export class EpochTable {
   /** Prints one finished epoch. */
   row(rec: EpochRecord): void {
     const values = [rec.trainLoss, rec.validLoss, ...this.metricNames.map((m) => rec.metrics[m])];
-    this.write(this.line([String(rec.epoch), ...values.map(formatStat), formatTime(rec.seconds)]));
+    this.write(this.line([String(rec.epoch + this.offset), ...values.map(formatStat), formatTime(rec.seconds)]));
+    this.printed += 1;
+  }
+
+  /** Later fits number their epochs after the rows already printed (progressive resizing's next size). */
+  continueNumbering(): void {
+    this.offset = this.printed;
   }
 
   private line(cells: readonly string[]): string {
