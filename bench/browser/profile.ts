@@ -166,7 +166,6 @@ function decode(raw: RawMap): LoadedMap {
   const lines: Segment[][] = [];
   let source = 0;
   let srcLine = 0;
-  let srcCol = 0;
   let name = 0;
   for (const lineText of raw.mappings.split(';')) {
     const segs: Segment[] = [];
@@ -178,7 +177,7 @@ function decode(raw: RawMap): LoadedMap {
         if (v.length >= 4) {
           source += v[1];
           srcLine += v[2];
-          srcCol += v[3];
+          // v[3], the source column, is a delta too, but no report reads columns.
           const seg: Segment = { col, source, line: srcLine };
           if (v.length >= 5) {
             name += v[4];

@@ -30,7 +30,7 @@ export async function loadBackboneFromUrl(url: string): Promise<tf.LayersModel> 
   try {
     return await tf.loadLayersModel(tf.io.http(url, { fetchFunc: checkedFetch }));
   } catch (e) {
-    throw new Error(`The pretrained backbone at ${url} could not be loaded: ${messageOf(e)}`);
+    throw new Error(`The pretrained backbone at ${url} could not be loaded: ${messageOf(e)}`, { cause: e });
   }
 }
 
@@ -48,7 +48,7 @@ async function pickModelFiles(files: readonly File[]): Promise<{ json: File; wei
   try {
     parsed = JSON.parse(await json.text());
   } catch (e) {
-    throw new Error(`${json.name} is not valid JSON: ${messageOf(e)}`);
+    throw new Error(`${json.name} is not valid JSON: ${messageOf(e)}`, { cause: e });
   }
   if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) throw new Error(`${json.name} is not a tfjs layers model (it needs modelTopology and weightsManifest)`);
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -70,6 +70,6 @@ export async function loadBackboneFromFiles(files: readonly File[]): Promise<tf.
   try {
     return await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
   } catch (e) {
-    throw new Error(`The pretrained backbone in ${json.name} could not be loaded: ${messageOf(e)}`);
+    throw new Error(`The pretrained backbone in ${json.name} could not be loaded: ${messageOf(e)}`, { cause: e });
   }
 }

@@ -29,7 +29,8 @@ describe('data commands', () => {
     expect(state.spec.items).toMatchObject({ kind: 'csv', csvPath: 'labels.csv', suffix: '.png' });
     expect(state.spec.label).toMatchObject({ kind: 'csvColumn', column: 'tags', separator: ' ' });
     expect(state.error).toBeNull();
-    expect(state.block?.train.length! + state.block?.valid.length!).toBe(400);
+    expect(state.block).not.toBeNull();
+    expect(state.block!.train.length + state.block!.valid.length).toBe(400);
   }, 60_000);
 
   it('refuses to rebuild with a bad form value and keeps the block built before; a running fit is not stopped (issue 12)', async () => {

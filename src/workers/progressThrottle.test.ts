@@ -19,7 +19,7 @@ describe('ProgressThrottle', () => {
   });
 
   it('flush posts the batches of a fit that ended mid-epoch (stopped or diverged)', () => {
-    let now = 0;
+    const now = 0;
     const posts: ProgressEvent[] = [];
     const t = new ProgressThrottle((e) => posts.push(e), 125, () => now);
     const where = { phase: 'train' as const, epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 10 };

@@ -20,7 +20,7 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
   const segmentation = task === 'segmentation';
   const probs = segmentation ? new Float32Array(0) : ((await preds.probs.data()) as Float32Array);
   const targets = segmentation ? new Float32Array(0) : Float32Array.from(await preds.targets.data());
-  let masks: { predMasks: Int32Array; trueMasks: Int32Array } | {} = {};
+  let masks: { predMasks?: Int32Array; trueMasks?: Int32Array } = {};
   if (segmentation) {
     const argmax = tf.tidy(() => preds.probs.argMax(-1));
     masks = { predMasks: Int32Array.from(await argmax.data()), trueMasks: Int32Array.from(await preds.targets.data()) };

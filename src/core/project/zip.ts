@@ -50,7 +50,7 @@ export function unzipBundle(bytes: Uint8Array): BundleFiles {
   try {
     entries = unzipSync(bytes);
   } catch (e) {
-    throw new Error(`The file is not a readable zip archive (${(e as Error).message}).`);
+    throw new Error(`The file is not a readable zip archive (${(e as Error).message}).`, { cause: e });
   }
   return bundleFromEntries(entries);
 }

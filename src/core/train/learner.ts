@@ -138,7 +138,7 @@ export class Learner implements LearnerView {
     const epochs = Math.floor(finder.numIt / this.dls.train.batchCount) + 1;
     const weights = snapshotWeights(this.model);
     const optState = this.opt.snapshot();
-    let cancelled = false;
+    let cancelled: boolean;
     try {
       await this.run(epochs, { phase: 'lrFind', callbacks: [finder], onProgress: opts.onProgress, signal: opts.signal });
       cancelled = opts.signal?.aborted ?? false;
