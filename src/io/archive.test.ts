@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { archiveKind, unpackArchive } from './archive';
+import { archiveKind, unpackArchive, unpackArchiveAsync } from './archive';
 
 const dir = mkdtempSync(join(tmpdir(), 'studio-archive-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +45,16 @@ describe('unpackArchive (datasets from a URL, like untar_data)', () => {
     expect(archiveKind('data.tar.gz')).toBe('tgz');
     expect(() => unpackArchive('notes.txt', new Uint8Array(3))).toThrow('notes.txt is not a .zip, .tgz, .tar.gz or .tar archive');
     expect(() => unpackArchive('broken.tgz', gzipSync(new Uint8Array(600).fill(55)))).toThrow(/damaged|cut short/);
+  });
+});
+
+describe('unpackArchiveAsync', () => {
+  it('gives what unpackArchive gives, inflating off the calling thread', async () => {
+    const tgz = join(dir, 'set-async.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', join(dir, 'tree'), 'set']);
+    const bytes = new Uint8Array(readFileSync(tgz));
+    expect(await asText(await unpackArchiveAsync('set.tgz', bytes))).toEqual(expected);
+    const zip = zipSync({ 'a/b.png': new Uint8Array([1, 2]) });
+    expect((await unpackArchiveAsync('a.zip', zip)).map((f) => f.path)).toEqual(['b.png']);
   });
 });

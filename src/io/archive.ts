@@ -1,4 +1,4 @@
-import { gunzipSync, unzipSync } from 'fflate';
+import { gunzip, gunzipSync, unzip, unzipSync } from 'fflate';
 import { escapesRoot, normalizePath } from '../core/data/paths';
 import type { SourceFile } from '../core/data/types';
 
@@ -22,6 +22,21 @@ export function unpackArchive(name: string, bytes: Uint8Array): SourceFile[] {
   if (kind === 'tgz') return filesFromEntries(untar(gunzipSync(bytes)));
   if (kind === 'tar') return filesFromEntries(untar(bytes));
   throw new Error(`${name} is not a .zip, .tgz, .tar.gz or .tar archive`);
+}
+
+/**
+ * `unpackArchive` off the page's thread: fflate inflates in its own workers, so a large download
+ * does not freeze the page while it unpacks (tar's headers are then only read, not inflated).
+ */
+export async function unpackArchiveAsync(name: string, bytes: Uint8Array): Promise<SourceFile[]> {
+  const kind = archiveKind(name);
+  if (kind === 'zip') return filesFromEntries(await promised<Record<string, Uint8Array>>((done) => unzip(bytes, done)));
+  if (kind === 'tgz') return filesFromEntries(untar(await promised<Uint8Array>((done) => gunzip(bytes, done))));
+  return unpackArchive(name, bytes);
+}
+
+function promised<T>(run: (done: (err: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value))));
 }
 
 /** Archive entries (name to bytes) as SourceFiles; folders, macOS metadata and dot-underscore files are skipped. */

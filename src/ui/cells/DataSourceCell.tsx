@@ -1,7 +1,7 @@
 import { memo, useEffect, useState, type DragEvent } from 'react';
 import type { SourceFile } from '../../core/data/types';
 import { fromDrop, fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
-import { unpackArchive } from '../../io/archive';
+import { unpackArchiveAsync } from '../../io/archive';
 import { cachedDatasets, fetchDataset, forgetDataset, type CachedDataset } from '../../io/datasetCache';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
 import type { DataCommands } from '../../state/dataActions';
@@ -52,7 +52,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
         setLoading(`Downloading ${mb(got)}${total ? ` of ${mb(total)}` : ''}…`);
       });
       setLoading(`Unpacking ${mb(bytes.length)}${cached ? ' (kept in this browser)' : ''}…`);
-      const unpacked = unpackArchive(target, bytes);
+      const unpacked = await unpackArchiveAsync(target, bytes);
       refreshKept();
       await commands.loadFiles(unpacked, `${target.split('/').pop()?.split(/[?#]/)[0] ?? target}${cached ? ' (kept)' : ''}`);
     } catch (e) {
