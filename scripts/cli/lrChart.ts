@@ -70,7 +70,10 @@ export function textChart(lrs: readonly number[], losses: readonly number[], sug
     const lr = suggestions?.[m.key];
     if (lr === undefined || !(lr > 0)) continue;
     const x = Math.min(Math.max(Math.log10(lr), curve.x0), curve.x1);
-    grid[row(lossAt(curve, x))][col(x)] = m.letter;
+    const r = row(lossAt(curve, x));
+    // Two suggestions at one spot: the later goes just above (or below) the earlier, so each shows.
+    const free = [r, r - 1, r + 1, r - 2, r + 2].find((k) => k >= 0 && k < height && !/[A-Z]/.test(grid[k][col(x)])) ?? r;
+    grid[free][col(x)] = m.letter;
   }
   const labelWidth = 9;
   const yLabel = (r: number) => {
