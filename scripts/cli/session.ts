@@ -99,7 +99,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
   let { spec, block } = first;
   const sizes = opts.sizes ?? [spec.transforms.size];
   try {
-    let fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+    let fast = fastPath(learn, block, spec, arch, opts.fullFrozen);
     // On the fast path auto's probes are the fit itself (fine_tune's frozen part: pct_start 0.99).
     const probeFit = opts.fineTune ? { epochs: opts.freezeEpochs ?? 1, pctStart: 0.99 } : { epochs: opts.epochs };
     const suggested = opts.lr === undefined ? await suggestedLr(learn, fast, io, probeFit) : null;
@@ -116,7 +116,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
         block = await buildBlockOrFail(spec, files, io.err);
         learn.replaceData(makeDataLoaders(block, spec));
         if (startsFrozen(arch)) learn.freeze();
-        fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+        fast = fastPath(learn, block, spec, arch, opts.fullFrozen);
         table.continueNumbering();
       }
       if (sizes.length > 1) io.err(`size ${size}: ${opts.epochs} epoch${opts.epochs === 1 ? '' : 's'}`);
@@ -144,7 +144,7 @@ export type LrFindCliResult = LrSuggestions | null;
 export async function lrFindFromCli(opts: LrFindCliOptions, io: CliIo): Promise<LrFindCliResult> {
   const { learn, arch, block, spec } = await setUp(opts, io);
   try {
-    const fast = fastPath(learn, block, spec, startsFrozen(arch), opts.fullFrozen);
+    const fast = fastPath(learn, block, spec, arch, opts.fullFrozen);
     const onProgress = io.status ? (p: Progress) => io.status?.(`lr finder: batch ${p.batch + 1}, loss ${p.smoothLoss.toFixed(4)}`) : undefined;
     const find = (l: Learner) => l.lrFind({ numIt: 100, onProgress });
     const found = fast ? await fast(find) : await find(learn);
@@ -207,8 +207,9 @@ type FastPath = (<T>(use: (head: Learner) => Promise<T>) => Promise<T>) | null;
  * The fast path for a frozen body (the default, as in the studio; `--full-frozen` turns it off):
  * the training pictures without augmentation, through the body once per use.
  */
-function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, frozen: boolean, off: boolean): FastPath {
-  if (!frozen || off) return null;
+function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, arch: ArchSpec, off: boolean): FastPath {
+  // A U-Net's decoder reads every resolution of the body, not one cached feature map: it trains whole, as in fastai.
+  if (!startsFrozen(arch) || off || arch.kind === 'unet') return null;
   const plain = plainTrainLoader(block, spec);
   return async (use) => {
     const fast = await fastHeadLearner(learn, plain);
