@@ -36,6 +36,7 @@ export function Plot(props: {
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const onClickX = useRef(props.onClickX);
+  const drawn = useRef<Promise<unknown>>(Promise.resolve());
   onClickX.current = props.onClickX;
   const handlers = useRef({ onClick: props.onClick, onSelect: props.onSelect });
   handlers.current = { onClick: props.onClick, onSelect: props.onSelect };
@@ -44,7 +45,8 @@ export function Plot(props: {
     const el = ref.current;
     if (!el) return;
     const layout = themedLayout(dark, { height: props.height ?? 320, ...props.layout });
-    void Plotly.react(el, props.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'autoScale2d'] }).then((plot: PlotElement) => {
+    drawn.current = Plotly.react(el, props.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'autoScale2d'] }).then((plot: PlotElement) => {
+      if (!plot._fullLayout) return;
       plot.removeAllListeners?.('plotly_click');
       plot.removeAllListeners?.('plotly_selected');
       plot.on('plotly_click', (e) => e && handlers.current.onClick?.(e));
@@ -71,7 +73,10 @@ export function Plot(props: {
     return () => {
       el.removeEventListener('mousedown', onDown, true);
       window.removeEventListener('mouseup', onUp, true);
-      Plotly.purge(el);
+      // Purged only once a draw in progress has finished: plotly reads the layout it would remove
+      // ("Cannot read properties of undefined (reading '_rehover')" when a chart unmounts mid-draw,
+      // as the schedule preview does when a fit starts).
+      void drawn.current.then(() => Plotly.purge(el), () => Plotly.purge(el));
     };
   }, []);
   return <div ref={ref} data-testid={props.testId} className="plot" />;

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { ONE_CYCLE_DEFAULTS } from '../../../core/train/schedules';
 import { TRAIN_LIMITS, cycleProblem } from '../../../state/inputChecks';
 import { schedulePreview } from '../../../state/schedulePreview';
@@ -114,7 +114,8 @@ function runCall(r: FitRun): string {
 function OneCycleSettingsForm(props: { state: TrainState; commands: TrainCommands }) {
   const { state, commands } = props;
   const c = state.cycle;
-  const preview = schedulePreview(state);
+  // Only when what it draws changes: the cell re-renders on every progress event.
+  const preview = useMemo(() => schedulePreview({ lrInput: state.lrInput, epochs: state.epochs, cycle: state.cycle, learner: state.learner }), [state.lrInput, state.epochs, state.cycle, state.learner]);
   const problem = cycleProblem(c);
   const setMom = (i: number) => (v: number) => commands.setCycle({ moms: c.moms.map((m, j) => (j === i ? v : m)) as [number, number, number] });
   return (
