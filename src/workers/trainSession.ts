@@ -7,8 +7,7 @@ import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types
 import { readBundle, type BundleFiles } from '../core/project/bundle';
 import type { StudioManifest } from '../core/project/manifest';
 import { optimizerFiles, readOptimizerFiles, type TrainingState } from '../core/project/optimizerFiles';
-import { accuracyThresh, fbeta } from '../core/metrics/multiLabel';
-import { countParams, groupsFromNames, type GroupedModel } from '../core/model/types';
+import { groupsFromNames, type GroupedModel } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
@@ -19,11 +18,11 @@ import type { OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from './bundle';
 import { withCorrections, type Correction } from './corrections';
-import { archName, bodyLine, buildModel, startsFrozen } from './models';
-import { describeBody } from '../core/model/pretrainedBody';
+import { buildModel, startsFrozen } from './models';
 import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture, type PictureView } from './predictPicture';
 import { ProgressThrottle } from './progressThrottle';
+import { OneAtATime, describeLearner, multiLabelMetrics, sameOutputs, where } from './sessionParts';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
 import { collectResults } from './results';
 import type { ResultsInfo } from './resultsProtocol';
@@ -40,8 +39,8 @@ export class TrainSession {
   private learner: Learner | null = null;
   private learnerSpec: LearnerSpec | null = null;
   private frozen = false;
-  /** The command running now, which the others wait for (refused with a message), and its Stop. */
-  private operation: { readonly name: string; readonly abort: AbortController } | null = null;
+  /** Commands that change the data or the learner run one at a time; the others are refused with a message. */
+  private readonly turns = new OneAtATime();
   /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
   private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
   /** Adam's moments and the epoch count from an autosaved bundle, for the learner made from it (once its data is back). */
@@ -70,7 +69,7 @@ export class TrainSession {
    * `pixels` are the page's decoded pictures of the same block: reused, not decoded again.
    */
   setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo> {
-    return this.exclusive('data block build', async () => {
+    return this.turns.run('data block build', async () => {
       const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
       const block = await buildDataBlock(spec, { files, decode });
       if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
@@ -84,7 +83,7 @@ export class TrainSession {
   }
 
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
-    return this.exclusive('learner build', async () => {
+    return this.turns.run('learner build', async () => {
       const dls = this.requireData();
       this.disposeLearner();
       const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls);
@@ -102,7 +101,7 @@ export class TrainSession {
    * what that fit trains. There `auto` probes each candidate with the whole `epochs`-epoch fit.
    */
   lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
-    return this.exclusive('LR finder', (signal) => {
+    return this.turns.run('LR finder', (signal) => {
       const learn = this.requireLearner();
       const throttle = new ProgressThrottle((e) => this.post(e));
       const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
@@ -127,7 +126,7 @@ export class TrainSession {
    * and the head trains on them (`fastHeadLearner`); the model's head is the one that learns.
    */
   fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
-    return this.exclusive('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead, cycle));
+    return this.turns.run('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead, cycle));
   }
 
   private fitNow(signal: AbortSignal, epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
@@ -147,7 +146,7 @@ export class TrainSession {
    * the frozen ones. The learner ends unfrozen, as in fastai.
    */
   fineTuneFit(epochs: number, baseLr: number, freezeEpochs = 1, fastHead = false, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
-    return this.exclusive('fine_tune', (signal) => this.fineTuneNow(signal, epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr));
+    return this.turns.run('fine_tune', (signal) => this.fineTuneNow(signal, epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr));
   }
 
   private async fineTuneNow(signal: AbortSignal, epochs: number, baseLr: number, freezeEpochs: number, fastHead: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
@@ -184,7 +183,7 @@ export class TrainSession {
 
   /** Runs `use` on the learner, or with `fastHead` on the fast path's head learner, freed after. */
   private async onRunner<T>(learn: Learner, fastHead: boolean, use: (runner: Learner) => Promise<T>): Promise<T> {
-    const fast = fastHead ? await this.fastHead(learn, this.operation?.abort.signal) : null;
+    const fast = fastHead ? await this.fastHead(learn, this.turns.signal) : null;
     try {
       return await use(fast?.learner ?? learn);
     } finally {
@@ -219,7 +218,7 @@ export class TrainSession {
 
   /** Loads the weights of an exported bundle or checkpoint into the current learner (same architecture). */
   loadBundle(files: BundleFiles): Promise<LearnerInfo> {
-    return this.exclusive('weights load', async () => {
+    return this.turns.run('weights load', async () => {
       const learn = this.requireLearner();
       const read = readBundle(files);
       if ('error' in read) throw new Error(read.error);
@@ -234,7 +233,7 @@ export class TrainSession {
    * settings. With matching data it becomes the learner and can train on.
    */
   importBundle(files: BundleFiles): Promise<ImportInfo> {
-    return this.exclusive('import', () => this.importNow(files));
+    return this.turns.run('import', () => this.importNow(files));
   }
 
   private async importNow(files: BundleFiles): Promise<ImportInfo> {
@@ -259,7 +258,7 @@ export class TrainSession {
 
   /** A new multi-label threshold: the metrics (now and in later epochs and exports) use it. */
   setThreshold(thresh: number): Promise<Record<string, number>> {
-    return this.exclusive('threshold change', async () => {
+    return this.turns.run('threshold change', async () => {
       const learn = this.requireLearner();
       this.learnerSpec = { ...this.learnerSpec!, thresh };
       if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(this.learnerSpec);
@@ -273,7 +272,7 @@ export class TrainSession {
    * original again afterwards, so a later fit or resize does not keep repeating them.
    */
   fineTune(corrections: readonly Correction[], epochs: number, lr: WireLr): Promise<FitInfo> {
-    return this.exclusive('fine-tuning on corrections', async (signal) => {
+    return this.turns.run('fine-tuning on corrections', async (signal) => {
       const learn = this.requireLearner();
       const dls = this.requireData();
       const block = await withCorrections(this.block!, corrections, this.decode, this.spec!.batch.batchSize);
@@ -292,7 +291,7 @@ export class TrainSession {
   }
 
   freeze(frozen: boolean): LearnerInfo {
-    this.refuseWhileRunning(frozen ? 'freeze' : 'unfreeze');
+    this.turns.refuse(frozen ? 'freeze' : 'unfreeze');
     const learn = this.requireLearner();
     if (frozen) learn.freeze();
     else learn.unfreeze();
@@ -302,16 +301,14 @@ export class TrainSession {
 
   /** Stops the running command at its next batch; true when one was running. */
   stop(): boolean {
-    this.operation?.abort.abort();
-    return this.operation !== null;
+    return this.turns.stop();
   }
 
   /** The command running now (`fit`, `LR finder`, ...), or null. */
   get running(): string | null {
-    return this.operation?.name ?? null;
+    return this.turns.running;
   }
 
-  /** Posts fastai's table row as soon as the recorder has written it. */
   /**
    * Posts fastai's table row as soon as the recorder has written it, then the weights of that
    * epoch (the page autosaves them, so a reload mid-fit loses at most the running epoch).
@@ -364,34 +361,7 @@ export class TrainSession {
     const grouped = this.learner?.grouped ?? this.imported?.grouped;
     const task = this.learner?.dls.task ?? this.imported?.manifest.task;
     if (!grouped || !task) throw new Error('Build the learner first');
-    const groups = grouped.layerGroups.map((layers, i, all) => ({
-      name: i === all.length - 1 ? 'head' : `body ${i + 1}`,
-      // Trainable scalars only (batch-norm running statistics are not parameters).
-      params: layers.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0), 0),
-      frozen: this.frozen && i < all.length - 1,
-      from: layers.find((l) => l.trainableWeights.length > 0)?.name,
-    }));
-    const body = bodyLine(this.learnerSpec!.arch, describeBody(grouped.model, grouped.layerGroups));
-    return { task, arch: archName(this.learnerSpec!.arch), groups, totalParams: countParams(grouped.model), ...(body ? { body } : {}) };
-  }
-
-  /**
-   * Runs a command that changes the data or the learner, one at a time: another one asked for
-   * meanwhile (two clicks on Fit, a rebuild during a fit) is refused with a message.
-   */
-  private async exclusive<T>(name: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    this.refuseWhileRunning(name);
-    const operation = { name, abort: new AbortController() };
-    this.operation = operation;
-    try {
-      return await run(operation.abort.signal);
-    } finally {
-      this.operation = null;
-    }
-  }
-
-  private refuseWhileRunning(name: string): void {
-    if (this.operation) throw new Error(`The ${this.operation.name} is still running: wait for it to end or press Stop, then ask for the ${name} again`);
+    return describeLearner(grouped, task, this.learnerSpec!.arch, this.frozen);
   }
 
   private requireData(): DataLoaders {
@@ -413,18 +383,4 @@ export class TrainSession {
     this.learner = null;
     this.imported = null;
   }
-}
-
-/** Multi-label metrics at the learner's threshold and beta (lesson 3: accuracy_thresh and F2 at 0.2). */
-function multiLabelMetrics(spec: LearnerSpec) {
-  return [accuracyThresh({ thresh: spec.thresh }), fbeta({ thresh: spec.thresh, beta: spec.beta })];
-}
-
-/** Whether a saved model's outputs fit a data block: same task, same classes in the same order. */
-function sameOutputs(m: StudioManifest, task: string, classes: readonly string[]): boolean {
-  return m.task === task && m.classes.length === classes.length && m.classes.every((c, i) => c === classes[i]);
-}
-
-function where(p: Progress) {
-  return { phase: p.phase, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch };
 }
