@@ -166,56 +166,56 @@ function MaskShare(props: { info: Prediction['info'] }) {
   return <p>predicted mask: {share.map((s) => `${s.name} ${s.pct.toFixed(0)}%`).join(', ')}</p>;
 }
 
-/** Segmentation: the centre square of the picture with the predicted mask tinted over it. */
-/** The picture as the model saw it (the centre square, as the default crop takes it) under its Grad-CAM map. */
+/**
+ * Draws the centre square of the picture at `url` (what the default crop keeps) onto `canvas`,
+ * then `over` on top of it: the predicted mask, or the Grad-CAM map.
+ */
+function drawCentreSquare(url: string, canvas: HTMLCanvasElement | null, smooth: boolean, over: (ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement) => void): void {
+  const img = new Image();
+  img.onload = () => {
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const s = Math.min(img.width, img.height);
+    ctx.imageSmoothingEnabled = smooth;
+    ctx.drawImage(img, (img.width - s) / 2, (img.height - s) / 2, s, s, 0, 0, canvas.width, canvas.height);
+    over(ctx, canvas);
+  };
+  img.src = url;
+}
+
+/** The picture as the model saw it under its Grad-CAM map. */
 function HeatOverlay(props: { url: string; heat: Heatmap }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const img = new Image();
-    img.onload = () => {
-      const canvas = ref.current;
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx) return;
-      const s = Math.min(img.width, img.height);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(img, (img.width - s) / 2, (img.height - s) / 2, s, s, 0, 0, canvas.width, canvas.height);
-      paintHeat(ctx, props.heat, canvas.width, canvas.height);
-    };
-    img.src = props.url;
-  }, [props.url, props.heat]);
+  useEffect(() => drawCentreSquare(props.url, ref.current, false, (ctx, canvas) => paintHeat(ctx, props.heat, canvas.width, canvas.height)), [props.url, props.heat]);
   return <canvas ref={ref} width={112} height={112} data-testid="predict-heat" />;
 }
 
+/** Segmentation: the centre square of the picture with the predicted mask tinted over it. */
 function MaskOverlay(props: { url: string; info: Prediction['info'] }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const img = new Image();
-    img.onload = () => {
-      const canvas = ref.current;
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx) return;
-      const s = Math.min(img.width, img.height);
-      ctx.drawImage(img, (img.width - s) / 2, (img.height - s) / 2, s, s, 0, 0, canvas.width, canvas.height);
-      const [h, w, C] = props.info.shape;
-      const tint = new OffscreenCanvas(w, h);
-      const tctx = tint.getContext('2d')!;
-      const data = tctx.createImageData(w, h);
-      const background = props.info.classes.indexOf('Background');
-      const voidIndex = props.info.classes.findIndex((c) => /^void$/i.test(c));
-      for (let p = 0; p < h * w; p++) {
-        let best = 0;
-        for (let c = 1; c < C; c++) if (props.info.values[p * C + c] > props.info.values[p * C + best]) best = c;
-        const colour = codeColour(best, voidIndex, background);
-        if (colour === 'transparent') continue;
-        const [r, g, b] = hexToRgb(colour);
-        data.data.set([r, g, b, 150], p * 4);
-      }
-      tctx.putImageData(data, 0, 0);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(tint, 0, 0, canvas.width, canvas.height);
-    };
-    img.src = props.url;
-  }, [props.url, props.info]);
+  useEffect(
+    () =>
+      drawCentreSquare(props.url, ref.current, true, (ctx, canvas) => {
+        const [h, w, C] = props.info.shape;
+        const tint = new OffscreenCanvas(w, h);
+        const tctx = tint.getContext('2d')!;
+        const data = tctx.createImageData(w, h);
+        const background = props.info.classes.indexOf('Background');
+        const voidIndex = props.info.classes.findIndex((c) => /^void$/i.test(c));
+        for (let p = 0; p < h * w; p++) {
+          let best = 0;
+          for (let c = 1; c < C; c++) if (props.info.values[p * C + c] > props.info.values[p * C + best]) best = c;
+          const colour = codeColour(best, voidIndex, background);
+          if (colour === 'transparent') continue;
+          const [r, g, b] = hexToRgb(colour);
+          data.data.set([r, g, b, 150], p * 4);
+        }
+        tctx.putImageData(data, 0, 0);
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(tint, 0, 0, canvas.width, canvas.height);
+      }),
+    [props.url, props.info],
+  );
   return <canvas ref={ref} width={160} height={160} data-testid="predict-mask" />;
 }
 
