@@ -1,17 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../core/tf/backend';
-import { decodeInNode } from '../io/node/nodeDecode';
-import { readFolder } from '../io/node/nodeFiles';
-import { createTrainClient } from '../workers/client';
-import { inProcessWorker } from '../workers/testing/inProcessWorker';
-import { makeDataCommands } from './dataActions';
-import { dataReducer, initialDataState } from './dataState';
 import { epochsProblem, finderItersProblem, learnerSpecProblems, lrProblem } from './inputChecks';
-import { createStore } from './store';
 import { makeResultsCommands } from './resultsActions';
-import { makeTrainCommands } from './trainActions';
-import { makeTrainRunner } from './trainRunner';
-import { initialTrainState, trainReducer } from './trainState';
+import { inProcessStudio } from './testing/inProcessStudio';
 
 // Issue 12: the numbers a tough user types into the training cells. Each bad one is refused with a
 // sentence naming the field and its range, before the worker sees it; the learner is kept.
@@ -73,18 +64,7 @@ describe('the page refuses bad training values and keeps the learner', () => {
   });
 
   it('fit, fine_tune and the LR finder name the bad value; nothing runs, nothing is lost, and a good value then trains', async () => {
-    const dataStore = createStore(dataReducer, initialDataState);
-    const trainStore = createStore(trainReducer, initialTrainState);
-    const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(inProcessWorker(decodeInNode)));
-    const data = makeDataCommands(dataStore, decodeInNode, 'Node', runner.settleForRebuild);
-    const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
-    await train.start('cpu');
-    await data.loadFiles(readFolder('public/samples/mnist_tiny'), 'mnist_tiny');
-    const spec = dataStore.getState().spec;
-    data.setSpec({ ...spec, transforms: { ...spec.transforms, size: 16 }, batch: { ...spec.batch, batchSize: 64 } });
-    await data.build();
-    train.setLearnerSpec({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
-    await train.buildLearner();
+    const { trainStore, train, runner } = await inProcessStudio();
     const learner = trainStore.getState().learner;
     expect(learner).not.toBeNull();
 

@@ -1,52 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../core/tf/backend';
 import { oneCycleLr } from '../core/train/schedules';
-import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
-import { createTrainClient } from '../workers/client';
 import { blockBaselines } from '../workers/testing/blockBaselines';
-import { inProcessWorker } from '../workers/testing/inProcessWorker';
-import { makeDataCommands } from './dataActions';
-import { dataReducer, initialDataState } from './dataState';
-import { createStore } from './store';
 import { makeResultsCommands } from './resultsActions';
 import { testFolderFiles, testSubmission } from './testSet';
-import { makeTrainCommands } from './trainActions';
-import { makeTrainRunner } from './trainRunner';
-import { initialTrainState, trainReducer, type TrainState } from './trainState';
+import { initialTrainState, trainReducer } from './trainState';
+import { inProcessStudio } from './testing/inProcessStudio';
 
 beforeAll(async () => {
   await chooseBackend(['cpu']);
 });
 
-/** The page's stores and commands over a real session, as main.tsx wires them. */
-async function studio() {
-  const dataStore = createStore(dataReducer, initialDataState);
-  const trainStore = createStore(trainReducer, initialTrainState);
-  const worker = inProcessWorker(decodeInNode);
-  const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
-  const data = makeDataCommands(dataStore, decodeInNode, 'Node', runner.settleForRebuild);
-  const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
-  await train.start('cpu');
-  await data.loadFiles(readFolder('public/samples/mnist_tiny'), 'mnist_tiny');
-  const spec = dataStore.getState().spec;
-  data.setSpec({ ...spec, transforms: { ...spec.transforms, size: 16 }, batch: { ...spec.batch, batchSize: 64 } });
-  await data.build();
-  train.setLearnerSpec({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
-  await train.buildLearner();
-  train.setLr('1e-2');
-  const until = (done: (s: TrainState) => boolean) =>
-    new Promise<void>((resolve) => {
-      if (done(trainStore.getState())) return resolve();
-      const stop = trainStore.subscribe(() => done(trainStore.getState()) && (stop(), resolve()));
-    });
-  return { dataStore, trainStore, data, train, until, runner, worker };
-}
-
 describe('the page takes one command at a time', () => {
   it('two quick clicks on Fit start one fit; Stop after its first row ends it, stopped, and frees the page', async () => {
-    const { trainStore, train, until } = await studio();
+    const { trainStore, train, until } = await inProcessStudio();
     train.setEpochs(40);
     const first = train.fit();
     const second = train.fit();
@@ -63,7 +32,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('rebuilding the data block during a fit stops the fit first and says so; the next fit trains at the new size', async () => {
-    const { dataStore, trainStore, data, train, until } = await studio();
+    const { dataStore, trainStore, data, train, until } = await inProcessStudio();
     train.setEpochs(40);
     const fit = train.fit();
     await until((s) => s.rows.length > 0);
@@ -81,7 +50,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('a fit at lr 1000 ends failed with what happened and what to try; a fit at 1e-2 after it trains', async () => {
-    const { dataStore, trainStore, train } = await studio();
+    const { dataStore, trainStore, train } = await inProcessStudio();
     train.setEpochs(3);
     train.setLr('1000');
     await train.fit();
@@ -95,7 +64,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('predicting a file that is not a picture names it and still predicts the others', async () => {
-    const { trainStore, runner } = await studio();
+    const { trainStore, runner } = await inProcessStudio();
     const results = makeResultsCommands(runner);
     const seven = readFolder('public/samples/mnist_tiny').find((f) => f.path.startsWith('valid/7/'))!;
     const notes = { path: 'notes/readme.txt', size: 5, read: async () => new TextEncoder().encode('hello') };
@@ -107,7 +76,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('a worker that dies mid-fit ends the run failed with what to do, and frees the page', async () => {
-    const { trainStore, train, until, worker } = await studio();
+    const { trainStore, train, until, worker } = await inProcessStudio();
     train.setEpochs(40);
     const fit = train.fit();
     await until((s) => s.rows.length > 0);
@@ -119,7 +88,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('one-cycle\u2019s knobs reach the fit: the rates it trained at follow pct_start, div and div_final, and the run records them', async () => {
-    const { trainStore, train } = await studio();
+    const { trainStore, train } = await inProcessStudio();
     train.setEpochs(2);
     train.setCycle({ pctStart: 0.5, div: 10, divFinal: 100 });
     await train.fit();
@@ -138,7 +107,7 @@ describe('the page takes one command at a time', () => {
   }, 60_000);
 
   it('predicts a test/ folder that came with the data and writes a Kaggle submission, naming a picture it cannot read', async () => {
-    const { dataStore, trainStore, train, runner } = await studio();
+    const { dataStore, trainStore, train, runner } = await inProcessStudio();
     train.setEpochs(3);
     await train.fit();
     const results = makeResultsCommands(runner);
