@@ -118,7 +118,7 @@ describe('the ImageNet body through the session (planet_tiny, 200 train / 80 val
   }, 600_000);
 });
 
-const EPOCHS = 2;
+const EPOCHS = 4;
 
 /** Accuracy of always predicting the most frequent training class, on the validation set. */
 async function mostFrequentClassAccuracy(dls: DataLoaders): Promise<number> {
