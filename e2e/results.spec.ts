@@ -38,16 +38,21 @@ test('camvid_tiny: show_results with predicted and true masks, IoU per class', a
   await expect(page.getByTestId('prediction')).toContainText(/predicted mask: .*Background \d+%/);
 });
 
-test('headpose_tiny: predicted and true points on the pictures, error histogram', async ({ page }) => {
+test('headpose_tiny at a rectangle (24 high, 40 wide): predicted and true points on the pictures, error histogram', async ({ page }) => {
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
   await page.goto('/?backend=wasm');
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await studio.chooseFolder(join(SAMPLES, 'headpose_tiny'));
   await studio.counts();
-  await page.getByTestId('tfm-size').fill('32');
+  // The head-pose lesson trains at 120x160; typed as height x width.
+  await page.getByTestId('tfm-size').fill('24x40');
   await page.getByTestId('block-build').click();
-  await expect(page.getByText('augmented training images at 32px')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('augmented training images at 24×40px')).toBeVisible({ timeout: 60_000 });
+  // Tiles keep the pictures' shape: the longer side at 112 px, so 40 wide by 24 high shows as 112 x 67.
+  await expect(studio.tiles().first().locator('canvas')).toHaveJSProperty('height', 67);
+  await expect(studio.tiles().first().locator('canvas')).toHaveJSProperty('width', 112);
+  await studio.cellShot('show-batch', 'show-batch-headpose-24x40');
   await train.buildLearner('smallCnn');
   await train.fit(2, '1e-2');
   expect(await train.runEnded()).toBe('done');
@@ -55,6 +60,8 @@ test('headpose_tiny: predicted and true points on the pictures, error histogram'
   await expect(page.getByTestId('error-histogram')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('error-histogram')).toContainText('distance from the true point');
   await expect(page.getByTestId('show-results-item')).toHaveCount(9);
+  await expect(page.getByText(/validation images at 24×40px/)).toBeVisible();
+  await expect(page.getByTestId('show-results-item').first().locator('canvas')).toHaveJSProperty('height', 67);
   // Both markers are drawn: the prediction's red and the truth's green.
   const colours = await page.getByTestId('show-results-item').first().locator('canvas').evaluate((c: HTMLCanvasElement) => {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;

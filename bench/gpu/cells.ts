@@ -88,7 +88,7 @@ function archOf(model: GpuModel, baseUrl: string): ArchSpec {
 /** Builds the cell's model exactly as the studio does (`buildModel(arch, task, classes, { size, stats })`). */
 function build(spec: CellSpec, baseUrl: string): Promise<GroupedModel> {
   const task = taskOf(spec.model);
-  return buildModel(archOf(spec.model, baseUrl), task, task === 'segmentation' ? CODES : CLASSES, { size: spec.size, stats: IMAGENET_STATS });
+  return buildModel(archOf(spec.model, baseUrl), task, task === 'segmentation' ? CODES : CLASSES, { height: spec.size, width: spec.size, stats: IMAGENET_STATS });
 }
 
 function trainableVars(grouped: GroupedModel): tf.Variable[] {

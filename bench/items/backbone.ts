@@ -187,7 +187,7 @@ export async function backboneBench(backends: readonly BackendName[] = BENCH_BAC
   try {
     for (const backend of backends) {
       await useBackend(backend);
-      const grouped = await buildModel({ kind: 'pretrained', url: `${server.url}/${BODY_PATH}` }, 'single', CLASSES, { size: SIZES[0].size, stats: IMAGENET_STATS });
+      const grouped = await buildModel({ kind: 'pretrained', url: `${server.url}/${BODY_PATH}` }, 'single', CLASSES, { height: SIZES[0].size, width: SIZES[0].size, stats: IMAGENET_STATS });
       try {
         params = countParams(grouped);
         rows.push(...(await backendCells(backend, grouped)));

@@ -21,6 +21,7 @@ import { readFolder } from '../../src/io/node/nodeFiles';
 import { guessArch } from '../../src/state/guessLearner';
 import { archName, buildModel, startsFrozen } from '../../src/workers/models';
 import * as tf from '@tensorflow/tfjs';
+import { formatSize, sizeFromSides } from '../../src/core/data/sizeSpec';
 
 /** The metric the table ranks by, per task (the one lesson 3 reads). */
 export const KEY_METRIC = { single: 'accuracy', multi: 'fbeta', segmentation: 'mean_iou', points: 'pixel_error' } as const;
@@ -41,7 +42,8 @@ export interface SeedResult {
   readonly metric: string;
   readonly learner: string;
   readonly fastPath: boolean;
-  readonly size: number;
+  /** Training size as printed: `64` or `120×160`. */
+  readonly size: string;
   readonly trainCount: number;
   readonly validCount: number;
   readonly classes: number;
@@ -93,7 +95,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
     if (startsFrozen(arch)) learn.freeze();
     fast = startsFrozen(arch) ? await fastHeadLearner(learn, plain) : null;
     const runner = fast?.learner ?? learn;
-    opts.log(`  ${archName(arch)}${fast ? ' (frozen, head on cached features)' : ''}, ${dls.train.count}/${dls.valid.count} pictures at ${dls.size}px`);
+    opts.log(`  ${archName(arch)}${fast ? ' (frozen, head on cached features)' : ''}, ${dls.train.count}/${dls.valid.count} pictures at ${dls.height}x${dls.width}px`);
     const found = await runner.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new Error(`${folder}: the LR finder recorded too few finite losses`);
     const auto = await autoLr(runner, found.suggestions, lowestLossLr(found.lrs, found.losses), { epochs: fast ? opts.epochs : undefined });
@@ -111,7 +113,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
       metric: KEY_METRIC[task],
       learner: archName(arch),
       fastPath: fast !== null,
-      size: dls.size,
+      size: formatSize(sizeFromSides(dls)),
       trainCount: dls.train.count,
       validCount: dls.valid.count,
       classes: dls.classes.length,
@@ -132,7 +134,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
 export async function scoreBaselines(task: SeedResult['task'], plain: ReturnType<typeof makeLoader>, dls: ReturnType<typeof makeDataLoaders>): Promise<Baseline[]> {
   const [trainY, validY] = [await loaderTargets(plain), await loaderTargets(dls.valid)];
   try {
-    return await trivialBaselines(task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+    return await trivialBaselines(task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, height: dls.height, width: dls.width });
   } finally {
     tf.dispose([trainY, validY]);
   }

@@ -66,4 +66,12 @@ describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
     expect(one).not.toHaveProperty('sizes');
     expect(error([...base, '--size', '64,4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
   });
+
+  it('reads height x width, alone or in a progressive list, and names a bad side', () => {
+    expect(parseCliArgs([...base, '--size', '120x160'])).toMatchObject({ size: [120, 160] });
+    expect(parseCliArgs([...base, '--size', '60x80,120x160'])).toMatchObject({ size: [60, 80], sizes: [[60, 80], [120, 160]] });
+    expect(parseCliArgs([...base, '--size', '64x64'])).toMatchObject({ size: 64 });
+    expect(error([...base, '--size', '120x4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
+    expect(error([...base, '--size', '120x'])).toBe('--size must be a whole number from 8 to 1024, not "120x"');
+  });
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SPEC_LIMITS, withinLimit, type NumberLimit } from '../../src/core/data/specChecks';
 import type { LrSpec } from '../../src/core/train/schedules';
+import { isSizeError, parseSize, sidesOf, type SizeSpec } from '../../src/core/data/sizeSpec';
 import { TRAIN_LIMITS } from '../../src/state/inputChecks';
 import { KNOWN_BODIES } from '../../src/core/model/bodies';
 
@@ -43,9 +44,9 @@ export interface CliOptions {
   readonly arch: CliArch;
   readonly out: string;
   /** Overrides `transforms.size` of the spec (the first of `sizes`). */
-  readonly size?: number;
+  readonly size?: SizeSpec;
   /** Progressive resizing: `epochs` at each size in turn, the learner kept (`--size 64,128`). */
-  readonly sizes?: readonly number[];
+  readonly sizes?: readonly SizeSpec[];
   /** fine_tune's frozen epochs (fastai's `freeze_epochs`; 1 when absent). */
   readonly freezeEpochs?: number;
   /** Overrides `batch.batchSize` of the spec. */
@@ -84,8 +85,9 @@ ${ARCH_HELP}
   --full-frozen    a frozen body trains as in fastai (batch norm on, augmented pictures) instead of
                    the default fast path (the head on the body's features, computed once)
   --out DIR        where model.json, weights.bin and studio.json go (default ./model-out)
-  --size S         image side in pixels (8 to 1024), overrides transforms.size; a list 64,128
-                   resizes progressively: --epochs at each size, the learner kept between them
+  --size S         image side in pixels (8 to 1024) or height x width (120x160), overrides
+                   transforms.size; a list 64,128 (or 60x80,120x160) resizes progressively:
+                   --epochs at each size, the learner kept between them
   --bs B           batch size (1 to 1024), overrides batch.batchSize
   --test DIR       unlabelled pictures to predict after training (Kaggle's test folder)
   --submission F   where the submission CSV goes (default OUT/submission.csv): image_name,tags
@@ -155,7 +157,7 @@ export interface LrFindCliOptions {
   readonly csv?: string;
   readonly block?: string;
   readonly arch: CliArch;
-  readonly size?: number;
+  readonly size?: SizeSpec;
   readonly bs?: number;
   /** Where the PNG of the curve goes (default lr-find.png). */
   readonly png: string;
@@ -189,7 +191,7 @@ export function parseLrFindArgs(argv: readonly string[]): LrFindCliOptions | 'he
     csv: values.csv,
     block: values.block,
     arch: parseArch(values.arch ?? 'auto'),
-    size: values.size === undefined ? undefined : wholeIn(values.size, '--size', SPEC_LIMITS.size),
+    size: values.size === undefined ? undefined : sizeIn(values.size),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
     png: values.png ?? 'lr-find.png',
     fullFrozen: values['full-frozen'] ?? false,
@@ -206,11 +208,21 @@ export function parseArch(text: string): CliArch {
 }
 
 /**
- * `--size`: one side, or a comma list for progressive resizing, each within the studio's range.
- * @example parseSizes('64,128') // [64, 128]
+ * `--size`: one size, or a comma list for progressive resizing; each is one side or height x
+ * width, every side within the studio's range.
+ * @example parseSizes('64,128') // [64, 128]; parseSizes('60x80,120x160') // [[60, 80], [120, 160]]
  */
-export function parseSizes(text: string): number[] {
-  return text.split(',').map((part) => wholeIn(part, '--size', SPEC_LIMITS.size));
+export function parseSizes(text: string): SizeSpec[] {
+  return text.split(',').map(sizeIn);
+}
+
+/** One `--size` entry: `64` or `120x160`, each side within the studio's range. */
+function sizeIn(text: string): SizeSpec {
+  const parsed = /^\s*\d+\s*[x×X]\s*\d+\s*$/.test(text) ? parseSize(text) : wholeIn(text, '--size', SPEC_LIMITS.size);
+  if (isSizeError(parsed)) throw new CliError(`--size: ${parsed.error}`);
+  const { height, width } = sidesOf(parsed);
+  for (const side of [height, width]) wholeIn(String(side), '--size', SPEC_LIMITS.size);
+  return parsed;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { buildDataBlock, type DataBlock } from '../../src/core/data/block';
+import type { SizeSpec } from '../../src/core/data/sizeSpec';
 import type { DataBlockSpec, Problem, SourceFile } from '../../src/core/data/types';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
 import { nodeFile, readFolder } from '../../src/io/node/nodeFiles';
@@ -13,7 +14,7 @@ import { CliError } from './args';
  * project file's `checkSpec` (a bad field is a `CliError` naming it), then applies `--size` and `--bs`.
  * @example loadSpec('scripts/blocks/mnist_tiny.json', { size: 28 })
  */
-export function loadSpec(path: string, overrides: { readonly size?: number; readonly bs?: number } = {}): DataBlockSpec {
+export function loadSpec(path: string, overrides: { readonly size?: SizeSpec; readonly bs?: number } = {}): DataBlockSpec {
   if (!existsSync(path)) throw new CliError(`${path}: no such data-block file`);
   let spec: DataBlockSpec;
   try {

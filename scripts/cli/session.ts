@@ -33,6 +33,7 @@ import { isImagePath } from '../../src/core/data/paths';
 import { submissionCsv } from '../../src/core/interpret/submission';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
 import { predictPicture } from '../../src/workers/predictPicture';
+import { formatSize, sizeFromSides, type SizeSpec } from '../../src/core/data/sizeSpec';
 
 /** lesson 3's multi-label threshold, which the CLI's metrics use too. */
 const DEFAULT_THRESHOLD = 0.2;
@@ -65,7 +66,7 @@ const FROM_SCRATCH = new Set(['smallCnn', 'xresnet', 'unet', 'unet_xresnet']);
  * Files, data block (given or guessed, printed then), backend, loaders and learner, as the studio
  * builds them; a pretrained body starts frozen, as with fastai's cnn_learner.
  */
-async function setUp(opts: { readonly folder: string; readonly csv?: string; readonly block?: string; readonly size?: number; readonly bs?: number; readonly arch: CliArch }, io: CliIo): Promise<Setup> {
+async function setUp(opts: { readonly folder: string; readonly csv?: string; readonly block?: string; readonly size?: SizeSpec; readonly bs?: number; readonly arch: CliArch }, io: CliIo): Promise<Setup> {
   const files = gatherFiles(opts.folder, opts.csv);
   const spec = opts.block ? loadSpec(opts.block, { size: opts.size, bs: opts.bs }) : withOverrides(await guessSpec(files), opts);
   if (!opts.block) io.err(`data block: the studio's guess: ${JSON.stringify(spec)}`);
@@ -84,7 +85,7 @@ async function setUp(opts: { readonly folder: string; readonly csv?: string; rea
     server?.close();
   }
   if (startsFrozen(arch)) learn.freeze();
-  io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${dls.size}px, batch ${dls.train.batchSize}`);
+  io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${formatSize(sizeFromSides(dls))}px, batch ${dls.train.batchSize}`);
   return { files, spec, block, dls, arch, learn };
 }
 
@@ -111,7 +112,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
     for (const [i, size] of sizes.entries()) {
       if (i > 0) {
         // Progressive resizing, as the worker's setData: a new block at the next size, the same learner.
-        io.err(`size ${size}: rebuilding the data block, keeping the learner`);
+        io.err(`size ${formatSize(size)}: rebuilding the data block, keeping the learner`);
         spec = { ...spec, transforms: { ...spec.transforms, size } };
         block = await buildBlockOrFail(spec, files, io.err);
         learn.replaceData(makeDataLoaders(block, spec));
@@ -119,7 +120,7 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
         fast = fastPath(learn, block, spec, arch, opts.fullFrozen);
         table.continueNumbering();
       }
-      if (sizes.length > 1) io.err(`size ${size}: ${opts.epochs} epoch${opts.epochs === 1 ? '' : 's'}`);
+      if (sizes.length > 1) io.err(`size ${formatSize(size)}: ${opts.epochs} epoch${opts.epochs === 1 ? '' : 's'}`);
       await fitWithTable(learn, { ...opts, lr, unfrozenBaseLr }, fast, table, io);
     }
     const manifest = learnerManifest(learn, learn.dls, spec, arch);
@@ -196,7 +197,7 @@ function cliArch(arch: CliArch, task: Task, baseUrl: string): ArchSpec {
 }
 
 /** `--size` and `--bs` on a guessed spec. */
-function withOverrides(spec: DataBlockSpec, opts: { readonly size?: number; readonly bs?: number }): DataBlockSpec {
+function withOverrides(spec: DataBlockSpec, opts: { readonly size?: SizeSpec; readonly bs?: number }): DataBlockSpec {
   return { ...spec, transforms: { ...spec.transforms, size: opts.size ?? spec.transforms.size }, batch: { ...spec.batch, batchSize: opts.bs ?? spec.batch.batchSize } };
 }
 
@@ -270,7 +271,7 @@ function progressText(p: Progress): string {
 async function writeSubmission(testDir: string, path: string, learn: Learner, spec: DataBlockSpec, io: CliIo): Promise<void> {
   const pictures = gatherFiles(testDir).filter((f) => isImagePath(f.path));
   if (pictures.length === 0) throw new CliError(`--test ${testDir} holds no pictures`);
-  const view = { task: learn.dls.task, classes: learn.dls.classes, size: learn.dls.size, stats: learn.dls.stats, resize: spec.transforms.resize };
+  const view = { task: learn.dls.task, classes: learn.dls.classes, height: learn.dls.height, width: learn.dls.width, stats: learn.dls.stats, resize: spec.transforms.resize };
   const predictions = [];
   for (const file of pictures) {
     try {

@@ -2,13 +2,15 @@ import type { Heatmap } from '../core/interpret/gradCam';
 import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from '../core/data/block';
 import { makeDataLoaders } from '../core/data/block';
+import type { Sides } from '../core/data/sizeSpec';
 import type { DataBlockSpec, Task } from '../core/data/types';
 import { denormalize } from '../core/transforms/augment';
 
 /** One show_batch tile as plain arrays, ready to paint without knowing tf. */
 export interface PreviewTile {
-  readonly size: number;
-  /** RGBA bytes, `size*size*4`. */
+  readonly height: number;
+  readonly width: number;
+  /** RGBA bytes, `height*width*4`. */
   readonly rgba: Uint8ClampedArray;
   /** Class names or tags under the picture. */
   readonly caption: string;
@@ -35,39 +37,40 @@ export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: 
   await it.return(undefined);
   if (!first.value) return [];
   const { x, y } = first.value;
-  const [n, size] = x.shape;
+  const [n, height, width] = x.shape;
   const rgba = await tf.tidy(() => {
     const pixels = denormalize(x, block.stats);
-    const alpha = tf.ones([n, size, size, 1]);
+    const alpha = tf.ones([n, height, width, 1]);
     return tf.concat([pixels.clipByValue(0, 1), alpha], 3).mul(255).round().toInt();
   }).data();
   const targets = await y.data();
   tf.dispose([x, y]);
-  return Array.from({ length: n }, (_, i) => tileOf(i, size, rgba, targets, block.task, block.classes));
+  return Array.from({ length: n }, (_, i) => tileOf(i, { height, width }, rgba, targets, block.task, block.classes));
 }
 
-function tileOf(i: number, size: number, rgba: ArrayLike<number>, targets: ArrayLike<number>, task: Task, classes: readonly string[]): PreviewTile {
-  const area = size * size;
+function tileOf(i: number, sides: Sides, rgba: ArrayLike<number>, targets: ArrayLike<number>, task: Task, classes: readonly string[]): PreviewTile {
+  const { height, width } = sides;
+  const area = height * width;
   const tile = Uint8ClampedArray.from(Array.prototype.slice.call(rgba, i * area * 4, (i + 1) * area * 4) as number[]);
   switch (task) {
     case 'single':
-      return { size, rgba: tile, caption: classes[targets[i]] };
+      return { ...sides, rgba: tile, caption: classes[targets[i]] };
     case 'multi': {
       const tags = classes.filter((_, c) => targets[i * classes.length + c] > 0.5);
-      return { size, rgba: tile, caption: tags.join(' ') || '(no tags)' };
+      return { ...sides, rgba: tile, caption: tags.join(' ') || '(no tags)' };
     }
     case 'segmentation': {
       const mask = Int32Array.from(Array.prototype.slice.call(targets, i * area, (i + 1) * area) as number[]);
       // Name the objects in the picture; Void and Background are in almost every mask.
       const present = [...new Set(mask)].sort((a, b) => a - b).map((c) => classes[c]);
       const objects = present.filter((name) => !/^(void|background)$/i.test(name));
-      return { size, rgba: tile, caption: (objects.length ? objects : present).join(', '), mask };
+      return { ...sides, rgba: tile, caption: (objects.length ? objects : present).join(', '), mask };
     }
     case 'points': {
-      // [-1, 1] -> pixels: p = (u + 1) / 2 * size
-      const px = ((targets[i * 2] + 1) / 2) * size;
-      const py = ((targets[i * 2 + 1] + 1) / 2) * size;
-      return { size, rgba: tile, caption: `(${px.toFixed(1)}, ${py.toFixed(1)})`, point: [px, py] };
+      // [-1, 1] -> pixels: x = (u + 1) / 2 * width, y = (v + 1) / 2 * height
+      const px = ((targets[i * 2] + 1) / 2) * width;
+      const py = ((targets[i * 2 + 1] + 1) / 2) * height;
+      return { ...sides, rgba: tile, caption: `(${px.toFixed(1)}, ${py.toFixed(1)})`, point: [px, py] };
     }
   }
 }

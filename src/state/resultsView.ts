@@ -55,7 +55,7 @@ export function resultsView(r: ResultsInfo, beta: number): ResultsView {
       return { task: 'segmentation', shown, top, ious, meanIoU: meanOfIoU(ious) };
     }
     case 'points': {
-      const errors = pointErrors(r.probs, r.targets, r.size);
+      const errors = pointErrors(r.probs, r.targets, r.width, r.height);
       const meanError = errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1);
       return { task: 'points', shown, top, errors, bins: histogram(errors, 10), meanError };
     }
@@ -67,7 +67,7 @@ const pct = (p: number) => `${(p * 100).toFixed(0)}%`;
 function resultTile(r: ResultsInfo, thumb: Thumb): ResultTile {
   const i = thumb.index;
   const C = r.classes.length;
-  const base = { size: thumb.size, rgba: thumb.rgba, ...(thumb.heat ? { heat: thumb.heat } : {}) };
+  const base = { height: thumb.height, width: thumb.width, rgba: thumb.rgba, ...(thumb.heat ? { heat: thumb.heat } : {}) };
   const loss = r.losses[i];
   const common = { index: i, path: thumb.path, loss };
   switch (r.task) {
@@ -85,7 +85,7 @@ function resultTile(r: ResultsInfo, thumb: Thumb): ResultTile {
       return { ...common, predicted: { ...base, caption }, correct: pred.join(' ') === actual.join(' '), caption };
     }
     case 'segmentation': {
-      const area = r.size * r.size;
+      const area = r.height * r.width;
       const predMask = r.predMasks!.subarray(i * area, (i + 1) * area);
       const trueMask = r.trueMasks!.subarray(i * area, (i + 1) * area);
       let same = 0;
@@ -100,13 +100,14 @@ function resultTile(r: ResultsInfo, thumb: Thumb): ResultTile {
       return { ...common, predicted: { ...base, caption: 'prediction', mask: Int32Array.from(predMask) }, truth: { ...base, caption: 'truth', mask: Int32Array.from(trueMask) }, correct: acc >= 0.9, caption };
     }
     case 'points': {
-      const toPx = (u: number) => ((u + 1) / 2) * r.size;
-      const pred: [number, number] = [toPx(r.probs[i * 2]), toPx(r.probs[i * 2 + 1])];
-      const truth: [number, number] = [toPx(r.targets[i * 2]), toPx(r.targets[i * 2 + 1])];
+      // [-1, 1] -> pixels on each axis: x over the width, y over the height.
+      const toPx = (v: ArrayLike<number>): [number, number] => [((v[i * 2] + 1) / 2) * r.width, ((v[i * 2 + 1] + 1) / 2) * r.height];
+      const pred = toPx(r.probs);
+      const truth = toPx(r.targets);
       const err = Math.hypot(pred[0] - truth[0], pred[1] - truth[1]);
       const caption = `error ${err.toFixed(1)}px / loss ${loss.toFixed(3)}`;
-      // Within a tenth of the picture's side counts as right.
-      return { ...common, predicted: { ...base, caption, point: pred, truePoint: truth }, correct: err <= 0.1 * r.size, caption };
+      // Within a tenth of the picture's shorter side counts as right.
+      return { ...common, predicted: { ...base, caption, point: pred, truePoint: truth }, correct: err <= 0.1 * Math.min(r.width, r.height), caption };
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { SizeSpec } from '../core/data/sizeSpec';
 import type { SourceFile } from '../core/data/types';
 import type { TestPrediction } from '../core/interpret/submission';
 import { ONE_CYCLE_DEFAULTS, type OneCycleOptions } from '../core/train/schedules';
@@ -11,7 +12,7 @@ export interface FitRun {
   readonly epochs: number;
   readonly lr: string;
   readonly oneCycle: boolean;
-  readonly size: number;
+  readonly size: SizeSpec;
   readonly frozen: boolean;
   /** Trained the head on cached body features (the frozen fast path). */
   readonly fastHead?: boolean;

@@ -5,6 +5,7 @@ import { makeBundle, type BundleFiles } from '../core/project/bundle';
 import { makeManifest, type ArchDescription, type StudioManifest } from '../core/project/manifest';
 import { float16Artifacts } from '../core/project/float16';
 import { teachableArtifacts } from '../core/project/teachable';
+import { sameSize, sidesOf, sizeFromSides } from '../core/data/sizeSpec';
 import type { Learner } from '../core/train/learner';
 import type { ArchSpec } from './protocol';
 
@@ -36,7 +37,7 @@ export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBloc
     task: dls.task,
     classes: dls.classes,
     voidIndex: dls.voidIndex,
-    inputSize: dls.size,
+    inputSize: sizeFromSides(dls),
     normalize: dls.stats,
     spec,
     arch: archDescription(arch),
@@ -53,7 +54,9 @@ export function learnerManifest(learn: Learner, dls: DataLoaders, spec: DataBloc
  */
 export async function learnerBundle(learn: Learner, manifest: StudioManifest, opts: ExportOptions = {}): Promise<BundleFiles> {
   const artifacts = await learn.save();
-  const tm = manifest.task === 'single' && opts.teachable !== false ? await teachableArtifacts(artifacts, manifest) : undefined;
+  // Teachable Machine apps crop a square picture, so a model trained on rectangles gets no TM copy.
+  const square = sameSize(manifest.inputSize, sidesOf(manifest.inputSize).width);
+  const tm = manifest.task === 'single' && square && opts.teachable !== false ? await teachableArtifacts(artifacts, manifest) : undefined;
   // Teachable Machine's copy stays float32, as TM itself writes it.
   return makeBundle(opts.float16 ? float16Artifacts(artifacts) : artifacts, manifest, { modelName: manifest.arch.name }, tm);
 }

@@ -12,7 +12,8 @@ import type { ArchSpec } from './protocol';
 
 /** What a pretrained body needs to know of the data (a `DataLoaders` has both). */
 export interface BodyData {
-  readonly size: number;
+  readonly height: number;
+  readonly width: number;
   readonly stats: Stats;
 }
 
@@ -79,7 +80,7 @@ async function pretrainedBody(loaded: tf.LayersModel, arch: BodyArch, data: Body
   const known = arch.files?.length || !arch.url ? undefined : knownBody(arch.url);
   const minSide = arch.minSide ?? known?.minSide ?? 0;
   try {
-    return await makeBody(loaded, { cut: arch.cut ?? known?.cut, normalization: arch.normalization ?? known?.normalization ?? 'data', dataStats: data.stats, upscale: upscaleFactor(data.size, minSide) });
+    return await makeBody(loaded, { cut: arch.cut ?? known?.cut, normalization: arch.normalization ?? known?.normalization ?? 'data', dataStats: data.stats, upscale: upscaleFactor(Math.min(data.height, data.width), minSide) });
   } finally {
     loaded.dispose();
   }

@@ -12,7 +12,9 @@ import type { PredictInfo } from './protocol';
 export interface PictureView {
   readonly task: Task;
   readonly classes: readonly string[];
-  readonly size: number;
+  /** The model's training size. */
+  readonly height: number;
+  readonly width: number;
   readonly resize: ResizeMethod;
   readonly stats: Stats;
 }
@@ -23,10 +25,10 @@ export interface PictureView {
  * learner and an imported bundle, so both give identical numbers.
  */
 export async function predictPicture(model: tf.LayersModel, view: PictureView, image: RawImage, cam?: HeadSplit | null): Promise<PredictInfo> {
-  const { size } = view;
-  const { pixels } = resizeItem(image, size, view.resize, null, 'bilinear');
+  const { height, width } = view;
+  const { pixels } = resizeItem(image, [height, width], view.resize, null, 'bilinear');
   const activation = lossForTask(view.task).activation;
-  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, size, size, 3]), view.stats));
+  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, height, width, 3]), view.stats));
   try {
     const out = tf.tidy(() => activation(forward(model, x)));
     const values = Array.from(await out.data());

@@ -6,6 +6,7 @@ import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
 import type { OneCycleOptions } from '../core/train/schedules';
 import type { Heatmap } from '../core/interpret/gradCam';
+import type { SizeSpec } from '../core/data/sizeSpec';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -99,7 +100,7 @@ export interface DataInfo {
   readonly classes: readonly string[];
   readonly train: number;
   readonly valid: number;
-  readonly size: number;
+  readonly size: SizeSpec;
 }
 
 /** What `buildLearner` and `freeze` return: the model's size by layer group. */

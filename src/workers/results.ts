@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataBlock } from '../core/data/block';
 import type { BlockItem } from '../core/data/decode';
+import { sidesOf } from '../core/data/sizeSpec';
 import { makeExample } from '../core/data/examples';
 import type { DataBlockSpec, Stats } from '../core/data/types';
 import { gradCam, gradCamSplit, type Heatmap } from '../core/interpret/gradCam';
@@ -47,7 +48,7 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
     task,
     classes: block.classes,
     voidIndex: block.voidIndex,
-    size: spec.transforms.size,
+    ...sidesOf(spec.transforms.size),
     count: preds.losses.length,
     probs,
     targets,
@@ -62,9 +63,9 @@ export async function collectResults(learn: Learner, block: DataBlock, spec: Dat
 
 /** Grad-CAM of a thumb (its RGB at the training size, normalized as the model sees it). */
 async function heatOf(cam: HeadSplit, thumb: Thumb, stats: Stats, classIndex: number): Promise<Heatmap> {
-  const { size, rgba } = thumb;
-  const rgb = Float32Array.from({ length: size * size * 3 }, (_, i) => rgba[Math.floor(i / 3) * 4 + (i % 3)] / 255);
-  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(rgb, [1, size, size, 3]), stats));
+  const { height, width, rgba } = thumb;
+  const rgb = Float32Array.from({ length: height * width * 3 }, (_, i) => rgba[Math.floor(i / 3) * 4 + (i % 3)] / 255);
+  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(rgb, [1, height, width, 3]), stats));
   try {
     return await gradCam(cam, x, classIndex);
   } finally {
@@ -81,11 +82,11 @@ function argmax(values: ArrayLike<number>): number {
 /** The validation picture as validation sees it (centre crop at the training size), as RGBA. */
 async function thumbOf(block: DataBlock, entry: BlockItem, spec: DataBlockSpec, index: number): Promise<Thumb> {
   const example = makeExample(await block.pixels.load(entry), spec.transforms, block.task, block.classes.length, null);
-  const size = example.size;
-  const rgba = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < size * size; p++) {
+  const { height, width } = example;
+  const rgba = new Uint8ClampedArray(height * width * 4);
+  for (let p = 0; p < height * width; p++) {
     rgba.set(example.pixels.subarray(p * 3, p * 3 + 3), p * 4);
     rgba[p * 4 + 3] = 255;
   }
-  return { index, path: example.path, size, rgba };
+  return { index, path: example.path, height, width, rgba };
 }

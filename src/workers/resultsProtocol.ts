@@ -9,7 +9,8 @@ export interface Thumb {
   /** Position of the item in validation order. */
   readonly index: number;
   readonly path: string;
-  readonly size: number;
+  readonly height: number;
+  readonly width: number;
   readonly rgba: Uint8ClampedArray;
   /** Grad-CAM over the picture for its predicted class (its top tag), for a CNN classifier. */
   readonly heat?: Heatmap;
@@ -24,7 +25,9 @@ export interface ResultsInfo {
   readonly task: Task;
   readonly classes: readonly string[];
   readonly voidIndex: number;
-  readonly size: number;
+  /** The training size the pictures were shown at. */
+  readonly height: number;
+  readonly width: number;
   readonly count: number;
   /** Softmax / sigmoid outputs flat `[N, C]` (single, multi); `[N, 2]` points in [-1, 1]; empty for segmentation. */
   readonly probs: Float32Array;

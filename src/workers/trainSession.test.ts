@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
+import { DEFAULT_SPEC, DEFAULT_TRANSFORMS, guessSpec } from '../core/data/infer';
 import type { DataBlockSpec } from '../core/data/types';
 import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
@@ -56,6 +56,30 @@ describe('TrainSession (the worker without the worker)', () => {
     expect((await session.predict(seven)).values).not.toEqual(before.values);
     await session.loadBundle(bundle);
     expect((await session.predict(seven)).values).toEqual(before.values);
+  });
+
+  it('trains, interprets, exports and predicts at a rectangular size (camvid_tiny masks at 24 high x 40 wide)', async () => {
+    const files = readFolder('public/samples/camvid_tiny');
+    const rect: DataBlockSpec = { ...(await guessSpec(files)), batch: { batchSize: 16, seed: 1 } };
+    const sized: DataBlockSpec = { ...rect, transforms: { ...rect.transforms, size: [24, 40] } };
+    const session = new TrainSession(decodeInNode, () => {});
+    expect((await session.setData(sized, files)).size).toEqual([24, 40]);
+    await session.buildLearner({ arch: { kind: 'unet', encoder: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
+    await session.fit(1, 1e-2, true);
+    const results = await session.results();
+    expect([results.height, results.width]).toEqual([24, 40]);
+    expect(results.predMasks!.length).toBe(results.count * 24 * 40);
+    expect(results.thumbs.every((t) => t.height === 24 && t.width === 40 && t.rgba.length === 24 * 40 * 4)).toBe(true);
+    const picture = files.find((f) => f.path.startsWith('images/'))!;
+    const predicted = await session.predict(picture);
+    expect(predicted.shape).toEqual([24, 40, results.classes.length]);
+    // The manifest says [height, width]; an import predicts the same at that shape; no TM copy of a rectangle.
+    const bundle = await session.exportBundle();
+    expect(JSON.parse(new TextDecoder().decode(bundle['studio.json'])).inputSize).toEqual([24, 40]);
+    expect(new TextDecoder().decode(bundle['README.md'])).toContain('`[1, 24, 40, 3]`');
+    const other = new TrainSession(decodeInNode, () => {});
+    await other.importBundle(bundle);
+    expect((await other.predict(picture)).values).toEqual(predicted.values);
   });
 
   it('exports float16 weights: half the bytes, and the imported model scores what the float32 one does', async () => {

@@ -1,6 +1,7 @@
 import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
 import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
+import { sidesOf } from '../core/data/sizeSpec';
 import type { DataLoaders } from '../core/data/batch';
 import { buildDataBlock, makeDataLoaders, plainTrainLoader, type DataBlock } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
@@ -348,11 +349,11 @@ export class TrainSession {
   private predictor(): { model: tf.LayersModel; view: PictureView } {
     if (this.learner && this.spec) {
       const dls = this.learner.dls;
-      return { model: this.learner.model, view: { task: dls.task, classes: dls.classes, size: dls.size, stats: dls.stats, resize: this.spec.transforms.resize } };
+      return { model: this.learner.model, view: { task: dls.task, classes: dls.classes, height: dls.height, width: dls.width, stats: dls.stats, resize: this.spec.transforms.resize } };
     }
     if (this.imported) {
       const m = this.imported.manifest;
-      return { model: this.imported.grouped.model, view: { task: m.task, classes: m.classes, size: m.inputSize, stats: m.normalize, resize: m.spec.transforms.resize } };
+      return { model: this.imported.grouped.model, view: { task: m.task, classes: m.classes, ...sidesOf(m.inputSize), stats: m.normalize, resize: m.spec.transforms.resize } };
     }
     throw new Error('Build the learner or import a model first');
   }

@@ -30,8 +30,9 @@ export interface DataLoaders {
   readonly classes: readonly string[];
   /** Index of the void code in `classes`, for segmentation metrics; -1 when there is none. */
   readonly voidIndex: number;
-  /** Side of the square images in pixels. */
-  readonly size: number;
+  /** Height and width of the images in pixels. */
+  readonly height: number;
+  readonly width: number;
   readonly stats: Stats;
   readonly train: DataLoader;
   readonly valid: DataLoader;

@@ -9,6 +9,7 @@ import { checkHeaders, keptPixels, loadAll, streamedPixels, type PixelSource } f
 import { batchSizeWarning, checkSpecValues } from './specChecks';
 import { missingTrainClasses, missingValidClasses, splitItems } from './split';
 import { readTextFile } from './text';
+import { formatSize, sidesOf } from './sizeSpec';
 import { IMAGENET_STATS } from '../transforms/augment';
 import type { DataBlockSpec, ImageDecoder, Problem, SourceFile, Stats, Task } from './types';
 
@@ -83,7 +84,10 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
 
   const toDecode = [...split.train, ...split.valid];
-  const size = spec.transforms.size;
+  // Decoding keeps pictures around twice the longer training side, so a rectangle is budgeted as
+  // the square on its longer side.
+  const { height, width } = sidesOf(spec.transforms.size);
+  const size = Math.max(height, width);
   const budget = memoryBudgetBytes(spec);
   const kept = keptSize(toDecode.length, size, budget);
   const numCodes = labels.classes.length;
@@ -96,7 +100,7 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
     entries = checked.ok.map((item) => ({ item }));
     pixels = streamedPixels(inputs.decode, { shortSide: size, numCodes, budgetBytes: budget });
     const needed = Math.round((toDecode.length * 4 * size * size) / 2 ** 20);
-    steps.push({ step: 'decode', text: `${entries.length} images checked by their headers, ${checked.problems.length} skipped; streamed: at ${size} px they need ${needed} MB, over the ${mib(budget)} MB memory budget, so each batch decodes its pictures again and the most recent ${mib(budget)} MB are kept` });
+    steps.push({ step: 'decode', text: `${entries.length} images checked by their headers, ${checked.problems.length} skipped; streamed: at ${formatSize(spec.transforms.size)} px they need ${needed} MB, over the ${mib(budget)} MB memory budget, so each batch decodes its pictures again and the most recent ${mib(budget)} MB are kept` });
   } else {
     const all = await decodeItems(toDecode, inputs.decode, { size, numCodes, onProgress: inputs.onProgress, shortSide: kept.shortSide });
     problems.push(...all.problems);
@@ -142,7 +146,7 @@ export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoad
     task: block.task,
     classes: block.classes,
     voidIndex: block.voidIndex,
-    size: spec.transforms.size,
+    ...sidesOf(spec.transforms.size),
     stats: block.stats,
     train: makeLoader(block.train, block.pixels, { ...common, train: true }),
     valid: makeLoader(block.valid, block.pixels, { ...common, train: false }),

@@ -4,13 +4,13 @@ import type { Rng } from './random';
 import type { Example, RawImage, Stats, Task, TransformSpec } from './types';
 
 /**
- * Sizes one decoded item to `size x size` and builds its target. With an `rng` (training) a crop
+ * Sizes one decoded item to the spec's size (square or height × width) and builds its target. With an `rng` (training) a crop
  * lands at a random place, without one (validation) in the centre, as fastai's `Resize`.
  */
 export function makeExample(d: DecodedItem, t: TransformSpec, task: Task, numClasses: number, rng: Rng | null): Example {
   const interpolation = 'bilinear';
   const { pixels, geometry } = resizeItem(d.image, t.size, t.resize, rng, interpolation);
-  const base = { path: d.item.path, pixels, size: t.size };
+  const base = { path: d.item.path, pixels, height: geometry.outHeight, width: geometry.outWidth };
   const label = d.item.label;
   switch (task) {
     case 'single':
@@ -21,10 +21,10 @@ export function makeExample(d: DecodedItem, t: TransformSpec, task: Task, numCla
       return { ...base, target: hot };
     }
     case 'segmentation':
-      return { ...base, target: resizeMask(d.mask as RawImage, t.size, geometry) };
+      return { ...base, target: resizeMask(d.mask as RawImage, geometry) };
     case 'points': {
       const [px, py] = mapPoint(geometry, d.point![0], d.point![1]);
-      return { ...base, target: toUnitRange(px, py, t.size) };
+      return { ...base, target: toUnitRange(px, py, geometry.outWidth, geometry.outHeight) };
     }
   }
 }

@@ -3,6 +3,7 @@ import { imageSize } from './imageSize';
 import { insideRoot } from './items';
 import { baseName, dirName, extensionOf, isImagePath, joinPath, stem } from './paths';
 import { decodeText } from './text';
+import { sidesOf } from './sizeSpec';
 import type { DataBlockSpec, ItemsSpec, LabelSpec, SourceFile, SplitSpec, TransformSpec } from './types';
 
 /** fastai's `aug_transforms()` defaults, at a size that trains quickly in a browser. */
@@ -44,7 +45,8 @@ export async function guessSpec(chosen: readonly SourceFile[]): Promise<DataBloc
   const native = await nativeSize(files);
   // Small pictures (MNIST's 28 px) train at their own size: upscaling to 64 px would cost five
   // times the compute and add nothing, and fastai would not resize them unless asked.
-  return native !== null && native < spec.transforms.size ? { ...spec, transforms: { ...spec.transforms, size: native } } : spec;
+  const { height, width } = sidesOf(spec.transforms.size);
+  return native !== null && native < Math.min(height, width) ? { ...spec, transforms: { ...spec.transforms, size: native } } : spec;
 }
 
 /** Batches an epoch should have at least, so a small set still takes enough optimizer steps. */

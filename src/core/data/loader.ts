@@ -56,12 +56,12 @@ export function makeLoader(entries: readonly BlockItem[], pixels: PixelSource, o
 /** Stacks examples into tensors, augments a training batch, then normalizes. */
 export function collate(examples: readonly Example[], opts: LoaderOptions, rng: (() => number) | null): Batch {
   const { task, numClasses } = opts;
-  const size = examples[0].size;
+  const { height, width } = examples[0];
   const n = examples.length;
   // A validation batch is normalized right here, byte by byte through a table; a training
   // batch goes to 0..1 first, because augmentation (lighting's logit) works on that scale.
   const table = byteTable(rng ? null : opts.stats);
-  const pixels = new Float32Array(n * size * size * 3);
+  const pixels = new Float32Array(n * height * width * 3);
   let o = 0;
   for (const e of examples) {
     const src = e.pixels;
@@ -71,8 +71,8 @@ export function collate(examples: readonly Example[], opts: LoaderOptions, rng: 
       pixels[o++] = table[512 + src[j + 2]];
     }
   }
-  const x0 = tf.tensor4d(pixels, [n, size, size, 3]);
-  const y0 = targetTensor(examples, task, numClasses, size);
+  const x0 = tf.tensor4d(pixels, [n, height, width, 3]);
+  const y0 = targetTensor(examples, task, numClasses, height, width);
   if (!rng) return { x: x0, y: y0 };
   const augmented = augmentBatch({ x: x0, masks: task === 'segmentation' ? (y0 as tf.Tensor3D) : undefined, points: task === 'points' ? (y0 as tf.Tensor2D) : undefined }, opts.transforms, rng);
   const y = augmented.masks ?? augmented.points ?? y0;
@@ -91,7 +91,7 @@ function byteTable(stats: Stats | null): Float32Array {
   return table;
 }
 
-function targetTensor(examples: readonly Example[], task: Task, numClasses: number, size: number): tf.Tensor {
+function targetTensor(examples: readonly Example[], task: Task, numClasses: number, height: number, width: number): tf.Tensor {
   const n = examples.length;
   switch (task) {
     case 'single':
@@ -99,7 +99,7 @@ function targetTensor(examples: readonly Example[], task: Task, numClasses: numb
     case 'multi':
       return tf.tensor2d(concat(examples, numClasses, Float32Array), [n, numClasses], 'float32');
     case 'segmentation':
-      return tf.tensor3d(concat(examples, size * size, Int32Array), [n, size, size], 'int32');
+      return tf.tensor3d(concat(examples, height * width, Int32Array), [n, height, width], 'int32');
     case 'points':
       return tf.tensor2d(concat(examples, 2, Float32Array), [n, 2], 'float32');
   }

@@ -48,6 +48,11 @@ export function parseSize(text: string): SizeSpec | { readonly error: string } {
   return { error: `Size must be one whole number (a square, e.g. 128) or height × width (e.g. 120x160), not "${text}"` };
 }
 
+/** Whether `parseSize` answered with a message rather than a size. */
+export function isSizeError(v: SizeSpec | { readonly error: string }): v is { readonly error: string } {
+  return typeof v === 'object' && !Array.isArray(v);
+}
+
 /** Whether two sizes have the same sides (`64` and `[64, 64]` are the same). */
 export function sameSize(a: SizeSpec, b: SizeSpec): boolean {
   const x = sidesOf(a), y = sidesOf(b);

@@ -6,6 +6,7 @@
  * NaN amount as silently grey pictures.
  */
 import type { DataBlockSpec, Problem } from './types';
+import { formatSize, type SizeSpec } from './sizeSpec';
 
 /** A number field's rule: its label on the form and its allowed range. */
 export interface NumberLimit {
@@ -46,6 +47,15 @@ export function limitMessage(v: unknown, limit: NumberLimit): string | null {
   if (withinLimit(v, limit)) return null;
   const rule = `${limit.label} must be ${limit.int ? 'a whole number' : 'a number'} from ${limit.min} to ${limit.max}`;
   return typeof v === 'number' && Number.isNaN(v) ? `${rule}; it is empty or not a number` : `${rule}, not ${shown(v)}`;
+}
+
+/** The message for a size whose side (or either side of height × width) is outside the limit. */
+function sizeMessage(size: SizeSpec): string | null {
+  // A spec read from JSON may hold anything here; only a pair is checked side by side.
+  if (!Array.isArray(size) || size.length !== 2) return limitMessage(size, SPEC_LIMITS.size);
+  const bad = size.find((side) => !withinLimit(side, SPEC_LIMITS.size));
+  const { min, max } = SPEC_LIMITS.size;
+  return bad === undefined ? null : `Each side of Size (px) must be a whole number from ${min} to ${max}, not ${formatSize(size)}`;
 }
 
 const EXAMPLE_PATTERN = '^(.+)_\\d+\\.png$';
@@ -94,7 +104,8 @@ export function checkSpecValues(spec: DataBlockSpec): Problem[] {
   }
 
   const t = spec.transforms;
-  for (const key of ['size', 'maxRotate', 'maxZoom', 'maxLighting', 'maxWarp', 'pAffine', 'pLighting'] as const) add(`transforms.${key}`, limitMessage(t[key], SPEC_LIMITS[key]));
+  add('transforms.size', sizeMessage(t.size));
+  for (const key of ['maxRotate', 'maxZoom', 'maxLighting', 'maxWarp', 'pAffine', 'pLighting'] as const) add(`transforms.${key}`, limitMessage(t[key], SPEC_LIMITS[key]));
 
   add('batch.batchSize', limitMessage(spec.batch.batchSize, SPEC_LIMITS.batchSize));
   add('batch.seed', seedMessage(spec.batch.seed));

@@ -56,7 +56,7 @@ export async function summarize(block: DataBlock, spec: DataBlockSpec): Promise<
   const d = await block.pixels.load(block.train[0]);
   lines.push(`one item: ${d.item.path}`, `  decoded: ${d.image.width}x${d.image.height} RGBA`, `  label: ${describeLabel(d.item.label, block.classes)}`);
   const ex = makeExample(d, spec.transforms, block.task, block.classes.length, null);
-  lines.push(`  resized (${spec.transforms.resize}): ${ex.size}x${ex.size}x3 uint8`, `  target: ${describeTarget(ex.target)}`);
+  lines.push(`  resized (${spec.transforms.resize}): ${ex.height}x${ex.width}x3 uint8`, `  target: ${describeTarget(ex.target)}`);
   const loaders = makeDataLoaders(block, spec);
   const it = loaders.train.batches(0);
   const first = await it.next();

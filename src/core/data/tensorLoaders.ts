@@ -9,8 +9,9 @@ export interface TensorLoaderOptions {
   readonly voidIndex?: number;
   readonly seed?: number;
   readonly stats?: Stats;
-  /** The pictures' side in pixels, when `x` is not pictures (cached features); default `x`'s height. */
-  readonly size?: number;
+  /** The pictures' sides in pixels, when `x` is not pictures (cached features); default `x`'s. */
+  readonly height?: number;
+  readonly width?: number;
 }
 
 /**
@@ -32,7 +33,8 @@ export function tensorLoaders(
     task,
     classes: opts.classes ?? [],
     voidIndex: opts.voidIndex ?? -1,
-    size: opts.size ?? train.x.shape[1],
+    height: opts.height ?? train.x.shape[1],
+    width: opts.width ?? train.x.shape[2],
     stats: opts.stats ?? zero,
     train: tensorLoader(keep[0] as tf.Tensor4D, keep[1], batchSize, opts.seed ?? 1),
     valid: tensorLoader(keep[2] as tf.Tensor4D, keep[3], batchSize, null),

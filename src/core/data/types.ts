@@ -1,3 +1,5 @@
+import type { SizeSpec } from './sizeSpec';
+
 /**
  * Plain data shared by every step of the data block. Nothing here touches the DOM,
  * so the same types describe files dropped in a browser and files read in Node.
@@ -120,8 +122,8 @@ export type ResizeMethod = 'crop' | 'squish' | 'pad';
 
 /** Item and batch transforms, named as in fastai's `aug_transforms`. */
 export interface TransformSpec {
-  /** Output side in pixels (square). */
-  readonly size: number;
+  /** Output size: one side for a square, or `[height, width]` (see `sizeSpec.ts`). */
+  readonly size: SizeSpec;
   readonly resize: ResizeMethod;
   /** Horizontal flip with probability 0.5. */
   readonly flip: boolean;
@@ -189,10 +191,11 @@ export interface LabeledItem extends Item {
 /** A sized example ready to collate: uint8 RGB pixels plus its target. */
 export interface Example {
   readonly path: string;
-  /** `size*size*3` RGB bytes. */
+  /** `height*width*3` RGB bytes. */
   readonly pixels: Uint8Array;
-  readonly size: number;
-  /** Class ids (single), multi-hot (multi), `size*size` class ids (segmentation) or [x, y] in [-1, 1] (points). */
+  readonly height: number;
+  readonly width: number;
+  /** Class ids (single), multi-hot (multi), `height*width` class ids (segmentation) or [x, y] in [-1, 1] (points). */
   readonly target: Uint8Array | Float32Array | readonly number[];
 }
 

@@ -50,15 +50,15 @@ describe.each(Object.keys(backends) as (keyof typeof backends)[])('Grad-CAM on %
       for (let i = 0; i < Math.min(20, pictures.length); i++) {
         const heat = await gradCam(split, pictures[i].expandDims(0) as tf.Tensor4D, labels[i]);
         // The picture's own pixels (normalized; a digit stroke is well above the mean), at the map's resolution.
-        const gray = tf.tidy(() => tf.image.resizeBilinear(pictures[i].mean(-1, true) as tf.Tensor3D, [heat.size, heat.size]).reshape([-1]));
+        const gray = tf.tidy(() => tf.image.resizeBilinear(pictures[i].mean(-1, true) as tf.Tensor3D, [heat.height, heat.width]).reshape([-1]));
         const g = await gray.data();
         gray.dispose();
         const strokes = Array.from(g).filter((v) => v > 0.5).length;
         if (strokes === 0 || strokes === g.length) continue;
         ratios += strokeToBackground(heat.values, g);
         // The trivial map to beat: heat falling off from the centre, where MNIST puts its digits.
-        const c = (heat.size - 1) / 2;
-        const centre = heat.values.map((_, p) => 1 - Math.hypot((p % heat.size) - c, Math.floor(p / heat.size) - c) / (c * Math.SQRT2 + 1e-6));
+        const c = (heat.width - 1) / 2;
+        const centre = heat.values.map((_, p) => 1 - Math.hypot((p % heat.width) - c, Math.floor(p / heat.width) - c) / (c * Math.SQRT2 + 1e-6));
         centreRatios += strokeToBackground(centre, g);
         n += 1;
       }

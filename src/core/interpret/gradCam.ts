@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { splitHead, type HeadSplit } from '../model/split';
 import type { GroupedModel } from '../model/types';
 
-/** A Grad-CAM map over a picture: `size x size` values from 0 (no weight) to 1 (the most). */
+/** A Grad-CAM map over a picture: `height x width` values from 0 (no weight) to 1 (the most). */
 export interface Heatmap {
-  readonly size: number;
+  readonly height: number;
+  readonly width: number;
   readonly values: readonly number[];
 }
 
@@ -42,8 +43,8 @@ export async function gradCam(split: HeadSplit, x: tf.Tensor4D, classIndex: numb
     const peak = cam.max();
     return tf.where(peak.greater(0), cam.div(peak), tf.zerosLike(cam)) as tf.Tensor2D;
   });
-  const [h] = map.shape;
+  const [height, width] = map.shape;
   const values = Array.from(await map.data());
   map.dispose();
-  return { size: h, values };
+  return { height, width, values };
 }

@@ -11,17 +11,18 @@ export interface Bin {
 }
 
 /**
- * Distance in pixels between predicted and true points of a `size`-pixel image, per item:
- * ||pred - target|| * size / 2, since coordinates span [-1, 1]. Both are flat `[N, 2]` (x, y).
+ * Distance in pixels between predicted and true points of a `width x height` image, per item:
+ * coordinates span [-1, 1], so an x difference counts `width / 2` pixels a unit and a y
+ * difference `height / 2`. Both are flat `[N, 2]` (x, y).
  * @example pointErrors([0, 0], [0.5, 0], 64) // [16]
  */
-export function pointErrors(pred: ArrayLike<number>, target: ArrayLike<number>, size: number): number[] {
+export function pointErrors(pred: ArrayLike<number>, target: ArrayLike<number>, width: number, height = width): number[] {
   if (pred.length !== target.length || pred.length % 2 !== 0) {
     throw new Error(`pointErrors: predictions (${pred.length} values) and targets (${target.length}) must both be [N, 2].`);
   }
   const errors: number[] = [];
   for (let i = 0; i < pred.length; i += 2) {
-    errors.push((Math.hypot(pred[i] - target[i], pred[i + 1] - target[i + 1]) * size) / 2);
+    errors.push(Math.hypot(((pred[i] - target[i]) * width) / 2, ((pred[i + 1] - target[i + 1]) * height) / 2));
   }
   return errors;
 }

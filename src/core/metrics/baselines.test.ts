@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { bestBaseline, lowerIsBetter, trivialBaselines } from './baselines';
 
-const ctx = (numClasses: number, voidIndex = -1, size = 32) => ({ numClasses, voidIndex, size });
+const ctx = (numClasses: number, voidIndex = -1, size = 32) => ({ numClasses, voidIndex, height: size, width: size });
 
 describe('trivial baselines', () => {
   it('single-label: the most frequent training class, scored on validation', async () => {

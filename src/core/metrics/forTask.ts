@@ -10,8 +10,9 @@ export interface MetricContext {
   readonly numClasses: number;
   /** Void code for segmentation; -1 when there is none. */
   readonly voidIndex: number;
-  /** Image side in pixels, for the point error. */
-  readonly size: number;
+  /** Image sides in pixels, for the point error. */
+  readonly height: number;
+  readonly width: number;
 }
 
 /**
@@ -27,6 +28,6 @@ export function metricsForTask(task: Task, ctx: MetricContext): Metric[] {
     case 'segmentation':
       return [pixelAccuracy(ctx.voidIndex), dice(ctx.numClasses, ctx.voidIndex), meanIoU(ctx.numClasses, ctx.voidIndex)];
     case 'points':
-      return [meanPixelError(ctx.size)];
+      return [meanPixelError(ctx.width, ctx.height)];
   }
 }

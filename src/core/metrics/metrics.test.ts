@@ -69,8 +69,15 @@ describe('point metrics', () => {
     expect(await computeMetric(mse(), pred, y)).toBeCloseTo((0.01 + 1) / 4, 6);
   });
 
+  it('on a rectangle each axis counts its own half-side in pixels (160 wide, 120 high)', async () => {
+    const pred = tf.tensor2d([[0.5, 0], [0, 0.5]]);
+    const y = tf.tensor2d([[0, 0], [0, 0]]);
+    // 0.5 unit of x is 40 px on a 160 px width; 0.5 unit of y is 30 px on a 120 px height.
+    expect(await computeMetric(meanPixelError(160, 120), pred, y)).toBeCloseTo((40 + 30) / 2, 4);
+  });
+
   it('task defaults name the lesson-3 metrics', () => {
-    const ctx = { numClasses: 3, voidIndex: 2, size: 64 };
+    const ctx = { numClasses: 3, voidIndex: 2, height: 64, width: 64 };
     expect(metricsForTask('single', ctx).map((m) => m.name)).toEqual(['error_rate', 'accuracy']);
     expect(metricsForTask('multi', ctx).map((m) => m.name)).toEqual(['accuracy_thresh', 'fbeta']);
     expect(metricsForTask('segmentation', ctx).map((m) => m.name)).toEqual(['acc_no_void', 'dice', 'mean_iou']);

@@ -2,18 +2,21 @@ import * as tf from '@tensorflow/tfjs';
 import { safeDiv, type Metric } from './metric';
 
 /**
- * Mean distance between predicted and true points, in pixels of a `size`-pixel image:
- * mean(||pred - target||) * size / 2, since coordinates span [-1, 1]. Shapes `[B, 2]`.
+ * Mean distance between predicted and true points, in pixels of a `width x height` image:
+ * coordinates span [-1, 1] on each axis, so x differences count `width / 2` pixels a unit and
+ * y differences `height / 2`. Shapes `[B, 2]`.
  */
-export function meanPixelError(size: number): Metric {
+export function meanPixelError(width: number, height = width): Metric {
   return {
     name: 'pixel_error',
     stats: (pred, target) =>
       tf.tidy(() => {
-        const dist = tf.squaredDifference(pred.reshape([-1, 2]), target.reshape([-1, 2]).toFloat()).sum(-1).sqrt();
+        const scale = tf.tensor2d([[width / 2, height / 2]]);
+        const diff = tf.sub(pred.reshape([-1, 2]), target.reshape([-1, 2]).toFloat()).mul(scale);
+        const dist = diff.square().sum(-1).sqrt();
         return tf.stack([dist.sum(), tf.scalar(dist.size)]) as tf.Tensor1D;
       }),
-    value: ([s, n]) => (safeDiv(s, n) * size) / 2,
+    value: ([s, n]) => safeDiv(s, n),
   };
 }
 

@@ -45,6 +45,13 @@ describe('parseManifest', () => {
     if ('manifest' in r) expect(r.manifest.history[1].validLoss).toBeNaN();
   });
 
+  it('keeps a rectangular size as [height, width] through JSON', () => {
+    const input = sampleInput();
+    const m = makeManifest({ ...input, inputSize: [120, 160], spec: { ...input.spec, transforms: { ...input.spec.transforms, size: [120, 160] } } });
+    const r = parseManifest(manifestToJson(m));
+    expect('manifest' in r && [r.manifest.inputSize, r.manifest.spec.transforms.size]).toEqual([[120, 160], [120, 160]]);
+  });
+
   it('rejects other versions and other formats clearly', () => {
     expect(errorOf(jsonWith((m) => (m.version = 2))).error).toMatch(/"version" is 2, but this studio reads versions up to 1: .*newer studio/);
     expect(errorOf(jsonWith((m) => (m.version = 0))).field).toBe('version');
@@ -63,6 +70,9 @@ describe('parseManifest', () => {
       [(m) => ((m.normalize as { std: number[] }).std = [1, 0, 1]), 'normalize.std[1]'],
       [(m) => ((m.spec as { label: unknown }).label = { kind: 'guess' }), 'spec.label.kind'],
       [(m) => ((m.spec as { transforms: { size: unknown } }).transforms.size = '64'), 'spec.transforms.size'],
+      [(m) => ((m.spec as { transforms: { size: unknown } }).transforms.size = [120, 0]), 'spec.transforms.size[1]'],
+      [(m) => ((m.spec as { transforms: { size: unknown } }).transforms.size = [1, 2, 3]), 'spec.transforms.size'],
+      [(m) => (m.inputSize = [120]), 'inputSize'],
       [(m) => ((m.history as { validLoss: unknown }[])[0].validLoss = 'low'), 'history[0].validLoss'],
       [(m) => (m.layerGroups = [['a', 3]]), 'layerGroups[0][1]'],
       [(m) => (m.arch = { channels: [8] }), 'arch.name'],

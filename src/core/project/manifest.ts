@@ -4,6 +4,7 @@
  * live beside it in tfjs's `model.json` + `weights.bin`.
  */
 import { taskOf } from '../data/labels';
+import type { SizeSpec } from '../data/sizeSpec';
 import type { DataBlockSpec, Stats, Task } from '../data/types';
 import type { LayerGroupNames } from '../model/types';
 import type { EpochRecord } from '../train/recorder';
@@ -17,6 +18,7 @@ import {
   asNumberRecord,
   asObject,
   asOneOf,
+  asSize,
   asString,
   optional,
   type JsonObject,
@@ -43,8 +45,8 @@ export interface StudioManifest {
   readonly classes: readonly string[];
   /** Index of the void code in `classes`, else -1. */
   readonly voidIndex: number;
-  /** Side in pixels of the square input the model was last trained on. */
-  readonly inputSize: number;
+  /** The input size the model was last trained on: a side (square) or `[height, width]`. */
+  readonly inputSize: SizeSpec;
   /** Per-channel statistics on the 0..1 scale: the model takes (pixel / 255 - mean) / std. */
   readonly normalize: Stats;
   readonly spec: DataBlockSpec;
@@ -195,7 +197,7 @@ function checkManifest(o: JsonObject): StudioManifest {
     task,
     classes,
     voidIndex: asNumber(o.voidIndex, 'voidIndex', { int: true, min: -1, max: classes.length - 1 }),
-    inputSize: asNumber(o.inputSize, 'inputSize', { int: true, min: 1 }),
+    inputSize: asSize(o.inputSize, 'inputSize'),
     normalize: checkStats(o.normalize, 'normalize'),
     spec,
     arch,

@@ -4,6 +4,7 @@
  * Machine's `metadata.json` for the `teachable-machine/` copy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sidesOf } from '../data/sizeSpec';
 import type { ResizeMethod } from '../data/types';
 import type { StudioManifest } from './manifest';
 import { TM_PIXEL_DIVISOR } from './teachable';
@@ -49,7 +50,7 @@ export function tmMetadata(m: StudioManifest, opts: BundleOptions = {}): TmMetad
     timeStamp: m.createdAt,
     userMetadata: {
       task: m.task,
-      input: `[${m.inputSize}, ${m.inputSize}, 3] RGB, pixel / ${TM_PIXEL_DIVISOR} - 1 (Teachable Machine's scale, about -1..1)`,
+      input: `[${sidesOf(m.inputSize).height}, ${sidesOf(m.inputSize).width}, 3] RGB, pixel / ${TM_PIXEL_DIVISOR} - 1 (Teachable Machine's scale, about -1..1)`,
       output: 'softmax probabilities in labels order',
       resize: m.spec.transforms.resize,
       normalize: m.normalize,
@@ -57,22 +58,29 @@ export function tmMetadata(m: StudioManifest, opts: BundleOptions = {}): TmMetad
     },
     modelName: opts.modelName ?? m.arch.name,
     labels: [...m.classes],
-    imageSize: m.inputSize,
+    // TM copies are made only of square models (TM apps crop a square), so one side says it all.
+    imageSize: sidesOf(m.inputSize).width,
   };
 }
 
 const fmt = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
 
-/** JS lines that turn `px` ([h, w, 3] pixels) into the `sq` square the model was validated on. */
-function squareLines(method: ResizeMethod): string[] {
+/** JS lines that turn `px` ([h, w, 3] pixels) into the `sq` region of the input's shape (H x W) the model was validated on. */
+function framingLines(method: ResizeMethod): string[] {
   const [h, w] = ['px.shape[0]', 'px.shape[1]'];
   switch (method) {
     case 'crop':
-      return [`    const s = Math.min(${h}, ${w});   // the centre square, as validation crops`, `    const sq = px.slice([(${h} - s) >> 1, (${w} - s) >> 1, 0], [s, s, 3]);`];
+      return [
+        `    const s = Math.min(${h} / H, ${w} / W), ch = Math.round(H * s), cw = Math.round(W * s);   // the centre H:W window, as validation crops`,
+        `    const sq = px.slice([(${h} - ch) >> 1, (${w} - cw) >> 1, 0], [ch, cw, 3]);`,
+      ];
     case 'pad':
-      return [`    const s = Math.max(${h}, ${w}), dy = s - ${h}, dx = s - ${w};   // zero-pad to a square`, `    const sq = px.pad([[dy >> 1, dy - (dy >> 1)], [dx >> 1, dx - (dx >> 1)], [0, 0]]);`];
+      return [
+        `    const s = Math.max(${h} / H, ${w} / W), dy = Math.round(H * s) - ${h}, dx = Math.round(W * s) - ${w};   // zero-pad to H:W`,
+        `    const sq = px.pad([[dy >> 1, dy - (dy >> 1)], [dx >> 1, dx - (dx >> 1)], [0, 0]]);`,
+      ];
     case 'squish':
-      return ['    const sq = px;   // squish: the whole picture is stretched to a square'];
+      return ['    const sq = px;   // squish: the whole picture is stretched to H x W'];
   }
 }
 
@@ -86,7 +94,7 @@ function outputLines(m: StudioManifest): { head: string; tail: string[] } {
     case 'segmentation':
       return { head: 'y.argMax(-1).squeeze()', tail: ['const mask = await out.array();  // mask[row][col] indexes CLASSES', 'console.log(CLASSES[mask[0][0]]);'] };
     case 'points':
-      return { head: 'y.squeeze()', tail: ['const [u, v] = await out.data();  // in [-1, 1] over the square input', 'console.log((u + 1) / 2 * SIZE, (v + 1) / 2 * SIZE);'] };
+      return { head: 'y.squeeze()', tail: ['const [u, v] = await out.data();  // in [-1, 1] over the input', 'console.log((u + 1) / 2 * W, (v + 1) / 2 * H);'] };
   }
 }
 
@@ -95,14 +103,14 @@ function example(m: StudioManifest): string {
   const { head, tail } = outputLines(m);
   return [
     "import * as tf from '@tensorflow/tfjs';",
-    `const SIZE = ${m.inputSize}, MEAN = ${fmt(m.normalize.mean)}, STD = ${fmt(m.normalize.std)};`,
+    `const H = ${sidesOf(m.inputSize).height}, W = ${sidesOf(m.inputSize).width}, MEAN = ${fmt(m.normalize.mean)}, STD = ${fmt(m.normalize.std)};`,
     `const CLASSES = ${JSON.stringify(m.classes)};`,
     "const model = await tf.loadLayersModel('model.json');  // the URL of this folder's model.json",
     'function predict(img) {                                // <img>, <canvas>, ImageData or ImageBitmap',
     '  return tf.tidy(() => {',
     '    const px = tf.browser.fromPixels(img);             // [h, w, 3], 0..255',
-    ...squareLines(m.spec.transforms.resize),
-    '    const x = tf.image.resizeBilinear(sq, [SIZE, SIZE]).div(255).sub(MEAN).div(STD);',
+    ...framingLines(m.spec.transforms.resize),
+    '    const x = tf.image.resizeBilinear(sq, [H, W]).div(255).sub(MEAN).div(STD);',
     '    const y = model.predict(x.expandDims(0));',
     `    return ${head};`,
     '  });',
@@ -116,8 +124,8 @@ function example(m: StudioManifest): string {
 const OUTPUTS: Record<StudioManifest['task'], string> = {
   single: 'One logit per class, in the order below. Apply softmax for probabilities; the argmax is the prediction.',
   multi: 'One logit per tag, in the order below. Apply a sigmoid; every tag above the threshold is predicted.',
-  segmentation: '`[1, SIZE, SIZE, codes]` logits. The argmax over the last axis is the code of each pixel.',
-  points: 'Two numbers `[x, y]`, each in [-1, 1]: -1 is the left/top edge of the square input, +1 the right/bottom edge.',
+  segmentation: '`[1, H, W, codes]` logits. The argmax over the last axis is the code of each pixel.',
+  points: 'Two numbers `[x, y]`, each in [-1, 1]: -1 is the left/top edge of the input, +1 the right/bottom edge.',
 };
 
 /** Final metrics as a Markdown list. */
@@ -128,7 +136,7 @@ function metricLines(m: StudioManifest): string[] {
 
 /** The Teachable Machine section: what the copy takes and gives, and how an app loads it. */
 function teachableLines(m: StudioManifest): string[] {
-  const size = m.inputSize;
+  const size = sidesOf(m.inputSize).width;
   return [
     '## Use with Teachable Machine apps',
     '',
@@ -152,7 +160,7 @@ function teachableLines(m: StudioManifest): string[] {
 /** The files, input and output sections. */
 function contractLines(m: StudioManifest, teachable: boolean): string[] {
   const { mean, std } = m.normalize;
-  const size = m.inputSize;
+  const { height, width } = sidesOf(m.inputSize);
   return [
     '- `model.json` + `weights.bin`: the model in TensorFlow.js layers format (`tf.loadLayersModel`), taking normalized pixels (below).',
     '- `studio.json`: the project (data block, classes, normalization, training history); import it back into the studio.',
@@ -162,7 +170,7 @@ function contractLines(m: StudioManifest, teachable: boolean): string[] {
     '',
     '## Input',
     '',
-    `\`model.json\` takes an RGB picture of ${size} x ${size} pixels (resize method \`${m.spec.transforms.resize}\`), shape \`[1, ${size}, ${size}, 3]\`, float32,`,
+    `\`model.json\` takes an RGB picture of ${height} x ${width} pixels, height x width (resize method \`${m.spec.transforms.resize}\`), shape \`[1, ${height}, ${width}, 3]\`, float32,`,
     'each channel scaled to 0..1 then normalized: `x = (pixel / 255 - mean) / std` with',
     '',
     `- mean (R, G, B) = ${fmt(mean)}`,

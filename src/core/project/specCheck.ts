@@ -3,7 +3,7 @@
  * Unknown extra fields are kept (a newer studio may add some); missing or mistyped ones are not.
  */
 import type { DataBlockSpec } from '../data/types';
-import { FieldError, asBoolean, asNumber, asObject, asOneOf, asString, optional, type JsonObject } from './validate';
+import { FieldError, asBoolean, asNumber, asObject, asOneOf, asSize, asString, optional, type JsonObject } from './validate';
 
 function checkItems(v: unknown, f: string): void {
   const o = asObject(v, f);
@@ -56,7 +56,7 @@ function checkSplit(v: unknown, f: string): void {
 
 function checkTransforms(v: unknown, f: string): void {
   const o = asObject(v, f);
-  asNumber(o.size, `${f}.size`, { int: true, min: 1 });
+  asSize(o.size, `${f}.size`);
   asOneOf(o.resize, `${f}.resize`, ['crop', 'squish', 'pad']);
   asBoolean(o.flip, `${f}.flip`);
   asBoolean(o.flipVert, `${f}.flipVert`);

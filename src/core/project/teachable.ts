@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { saveArtifacts } from '../train/weights';
+import { sidesOf } from '../data/sizeSpec';
 import type { StudioManifest } from './manifest';
 
 /**
@@ -50,7 +51,7 @@ function freeName(base: string, model: tf.LayersModel): string {
 }
 
 /**
- * `[size, size, 3]` pixels in TM's scale -> per-channel affine to our normalization (a 1x1
+ * `[height, width, 3]` pixels in TM's scale -> per-channel affine to our normalization (a 1x1
  * depthwise convolution, which every tfjs version loads) -> `trained`, nested -> softmax.
  * The result shares `trained`'s layers and weights, and disposing it disposes `trained` too.
  * @throws Error when the task is not single-label or `trained` does not end in `[batch, classes]`
@@ -62,8 +63,8 @@ export function teachableMachineModel(trained: tf.LayersModel, manifest: StudioM
   if (outShape.length !== 2 || outShape[1] !== manifest.classes.length) {
     throw new Error(`The model's output is [${outShape.join(', ')}], not [batch, ${manifest.classes.length}] class logits.`);
   }
-  const size = manifest.inputSize;
-  const input = tf.input({ shape: [size, size, 3], name: freeName('tm_input', trained) });
+  const { height, width } = sidesOf(manifest.inputSize);
+  const input = tf.input({ shape: [height, width, 3], name: freeName('tm_input', trained) });
   const affine = tf.layers.depthwiseConv2d({ name: freeName('tm_normalize', trained), kernelSize: 1, depthMultiplier: 1, useBias: true, trainable: false });
   const normalized = affine.apply(input) as tf.SymbolicTensor;
   const { scale, offset } = tmToOurs(manifest.normalize);

@@ -3,6 +3,8 @@
  * (`spec.label.kind`, `history[2].validLoss`), so a person sees which part of a project is bad.
  */
 
+import type { SizeSpec } from '../data/sizeSpec';
+
 /** A value JSON can hold. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -60,6 +62,15 @@ export function asNumber(v: unknown, field: string, rule: NumberRule = {}): numb
   const range = min > -Infinity && max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
   if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v)) || v < min || v > max) fail(field, kind + range, v);
   return v;
+}
+
+/** A training size: a whole number >= 1 (a square) or `[height, width]` of two. */
+export function asSize(v: unknown, field: string): SizeSpec {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) fail(field, 'one whole number or [height, width]', v);
+    return [asNumber(v[0], `${field}[0]`, { int: true, min: 1 }), asNumber(v[1], `${field}[1]`, { int: true, min: 1 })];
+  }
+  return asNumber(v, field, { int: true, min: 1 });
 }
 
 /** A number that may be NaN: JSON writes NaN as null, so null reads back as NaN. */

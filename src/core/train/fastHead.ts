@@ -34,7 +34,7 @@ export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, 
     tf.dispose([train.x, train.y]);
     throw e;
   });
-  const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, size: dls.size, stats: dls.stats });
+  const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, height: dls.height, width: dls.width, stats: dls.stats });
   tf.dispose([train.x, train.y, valid.x, valid.y]);
   // The head's epochs are the model's history too (the export's and the command line's table).
   let adopted = 0;

@@ -22,7 +22,7 @@ export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult
 
 /** The default metrics of the data's task. */
 function taskMetrics(dls: DataLoaders): Metric[] {
-  return metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+  return metricsForTask(dls.task, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, height: dls.height, width: dls.width });
 }
 
 /** The first `n` batches of each epoch of `loader` (the same ones every epoch for validation). */

@@ -84,6 +84,21 @@ export function drawAffine(spec: AffineSpec, rng: Rng): Mat3 {
 }
 
 /**
+ * Adapts a unit-space matrix to a `width x height` picture, as fastai's `_prepare_mat`: unit
+ * space stretches each axis to [-1, 1], so on a rectangle a rotation (or a dihedral transpose)
+ * drawn there would shear the picture; scaling the cross terms by the aspect ratio makes it a
+ * true rotation in pixels. A square picture is left as it is.
+ * @example forAspect(rotation, 160, 120) // m01 * 120/160, m10 * 160/120
+ */
+export function forAspect(m: Mat3, width: number, height: number): Mat3 {
+  if (width === height) return m;
+  const out = [...m];
+  out[1] = m[1] * (height / width);
+  out[3] = m[3] * (width / height);
+  return out;
+}
+
+/**
  * Turns a unit-space matrix into tf.image.transform's 8 parameters for a W x H picture, whose
  * coordinates are pixel indices (pixel centres at integers): P = N⁻¹ · M · N with
  * N = [[2/W, 0, 1/W - 1], [0, 2/H, 1/H - 1], [0, 0, 1]] (index -> unit), scaled so P22 = 1.

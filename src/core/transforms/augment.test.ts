@@ -103,6 +103,46 @@ describe('augmentBatch', () => {
     tf.dispose([x, points, out.x, out.points!]);
   });
 
+  it('on a rectangle (24 high, 40 wide) rotates without shearing: a point still follows its pixel, and a rotated square stays square', () => {
+    const [n, h, w] = [12, 24, 40];
+    const rng = makeRng(6);
+    const spots = Array.from({ length: n }, () => [12 + Math.floor(rng() * 16), 6 + Math.floor(rng() * 12)]);
+    const data = new Float32Array(n * h * w * 3);
+    spots.forEach(([sx, sy], b) => data.fill(1, ((b * h + sy) * w + sx) * 3, ((b * h + sy) * w + sx) * 3 + 3));
+    const x = tf.tensor4d(data, [n, h, w, 3]);
+    const points = tf.tensor2d(spots.map(([sx, sy]) => [(2 * (sx + 0.5)) / w - 1, (2 * (sy + 0.5)) / h - 1]));
+    const rotateOnly: TransformSpec = { ...OFF, maxRotate: 30, pAffine: 1 };
+    const out = augmentBatch({ x, points }, rotateOnly, makeRng(7));
+    const xo = out.x.arraySync();
+    const po = out.points!.arraySync();
+    let checked = 0;
+    for (let b = 0; b < n; b++) {
+      const [px, py] = [((po[b][0] + 1) * w) / 2 - 0.5, ((po[b][1] + 1) * h) / 2 - 0.5];
+      if (px < 1 || py < 1 || px > w - 2 || py > h - 2) continue;
+      let best = [0, 0];
+      xo[b].forEach((row, r) => row.forEach((p, c) => { if (p[0] > xo[b][best[1]][best[0]][0]) best = [c, r]; }));
+      expect(Math.hypot(best[0] - px, best[1] - py)).toBeLessThanOrEqual(1.5);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(n / 2);
+    // A pure rotation keeps distances in pixels: two points 10 px apart stay 10 px apart. In unit
+    // space without the aspect correction, a 30-degree turn would change this by several pixels.
+    // One point per picture, so each of the two is moved in its own call with the same draws.
+    const img = tf.zeros([1, h, w, 3]) as tf.Tensor4D;
+    const movedPx = (xPx: number, seed: number): number[] => {
+      const point = tf.tensor2d([[(2 * xPx) / w - 1, 0]]);
+      const moved = augmentBatch({ x: img, points: point }, { ...rotateOnly, maxRotate: 45 }, makeRng(seed));
+      const [u, v] = moved.points!.arraySync()[0];
+      tf.dispose([point, moved.x, moved.points!]);
+      return [((u + 1) * w) / 2, ((v + 1) * h) / 2];
+    };
+    for (let seed = 1; seed <= 6; seed++) {
+      const [[ax, ay], [bx, by]] = [movedPx(15, seed), movedPx(25, seed)];
+      expect(Math.hypot(bx - ax, by - ay)).toBeCloseTo(10, 3);
+    }
+    tf.dispose([x, points, out.x, out.points!, img]);
+  });
+
   it('gives the same output for the same seed and another for another seed', () => {
     const batch = makeBatch(4, 10, 10);
     const run = (seed: number) => {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/random';
 import type { Stats, TransformSpec } from '../data/types';
 import { cpuTransformInstalled } from '../tf/cpuKernels';
-import { drawAffine, toPixelTransform } from './affine';
+import { drawAffine, forAspect, toPixelTransform } from './affine';
 import { applyLighting, drawLighting } from './lighting';
 import { isIdentity, matInvert } from './matrix';
 import type { Mat3 } from './matrix';
@@ -49,7 +49,7 @@ export function augmentBatch(batch: AugmentBatch, spec: TransformSpec, rng: Rng,
   const [n, h, w] = batch.x.shape;
   // All randomness is drawn up front on plain numbers: it is reproducible and needs no readback.
   const mats: Mat3[] = [];
-  for (let b = 0; b < n; b++) mats.push(drawAffine(spec, rng));
+  for (let b = 0; b < n; b++) mats.push(forAspect(drawAffine(spec, rng), w, h));
   const lighting = drawLighting(spec.maxLighting, spec.pLighting, n, rng);
   const geometric = !mats.every((m) => isIdentity(m));
   return tf.tidy(() => {

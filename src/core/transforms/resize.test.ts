@@ -30,7 +30,7 @@ describe('resizeItem', () => {
         for (const [w, h] of [[37, 23], [5, 41], [16, 16]]) {
           const out = resizeItem(image(w, h, () => [1, 2, 3]), 11, method, makeRng(1), interp);
           expect(out.pixels.length).toBe(11 * 11 * 3);
-          expect(out.geometry.size).toBe(11);
+          expect(out.geometry).toMatchObject({ outWidth: 11, outHeight: 11 });
         }
       }
     }
@@ -79,6 +79,41 @@ describe('resizeItem', () => {
   });
 });
 
+describe('rectangular sizes (height x width, as fastai\'s size=(h, w))', () => {
+  it('gives height*width*3 bytes and a window of the output\'s shape: the largest inside for crop, the smallest around for pad', () => {
+    const pic = image(100, 100, () => [9, 9, 9]);
+    const crop = resizeItem(pic, [30, 40], 'crop', null, 'bilinear');
+    expect(crop.pixels.length).toBe(30 * 40 * 3);
+    expect(crop.geometry).toMatchObject({ outHeight: 30, outWidth: 40, width: 100, height: 75, x0: 0, y0: 12 });
+    const pad = resizeItem(pic, [30, 40], 'pad', null, 'bilinear');
+    expect(pad.geometry).toMatchObject({ width: 133, height: 100, y0: 0 });
+    expect(pad.geometry.x0).toBeLessThan(0);
+    const squish = resizeItem(image(50, 20, () => [9, 9, 9]), [30, 40], 'squish', null, 'bilinear');
+    expect(squish.geometry).toMatchObject({ x0: 0, y0: 0, width: 50, height: 20 });
+    // A landscape photo cropped to a landscape size keeps all of it.
+    expect(resizeItem(image(160, 120, () => [1, 1, 1]), [60, 80], 'crop', null, 'bilinear').geometry).toMatchObject({ x0: 0, y0: 0, width: 160, height: 120 });
+  });
+
+  it('a mask and a point get exactly the window their picture got', () => {
+    const rng = makeRng(11);
+    for (const method of METHODS) {
+      for (let trial = 0; trial < 4; trial++) {
+        const [bx, by] = [10 + Math.floor(rng() * 40), 5 + Math.floor(rng() * 20)];
+        const pic = image(64, 32, (x, y) => (x === bx && y === by ? [255, 255, 255] : [0, 0, 0]));
+        const mask = image(64, 32, (x, y) => (x === bx && y === by ? [3, 0, 0] : [1, 0, 0]));
+        const { pixels, geometry } = resizeItem(pic, [24, 36], method, rng, 'nearest');
+        const target = resizeMask(mask, geometry);
+        expect(target.length).toBe(24 * 36);
+        // Nearest neighbour: a mask pixel is 3 exactly where the picture is bright.
+        for (let p = 0; p < 24 * 36; p++) expect(target[p] === 3).toBe(pixels[p * 3] === 255);
+        const [u, v] = toUnitRange(...mapPoint(geometry, bx + 0.5, by + 0.5), 36, 24);
+        const [ox, oy] = fromUnitRange(u, v, 36, 24);
+        expect(unmapPoint(geometry, ox, oy)).toEqual([expect.closeTo(bx + 0.5, 9), expect.closeTo(by + 0.5, 9)]);
+      }
+    }
+  });
+});
+
 describe('resizeMask', () => {
   const ids = [0, 3, 7];
   const idAt = (x: number, y: number): number => ids[(x * 7 + y * 3 + ((x * y) % 5)) % 3];
@@ -90,7 +125,7 @@ describe('resizeMask', () => {
     for (const method of METHODS) {
       for (let seed = 0; seed < 5; seed++) {
         const { pixels, geometry } = resizeItem(pic, 13, method, makeRng(seed), 'nearest');
-        const out = resizeMask(mask, 13, geometry);
+        const out = resizeMask(mask, geometry);
         expect(out.length).toBe(13 * 13);
         expect(new Set(out).size).toBeLessThanOrEqual(3);
         out.forEach((v, k) => {
@@ -104,7 +139,7 @@ describe('resizeMask', () => {
   it('fills the padding with 0', () => {
     const mask = image(4, 2, () => [5, 0, 0]);
     const { geometry } = resizeItem(known, 4, 'pad', null, 'nearest');
-    expect([...resizeMask(mask, 4, geometry)]).toEqual([0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0]);
+    expect([...resizeMask(mask, geometry)]).toEqual([0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { DataBlock } from '../../core/data/block';
+import { formatSize } from '../../core/data/sizeSpec';
 import type { DataBlockSpec } from '../../core/data/types';
 import { previewBatch, type PreviewTile } from '../../state/batchPreview';
 import type { DataCommands } from '../../state/dataActions';
@@ -26,7 +27,7 @@ export const ShowBatchCell = memo(function ShowBatchCell(props: { block: DataBlo
   // A stable style object, so re-renders of the page do not repaint every tile.
   const style: MaskStyle = useMemo(() => ({ voidIndex: block.voidIndex, backgroundIndex: block.classes.indexOf('Background') }), [block]);
   return (
-    <Cell index={4} title="show_batch" note={`${tiles.length} augmented training images at ${spec.transforms.size}px`}>
+    <Cell index={4} title="show_batch" note={`${tiles.length} augmented training images at ${formatSize(spec.transforms.size)}px`}>
       {error && <p className="error" data-testid="error">{error}</p>}
       <div className="batch-grid" data-testid="show-batch">
         {tiles.map((tile, i) => (

@@ -17,21 +17,21 @@ export interface MaskStyle {
 export function paintTile(canvas: HTMLCanvasElement, tile: PreviewTile, style: MaskStyle): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
-  const native = new OffscreenCanvas(tile.size, tile.size);
+  const native = new OffscreenCanvas(tile.width, tile.height);
   const nctx = native.getContext('2d')!;
-  nctx.putImageData(new ImageData(new Uint8ClampedArray(tile.rgba), tile.size, tile.size), 0, 0);
+  nctx.putImageData(new ImageData(new Uint8ClampedArray(tile.rgba), tile.width, tile.height), 0, 0);
   if (tile.mask) overlayMask(nctx, tile, style);
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
-  const at = (p: readonly [number, number]) => [(p[0] / tile.size) * canvas.width, (p[1] / tile.size) * canvas.height] as const;
+  const at = (p: readonly [number, number]) => [(p[0] / tile.width) * canvas.width, (p[1] / tile.height) * canvas.height] as const;
   if (style.heat && tile.heat) paintHeat(ctx, tile.heat, canvas.width, canvas.height);
   if (tile.truePoint) drawPoint(ctx, ...at(tile.truePoint), '#1b9e3e');
   if (tile.point) drawPoint(ctx, ...at(tile.point), '#e5213b');
 }
 
 function overlayMask(ctx: OffscreenCanvasRenderingContext2D, tile: PreviewTile, style: MaskStyle): void {
-  const image = ctx.getImageData(0, 0, tile.size, tile.size);
+  const image = ctx.getImageData(0, 0, tile.width, tile.height);
   const alpha = 0.6;
   tile.mask!.forEach((code, p) => {
     const colour = codeColour(code, style.voidIndex, style.backgroundIndex);
@@ -67,9 +67,9 @@ function drawPoint(ctx: CanvasRenderingContext2D, x: number, y: number, colour: 
  * from transparent (no weight) through red to yellow (the most), at half opacity.
  */
 export function paintHeat(ctx: CanvasRenderingContext2D, heat: Heatmap, width: number, height: number, x = 0, y = 0): void {
-  const map = new OffscreenCanvas(heat.size, heat.size);
+  const map = new OffscreenCanvas(heat.width, heat.height);
   const mctx = map.getContext('2d')!;
-  const image = mctx.createImageData(heat.size, heat.size);
+  const image = mctx.createImageData(heat.width, heat.height);
   heat.values.forEach((v, p) => {
     image.data[p * 4] = 255;
     image.data[p * 4 + 1] = Math.round(255 * Math.max(0, v - 0.5) * 2);

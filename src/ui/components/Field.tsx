@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { formatSize, isSizeError, parseSize, sameSize, type SizeSpec } from '../../core/data/sizeSpec';
 
 /** A labelled form control; `hint` says in a few words what the value does. */
 export function Field(props: { label: string; hint?: string; children: ReactNode }) {
@@ -64,5 +65,32 @@ export function Check(props: { testId: string; label: string; checked: boolean; 
       <input type="checkbox" data-testid={props.testId} checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} />
       {props.label}
     </label>
+  );
+}
+
+/**
+ * A training size: one number (a square) or height × width (`120x160`). As `NumberInput`, a bad
+ * entry is passed on (as NaN) for the data block's checks to name, never dropped silently.
+ */
+export function SizeInput(props: { testId: string; value: SizeSpec; onChange: (v: SizeSpec) => void }) {
+  const [typed, setTyped] = useState<string | null>(null);
+  const parsed = typed === null ? null : parseSize(typed);
+  const valid = (v: SizeSpec) => typeof v !== 'number' || !Number.isNaN(v);
+  // The typed text while it still says the value (or the value is unreadable); else the value, formatted.
+  const means = parsed !== null && !isSizeError(parsed) && valid(props.value) && sameSize(parsed, props.value);
+  const shown = typed !== null && (means || !valid(props.value)) ? typed : valid(props.value) ? formatSize(props.value) : '';
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      data-testid={props.testId}
+      value={shown}
+      placeholder="128 or 120x160"
+      onChange={(e) => {
+        setTyped(e.target.value);
+        const next = parseSize(e.target.value);
+        props.onChange(isSizeError(next) ? NaN : next);
+      }}
+    />
   );
 }

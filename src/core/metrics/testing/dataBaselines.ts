@@ -11,7 +11,7 @@ export async function dataBaselines(dls: DataLoaders, train: DataLoader = dls.tr
   const trainY = await loaderTargets(train);
   const validY = await loaderTargets(dls.valid);
   try {
-    return await trivialBaselines(dls.task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, size: dls.size });
+    return await trivialBaselines(dls.task, trainY, validY, { numClasses: dls.classes.length, voidIndex: dls.voidIndex, height: dls.height, width: dls.width });
   } finally {
     tf.dispose([trainY, validY]);
   }

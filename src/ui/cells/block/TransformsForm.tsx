@@ -1,7 +1,7 @@
 import { DECODED_BUDGET_BYTES } from '../../../core/data/decode';
 import { SPEC_LIMITS as L } from '../../../core/data/specChecks';
 import type { DataBlockSpec, ResizeMethod, TransformSpec } from '../../../core/data/types';
-import { Check, Field, NumberInput, Select } from '../../components/Field';
+import { Check, Field, NumberInput, Select, SizeInput } from '../../components/Field';
 
 const RESIZE = [['crop', 'crop (random in training)'], ['squish', 'squish'], ['pad', 'pad']] as const;
 
@@ -14,8 +14,8 @@ export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataB
     <>
       <fieldset className="step">
         <legend>4 · Transforms</legend>
-        <Field label="Size (px)">
-          <NumberInput testId="tfm-size" value={t.size} min={L.size.min} max={L.size.max} step={8} onChange={(size) => setT({ size })} />
+        <Field label="Size (px)" hint="one side, or height × width (120x160)">
+          <SizeInput testId="tfm-size" value={t.size} onChange={(size) => setT({ size })} />
         </Field>
         <Field label="Resize">
           <Select<ResizeMethod> testId="tfm-resize" value={t.resize} options={RESIZE} onChange={(resize) => setT({ resize })} />

@@ -167,17 +167,19 @@ function MaskShare(props: { info: Prediction['info'] }) {
 }
 
 /**
- * Draws the centre square of the picture at `url` (what the default crop keeps) onto `canvas`,
- * then `over` on top of it: the predicted mask, or the Grad-CAM map.
+ * Draws the centre window of the picture at `url` with the canvas's shape (what the default crop
+ * keeps at the model's height × width) onto `canvas`, then `over` on top of it: the predicted
+ * mask, or the Grad-CAM map.
  */
-function drawCentreSquare(url: string, canvas: HTMLCanvasElement | null, smooth: boolean, over: (ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement) => void): void {
+function drawCentreWindow(url: string, canvas: HTMLCanvasElement | null, smooth: boolean, over: (ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement) => void): void {
   const img = new Image();
   img.onload = () => {
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
-    const s = Math.min(img.width, img.height);
+    const scale = Math.min(img.width / canvas.width, img.height / canvas.height);
+    const [w, h] = [canvas.width * scale, canvas.height * scale];
     ctx.imageSmoothingEnabled = smooth;
-    ctx.drawImage(img, (img.width - s) / 2, (img.height - s) / 2, s, s, 0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, (img.width - w) / 2, (img.height - h) / 2, w, h, 0, 0, canvas.width, canvas.height);
     over(ctx, canvas);
   };
   img.src = url;
@@ -186,16 +188,23 @@ function drawCentreSquare(url: string, canvas: HTMLCanvasElement | null, smooth:
 /** The picture as the model saw it under its Grad-CAM map. */
 function HeatOverlay(props: { url: string; heat: Heatmap }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => drawCentreSquare(props.url, ref.current, false, (ctx, canvas) => paintHeat(ctx, props.heat, canvas.width, canvas.height)), [props.url, props.heat]);
-  return <canvas ref={ref} width={112} height={112} data-testid="predict-heat" />;
+  useEffect(() => drawCentreWindow(props.url, ref.current, false, (ctx, canvas) => paintHeat(ctx, props.heat, canvas.width, canvas.height)), [props.url, props.heat]);
+  // The map has the model's input shape (its feature map's), so the canvas takes that shape.
+  return <canvas ref={ref} {...shaped(112, props.heat.height, props.heat.width)} data-testid="predict-heat" />;
 }
 
-/** Segmentation: the centre square of the picture with the predicted mask tinted over it. */
+/** Canvas sides with the longer one at `longest` px and the shape of `height x width`. */
+function shaped(longest: number, height: number, width: number): { width: number; height: number } {
+  const scale = longest / Math.max(height, width);
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
+}
+
+/** Segmentation: the centre window of the picture with the predicted mask tinted over it. */
 function MaskOverlay(props: { url: string; info: Prediction['info'] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(
     () =>
-      drawCentreSquare(props.url, ref.current, true, (ctx, canvas) => {
+      drawCentreWindow(props.url, ref.current, true, (ctx, canvas) => {
         const [h, w, C] = props.info.shape;
         const tint = new OffscreenCanvas(w, h);
         const tctx = tint.getContext('2d')!;
@@ -216,7 +225,7 @@ function MaskOverlay(props: { url: string; info: Prediction['info'] }) {
       }),
     [props.url, props.info],
   );
-  return <canvas ref={ref} width={160} height={160} data-testid="predict-mask" />;
+  return <canvas ref={ref} {...shaped(160, props.info.shape[0], props.info.shape[1])} data-testid="predict-mask" />;
 }
 
 /** The predicted point over the picture; the picture is shown squished to a square as the model saw it. */

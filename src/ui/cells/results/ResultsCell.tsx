@@ -9,6 +9,7 @@ import { TileView } from '../../components/TileView';
 import { ClassificationResults, MultiLabelResults, PointResults, SegmentationResults } from './TaskResults';
 import { TestSetSection } from './TestSetSection';
 import type { SourceFile } from '../../../core/data/types';
+import { formatSize, sizeFromSides } from '../../../core/data/sizeSpec';
 
 /**
  * fastai's interpretation, after training: `show_results` (predictions beside the truth, wrong
@@ -29,7 +30,7 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
         <button data-testid="results-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.showResults()}>
           {results ? 'Refresh results' : 'Show results'}
         </button>
-        <span className="muted">{results ? `${results.count} validation images at ${results.size}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
+        <span className="muted">{results ? `${results.count} validation images at ${formatSize(sizeFromSides(results))}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
         {hasHeat && (
           <label className="check" title="Grad-CAM: where the model looked for its predicted class (the body's last feature map, weighted by the gradient of that class)">
             <input type="checkbox" data-testid="results-heatmap" checked={heat} onChange={(e) => setHeat(e.target.checked)} />

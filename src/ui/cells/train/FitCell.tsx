@@ -1,4 +1,5 @@
 import { useMemo, useRef } from 'react';
+import { formatSize } from '../../../core/data/sizeSpec';
 import { ONE_CYCLE_DEFAULTS } from '../../../core/train/schedules';
 import { TRAIN_LIMITS, cycleProblem } from '../../../state/inputChecks';
 import { schedulePreview } from '../../../state/schedulePreview';
@@ -87,7 +88,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status} data-tensors={r.tensors}>
-            <b>fit {r.index}</b>: {runCall(r)} at {r.size}px{r.frozen && !r.fineTune ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
+            <b>fit {r.index}</b>: {runCall(r)} at {formatSize(r.size)}px{r.frozen && !r.fineTune ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className={r.status === 'failed' ? 'error' : 'muted'}> {r.message}</span>}
           </li>
