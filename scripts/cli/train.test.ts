@@ -22,7 +22,7 @@ interface RunResult {
 }
 
 /** Runs the command line as a person would, through `npx tsx`, with a hard time limit. */
-function runCli(args: readonly string[], timeoutMs = 90_000): Promise<RunResult> {
+function runCli(args: readonly string[], timeoutMs = 240_000): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile('npx', ['tsx', 'scripts/train.ts', ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -139,7 +139,7 @@ describe('npm run train', () => {
     expectBeatsBaseline('planet_tiny (CLI)', 'fbeta', final.fbeta, baselines, 0.15);
     expectBeatsBaseline('planet_tiny (CLI)', 'accuracy_thresh', final.accuracy_thresh, baselines, 0.1);
     expect(JSON.parse(readFileSync(join(dir, 'planet', 'studio.json'), 'utf8'))).toMatchObject({ task: 'multi', arch: { name: 'smallCnn' } });
-  }, 90_000);
+  }, 240_000);
 
   it('trains camvid_tiny segmentation with --arch unet on the guessed block, mean IoU above Background everywhere', async () => {
     // segmentation.learn.test's measured settings at 32 px: bs 4, 6 epochs, 3e-3 (mean IoU 0.115 against 0.086).
@@ -155,7 +155,7 @@ describe('npm run train', () => {
     expectBeatsBaseline('camvid_tiny (CLI)', 'mean_iou', final.mean_iou, baselines, 0.02);
     expectBeatsBaseline('camvid_tiny (CLI)', 'dice', final.dice, baselines, 0.02);
     expect(JSON.parse(readFileSync(join(dir, 'camvid', 'studio.json'), 'utf8'))).toMatchObject({ task: 'segmentation', inputSize: 32 });
-  }, 90_000);
+  }, 240_000);
 
   it('guesses the block, the learner and the rate when given only a folder, and prints each', async () => {
     const r = await runCli(['--folder', SAMPLE, '--epochs', '1', '--out', join(dir, 'guessed')]);
@@ -169,7 +169,7 @@ describe('npm run train', () => {
     const final = finalOf(r);
     expect(final.epochs).toBe(1);
     expectBeatsBaseline('mnist_tiny guessed (CLI)', 'accuracy', final.accuracy, await blockBaselines(spec, gatherFiles(SAMPLE)), 0.3);
-  }, 90_000);
+  }, 240_000);
 
   it('--size 16,28 trains at 16 px, then at 28 px with the same learner, numbering the rows on', async () => {
     const out = join(dir, 'progressive');
@@ -191,7 +191,7 @@ describe('npm run train', () => {
     expect(manifest).toMatchObject({ inputSize: 28 });
     expect(manifest.history).toHaveLength(2);
     expectBeatsBaseline('mnist_tiny 16,28 (CLI)', 'accuracy', final.accuracy, await blockBaselines(loadSpec(BLOCK, { size: 28 }), gatherFiles(SAMPLE)), 0.2);
-  }, 90_000);
+  }, 240_000);
 
   it('lr-find prints the curve as a text chart, writes a PNG and ends with the suggestions as JSON', async () => {
     const png = join(dir, 'curve', 'lr.png');

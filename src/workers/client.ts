@@ -3,11 +3,8 @@ import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { OneCycleOptions } from '../core/train/schedules';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, Request, WireFile, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, TrainApi, WireFile, WireLr, WorkerEvent } from './protocol';
 import type { ResultsInfo } from './resultsProtocol';
-
-/** Distributes a request over the union without losing its variant (so `id` can be added). */
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {
@@ -82,31 +79,32 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     for (const p of pending.values()) p.reject(new Error(message));
     pending.clear();
   });
-  const call = <T>(req: WithoutId<Request>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  // The reply's type comes from the request's name (`TrainApi`), not from the caller.
+  const call = <K extends RequestName>(type: K, args: TrainApi[K]['args']): Promise<ReplyOf<K>> =>
+    new Promise<ReplyOf<K>>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...req, id } as Request);
+      worker.postMessage({ ...args, type, id } as Request);
     });
   return {
-    init: (backends, probe) => call({ type: 'init', backends, probe }),
-    setData: async (spec, files, pixels) => call({ type: 'setData', spec, files: await toWire(files), pixels }),
-    buildLearner: (learner) => call({ type: 'buildLearner', learner }),
-    lrFind: (numIt, fastHead, epochs) => call({ type: 'lrFind', numIt, fastHead, epochs }),
-    fit: (epochs, lr, oneCycle, startEpoch, fastHead, cycle) => call({ type: 'fit', epochs, lr, oneCycle, startEpoch, fastHead, cycle }),
-    fitFineTune: (epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr) => call({ type: 'fitFineTune', epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr }),
-    freeze: (frozen) => call({ type: 'freeze', frozen }),
-    exportBundle: (float16) => call({ type: 'exportBundle', float16 }),
-    loadBundle: (files) => call({ type: 'loadBundle', files }),
-    importBundle: (files) => call({ type: 'importBundle', files }),
-    predict: async (file) => call({ type: 'predict', file: (await toWire([file]))[0] }),
-    results: () => call({ type: 'results' }),
-    setThreshold: (thresh) => call({ type: 'setThreshold', thresh }),
+    init: (backends, probe) => call('init', { backends, probe }),
+    setData: async (spec, files, pixels) => call('setData', { spec, files: await toWire(files), pixels }),
+    buildLearner: (learner) => call('buildLearner', { learner }),
+    lrFind: (numIt, fastHead, epochs) => call('lrFind', { numIt, fastHead, epochs }),
+    fit: (epochs, lr, oneCycle, startEpoch, fastHead, cycle) => call('fit', { epochs, lr, oneCycle, startEpoch, fastHead, cycle }),
+    fitFineTune: (epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr) => call('fitFineTune', { epochs, baseLr, freezeEpochs, fastHead, unfrozenBaseLr }),
+    freeze: (frozen) => call('freeze', { frozen }),
+    exportBundle: (float16) => call('exportBundle', { float16 }),
+    loadBundle: (files) => call('loadBundle', { files }),
+    importBundle: (files) => call('importBundle', { files }),
+    predict: async (file) => call('predict', { file: (await toWire([file]))[0] }),
+    results: () => call('results', {}),
+    setThreshold: (thresh) => call('setThreshold', { thresh }),
     fineTune: async (corrections, epochs, lr) => {
       const wire = await toWire(corrections.map((c) => c.file));
-      return call({ type: 'fineTune', corrections: wire.map((file, i) => ({ file, label: corrections[i].label })), epochs, lr });
+      return call('fineTune', { corrections: wire.map((file, i) => ({ file, label: corrections[i].label })), epochs, lr });
     },
-    stop: () => call({ type: 'stop' }),
+    stop: () => call('stop', {}),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../core/data/types';
-import type { Request, WireFile } from './protocol';
+import type { ReplyOf, RequestName, RequestOf, WireFile } from './protocol';
 import type { TrainSession } from './trainSession';
 
 // The worker's switch over its requests, apart from the worker so tests can run the page's
@@ -9,43 +9,30 @@ export function toSource(f: WireFile): SourceFile {
   return { path: f.path, size: f.blob.size, read: async () => new Uint8Array(await f.blob.arrayBuffer()) };
 }
 
-/** Runs one request on the session; its value is the reply (a rejection, the failure message). */
-export async function handleRequest(session: TrainSession, req: Request): Promise<unknown> {
-  switch (req.type) {
-    case 'init':
-      return session.init(req.backends, req.probe ?? false);
-    case 'setData':
-      return session.setData(req.spec, req.files.map(toSource), req.pixels);
-    case 'buildLearner':
-      return session.buildLearner(req.learner);
-    case 'lrFind':
-      return session.lrFind(req.numIt, req.fastHead ?? false, req.epochs);
-    case 'fit':
-      return session.fit(req.epochs, req.lr, req.oneCycle, req.startEpoch ?? 0, req.fastHead ?? false, req.cycle);
-    case 'fitFineTune':
-      return session.fineTuneFit(req.epochs, req.baseLr, req.freezeEpochs, req.fastHead ?? false, req.unfrozenBaseLr);
-    case 'freeze':
-      return session.freeze(req.frozen);
-    case 'exportBundle':
-      return session.exportBundle({ float16: req.float16 });
-    case 'loadBundle':
-      return session.loadBundle(req.files);
-    case 'importBundle':
-      return session.importBundle(req.files);
-    case 'predict':
-      return session.predict(toSource(req.file));
-    case 'results':
-      return session.results();
-    case 'setThreshold':
-      return session.setThreshold(req.thresh);
-    case 'fineTune':
-      return session.fineTune(
-        req.corrections.map((c) => ({ file: toSource(c.file), label: c.label })),
-        req.epochs,
-        req.lr,
-      );
-    case 'stop':
-      return session.stop();
-  }
-}
+/** One handler per request, typed from `TrainApi`: a handler that answers the wrong thing does not compile. */
+type Handlers = { [K in RequestName]: (session: TrainSession, req: RequestOf<K>) => ReplyOf<K> | Promise<ReplyOf<K>> };
 
+const HANDLERS: Handlers = {
+  init: (s, r) => s.init(r.backends, r.probe ?? false),
+  setData: (s, r) => s.setData(r.spec, r.files.map(toSource), r.pixels),
+  buildLearner: (s, r) => s.buildLearner(r.learner),
+  lrFind: (s, r) => s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
+  fit: (s, r) => s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),
+  fitFineTune: (s, r) => s.fineTuneFit(r.epochs, r.baseLr, r.freezeEpochs, r.fastHead ?? false, r.unfrozenBaseLr),
+  freeze: (s, r) => s.freeze(r.frozen),
+  exportBundle: (s, r) => s.exportBundle({ float16: r.float16 }),
+  loadBundle: (s, r) => s.loadBundle(r.files),
+  importBundle: (s, r) => s.importBundle(r.files),
+  predict: (s, r) => s.predict(toSource(r.file)),
+  results: (s) => s.results(),
+  setThreshold: (s, r) => s.setThreshold(r.thresh),
+  fineTune: (s, r) => s.fineTune(r.corrections.map((c) => ({ file: toSource(c.file), label: c.label })), r.epochs, r.lr),
+  stop: (s) => s.stop(),
+};
+
+/** Runs one request on the session; its value is the reply (a rejection, the failure message). */
+export async function handleRequest<K extends RequestName>(session: TrainSession, req: RequestOf<K>): Promise<ReplyOf<K>> {
+  const handler = HANDLERS[req.type] as Handlers[K] | undefined;
+  if (!handler) throw new Error(`The training worker has no request "${String(req.type)}"`);
+  return handler(session, req);
+}

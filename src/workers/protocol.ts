@@ -7,6 +7,7 @@ import type { ProbeResult } from '../core/tf/probe';
 import type { OneCycleOptions } from '../core/train/schedules';
 import type { Heatmap } from '../core/interpret/gradCam';
 import type { SizeSpec } from '../core/data/sizeSpec';
+import type { ResultsInfo } from './resultsProtocol';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -61,25 +62,51 @@ export interface WireCorrection {
 /** A learning rate or a discriminative slice `[lo, hi]`. */
 export type WireLr = number | readonly [number, number];
 
-/** Requests from the page; each carries an id that its reply repeats. */
-export type Request =
-  | { readonly type: 'init'; readonly id: number; readonly backends: readonly BackendName[]; readonly probe?: boolean }
-  | { readonly type: 'setData'; readonly id: number; readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }
-  | { readonly type: 'buildLearner'; readonly id: number; readonly learner: LearnerSpec }
-  | { readonly type: 'lrFind'; readonly id: number; readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }
+/**
+ * The worker's API in one place: each request's arguments and what it answers. The messages
+ * (`Request`), the worker's handlers (`handleRequest.ts`) and the client's calls (`client.ts`)
+ * are typed from this map, so a request is spelled once and a reply is never `unknown`.
+ */
+export interface TrainApi {
+  init: { args: { readonly backends: readonly BackendName[]; readonly probe?: boolean }; reply: InitResult };
+  setData: { args: { readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }; reply: DataInfo };
+  buildLearner: { args: { readonly learner: LearnerSpec }; reply: LearnerInfo };
+  lrFind: { args: { readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }; reply: LrFindInfo };
   /** `cycle`: one-cycle's knobs (pct_start, div, div_final, moms); fastai's defaults where absent. */
-  | { readonly type: 'fit'; readonly id: number; readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean; readonly cycle?: OneCycleOptions }
+  fit: {
+    args: { readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean; readonly cycle?: OneCycleOptions };
+    reply: FitInfo;
+  };
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
-  | { readonly type: 'fitFineTune'; readonly id: number; readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean; readonly unfrozenBaseLr?: number }
-  | { readonly type: 'freeze'; readonly id: number; readonly frozen: boolean }
-  | { readonly type: 'exportBundle'; readonly id: number; readonly float16?: boolean }
-  | { readonly type: 'loadBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
-  | { readonly type: 'importBundle'; readonly id: number; readonly files: Readonly<Record<string, Uint8Array>> }
-  | { readonly type: 'predict'; readonly id: number; readonly file: WireFile }
-  | { readonly type: 'results'; readonly id: number }
-  | { readonly type: 'setThreshold'; readonly id: number; readonly thresh: number }
-  | { readonly type: 'fineTune'; readonly id: number; readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: WireLr }
-  | { readonly type: 'stop'; readonly id: number };
+  fitFineTune: {
+    args: { readonly epochs: number; readonly baseLr: number; readonly freezeEpochs: number; readonly fastHead?: boolean; readonly unfrozenBaseLr?: number };
+    reply: FitInfo & { readonly learner: LearnerInfo };
+  };
+  freeze: { args: { readonly frozen: boolean }; reply: LearnerInfo };
+  exportBundle: { args: { readonly float16?: boolean }; reply: Record<string, Uint8Array> };
+  loadBundle: { args: { readonly files: Readonly<Record<string, Uint8Array>> }; reply: LearnerInfo };
+  importBundle: { args: { readonly files: Readonly<Record<string, Uint8Array>> }; reply: ImportInfo };
+  predict: { args: { readonly file: WireFile }; reply: PredictInfo };
+  results: { args: NoArgs; reply: ResultsInfo };
+  setThreshold: { args: { readonly thresh: number }; reply: Record<string, number> };
+  fineTune: { args: { readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: WireLr }; reply: FitInfo };
+  stop: { args: NoArgs; reply: boolean };
+}
+
+/** The arguments of a request that takes none. */
+type NoArgs = Record<never, never>;
+
+/** A request's name. */
+export type RequestName = keyof TrainApi;
+
+/** The message of one request: its name, the id its reply repeats, and its arguments. */
+export type RequestOf<K extends RequestName> = { readonly type: K; readonly id: number } & TrainApi[K]['args'];
+
+/** Requests from the page; each carries an id that its reply repeats. */
+export type Request = { [K in RequestName]: RequestOf<K> }[RequestName];
+
+/** What a request answers. */
+export type ReplyOf<K extends RequestName> = TrainApi[K]['reply'];
 
 /** Replies: the value of a request, or why it failed. */
 export type Reply =
