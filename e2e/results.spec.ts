@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
@@ -78,7 +78,17 @@ test('headpose_tiny at a rectangle (24 high, 40 wide): predicted and true points
   const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('.result-caption')!.textContent));
   captions.forEach((c) => expect(c).toMatch(/^error \d+\.\dpx \/ loss \d\.\d{3}$/));
   await studio.cellShot('results-run', 'results-headpose-points');
-  await page.getByTestId('predict-input').setInputFiles(join(SAMPLES, 'headpose_tiny', 'images', readdirSync(join(SAMPLES, 'headpose_tiny', 'images'))[0]));
+  // Dropped on the Predict cell with a text file beside it: the picture is predicted, the text file left out.
+  const picture = join(SAMPLES, 'headpose_tiny', 'images', readdirSync(join(SAMPLES, 'headpose_tiny', 'images'))[0]);
+  const dropped = await page.evaluateHandle((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'pose.png', { type: 'image/png' }));
+    dt.items.add(new File(['not a picture'], 'notes.txt', { type: 'text/plain' }));
+    return dt;
+  }, readFileSync(picture).toString('base64'));
+  await page.getByTestId('predict-drop').dispatchEvent('dragover', { dataTransfer: dropped });
+  await page.getByTestId('predict-drop').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('prediction')).toHaveCount(1, { timeout: 60_000 });
   await expect(page.getByTestId('prediction')).toContainText(/point at \(0\.\d{3}, 0\.\d{3}\) of the width and height/, { timeout: 60_000 });
   await studio.cellShot('predict-output', 'predict-headpose');
 });

@@ -1,12 +1,13 @@
-import { memo, useEffect, useState, type DragEvent } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { SourceFile } from '../../core/data/types';
-import { fromDrop, fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
+import { fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
 import { unpackArchiveAsync } from '../../io/archive';
 import { cachedDatasets, fetchDataset, forgetDataset, type CachedDataset } from '../../io/datasetCache';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
 import type { DataCommands } from '../../state/dataActions';
 import type { DataState } from '../../state/dataState';
 import { Cell } from '../components/Cell';
+import { DropZone } from '../components/DropZone';
 
 /**
  * Where the pictures come from: a folder (chooser or drop), loose files (a CSV, `codes.txt` or
@@ -17,7 +18,6 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
   const [samples, setSamples] = useState<SampleInfo[]>([]);
   const [chosen, setChosen] = useState('mnist_tiny');
   const [loading, setLoading] = useState('');
-  const [dragOver, setDragOver] = useState(false);
 
   useEffect(() => {
     listSamples().then(setSamples, () => setSamples([]));
@@ -62,12 +62,6 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
       setDownload(null);
     }
   };
-  const onDrop = async (e: DragEvent) => {
-    e.preventDefault();
-    setDragOver(false);
-    const dropped = await fromDrop(e.dataTransfer.items);
-    await commands.loadFiles(dropped, 'dropped folder');
-  };
 
   return (
     <Cell index={1} title="Data source" note={props.source ? `${files.length} files from ${props.source}` : 'choose a folder or a sample'}>
@@ -85,16 +79,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
         </p>
       )}
       <div className="source-row">
-        <div
-          className={`drop-zone${dragOver ? ' drag-over' : ''}`}
-          data-testid="drop-zone"
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragOver(true);
-          }}
-          onDragLeave={() => setDragOver(false)}
-          onDrop={onDrop}
-        >
+        <DropZone testId="drop-zone" onFiles={(dropped) => commands.loadFiles(dropped, 'dropped folder')}>
           <p>Drop an image folder here, or</p>
           <label className="button">
             Choose folder…
@@ -123,7 +108,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
               }}
             />
           </label>
-        </div>
+        </DropZone>
         <div className="samples">
           <p>Or start from a built-in sample (real MNIST digits):</p>
           <select data-testid="sample-select" value={chosen} onChange={(e) => setChosen(e.target.value)}>

@@ -1,11 +1,14 @@
-import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { fromDrop, fromLooseFiles } from '../../../io/browserFiles';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { isImagePath } from '../../../core/data/paths';
+import type { SourceFile } from '../../../core/data/types';
+import { fromLooseFiles } from '../../../io/browserFiles';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import type { Prediction, TrainState } from '../../../state/trainState';
 import type { Heatmap } from '../../../core/interpret/gradCam';
 import { paintHeat } from '../../charts/paintTile';
 import { codeColour, hexToRgb } from '../../charts/palette';
 import { Cell } from '../../components/Cell';
+import { DropZone } from '../../components/DropZone';
 
 /**
  * The lesson's web app, in the page: drop or choose pictures, see what the model says. A wrong
@@ -14,27 +17,13 @@ import { Cell } from '../../components/Cell';
  */
 export function PredictCell(props: { state: TrainState; commands: ResultsCommands; canFineTune: boolean }) {
   const { state, commands } = props;
-  const [over, setOver] = useState(false);
   const [heat, setHeat] = useState(false);
   const corrections = state.predictions.filter((p) => p.correction).length;
-  const onFiles = async (files: File[]) => commands.predict((await fromLooseFiles(files)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.path)));
-  const onDrop = async (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    await commands.predict((await fromDrop(e.dataTransfer.items)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f.path)));
-  };
+  const predictPictures = (files: readonly SourceFile[]) => commands.predict(files.filter((f) => isImagePath(f.path)));
+  const onFiles = async (files: File[]) => predictPictures(await fromLooseFiles(files));
   return (
     <Cell index={9} title="Predict" note="learn.predict on your own pictures; mark mistakes to learn from them">
-      <div
-        className={`drop-zone${over ? ' drag-over' : ''}`}
-        data-testid="predict-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
+      <DropZone testId="predict-drop" onFiles={predictPictures}>
         <p>Drop pictures here, or</p>
         <label className="button">
           Choose pictures…
@@ -52,7 +41,7 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
             heatmaps (Grad-CAM)
           </label>
         )}
-      </div>
+      </DropZone>
       <ul className="predictions" data-testid="predict-output">
         {state.predictions.map((p) => (
           <PredictionView key={p.id} prediction={p} thresh={state.learnerSpec.thresh} commands={commands} heat={heat} />
