@@ -16,7 +16,9 @@ import { ProjectCell } from '../cells/train/ProjectCell';
 import type { ProjectCommands } from '../../state/projectActions';
 import type { ResultsCommands } from '../../state/resultsActions';
 import { testFolderFiles } from '../../state/testSet';
+import { useSlice } from '../hooks/useSlice';
 import { useStore } from '../hooks/useStore';
+import { LEARNER_FIELDS, PREDICT_FIELDS, PROJECT_FIELDS, RESULTS_FIELDS } from '../cells/slices';
 
 /** A backend the person asked for in the address (`?backend=webgl`), if it is one we know. */
 function backendFromUrl(): BackendName | undefined {
@@ -48,6 +50,11 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
   const ready = state.block?.ok && state.builtSpec;
   const testFiles = useMemo(() => testFolderFiles(state.files, state.block), [state.files, state.block]);
   const error = state.error ?? train.error;
+  // Cells that show no live progress get only their fields, unchanged by a progress event.
+  const learnerSlice = useSlice(train, LEARNER_FIELDS);
+  const resultsSlice = useSlice(train, RESULTS_FIELDS);
+  const predictSlice = useSlice(train, PREDICT_FIELDS);
+  const projectSlice = useSlice(train, PROJECT_FIELDS);
   return (
     <main className="notebook">
       <header className="top">
@@ -78,12 +85,12 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       )}
       {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}
       {ready && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
-      {ready && <LearnerCell state={train} commands={props.train} task={state.block!.task} />}
+      {ready && <LearnerCell state={learnerSlice} commands={props.train} task={state.block!.task} />}
       {ready && <LrFinderCell state={train} commands={props.train} />}
       {(ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}
-      {ready && <ResultsCell state={train} commands={props.results} testFiles={testFiles} />}
-      {(ready || train.learner) && <PredictCell state={train} commands={props.results} canFineTune={!!ready} />}
-      <ProjectCell state={train} train={props.train} project={props.project} hasData={!!ready} />
+      {ready && <ResultsCell state={resultsSlice} commands={props.results} testFiles={testFiles} />}
+      {(ready || train.learner) && <PredictCell state={predictSlice} commands={props.results} canFineTune={!!ready} />}
+      <ProjectCell state={projectSlice} train={props.train} project={props.project} hasData={!!ready} />
     </main>
   );
 }

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { PredictSlice } from '../slices';
 import { isImagePath } from '../../../core/data/paths';
 import type { SourceFile } from '../../../core/data/types';
 import { fromLooseFiles } from '../../../io/browserFiles';
 import type { ResultsCommands } from '../../../state/resultsActions';
-import type { Prediction, TrainState } from '../../../state/trainState';
+import type { Prediction } from '../../../state/trainState';
 import type { Heatmap } from '../../../core/interpret/gradCam';
 import { paintHeat } from '../../charts/paintTile';
 import { codeColour, hexToRgb } from '../../charts/palette';
@@ -15,7 +16,7 @@ import { DropZone } from '../../components/DropZone';
  * answer can be marked with the right label; the corrections become extra training data for a
  * fine-tuning run.
  */
-export function PredictCell(props: { state: TrainState; commands: ResultsCommands; canFineTune: boolean }) {
+export const PredictCell = memo(function PredictCell(props: { state: PredictSlice; commands: ResultsCommands; canFineTune: boolean }) {
   const { state, commands } = props;
   const [heat, setHeat] = useState(false);
   const corrections = state.predictions.filter((p) => p.correction).length;
@@ -62,7 +63,7 @@ export function PredictCell(props: { state: TrainState; commands: ResultsCommand
       )}
     </Cell>
   );
-}
+});
 
 /** One prediction: the picture, the top classes (or tags, mask share, point), and the correction form. */
 function PredictionView(props: { prediction: Prediction; thresh: number; commands: ResultsCommands; heat: boolean }) {

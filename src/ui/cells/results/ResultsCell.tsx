@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
+import type { ResultsSlice } from '../slices';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import { resultsView, type ResultTile, type ResultsView } from '../../../state/resultsView';
-import type { TrainState } from '../../../state/trainState';
 import type { MaskStyle } from '../../charts/paintTile';
 import { Cell } from '../../components/Cell';
 import { MaskLegend } from '../../components/MaskLegend';
@@ -16,7 +16,7 @@ import { formatSize, sizeFromSides } from '../../../core/data/sizeSpec';
  * ones marked) and `plot_top_losses` for every task, then what each task needs to see where it
  * is wrong.
  */
-export function ResultsCell(props: { state: TrainState; commands: ResultsCommands; testFiles: readonly SourceFile[] }) {
+export const ResultsCell = memo(function ResultsCell(props: { state: ResultsSlice; commands: ResultsCommands; testFiles: readonly SourceFile[] }) {
   const { state, commands } = props;
   const results = state.results;
   const view = useMemo(() => (results ? resultsView(results, state.learnerSpec.beta) : null), [results, state.learnerSpec.beta]);
@@ -49,7 +49,7 @@ export function ResultsCell(props: { state: TrainState; commands: ResultsCommand
       {(state.data?.task === 'single' || state.data?.task === 'multi') && <TestSetSection state={state} commands={commands} found={props.testFiles} />}
     </Cell>
   );
-}
+});
 
 /** What each result caption says, by task (fastai's plot_top_losses titles for single-label). */
 const CAPTIONS = {
@@ -59,7 +59,7 @@ const CAPTIONS = {
   points: 'predicted (red) and true (green) points, distance / loss',
 } as const;
 
-function TaskSection(props: { view: ResultsView; state: TrainState; commands: ResultsCommands }) {
+function TaskSection(props: { view: ResultsView; state: ResultsSlice; commands: ResultsCommands }) {
   const { view, state } = props;
   switch (view.task) {
     case 'single':

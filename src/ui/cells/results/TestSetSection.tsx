@@ -1,9 +1,9 @@
 import type { SourceFile } from '../../../core/data/types';
+import type { ResultsSlice } from '../slices';
 import { downloadBytes } from '../../../io/download';
 import { fromFolderInput } from '../../../io/browserFiles';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import { testSubmission } from '../../../state/testSet';
-import type { TrainState } from '../../../state/trainState';
 
 /** Lines of the submission shown on the page before it is downloaded. */
 const PREVIEW_LINES = 6;
@@ -12,7 +12,7 @@ const PREVIEW_LINES = 6;
  * fastai's `add_test_folder` and a Kaggle submission: the test folder that came with the data
  * (or one chosen here) is predicted, and `submission.csv` is written from the predictions.
  */
-export function TestSetSection(props: { state: TrainState; commands: ResultsCommands; found: readonly SourceFile[] }) {
+export function TestSetSection(props: { state: ResultsSlice; commands: ResultsCommands; found: readonly SourceFile[] }) {
   const { state, commands, found } = props;
   const test = state.test;
   const csv = testSubmission(state);

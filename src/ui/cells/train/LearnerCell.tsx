@@ -1,5 +1,6 @@
+import { memo } from 'react';
+import type { LearnerSlice } from '../slices';
 import type { TrainCommands } from '../../../state/trainActions';
-import type { TrainState } from '../../../state/trainState';
 import type { Task } from '../../../core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2, knownBody } from '../../../core/model/bodies';
 import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/pretrainedBody';
@@ -33,7 +34,7 @@ function archOf(kind: ArchKind): ArchSpec {
 }
 
 /** The learner: task (from the data), architecture, metrics' parameters, weight decay; its size by group. */
-export function LearnerCell(props: { state: TrainState; commands: TrainCommands; task: string }) {
+export const LearnerCell = memo(function LearnerCell(props: { state: LearnerSlice; commands: TrainCommands; task: string }) {
   const { state, commands } = props;
   const spec = effectiveLearnerSpec(state.learnerSpec, state.archChosen, props.task as Task, BASE);
   const busy = state.busy !== null;
@@ -122,7 +123,7 @@ export function LearnerCell(props: { state: TrainState; commands: TrainCommands;
       </div>
     </Cell>
   );
-}
+});
 
 type PretrainedArch = Extract<ArchSpec, { kind: 'pretrained' }>;
 

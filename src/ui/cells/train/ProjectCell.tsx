@@ -1,16 +1,16 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
+import type { ProjectSlice } from '../slices';
 import { fromFolderInput } from '../../../io/browserFiles';
 import { downloadBytes } from '../../../io/download';
 import type { ProjectCommands } from '../../../state/projectActions';
 import type { TrainCommands } from '../../../state/trainActions';
-import type { TrainState } from '../../../state/trainState';
 import { Cell } from '../../components/Cell';
 
 /**
  * Take the weights away and bring them back: the export zip (plain tfjs, Teachable Machine,
  * studio.json), import of such a zip, and named checkpoints kept in this browser.
  */
-export function ProjectCell(props: { state: TrainState; train: TrainCommands; project: ProjectCommands; hasData: boolean }) {
+export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlice; train: TrainCommands; project: ProjectCommands; hasData: boolean }) {
   const { state, project } = props;
   const [name, setName] = useState('stage-1');
   const [float16, setFloat16] = useState(false);
@@ -66,4 +66,4 @@ export function ProjectCell(props: { state: TrainState; train: TrainCommands; pr
       </p>
     </Cell>
   );
-}
+});
