@@ -1,7 +1,7 @@
 import type { SizeSpec } from '../core/data/sizeSpec';
 import type { SourceFile } from '../core/data/types';
 import type { TestPrediction } from '../core/interpret/submission';
-import { ONE_CYCLE_DEFAULTS, type OneCycleOptions } from '../core/train/schedules';
+import { ONE_CYCLE_DEFAULTS, type LrSpec, type OneCycleOptions } from '../core/train/schedules';
 import type { ProbeResult } from '../core/tf/probe';
 import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
 import type { ResultsInfo } from '../workers/resultsProtocol';
@@ -293,7 +293,7 @@ export function formatLr(lr: number): string {
  * Reads the `lr-input` field: one rate (`3e-3`) or a slice (`1e-5,1e-3`), all positive.
  * @example parseLr('1e-5, 1e-3') // [1e-5, 0.001]
  */
-export function parseLr(text: string): number | [number, number] | null {
+export function parseLr(text: string): LrSpec | null {
   const parts = text.split(/[,\s]+/).filter((p) => p !== '').map(Number);
   if (parts.length === 1 && parts[0] > 0 && Number.isFinite(parts[0])) return parts[0];
   if (parts.length === 2 && parts.every((p) => p > 0 && Number.isFinite(p))) return [Math.min(...parts), Math.max(...parts)] as [number, number];

@@ -2,8 +2,8 @@ import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
-import type { OneCycleOptions } from '../core/train/schedules';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, TrainApi, WireFile, WireLr, WorkerEvent } from './protocol';
+import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, TrainApi, WireFile, WorkerEvent } from './protocol';
 import type { ResultsInfo } from './resultsProtocol';
 
 /** The page's typed handle on the training worker. */
@@ -18,7 +18,7 @@ export interface TrainClient {
   lrFind(numIt: number, fastHead?: boolean, epochs?: number): Promise<LrFindInfo>;
   /** Trains; `startEpoch` resumes a one-cycle fit after that many finished epochs. */
   /** `fastHead`: train the head on cached body features (frozen body only). */
-  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch?: number, fastHead?: boolean, cycle?: OneCycleOptions): Promise<FitInfo>;
+  fit(epochs: number, lr: LrSpec, oneCycle: boolean, startEpoch?: number, fastHead?: boolean, cycle?: OneCycleOptions): Promise<FitInfo>;
   /** fastai's `fine_tune`: `freezeEpochs` frozen, then `epochs` unfrozen with a slice; ends unfrozen. */
   fitFineTune(epochs: number, baseLr: number, freezeEpochs: number, fastHead?: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }>;
   freeze(frozen: boolean): Promise<LearnerInfo>;
@@ -36,7 +36,7 @@ export interface TrainClient {
   /** Sets the multi-label threshold; returns the validation metrics at it. */
   setThreshold(thresh: number): Promise<Record<string, number>>;
   /** A one-cycle fine-tuning run on the training set plus corrected pictures. */
-  fineTune(corrections: readonly { file: SourceFile; label: string }[], epochs: number, lr: WireLr): Promise<FitInfo>;
+  fineTune(corrections: readonly { file: SourceFile; label: string }[], epochs: number, lr: LrSpec): Promise<FitInfo>;
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */

@@ -4,7 +4,7 @@ import type { BodyNormalization } from '../core/model/pretrainedBody';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
-import type { OneCycleOptions } from '../core/train/schedules';
+import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import type { Heatmap } from '../core/interpret/gradCam';
 import type { SizeSpec } from '../core/data/sizeSpec';
 import type { ResultsInfo } from './resultsProtocol';
@@ -59,8 +59,6 @@ export interface WireCorrection {
   readonly label: string;
 }
 
-/** A learning rate or a discriminative slice `[lo, hi]`. */
-export type WireLr = number | readonly [number, number];
 
 /**
  * The worker's API in one place: each request's arguments and what it answers. The messages
@@ -74,7 +72,7 @@ export interface TrainApi {
   lrFind: { args: { readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }; reply: LrFindInfo };
   /** `cycle`: one-cycle's knobs (pct_start, div, div_final, moms); fastai's defaults where absent. */
   fit: {
-    args: { readonly epochs: number; readonly lr: WireLr; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean; readonly cycle?: OneCycleOptions };
+    args: { readonly epochs: number; readonly lr: LrSpec; readonly oneCycle: boolean; readonly startEpoch?: number; readonly fastHead?: boolean; readonly cycle?: OneCycleOptions };
     reply: FitInfo;
   };
   /** fastai's `fine_tune`: frozen for `freezeEpochs` (on cached features when `fastHead`), then unfrozen with a slice. */
@@ -89,7 +87,7 @@ export interface TrainApi {
   predict: { args: { readonly file: WireFile }; reply: PredictInfo };
   results: { args: NoArgs; reply: ResultsInfo };
   setThreshold: { args: { readonly thresh: number }; reply: Record<string, number> };
-  fineTune: { args: { readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: WireLr }; reply: FitInfo };
+  fineTune: { args: { readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: LrSpec }; reply: FitInfo };
   stop: { args: NoArgs; reply: boolean };
 }
 

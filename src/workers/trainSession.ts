@@ -15,7 +15,7 @@ import { fineTune } from '../core/train/fineTune';
 import { autoLr } from '../core/train/autoLr';
 import { lowestLossLr } from '../core/train/suggest';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
-import type { OneCycleOptions } from '../core/train/schedules';
+import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from './bundle';
 import { withCorrections, type Correction } from './corrections';
@@ -24,7 +24,7 @@ import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture, type PictureView } from './predictPicture';
 import { ProgressThrottle } from './progressThrottle';
 import { OneAtATime, describeLearner, multiLabelMetrics, sameOutputs, where } from './sessionParts';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WireLr, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
 import { collectResults } from './results';
 import type { ResultsInfo } from './resultsProtocol';
 
@@ -126,11 +126,11 @@ export class TrainSession {
    * `fastHead` (frozen body only): the body's features are computed once, without augmentation,
    * and the head trains on them (`fastHeadLearner`); the model's head is the one that learns.
    */
-  fit(epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
+  fit(epochs: number, lr: LrSpec, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
     return this.turns.run('fit', (signal) => this.fitNow(signal, epochs, lr, oneCycle, startEpoch, fastHead, cycle));
   }
 
-  private fitNow(signal: AbortSignal, epochs: number, lr: WireLr, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
+  private fitNow(signal: AbortSignal, epochs: number, lr: LrSpec, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
     const learn = this.requireLearner();
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
     return this.training((onProgress) =>
@@ -272,7 +272,7 @@ export class TrainSession {
    * A fine-tuning run on the training set plus the person's corrections; the data block is the
    * original again afterwards, so a later fit or resize does not keep repeating them.
    */
-  fineTune(corrections: readonly Correction[], epochs: number, lr: WireLr): Promise<FitInfo> {
+  fineTune(corrections: readonly Correction[], epochs: number, lr: LrSpec): Promise<FitInfo> {
     return this.turns.run('fine-tuning on corrections', async (signal) => {
       const learn = this.requireLearner();
       const dls = this.requireData();
