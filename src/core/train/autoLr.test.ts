@@ -4,7 +4,7 @@ import { smallCnn } from '../model/smallCnn';
 import { installFastCpuKernels } from '../tf/cpuKernels';
 import { autoLr, lrCandidates } from './autoLr';
 import { Learner } from './learner';
-import { lowestLossLr } from './suggest';
+import { lowestLossLr } from './lrFinder';
 import { brightnessLoaders, weightValues } from './testing/synthetic';
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { Learner } from './learner';
-import type { LrSuggestions } from './suggest';
+import type { LrSuggestions } from './lrFinder';
 import type { Progress } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combinedCos, lrFinderLr, lrsForGroups, oneCycleLr, oneCycleMom, schedCos, schedExp, schedLin, sched_cos, spreadLrs } from './schedules';
+import { combinedCos, lrsForGroups, oneCycleLr, oneCycleMom, schedCos, schedExp, schedLin, sched_cos, spreadLrs } from './schedules';
 
 describe('schedule functions (fastai callback/schedule.py)', () => {
   it('cosine goes start -> end with the midpoint halfway', () => {
@@ -49,13 +49,6 @@ describe('schedule functions (fastai callback/schedule.py)', () => {
     expect(lr(0)).toBeCloseTo(0.1, 12);
     expect(lr(0.5)).toBeCloseTo(1, 12);
     expect(lr(1)).toBeCloseTo(0.01, 12);
-  });
-
-  it('LR finder ramp: start * (end / start) ** (i / numIt)', () => {
-    expect(lrFinderLr(0, 100)).toBeCloseTo(1e-7, 20);
-    expect(lrFinderLr(50, 100)).toBeCloseTo(1e-3, 12);
-    expect(lrFinderLr(25, 100)).toBeCloseTo(1e-5, 14);
-    expect(lrFinderLr(100, 100)).toBeCloseTo(10, 9);
   });
 });
 

@@ -98,14 +98,6 @@ export function oneCycleMom(opts: OneCycleOptions = {}): Schedule {
 }
 
 /**
- * The LR finder's learning rate at iteration `i` of `numIt`: start * (end / start) ** (i / numIt).
- * @example lrFinderLr(0, 100) // 1e-7
- */
-export function lrFinderLr(i: number, numIt: number, start = 1e-7, end = 10): number {
-  return schedExp(start, end, i / numIt);
-}
-
-/**
  * fastai's `even_mults`: n values geometric from lo to hi, lo * (hi / lo) ** (i / (n - 1)).
  * @example spreadLrs(1e-5, 1e-3, 3) // [1e-5, 1e-4, 1e-3]
  */

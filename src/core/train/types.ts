@@ -2,7 +2,7 @@ import type { Metric } from '../metrics/metric';
 import type { Callback, Phase } from './callback';
 import type { Loss } from './losses';
 import type { AdamHypers } from './optimizer';
-import type { LrSuggestions } from './suggest';
+import type { LrSuggestions } from './lrFinder';
 
 /** Plain-number progress, posted after every training batch (the caller throttles it). */
 export interface Progress {

@@ -1,7 +1,12 @@
 /**
- * Learning-rate suggestions from an LR-finder curve, as fastai v2.5+ computes them
- * (callback/schedule.py: `valley`, `steep`, `minimum`). Pure functions on plain arrays.
+ * fastai's LR finder in one place: the callback that sweeps the learning rate and records the
+ * smoothed loss (`callback/schedule.py`'s `LRFinder`), its rate at each step, and the suggestions
+ * read off the curve (`valley`, `slide`, `steep`, `minimum`). The suggestions are pure functions
+ * on plain arrays; `Learner.lrFind` runs the callback.
  */
+import { CancelFitError, type Callback, type LearnerView } from './callback';
+import { schedExp } from './schedules';
+
 
 /** The four suggestions fastai offers, each a learning rate. */
 export interface LrSuggestions {
@@ -147,4 +152,61 @@ export function lowestLossLr(lrs: readonly number[], losses: readonly number[]):
     if (Number.isFinite(l) && (best < 0 || l < losses[best])) best = i;
   });
   return best < 0 ? Infinity : lrs[best];
+}
+
+/**
+ * The LR finder's learning rate at iteration `i` of `numIt`: start * (end / start) ** (i / numIt).
+ * @example lrFinderLr(0, 100) // 1e-7
+ */
+export function lrFinderLr(i: number, numIt: number, start = 1e-7, end = 10): number {
+  return schedExp(start, end, i / numIt);
+}
+
+/** Options of the LR finder; defaults are fastai's `lr_find`. */
+export interface LrFinderOptions {
+  readonly start?: number;
+  readonly end?: number;
+  readonly numIt?: number;
+  /** Stop once the smoothed loss exceeds 4x its minimum. */
+  readonly stopDiv?: boolean;
+}
+
+/** The LR finder as a callback; after the run, `lrs` and `losses` hold the curve. */
+export interface LrFinderCallback extends Callback {
+  readonly lrs: number[];
+  /** Smoothed (beta 0.98, debiased) loss at each lr. */
+  readonly losses: number[];
+  readonly numIt: number;
+}
+
+/**
+ * fastai's `LRFinder`: lr = start * (end / start) ** (i / numIt) at batch i, records
+ * (lr, smoothed loss), and cancels the fit after numIt batches or when the loss diverges
+ * (smoothed > 4 x best, or not finite).
+ */
+export function lrFinderCallback(opts: LrFinderOptions = {}): LrFinderCallback {
+  const { start = 1e-7, end = 10, stopDiv = true } = opts;
+  const numIt = Math.max(6, opts.numIt ?? 100);
+  const lrs: number[] = [];
+  const losses: number[] = [];
+  let best = Infinity;
+  return {
+    name: 'lrFinder',
+    order: 60,
+    lrs,
+    losses,
+    numIt,
+    beforeBatch: ({ state, opt }: LearnerView) => opt.setHyper('lr', lrFinderLr(state.trainIter, numIt, start, end)),
+    afterLoss: ({ state }: LearnerView) => {
+      // Training on a NaN loss only spreads NaN through the weights, so this stops even without stopDiv.
+      if (!Number.isFinite(state.loss)) throw new CancelFitError('the loss diverged');
+    },
+    afterBatch: ({ state, opt }: LearnerView) => {
+      lrs.push(opt.hypers[opt.hypers.length - 1].lr);
+      losses.push(state.smoothLoss);
+      best = Math.min(best, state.smoothLoss);
+      if (stopDiv && state.smoothLoss > 4 * best) throw new CancelFitError('the loss diverged');
+      if (state.trainIter >= numIt) throw new CancelFitError('the LR finder is done');
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SmoothLoss, minimumIndex, slideIndex, steepIndex, suggestLrs, valleyIndex } from './suggest';
+import { SmoothLoss, lrFinderLr, minimumIndex, slideIndex, steepIndex, suggestLrs, valleyIndex } from './lrFinder';
 
 /** A finder-like curve: flat, a valley around 1e-3..1e-1, then divergence, with ripples. */
 function syntheticCurve(numIt: number): { lrs: number[]; losses: number[] } {
@@ -73,5 +73,14 @@ describe('SmoothLoss (fastai AvgSmoothLoss)', () => {
     expect(losses[0]).toBeCloseTo(1.9994969748043003, 12);
     expect(losses[1]).toBeCloseTo(2.0244949518390625, 12);
     expect(losses[50]).toBeCloseTo(1.8134452704151354, 12);
+  });
+});
+
+describe('the LR finder\'s rates', () => {
+  it('LR finder ramp: start * (end / start) ** (i / numIt)', () => {
+    expect(lrFinderLr(0, 100)).toBeCloseTo(1e-7, 20);
+    expect(lrFinderLr(50, 100)).toBeCloseTo(1e-3, 12);
+    expect(lrFinderLr(25, 100)).toBeCloseTo(1e-5, 14);
+    expect(lrFinderLr(100, 100)).toBeCloseTo(10, 9);
   });
 });
