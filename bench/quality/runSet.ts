@@ -13,7 +13,7 @@ import { autoLr } from '../../src/core/train/autoLr';
 import { NonFiniteLossError } from '../../src/core/train/callback';
 import { fastHeadLearner, type FastHead } from '../../src/core/train/fastHead';
 import { Learner } from '../../src/core/train/learner';
-import { lowestLossLr } from '../../src/core/train/suggest';
+import { lowestLossLr } from '../../src/core/train/lrFinder';
 import { restoreWeights, snapshotWeights } from '../../src/core/train/weights';
 import { disposeSnapshot } from '../../src/core/train/optimizer';
 import { decodeInNode } from '../../src/io/node/nodeDecode';

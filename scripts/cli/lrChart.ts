@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import type { LrSuggestions } from '../../src/core/train/suggest';
+import type { LrSuggestions } from '../../src/core/train/lrFinder';
 
 /** The suggestions as the chart marks them: a letter for the text chart, a colour for the PNG. */
 const MARKS: readonly { readonly key: keyof LrSuggestions; readonly letter: string; readonly name: string; readonly rgb: readonly [number, number, number] }[] = [

@@ -13,7 +13,7 @@ import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
 import { autoLr } from '../core/train/autoLr';
-import { lowestLossLr } from '../core/train/suggest';
+import { lowestLossLr } from '../core/train/lrFinder';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
