@@ -309,3 +309,44 @@ LAYER_BUILDERS = {cls.__name__: cls for cls in [
     GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, AveragePooling2D, UpSampling2D,
     ZeroPadding2D, Flatten, Rescaling, CropToMatch,
 ]}
+
+
+def _variance_scaling(tensor, init, fan_in, fan_out):
+    """Keras's VarianceScaling family (he_normal, glorot_uniform...) from a serialized initializer."""
+    cfg = init.get('config', {}) if isinstance(init, dict) else {}
+    name = init.get('class_name', 'VarianceScaling') if isinstance(init, dict) else 'VarianceScaling'
+    preset = {'HeNormal': (2.0, 'fan_in', 'normal'), 'HeUniform': (2.0, 'fan_in', 'uniform'),
+              'GlorotNormal': (1.0, 'fan_avg', 'normal'), 'GlorotUniform': (1.0, 'fan_avg', 'uniform'),
+              'LeCunNormal': (1.0, 'fan_in', 'normal')}.get(name)
+    scale, mode, dist = preset or (cfg.get('scale', 1.0), cfg.get('mode', 'fan_avg'), cfg.get('distribution', 'uniform'))
+    fan = {'fan_in': fan_in, 'fan_out': fan_out}.get(mode, (fan_in + fan_out) / 2)
+    with torch.no_grad():
+        if dist == 'uniform':
+            limit = (3 * scale / fan) ** 0.5
+            tensor.uniform_(-limit, limit)
+        else:
+            std = (scale / fan) ** 0.5
+            nn.init.trunc_normal_(tensor, 0.0, std, -2 * std, 2 * std)
+
+
+def keras_init(module, config):
+    """Fresh weights as the layer's Keras config asks (fastai's zero-gamma residual batch norm included)."""
+    with torch.no_grad():
+        if isinstance(module, BatchNormalization):
+            zero = (config.get('gamma_initializer') or {}).get('class_name') == 'Zeros'
+            if module.weight is not None:
+                module.weight.fill_(0.0 if zero else 1.0)
+            if module.bias is not None:
+                module.bias.zero_()
+            module.running_mean.zero_()
+            module.running_var.fill_(1.0)
+        elif isinstance(module, (Conv2D, Dense)):
+            w = module.weight
+            receptive = w[0, 0].numel() if w.dim() == 4 else 1
+            fan_in, fan_out = w.shape[1] * receptive, w.shape[0] * receptive
+            if isinstance(module, DepthwiseConv2D):
+                fan_in, fan_out = receptive, receptive * module.multiplier
+            key = 'depthwise_initializer' if isinstance(module, DepthwiseConv2D) else 'kernel_initializer'
+            _variance_scaling(w, config.get(key) or {}, fan_in, fan_out)
+            if module.bias is not None:
+                module.bias.zero_()
