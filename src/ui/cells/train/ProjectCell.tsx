@@ -26,6 +26,15 @@ export function ProjectCell(props: { state: TrainState; train: TrainCommands; pr
           <input type="checkbox" data-testid="export-float16" checked={float16} onChange={(e) => setFloat16(e.target.checked)} />
           float16 weights (half the size)
         </label>
+        <button
+          className="secondary"
+          data-testid="export-pytorch"
+          disabled={!idle || !trained}
+          title="train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md"
+          onClick={() => props.train.exportPytorch((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}
+        >
+          Export for PyTorch (.zip)
+        </button>
         <label className="button secondary">
           Import project…
           <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
