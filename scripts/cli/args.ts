@@ -54,6 +54,8 @@ export interface CliOptions {
   readonly test?: string;
   /** Where the Kaggle submission of `test` goes (default: submission.csv in `out`). */
   readonly submission?: string;
+  /** A folder for the PyTorch export (train.py, weights/, notebook.ipynb, README.md), written after training. */
+  readonly python?: string;
 }
 
 /** A failure the command line reports in words and ends with `exitCode`, never a stack trace. */
@@ -87,6 +89,8 @@ ${ARCH_HELP}
   --size S         image side in pixels (8 to 1024), overrides transforms.size; a list 64,128
                    resizes progressively: --epochs at each size, the learner kept between them
   --bs B           batch size (1 to 1024), overrides batch.batchSize
+  --python OUT     also write the PyTorch export into OUT: train.py (plain PyTorch, torchrun),
+                   weights/, plan.json (these fits), notebook.ipynb (fastai v2), README.md
   --test DIR       unlabelled pictures to predict after training (Kaggle's test folder)
   --submission F   where the submission CSV goes (default OUT/submission.csv): image_name,tags
                    for multi-label at the threshold 0.2, id,label for single-label
@@ -119,6 +123,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       bs: { type: 'string' },
       test: { type: 'string' },
       submission: { type: 'string' },
+      python: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,6 +151,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(sizes && sizes.length > 1 ? { sizes } : {}),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
     ...(values.test !== undefined ? { test: values.test, submission: values.submission } : {}),
+    ...(values.python !== undefined ? { python: required(values.python, '--python') } : {}),
   };
 }
 
