@@ -13,9 +13,20 @@ export const PYTHON = '/usr/bin/python3';
 /** The folder holding the Python templates, run in place by the model tests. */
 export const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'python');
 
-/** torchrun: Debian ships /usr/bin/torchrun; `python3 -m torch.distributed.run` is the same program. */
+/**
+ * torchrun: /usr/bin/torchrun where it starts; else the export's launch.py, which is torchrun's
+ * main with the fix Debian's torch 1.13 needs on Python 3.11 (`python3 -m torch.distributed.run`
+ * fails there the same way as /usr/bin/torchrun).
+ */
 export function torchrunCommand(): string[] {
-  return existsSync('/usr/bin/torchrun') ? ['/usr/bin/torchrun'] : [PYTHON, '-m', 'torch.distributed.run'];
+  return torchrunWorks() ? ['/usr/bin/torchrun'] : [PYTHON, join(PYTHON_DIR, 'launch.py')];
+}
+
+/** True when /usr/bin/torchrun can start at all (its --help parses the same defaults that break it). */
+function torchrunWorks(): boolean {
+  if (!existsSync('/usr/bin/torchrun')) return false;
+  const r = spawnSync('/usr/bin/torchrun', ['--nproc_per_node', '1', '-m', 'json.tool', '--help'], { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0;
 }
 
 /** Environment for the child: no bytecode caches in the source tree, two threads on this 2-core machine. */
