@@ -58,7 +58,11 @@ export interface PlanSettings {
 
 /** fastai's spelling of a rate: `1e-3`, or `slice(1e-5, 1e-3)`. */
 export function lrText(lr: LrSpec): string {
-  const n = (v: number) => String(Number(v.toPrecision(3)));
+  // Small rates as Python writes them (1e-05 reads 1e-5 here), larger ones plain.
+  const n = (v: number) => {
+    const r = Number(v.toPrecision(3));
+    return r < 1e-3 ? r.toExponential() : String(r);
+  };
   return typeof lr === 'number' ? n(lr) : `slice(${n(lr[0])}, ${n(lr[1])})`;
 }
 

@@ -44,12 +44,17 @@ export function runPython(args: readonly string[], cwd: string, env: Record<stri
   return r.stdout;
 }
 
-/** True when /usr/bin/python3 imports torch (the tests need it; CI installs it). */
+let torchFound: boolean | undefined;
+
+/** True when /usr/bin/python3 imports torch (the tests need it; CI installs it); asked once, since the import takes seconds. */
 export function hasTorch(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  if (torchFound === undefined) {
+    try {
+      execFileSync(PYTHON, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
+      torchFound = true;
+    } catch {
+      torchFound = false;
+    }
   }
+  return torchFound;
 }
