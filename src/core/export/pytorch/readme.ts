@@ -4,7 +4,7 @@ import type { StudioManifest } from '../../project/manifest';
 import type { TrainingPlan } from './plan';
 
 /** The versions the export was tested with (Debian bookworm's packages). */
-export const TESTED_WITH = 'Python 3.11, PyTorch 1.13.0, torchvision 0.14.1, numpy 1.24, Pillow 9.4 (Debian bookworm: python3-torch, python3-torchvision, python3-pil), on CPU';
+export const TESTED_WITH = "Python 3.11, PyTorch 1.13.1, torchvision 0.14.1, numpy 1.24, Pillow 9.4 (Debian bookworm's python3-torch 1.13.1+dfsg-4, python3-torchvision 0.14.1-2, python3-pil), on CPU with gloo";
 
 /**
  * The README text for this notebook's export.
