@@ -44,7 +44,7 @@ export function ProjectCell(props: { state: TrainState; train: TrainCommands; pr
               if (files.length) await project.importProject(fromFolderInput(files));
             }} />
         </label>
-        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md' : 'Train first to export; import takes an exported zip (or its files).'}</span>
+        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md. For PyTorch: train.py (torchrun for GPUs), weights/, notebook.ipynb (fastai); its output imports here.' : 'Train first to export; import takes an exported zip (or its files).'}</span>
       </div>
       <div className="actions">
         <label>
