@@ -10,13 +10,11 @@ vectors. Keras's channels-last semantics are kept where they matter: TF's asymme
 padding, channel axes of Concatenate, and the NHWC order of a Flatten.
 """
 import json
-import math
 import os
 
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from studio_layers import LAYER_BUILDERS
 
@@ -214,16 +212,18 @@ def to_nhwc(y):
     return y.permute(0, 2, 3, 1) if y.dim() == 4 else y
 
 
-if __name__ == '__main__':
-    # python3 studio_model.py BUNDLE PICTURES.f32 B,H,W,C PREDICTIONS.f32 [OUT_BUNDLE]: predicts
-    # raw float32 NHWC pictures (the round-trip test), optionally writing the weights back.
-    import sys
+def check_jobs(jobs):
+    """For the round-trip test: each job's NHWC float32 pictures predicted, weights written back."""
     torch.set_grad_enabled(False)
-    m = load_studio_model(sys.argv[1]).eval()
-    shape = [int(v) for v in sys.argv[3].split(',')]
-    x = torch.from_numpy(np.fromfile(sys.argv[2], np.float32).reshape(shape)).permute(0, 3, 1, 2).contiguous()
-    y = to_nhwc(m(x)).contiguous()
-    y.numpy().astype(np.float32).tofile(sys.argv[4])
-    if len(sys.argv) > 5:
-        save_tfjs(m, sys.argv[5])
-    print(json.dumps({'layers': len(m.layers), 'params': sum(p.numel() for p in m.parameters()), 'shape': list(y.shape), 'finite': bool(math.isfinite(float(y.abs().sum())))}))
+    for job in jobs:
+        m = load_studio_model(job['bundle']).eval()
+        x = torch.from_numpy(np.fromfile(job['x'], np.float32).reshape(job['shape'])).permute(0, 3, 1, 2).contiguous()
+        to_nhwc(m(x)).contiguous().numpy().astype(np.float32).tofile(job['y'])
+        save_tfjs(m, job['back'])
+
+
+if __name__ == '__main__':
+    # python3 studio_model.py JOBS.json: [{bundle, x, shape, y, back}, ...] (one process, one torch import).
+    import sys
+    with open(sys.argv[1]) as f:
+        check_jobs(json.load(f))
