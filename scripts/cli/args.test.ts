@@ -66,4 +66,10 @@ describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
     expect(one).not.toHaveProperty('sizes');
     expect(error([...base, '--size', '64,4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
   });
+
+  it('reads --python OUT, the folder of the PyTorch export, and refuses an empty one', () => {
+    expect(parseCliArgs([...base, '--python', 'pt'])).toMatchObject({ python: 'pt' });
+    expect(parseCliArgs(base)).not.toHaveProperty('python');
+    expect(error([...base, '--python', ''])).toBe('--python needs the folder to write the PyTorch export into');
+  });
 });

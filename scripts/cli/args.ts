@@ -151,7 +151,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(sizes && sizes.length > 1 ? { sizes } : {}),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
     ...(values.test !== undefined ? { test: values.test, submission: values.submission } : {}),
-    ...(values.python !== undefined ? { python: required(values.python, '--python') } : {}),
+    ...(values.python !== undefined ? { python: pythonFolder(values.python) } : {}),
   };
 }
 
@@ -231,6 +231,12 @@ export function parseLr(text: string): LrSpec {
   if (nums.length === 1) return nums[0];
   if (nums[0] > nums[1]) throw new CliError(`--lr slice ${text}: the low rate comes first (lo,hi)`);
   return [nums[0], nums[1]];
+}
+
+/** `--python`'s folder, which must be named. */
+function pythonFolder(value: string): string {
+  if (value.trim() === '') throw new CliError('--python needs the folder to write the PyTorch export into');
+  return value;
 }
 
 function required(value: string | undefined, flag: string): string {

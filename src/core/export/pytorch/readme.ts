@@ -26,6 +26,10 @@ python3 train.py --data DATA_DIR --out out --epochs 5 --lr 1e-3 --bs 64 --size 1
 torchrun --nproc_per_node 4 train.py --data DATA_DIR --out out --device cuda   # DistributedDataParallel
 \`\`\`
 
+Without \`--resume\`, a model from scratch starts from new weights (drawn as its Keras config
+says); a pretrained body keeps the weights in \`weights/\` (the browser's, fine-tuned if the
+notebook unfroze it) under a new head, as \`vision_learner\` starts.
+
 \`DATA_DIR\` is the folder the studio read, with the same relative paths (the data block in
 \`weights/studio.json\` names its CSV, columns and folders). The script prints fastai's epoch table
 for each run and ends with one JSON line of the final metrics (with \`start\` metrics when resuming).

@@ -112,6 +112,13 @@ def layer_groups(model, group_names):
                     seen.add(id(p))
                     params.append((p, is_bn or pname == 'bias', is_bn))
         groups.append(params)
+    # A layer with weights that no group names (a model edited by hand) trains with the first group rather than never.
+    for name, module in model.layers.items():
+        for pname, p in module.named_parameters():
+            if p.numel() and id(p) not in seen and name.replace('__', '.') not in model.frozen_layers:
+                seen.add(id(p))
+                is_bn = type(module).__name__ == 'BatchNormalization'
+                groups[0].append((p, is_bn or pname == 'bias', is_bn))
     return groups
 
 
