@@ -200,12 +200,35 @@ def write_outputs(model, manifest, history, runs, args, out):
         json.dump(studio, f, indent=2, allow_nan=False, default=str)
 
 
+def make_context(args, dd, manifest, plan):
+    """Everything a run reads: data, spec, device, loss, metrics, optimizer settings, precision."""
+    spec, task = manifest['spec'], manifest['task']
+    if args.amp == 'fp16' and dd.device.type != 'cuda':
+        sys.exit('--amp fp16 needs a CUDA device; on the CPU use --amp bf16')
+    amp_dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(args.amp)
+    return {'data': args.data, 'spec': spec, 'manifest': manifest, 'device': dd.device, 'task': task,
+            'transforms': spec['transforms'], 'stats': manifest['normalize'], 'loss': loss_fn(task),
+            'wd': plan.get('wd', 0.01), 'bs': args.bs or spec['batch']['batchSize'], 'workers': args.workers,
+            'lr_scale': args.lr_scale, 'amp': args.amp,
+            'autocast': lambda: torch.autocast(dd.device.type, dtype=amp_dtype, enabled=amp_dtype is not None),
+            'metric_args': {'task': task, 'num_classes': len(manifest['classes']), 'void_index': manifest['voidIndex'], 'size': 0,
+                            'thresh': plan.get('threshold', 0.2), 'beta': plan.get('beta', 2.0)}}
+
+
+def starting_metrics(model, run, ctx, dd):
+    """The loaded weights scored on the validation set at the first run's size, before any training."""
+    ctx['metric_args']['size'] = sides(run['size'])[1]
+    _, valid, _ = loaders(ctx['data'], ctx['spec'], ctx['manifest'], run['size'], ctx['bs'], dd, ctx['workers'])
+    loss, metrics = validate(model, valid, ctx)
+    return dict(valid_loss=loss, **metrics)
+
+
 def main(argv=None):
     args = parse_args(argv)
     dd = Distributed(args.device)
     manifest, plan = read_json(os.path.join(args.weights, 'studio.json')), read_json(args.plan)
-    spec = manifest['spec']
-    seed = spec['batch']['seed']
+    seed = manifest['spec']['batch']['seed']
+    # Augmentation draws differ per process; the initial weights do not (DDP also broadcasts rank 0's).
     random.seed(seed + dd.rank)
     np.random.seed(seed + dd.rank)
     torch.manual_seed(seed)
@@ -213,26 +236,11 @@ def main(argv=None):
     if not args.resume:
         fresh_layers(model, manifest, plan)
     model.to(dd.device)
-    if args.amp == 'fp16' and dd.device.type != 'cuda':
-        sys.exit('--amp fp16 needs a CUDA device; on the CPU use --amp bf16')
-    amp_dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(args.amp)
-    runs = runs_with_overrides(plan, args)
-    ctx = {'data': args.data, 'spec': spec, 'manifest': manifest, 'device': dd.device, 'task': manifest['task'],
-           'transforms': spec['transforms'], 'stats': manifest['normalize'], 'loss': loss_fn(manifest['task']),
-           'wd': plan.get('wd', 0.01), 'bs': args.bs or spec['batch']['batchSize'], 'workers': args.workers, 'lr_scale': args.lr_scale, 'amp': args.amp,
-           'autocast': lambda: torch.autocast(dd.device.type, dtype=amp_dtype, enabled=amp_dtype is not None),
-           'metric_args': {'task': manifest['task'], 'num_classes': len(manifest['classes']), 'void_index': manifest['voidIndex'], 'size': 0,
-                           'thresh': plan.get('threshold', 0.2), 'beta': plan.get('beta', 2.0)}}
+    ctx, runs = make_context(args, dd, manifest, plan), runs_with_overrides(plan, args)
     groups = layer_groups(model, manifest['layerGroups'])
-    table = EpochTable(Metrics(**dict(ctx['metric_args'])).names, print if dd.rank == 0 else (lambda line: None))
+    table = EpochTable(Metrics(**ctx['metric_args']).names, print if dd.rank == 0 else (lambda line: None))
     started, history = time.time(), list(manifest['history']) if args.resume else []
-    start_metrics = None
-    if args.resume:
-        train_ds_size = sides(runs[0]['size'])
-        ctx['metric_args']['size'] = train_ds_size[1]
-        _, valid, _ = loaders(args.data, spec, manifest, runs[0]['size'], ctx['bs'], dd, args.workers)
-        loss, metrics = validate(model, valid, ctx)
-        start_metrics = dict(valid_loss=loss, **metrics)
+    start = starting_metrics(model, runs[0], ctx, dd) if args.resume else None
     first_fit = max([r['fit'] for r in history], default=-1) + 1
     for i, run in enumerate(runs):
         history += fit_run(model, groups, run, ctx, dd, first_fit + i, table)
@@ -241,9 +249,9 @@ def main(argv=None):
         write_outputs(model, manifest, history, runs, args, args.out)
         last = history[-1]
         final = dict(epochs=sum(r['epochs'] for r in runs), train_loss=last['trainLoss'], valid_loss=last['validLoss'], **last['metrics'])
-        final.update(seconds=round(time.time() - started, 2), processes=dd.world, device=str(dd.device.type))
-        if start_metrics:
-            final['start'] = start_metrics
+        final.update(seconds=round(time.time() - started, 2), processes=dd.world, device=dd.device.type)
+        if start:
+            final['start'] = start
         print(json.dumps(final))
     if dd.world > 1:
         dist.barrier()
