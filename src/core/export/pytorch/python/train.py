@@ -105,7 +105,8 @@ class Distributed:
     def mean(self, value):
         if self.world == 1:
             return value
-        t = torch.tensor([value], dtype=torch.float64)
+        # NCCL reduces only tensors on the GPU; gloo takes them on the CPU.
+        t = torch.tensor([value], dtype=torch.float64, device=self.device)
         dist.all_reduce(t)
         return float(t[0]) / self.world
 
@@ -151,7 +152,7 @@ def fit_run(model, groups, run, ctx, dd, fit_index, table):
     size = sides(run['size'])
     ctx['metric_args']['size'] = size[1]
     net = dd.wrap(model)
-    total, it, smooth, count, records = run['epochs'] * len(train), 0, 0.0, 0, []
+    total, it, smooth, count, records = max(run['epochs'] * len(train), 1), 0, 0.0, 0, []
     scaler = torch.cuda.amp.GradScaler() if ctx['amp'] == 'fp16' else None
     table.header()
     for epoch in range(run['epochs']):
