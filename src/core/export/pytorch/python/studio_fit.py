@@ -55,7 +55,8 @@ class Metrics:
         self.sums = None
 
     def add(self, out, y):
-        stats = self._stats(out.float(), y)
+        # Counted on the CPU: the sums mix tensors with plain counts, and are tiny.
+        stats = self._stats(out.detach().float().cpu(), y.cpu())
         self.sums = stats if self.sums is None else self.sums + stats
 
     def _stats(self, out, y):
