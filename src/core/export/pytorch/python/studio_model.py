@@ -18,7 +18,7 @@ import torch.nn as nn
 
 from studio_layers import LAYER_BUILDERS
 
-# Weight name in model.json -> (owning module attribute, layout conversion tfjs -> torch).
+# A weight's layout kind -> its conversion tfjs -> torch (other weights are 1-D and copy as they are).
 # Conv kernels are HWIO in tfjs and OIHW in torch; depthwise HW(I)(M) -> (I*M)1HW; dense IO -> OI.
 _TO_TORCH = {
     'kernel4': lambda a: a.transpose(3, 2, 0, 1),
@@ -44,10 +44,15 @@ def _layout(weight_name, value_ndim):
 
 
 def topology_layers(model_json):
-    """The Keras layer list of a model.json (tfjs nests it under model_config in some files)."""
+    """The Keras model config of a model.json: layers, input_layers, output_layers (tfjs nests it under model_config in some files)."""
     topo = model_json['modelTopology']
     topo = topo.get('model_config', topo)
     return topo['config']
+
+
+def _read_bytes(path):
+    with open(path, 'rb') as f:
+        return f.read()
 
 
 def read_weights(folder):
@@ -56,7 +61,7 @@ def read_weights(folder):
         model_json = json.load(f)
     out = {}
     for group in model_json['weightsManifest']:
-        data = b''.join(open(os.path.join(folder, p), 'rb').read() for p in group['paths'])
+        data = b''.join(_read_bytes(os.path.join(folder, p)) for p in group['paths'])
         offset = 0
         for spec in group['weights']:
             count = int(np.prod(spec['shape'])) if spec['shape'] else 1
@@ -99,7 +104,6 @@ class StudioModel(nn.Module):
             if layer['config'].get('trainable') is False:
                 # The studio's input adapter is fixed arithmetic, never trained.
                 self.frozen_layers.add(layer['name'])
-        self.weight_layout = {}
 
     def forward(self, x):
         values = {(name, 0, 0): x for name in self.input_names}
@@ -137,7 +141,6 @@ class StudioModel(nn.Module):
                     raise ValueError(f'{full}: shape {list(arr.shape)} does not fit the PyTorch layer ({list(param.shape)})')
                 with torch.no_grad():
                     param.copy_(torch.from_numpy(np.ascontiguousarray(value)))
-                self.weight_layout[full] = kind
                 used.add(full)
         extra = set(weights) - used
         if extra:
