@@ -74,4 +74,10 @@ describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
     expect(error([...base, '--size', '120x4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
     expect(error([...base, '--size', '120x'])).toBe('--size must be a whole number from 8 to 1024, not "120x"');
   });
+
+  it('reads --python OUT, the folder of the PyTorch export, and refuses an empty one', () => {
+    expect(parseCliArgs([...base, '--python', 'pt'])).toMatchObject({ python: 'pt' });
+    expect(parseCliArgs(base)).not.toHaveProperty('python');
+    expect(error([...base, '--python', ''])).toBe('--python needs the folder to write the PyTorch export into');
+  });
 });

@@ -55,6 +55,8 @@ export interface CliOptions {
   readonly test?: string;
   /** Where the Kaggle submission of `test` goes (default: submission.csv in `out`). */
   readonly submission?: string;
+  /** A folder for the PyTorch export (train.py, weights/, notebook.ipynb, README.md), written after training. */
+  readonly python?: string;
 }
 
 /** A failure the command line reports in words and ends with `exitCode`, never a stack trace. */
@@ -89,6 +91,8 @@ ${ARCH_HELP}
                    transforms.size; a list 64,128 (or 60x80,120x160) resizes progressively:
                    --epochs at each size, the learner kept between them
   --bs B           batch size (1 to 1024), overrides batch.batchSize
+  --python OUT     also write the PyTorch export into OUT: train.py (plain PyTorch, torchrun),
+                   weights/, plan.json (these fits), notebook.ipynb (fastai v2), README.md
   --test DIR       unlabelled pictures to predict after training (Kaggle's test folder)
   --submission F   where the submission CSV goes (default OUT/submission.csv): image_name,tags
                    for multi-label at the threshold 0.2, id,label for single-label
@@ -121,6 +125,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       bs: { type: 'string' },
       test: { type: 'string' },
       submission: { type: 'string' },
+      python: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -148,6 +153,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(sizes && sizes.length > 1 ? { sizes } : {}),
     bs: values.bs === undefined ? undefined : wholeIn(values.bs, '--bs', SPEC_LIMITS.batchSize),
     ...(values.test !== undefined ? { test: values.test, submission: values.submission } : {}),
+    ...(values.python !== undefined ? { python: pythonFolder(values.python) } : {}),
   };
 }
 
@@ -237,6 +243,12 @@ export function parseLr(text: string): LrSpec {
   if (nums.length === 1) return nums[0];
   if (nums[0] > nums[1]) throw new CliError(`--lr slice ${text}: the low rate comes first (lo,hi)`);
   return [nums[0], nums[1]];
+}
+
+/** `--python`'s folder, which must be named. */
+function pythonFolder(value: string): string {
+  if (value.trim() === '') throw new CliError('--python needs the folder to write the PyTorch export into');
+  return value;
 }
 
 function required(value: string | undefined, flag: string): string {

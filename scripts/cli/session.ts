@@ -28,6 +28,7 @@ import type { SourceFile } from '../../src/core/data/types';
 import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
 import { learnerManifest } from '../../src/workers/bundle';
 import { finalMetrics, writeBundle, type FinalMetrics } from './output';
+import { writePythonExport } from './pythonExport';
 import { EpochTable } from './table';
 import { isImagePath } from '../../src/core/data/paths';
 import { submissionCsv } from '../../src/core/interpret/submission';
@@ -126,6 +127,11 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
     const manifest = learnerManifest(learn, learn.dls, spec, arch);
     const written = await writeBundle(opts.out, learn, manifest);
     io.err(`saved ${written.join(', ')}`);
+    if (opts.python) {
+      const runs = { sizes, epochs: opts.epochs, lr, frozen: startsFrozen(arch), fineTune: opts.fineTune, freezeEpochs: opts.freezeEpochs ?? 1 };
+      const exported = await writePythonExport(opts.python, learn, manifest, runs, { wd: learn.wd, threshold: DEFAULT_THRESHOLD, beta: 2 });
+      io.err(`PyTorch export: ${exported.length} files in ${opts.python} (python3 ${join(opts.python, 'train.py')} --data ${opts.folder} --out OUT)`);
+    }
     if (opts.test) await writeSubmission(opts.test, opts.submission ?? join(opts.out, 'submission.csv'), learn, spec, io);
     return finalMetrics(learn.recorder.epochs);
   } finally {

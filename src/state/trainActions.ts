@@ -9,6 +9,7 @@ import { cycleProblem, epochsProblem, finderItersProblem, lrProblem } from './in
 import { NOTEBOOK_FILE, notebookFile } from './persistence';
 import { formatLr, parseLr, type OneCycleSettings, type TrainState } from './trainState';
 import { makeTrainRunner, type TrainRunner, type TrainStore } from './trainRunner';
+import { pytorchZip } from './pytorchExport';
 
 export type { TrainStore } from './trainRunner';
 
@@ -36,6 +37,8 @@ export interface TrainCommands {
   setFrozen(frozen: boolean): Promise<void>;
   /** Zips the export bundle and hands it to `save` (the browser's download). */
   exportModel(save: (name: string, bytes: Uint8Array) => void, opts?: { readonly float16?: boolean }): Promise<void>;
+  /** Zips the PyTorch export (train.py, weights/, notebook.ipynb, README.md) and hands it to `save`. */
+  exportPytorch(save: (name: string, bytes: Uint8Array) => void): Promise<void>;
 }
 
 /** Binds the training commands to the worker client and both stores (through one runner, shared with the results and project commands). */
@@ -124,6 +127,14 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
         save(`${name}.zip`, zipBundle(files, { folder: name }));
       } catch (e) {
         dispatch({ type: 'failed', error: `Export failed: ${(e as Error).message}` });
+      }
+    },
+    async exportPytorch(save) {
+      try {
+        const { name, bytes } = await pytorchZip(client, store.getState());
+        save(name, bytes);
+      } catch (e) {
+        dispatch({ type: 'failed', error: `Export for PyTorch failed: ${(e as Error).message}` });
       }
     },
     setFrozen: (frozen) => guarded('learner', async () => dispatch({ type: 'learnerReady', learner: await client.freeze(frozen) }))(),

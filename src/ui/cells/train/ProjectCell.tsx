@@ -26,6 +26,15 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
           <input type="checkbox" data-testid="export-float16" checked={float16} onChange={(e) => setFloat16(e.target.checked)} />
           float16 weights (half the size)
         </label>
+        <button
+          className="secondary"
+          data-testid="export-pytorch"
+          disabled={!idle || !trained}
+          title="train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md"
+          onClick={() => props.train.exportPytorch((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}
+        >
+          Export for PyTorch (.zip)
+        </button>
         <label className="button secondary">
           Import project…
           <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
@@ -35,7 +44,7 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
               if (files.length) await project.importProject(fromFolderInput(files));
             }} />
         </label>
-        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md' : 'Train first to export; import takes an exported zip (or its files).'}</span>
+        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md. For PyTorch: train.py (torchrun for GPUs), weights/, notebook.ipynb (fastai); its output imports here.' : 'Train first to export; import takes an exported zip (or its files).'}</span>
       </div>
       <div className="actions">
         <label>
