@@ -130,13 +130,14 @@ describe('the exported train.py on mnist_tiny (CPU)', () => {
 });
 
 describe('the exported train.py on masks and points (CPU)', () => {
+  // headpose at a rectangle (24 high, 40 wide): points scale per axis on both sides of the export.
   it.each([
-    ['camvid_tiny', 'unet', 'acc_no_void'],
-    ['headpose_tiny', 'smallCnn', 'pixel_error'],
-  ])('%s (%s): resumes from the studio’s weights at its validation loss, trains, and writes an importable bundle', async (sample, arch, metric) => {
+    ['camvid_tiny', 'unet', 'acc_no_void', 32],
+    ['headpose_tiny', 'smallCnn', 'pixel_error', [24, 40] as const],
+  ] as const)('%s (%s): resumes from the studio’s weights at its validation loss, trains, and writes an importable bundle', async (sample, arch, metric, size) => {
     const dir = join(work, sample);
     const studioRun = await trainFromCli(
-      { folder: join('public/samples', sample), epochs: 1, lr: 1e-2, fineTune: false, fullFrozen: false, arch, out: join(dir, 'studio'), size: 32, python: join(dir, 'export') },
+      { folder: join('public/samples', sample), epochs: 1, lr: 1e-2, fineTune: false, fullFrozen: false, arch, out: join(dir, 'studio'), size, python: join(dir, 'export') },
       { out: () => undefined, err: () => undefined },
     );
     const out = join(dir, 'out');
@@ -144,9 +145,11 @@ describe('the exported train.py on masks and points (CPU)', () => {
     console.log(`${sample}: the studio's valid_loss ${studioRun.valid_loss.toFixed(4)}, train.py's on its weights ${final.start!.valid_loss.toFixed(4)}, after one more epoch ${final.valid_loss.toFixed(4)}; ${metric} ${final.start![metric].toFixed(3)} -> ${final[metric].toFixed(3)}`);
     // PIL's and the studio's resampling differ by a grey level here and there: within 2%.
     expect(Math.abs(final.start!.valid_loss / studioRun.valid_loss - 1)).toBeLessThan(0.02);
+    expect(Math.abs(final.start![metric] / studioRun[metric] - 1)).toBeLessThan(0.03);
     expect(final.valid_loss).toBeLessThan(final.start!.valid_loss);
     const bundle = readBundle(folderFiles(out));
     if ('error' in bundle) throw new Error(bundle.error);
     expect(bundle.manifest.history).toHaveLength(2);
+    expect(bundle.manifest.inputSize).toEqual(size);
   }, 150_000);
 });

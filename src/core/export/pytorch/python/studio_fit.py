@@ -70,7 +70,10 @@ class Metrics:
             f = _div((1 + b2) * prec * rec, b2 * prec + rec)
             return torch.stack([(p == y).float().sum(), torch.tensor(float(y.numel())), f.sum(), torch.tensor(float(len(y)))])
         if self.task == 'points':
-            return torch.stack([(out - y).pow(2).sum(1).sqrt().sum(), torch.tensor(float(len(y)))])
+            # Points span [-1, 1] on each axis: x counts width / 2 pixels a unit, y height / 2.
+            h, w = self.size
+            scale = torch.tensor([w / 2, h / 2])
+            return torch.stack([((out - y) * scale).pow(2).sum(1).sqrt().sum(), torch.tensor(float(len(y)))])
         keep = (y != self.void).float() if self.void >= 0 else torch.ones_like(y, dtype=torch.float32)
         pred = out.argmax(1)
         p = F.one_hot(pred, self.n).float() * keep.unsqueeze(-1)
@@ -85,7 +88,7 @@ class Metrics:
         if self.task == 'multi':
             return {'accuracy_thresh': s[0] / max(s[1], 1), 'fbeta': s[2] / max(s[3], 1)}
         if self.task == 'points':
-            return {'pixel_error': s[0] / max(s[1], 1) * self.size / 2}
+            return {'pixel_error': s[0] / max(s[1], 1)}
         inter, total = s[2:2 + self.n], s[2 + self.n:]
         present = [c for c in range(self.n) if c != self.void and total[c] > 0]
         mean = lambda f: sum(f(inter[c], total[c]) for c in present) / len(present) if present else 0.0

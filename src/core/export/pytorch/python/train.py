@@ -150,7 +150,7 @@ def fit_run(model, groups, run, ctx, dd, fit_index, table):
     opt = make_optimizer(groups, ctx['wd'])
     train, valid, sampler = loaders(ctx['data'], ctx['spec'], ctx['manifest'], run['size'], ctx['bs'], dd, ctx['workers'])
     size = sides(run['size'])
-    ctx['metric_args']['size'] = size[1]
+    ctx['metric_args']['size'] = size
     net = dd.wrap(model)
     total, it, smooth, count, records = max(run['epochs'] * len(train), 1), 0, 0.0, 0, []
     scaler = torch.cuda.amp.GradScaler() if ctx['amp'] == 'fp16' else None
@@ -212,13 +212,13 @@ def make_context(args, dd, manifest, plan):
             'wd': plan.get('wd', 0.01), 'bs': args.bs or spec['batch']['batchSize'], 'workers': args.workers,
             'lr_scale': args.lr_scale, 'amp': args.amp,
             'autocast': lambda: torch.autocast(dd.device.type, dtype=amp_dtype, enabled=amp_dtype is not None),
-            'metric_args': {'task': task, 'num_classes': len(manifest['classes']), 'void_index': manifest['voidIndex'], 'size': 0,
+            'metric_args': {'task': task, 'num_classes': len(manifest['classes']), 'void_index': manifest['voidIndex'], 'size': (0, 0),
                             'thresh': plan.get('threshold', 0.2), 'beta': plan.get('beta', 2.0)}}
 
 
 def starting_metrics(model, run, ctx, dd):
     """The loaded weights scored on the validation set at the first run's size, before any training."""
-    ctx['metric_args']['size'] = sides(run['size'])[1]
+    ctx['metric_args']['size'] = sides(run['size'])
     _, valid, _ = loaders(ctx['data'], ctx['spec'], ctx['manifest'], run['size'], ctx['bs'], dd, ctx['workers'])
     loss, metrics = validate(model, valid, ctx)
     return dict(valid_loss=loss, **metrics)
