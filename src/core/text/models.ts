@@ -67,7 +67,7 @@ export class LanguageModel implements TextModel {
   private readonly reg: RnnRegularizer;
   private readonly seeds: SeedStream;
   private states: LstmState[] | null = null;
-  /** States of the batch before, still needed by its backward pass; freed at the next forward. */
+  /** The states this batch started from: its backward pass needs them, so they are freed at the next forward. */
   private stale: LstmState[] = [];
 
   constructor(opts: TextModelOptions) {
@@ -108,9 +108,10 @@ export class LanguageModel implements TextModel {
     return [...this.encoder.variables(), this.decoderBias];
   }
 
+  /** Frees the carried state at once: a reset never happens while a step's backward pass still needs it. */
   reset(): void {
     this.freeStale();
-    if (this.states) this.stale.push(...this.states);
+    for (const s of this.states ?? []) tf.dispose([s.h, s.c]);
     this.states = null;
   }
 
@@ -121,7 +122,6 @@ export class LanguageModel implements TextModel {
 
   dispose(): void {
     this.reset();
-    this.freeStale();
     this.encoder.dispose();
     this.decoderBias.dispose();
   }
