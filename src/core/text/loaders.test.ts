@@ -99,6 +99,13 @@ describe('classifier loader', () => {
     expect(spread).toBeLessThan(10);
   });
 
+  it('mixes texts of equal length (all cut to maxLen) across batches, whatever their order', () => {
+    const same = Array.from({ length: 64 }, () => 10);
+    const batches = sortedOrder(same, 8, true, makeRng(5));
+    // Items 0-31 and 32-63 stand for two classes listed one after the other: no batch may hold one class only.
+    expect(batches.every((b) => b.some((i) => i < 32) && b.some((i) => i >= 32))).toBe(true);
+  });
+
   it('truncates to maxLen and yields int32 tensors with item indices', async () => {
     const dl = classifierLoader(texts, labels, { bs: 5, maxLen: 10, shuffle: true, seed: 4 });
     expect(dl.batchCount).toBe(3);

@@ -135,7 +135,9 @@ export function sortedOrder(lengths: readonly number[], bs: number, shuffle: boo
   const ids = lengths.map((_, i) => i);
   if (!shuffle) return chunk(ids.sort(byLength), bs);
   const perm = shuffled(ids, rng);
-  const sorted = chunk(perm, bs * 50).flatMap((c) => c.sort(byLength));
+  // Equal lengths keep their shuffled order (Array.sort is stable): broken by index, texts cut to
+  // `maxLen` would line up by label (items come grouped by class) and make one-class batches.
+  const sorted = chunk(perm, bs * 50).flatMap((c) => c.sort((a, b) => lengths[b] - lengths[a]));
   const batches = chunk(sorted, bs);
   let longest = 0;
   batches.forEach((b, i) => {
