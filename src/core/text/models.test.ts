@@ -189,6 +189,12 @@ describe('TextLearner', () => {
     await clearn.fitOneCycle(3, 1e-2);
     expect(new Set(ccounts).size).toBe(1);
     expect(Object.keys(clearn.recorder.epochs[0].metrics)).toEqual(['accuracy']);
+    // Predictions come back in item order although the loader sorts by length.
+    const preds = await clearn.getPreds();
+    expect(Array.from(await preds.targets.data())).toEqual(labels);
+    expect(preds.probs.shape).toEqual([texts.length, 2]);
+    expect(preds.losses).toHaveLength(texts.length);
+    tf.dispose([preds.probs, preds.targets]);
     clearn.dispose();
     clas.dispose();
   });

@@ -152,6 +152,30 @@ export class TextLearner implements LearnerView {
     return tf.tidy(() => tf.softmax(this.model.forward(ids, false).logits));
   }
 
+  /**
+   * The classifier's probabilities, targets and per-item losses over a loader (validation by
+   * default), in item order: the sorted batches are put back by their `indices` (what the
+   * confusion matrix and top losses need). The caller disposes `probs` and `targets`.
+   */
+  async getPreds(loader: TextLoader = this.dls.valid): Promise<{ probs: tf.Tensor2D; targets: tf.Tensor1D; losses: Float32Array }> {
+    const rows: { index: number; probs: Float32Array; target: number; loss: number }[] = [];
+    let classes = 0;
+    for await (const { x, y, indices } of loader.batches(0)) {
+      const [p, l] = tf.tidy(() => {
+        const logits = this.model.forward(x, false).logits;
+        return [tf.softmax(logits), this.loss.perItem(logits, y)];
+      });
+      const [pv, lv, yv] = await Promise.all([p.data(), l.data(), y.data()]);
+      classes = p.shape[1] ?? 0;
+      indices.forEach((index, i) => rows.push({ index, probs: Float32Array.from(pv.subarray(i * classes, (i + 1) * classes)), target: yv[i], loss: lv[i] }));
+      tf.dispose([x, y, p, l]);
+    }
+    rows.sort((a, b) => a.index - b.index);
+    const flat = new Float32Array(rows.length * classes);
+    rows.forEach((r, i) => flat.set(r.probs, i * classes));
+    return { probs: tf.tensor2d(flat, [rows.length, classes]), targets: tf.tensor1d(rows.map((r) => r.target), 'int32'), losses: Float32Array.from(rows, (r) => r.loss) };
+  }
+
   /** Frees the optimizer state (the model belongs to the caller). */
   dispose(): void {
     this.opt.dispose();
