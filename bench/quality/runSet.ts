@@ -10,10 +10,10 @@ import { makeLoader } from '../../src/core/data/loader';
 import type { DataBlockSpec } from '../../src/core/data/types';
 import { loaderTargets, trivialBaselines, type Baseline } from '../../src/core/metrics/baselines';
 import { autoLr } from '../../src/core/train/autoLr';
+import { KEY_METRIC } from '../../src/core/metrics/keyMetric';
 import { NonFiniteLossError } from '../../src/core/train/callback';
 import { fastHeadLearner, type FastHead } from '../../src/core/train/fastHead';
 import { Learner } from '../../src/core/train/learner';
-import { lowestLossLr } from '../../src/core/train/lrFinder';
 import { restoreWeights, snapshotWeights } from '../../src/core/train/weights';
 import { disposeSnapshot } from '../../src/core/train/optimizer';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
@@ -23,8 +23,7 @@ import { archName, buildModel, startsFrozen } from '../../src/workers/models';
 import * as tf from '@tensorflow/tfjs';
 import { formatSize, sizeFromSides } from '../../src/core/data/sizeSpec';
 
-/** The metric the table ranks by, per task (the one lesson 3 reads). */
-export const KEY_METRIC = { single: 'accuracy', multi: 'fbeta', segmentation: 'mean_iou', points: 'pixel_error' } as const;
+export { KEY_METRIC };
 
 /** One training run at one rate. */
 export interface RateRun {
@@ -98,7 +97,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
     opts.log(`  ${archName(arch)}${fast ? ' (frozen, head on cached features)' : ''}, ${dls.train.count}/${dls.valid.count} pictures at ${dls.height}x${dls.width}px`);
     const found = await runner.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new Error(`${folder}: the LR finder recorded too few finite losses`);
-    const auto = await autoLr(runner, found.suggestions, lowestLossLr(found.lrs, found.losses), { epochs: fast ? opts.epochs : undefined });
+    const auto = await autoLr(runner, found.suggestions, { epochs: opts.epochs });
     const s = found.suggestions;
     const suggested = { valley: s.valley, slide: s.slide, steep: s.steep, 'minimum/10': s.minimum, auto: auto.lr };
     opts.log(`  suggested ${Object.entries(suggested).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}; auto: ${auto.reason}`);

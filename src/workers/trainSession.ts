@@ -13,7 +13,6 @@ import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
 import { autoLr } from '../core/train/autoLr';
-import { lowestLossLr } from '../core/train/lrFinder';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
@@ -99,7 +98,8 @@ export class TrainSession {
 
   /**
    * fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is
-   * what that fit trains. There `auto` probes each candidate with the whole `epochs`-epoch fit.
+   * what that fit trains. `auto` probes each candidate with the coming `epochs`-epoch fit (at
+   * most 100 steps of it).
    */
   lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
     return this.turns.run('LR finder', (signal) => {
@@ -109,7 +109,7 @@ export class TrainSession {
       return this.onRunner(learn, fastHead && this.frozen, async (runner) => {
         const r = await runner.lrFind({ numIt, signal, onProgress });
         // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
-        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, lowestLossLr(r.lrs, r.losses), { signal, epochs: runner === learn ? undefined : epochs }) : null;
+        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, { signal, epochs }) : null;
         throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
         return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;

@@ -156,10 +156,13 @@ export class Learner implements LearnerView {
   /**
    * A short one-cycle run at `lr` from the current weights over about `batches` training steps
    * (the first batches of an epoch, repeated when an epoch is shorter), then the validation loss
-   * over the first `validBatches`; weights, optimizer state,
-   * epoch count and history are then as before (`autoLr`'s probes). Not finite: Infinity.
+   * and metrics over the first `validBatches`; weights, optimizer state, epoch count and history
+   * are then as before (`autoLr`'s probes). A loss that is not finite reads Infinity, metrics {}.
    */
-  async probeLr(lr: number, opts: { readonly batches: number; readonly validBatches: number; readonly pctStart?: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void }): Promise<number> {
+  async probeLr(
+    lr: number,
+    opts: { readonly batches: number; readonly validBatches: number; readonly pctStart?: number; readonly signal?: AbortSignal; readonly onProgress?: (p: Progress) => void },
+  ): Promise<{ validLoss: number; metrics: Record<string, number> }> {
     const dls = this.dls;
     const weights = snapshotWeights(this.model);
     const optState = this.opt.snapshot();
@@ -173,11 +176,11 @@ export class Learner implements LearnerView {
       const epochs = Math.max(1, Math.round(opts.batches / this.dls.train.batchCount));
       // The finder's phase: the recorder keeps no row of a probe.
       await this.run(epochs, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress });
-      if (opts.signal?.aborted) return Infinity;
-      const { validLoss } = await this.evaluate();
-      return Number.isFinite(validLoss) ? validLoss : Infinity;
+      if (opts.signal?.aborted) return { validLoss: Infinity, metrics: {} };
+      const { validLoss, metrics } = await this.evaluate();
+      return Number.isFinite(validLoss) ? { validLoss, metrics } : { validLoss: Infinity, metrics: {} };
     } catch (e) {
-      if (e instanceof NonFiniteLossError) return Infinity;
+      if (e instanceof NonFiniteLossError) return { validLoss: Infinity, metrics: {} };
       throw e;
     } finally {
       (this as { dls: DataLoaders }).dls = dls;

@@ -143,18 +143,6 @@ export class SmoothLoss {
 }
 
 /**
- * The rate at the finder's lowest finite loss; rates past it make the loss climb.
- * @example lowestLossLr([1e-3, 1e-2, 1e-1], [2, 1, 5]) // 1e-2
- */
-export function lowestLossLr(lrs: readonly number[], losses: readonly number[]): number {
-  let best = -1;
-  losses.forEach((l, i) => {
-    if (Number.isFinite(l) && (best < 0 || l < losses[best])) best = i;
-  });
-  return best < 0 ? Infinity : lrs[best];
-}
-
-/**
  * The LR finder's learning rate at iteration `i` of `numIt`: start * (end / start) ** (i / numIt).
  * @example lrFinderLr(0, 100) // 1e-7
  */
