@@ -32,4 +32,6 @@ export default tseslint.config(
   { files: ['src/io/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('workers', 'state', 'ui') },
   { files: ['src/workers/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('state', 'ui') },
   { files: ['src/state/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('ui') },
+  // The command line and the benches train in Node on core and io, as the worker does, never through it.
+  { files: ['scripts/**/*.ts', 'bench/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('workers', 'ui') },
 );

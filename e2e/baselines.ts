@@ -6,7 +6,7 @@ import type { Baseline } from '../src/core/metrics/baselines';
 import { compareWithBaseline } from '../src/core/metrics/testing/dataBaselines';
 import { decodeInNode } from '../src/io/node/nodeDecode';
 import { readFolder } from '../src/io/node/nodeFiles';
-import { blockBaselines } from '../src/workers/testing/blockBaselines';
+import { blockBaselines } from '../src/core/metrics/testing/blockBaselines';
 
 /**
  * The single-label baseline from the summary's class counts (train and valid per class): always

@@ -1,5 +1,5 @@
 /**
- * One benchmark cell: a model of the studio (built by `buildModel` of src/workers/models.ts, as
+ * One benchmark cell: a model of the studio (built by `buildModel` of src/core/model/build.ts, as
  * a training session builds it) at one image size and batch, trained on the active backend by
  * (a) a bare tfjs loop and (b) the studio's `Learner.fitOneCycle` over tensor loaders. Both
  * start from freshly built weights; the first `warm` steps (pipeline compilation, first
@@ -14,8 +14,9 @@ import type { GroupedModel } from '../../src/core/model/types';
 import type { Callback } from '../../src/core/train/callback';
 import { Learner } from '../../src/core/train/learner';
 import { IMAGENET_STATS } from '../../src/core/transforms/augment';
-import { buildModel } from '../../src/workers/models';
-import type { ArchSpec } from '../../src/workers/protocol';
+import type { ArchSpec } from '../../src/core/model/archSpec';
+import { buildModel } from '../../src/core/model/build';
+import { backboneLoader } from '../../src/io/backbone';
 import { round } from '../lib/stats';
 
 /** The models measured; names shared with torch_bench.py. */
@@ -85,10 +86,10 @@ function archOf(model: GpuModel, baseUrl: string): ArchSpec {
   }
 }
 
-/** Builds the cell's model exactly as the studio does (`buildModel(arch, task, classes, { size, stats })`). */
+/** Builds the cell's model exactly as the studio does (`buildModel(arch, task, classes, { size, stats }, backboneLoader)`). */
 function build(spec: CellSpec, baseUrl: string): Promise<GroupedModel> {
   const task = taskOf(spec.model);
-  return buildModel(archOf(spec.model, baseUrl), task, task === 'segmentation' ? CODES : CLASSES, { height: spec.size, width: spec.size, stats: IMAGENET_STATS });
+  return buildModel(archOf(spec.model, baseUrl), task, task === 'segmentation' ? CODES : CLASSES, { height: spec.size, width: spec.size, stats: IMAGENET_STATS }, backboneLoader);
 }
 
 function trainableVars(grouped: GroupedModel): tf.Variable[] {

@@ -22,8 +22,9 @@ import type { BackendName } from '../../src/core/tf/backend';
 import { Learner } from '../../src/core/train/learner';
 import type { Param } from '../../src/core/train/optimizer';
 import { IMAGENET_STATS } from '../../src/core/transforms/augment';
+import { buildModel } from '../../src/core/model/build';
+import { backboneLoader } from '../../src/io/backbone';
 import { serveFolder } from '../../src/io/node/staticServer';
-import { buildModel } from '../../src/workers/models';
 import { BENCH_BACKENDS, useBackend } from '../lib/backend';
 import { timeCalls, timeSteps, type StepPlan, type StepTiming } from '../lib/learnerSteps';
 import { repeatLoaders, syntheticBatch } from '../lib/loaders';
@@ -187,7 +188,7 @@ export async function backboneBench(backends: readonly BackendName[] = BENCH_BAC
   try {
     for (const backend of backends) {
       await useBackend(backend);
-      const grouped = await buildModel({ kind: 'pretrained', url: `${server.url}/${BODY_PATH}` }, 'single', CLASSES, { height: SIZES[0].size, width: SIZES[0].size, stats: IMAGENET_STATS });
+      const grouped = await buildModel({ kind: 'pretrained', url: `${server.url}/${BODY_PATH}` }, 'single', CLASSES, { height: SIZES[0].size, width: SIZES[0].size, stats: IMAGENET_STATS }, backboneLoader);
       try {
         params = countParams(grouped);
         rows.push(...(await backendCells(backend, grouped)));

@@ -13,7 +13,7 @@ export type BenchArch = 'smallCnn' | 'xresnet' | 'pretrained';
 export const BACKBONE_JSON = join(process.cwd(), 'public/models/mnist-backbone/model.json');
 
 /**
- * Builds a model as `src/workers/models.ts` `buildModel` does for a single-label task: the
+ * Builds a model as `src/core/model/build.ts` `buildModel` does for a single-label task: the
  * small CNN, xresnet (tiny) or the built-in backbone cut before its pooling with fastai's head
  * (hidden 128); the backbone's own classifier is freed, as `buildModel` does. Built on the
  * active backend, where its variables then live.

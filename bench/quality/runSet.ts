@@ -16,10 +16,11 @@ import { fastHeadLearner, type FastHead } from '../../src/core/train/fastHead';
 import { Learner } from '../../src/core/train/learner';
 import { restoreWeights, snapshotWeights } from '../../src/core/train/weights';
 import { disposeSnapshot } from '../../src/core/train/optimizer';
+import { backboneLoader } from '../../src/io/backbone';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
 import { readFolder } from '../../src/io/node/nodeFiles';
 import { guessArch } from '../../src/state/guessLearner';
-import { archName, buildModel, startsFrozen } from '../../src/workers/models';
+import { archName, buildModel, startsFrozen } from '../../src/core/model/build';
 import * as tf from '@tensorflow/tfjs';
 import { formatSize, sizeFromSides } from '../../src/core/data/sizeSpec';
 
@@ -88,7 +89,7 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
   const plain = plainTrainLoader(block, spec);
   const baselines = await scoreBaselines(task, plain, dls);
   const arch = guessArch(task, opts.baseUrl);
-  const learn = new Learner(dls, await buildModel(arch, task, dls.classes.length, dls));
+  const learn = new Learner(dls, await buildModel(arch, task, dls.classes.length, dls, backboneLoader));
   let fast: FastHead | null = null;
   try {
     if (startsFrozen(arch)) learn.freeze();

@@ -4,7 +4,7 @@ import type { BundleFiles } from '../../src/core/project/bundle';
 import type { StudioManifest } from '../../src/core/project/manifest';
 import type { Learner } from '../../src/core/train/learner';
 import type { EpochRecord } from '../../src/core/train/recorder';
-import { learnerBundle } from '../../src/workers/bundle';
+import { learnerBundle } from '../../src/core/project/learnerBundle';
 
 /** fastai's names for the final row: epochs trained, both losses and every metric. */
 export type FinalMetrics = Readonly<Record<string, number>> & { readonly epochs: number; readonly train_loss: number; readonly valid_loss: number };

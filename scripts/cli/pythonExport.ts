@@ -12,7 +12,7 @@ import type { SizeSpec } from '../../src/core/data/sizeSpec';
 import type { StudioManifest } from '../../src/core/project/manifest';
 import type { Learner } from '../../src/core/train/learner';
 import type { LrSpec } from '../../src/core/train/schedules';
-import { learnerBundle } from '../../src/workers/bundle';
+import { learnerBundle } from '../../src/core/project/learnerBundle';
 
 /** The folder of the `.py` templates (the same files `src/core/export/pytorch/pythonSources.ts` imports). */
 const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'core', 'export', 'pytorch', 'python');

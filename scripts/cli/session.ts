@@ -6,8 +6,8 @@ import type { DataLoaders } from '../../src/core/data/batch';
 import { chooseBackend } from '../../src/core/tf/backend';
 import { NonFiniteLossError, type Callback } from '../../src/core/train/callback';
 import { Learner, type Progress } from '../../src/core/train/learner';
-import { archName, buildModel, startsFrozen } from '../../src/workers/models';
-import type { ArchSpec } from '../../src/workers/protocol';
+import type { ArchSpec } from '../../src/core/model/archSpec';
+import { archName, buildModel, startsFrozen } from '../../src/core/model/build';
 import { guessSpec } from '../../src/core/data/infer';
 import type { DataBlockSpec, Task } from '../../src/core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2 } from '../../src/core/model/bodies';
@@ -18,6 +18,7 @@ import type { DataBlock } from '../../src/core/data/block';
 import type { FitOptions } from '../../src/core/train/learner';
 import type { OneCycleOptions } from '../../src/core/train/schedules';
 import type { LrSpec } from '../../src/core/train/schedules';
+import { backboneLoader } from '../../src/io/backbone';
 import { serveFolder } from '../../src/io/node/staticServer';
 import { guessArch, pretrainedArch } from '../../src/state/guessLearner';
 import { ARCHS, CliError, type CliArch, type CliOptions, type LrFindCliOptions } from './args';
@@ -25,14 +26,14 @@ import { pngChart, textChart } from './lrChart';
 import type { LrSuggestions } from '../../src/core/train/lrFinder';
 import type { SourceFile } from '../../src/core/data/types';
 import { buildBlockOrFail, gatherFiles, loadSpec } from './data';
-import { learnerManifest } from '../../src/workers/bundle';
+import { learnerManifest } from '../../src/core/project/learnerBundle';
 import { finalMetrics, writeBundle, type FinalMetrics } from './output';
 import { writePythonExport } from './pythonExport';
 import { EpochTable } from './table';
 import { isImagePath } from '../../src/core/data/paths';
 import { submissionCsv } from '../../src/core/interpret/submission';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
-import { predictPicture } from '../../src/workers/predictPicture';
+import { predictPicture } from '../../src/core/train/predictPicture';
 import { formatSize, sizeFromSides, type SizeSpec } from '../../src/core/data/sizeSpec';
 
 /** lesson 3's multi-label threshold, which the CLI's metrics use too. */
@@ -171,7 +172,7 @@ export async function lrFindFromCli(opts: LrFindCliOptions, io: CliIo): Promise<
 /** Builds the network through the worker's `buildModel`, so both paths train the same models. */
 async function makeLearner(arch: ArchSpec, dls: DataLoaders): Promise<Learner> {
   try {
-    return new Learner(dls, await buildModel(arch, dls.task, dls.classes.length, dls));
+    return new Learner(dls, await buildModel(arch, dls.task, dls.classes.length, dls, backboneLoader));
   } catch (e) {
     throw new CliError(`Cannot build the model: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -9,7 +9,7 @@ import { readBundle } from '../../src/core/project/bundle';
 import type { DataBlockSpec } from '../../src/core/data/types';
 import { expectBeatsBaseline } from '../../src/core/metrics/testing/expectBaseline';
 import { fileLoadHandler } from '../../src/io/node/modelFiles';
-import { blockBaselines } from '../../src/workers/testing/blockBaselines';
+import { blockBaselines } from '../../src/core/metrics/testing/blockBaselines';
 import { gatherFiles, loadSpec } from './data';
 
 const SAMPLE = 'public/samples/mnist_tiny';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BackboneLoader } from '../core/model/build';
 
 /**
  * Loading a pretrained backbone in tfjs layers format (`model.json` + `.bin` weight shards),
@@ -73,3 +74,9 @@ export async function loadBackboneFromFiles(files: readonly File[]): Promise<tf.
     throw new Error(`The pretrained backbone in ${json.name} could not be loaded: ${messageOf(e)}`, { cause: e });
   }
 }
+
+/**
+ * Both loaders as `buildModel` takes them: the studio's worker, the command line and the benches pass this.
+ * @example const grouped = await buildModel(arch, dls.task, dls.classes.length, dls, backboneLoader);
+ */
+export const backboneLoader: BackboneLoader = { fromUrl: loadBackboneFromUrl, fromFiles: loadBackboneFromFiles };

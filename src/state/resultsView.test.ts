@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultsInfo } from '../workers/resultsProtocol';
+import type { ResultsInfo } from '../core/interpret/resultsInfo';
 import { resultsView } from './resultsView';
 
 const thumb = (index: number, size: number) => ({ index, path: `valid/${index}.png`, height: size, width: size, rgba: new Uint8ClampedArray(size * size * 4) });

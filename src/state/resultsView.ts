@@ -3,7 +3,7 @@ import { bestThreshold, perTagStats, thresholdSweep, type SweepPoint, type TagSt
 import { histogram, pointErrors, type Bin } from '../core/interpret/points';
 import { meanOfIoU, perClassIoU, type ClassIoU } from '../core/interpret/segmentation';
 import { topLosses } from '../core/interpret/topLosses';
-import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from '../workers/resultsProtocol';
+import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from '../core/interpret/resultsInfo';
 import type { PreviewTile } from './batchPreview';
 
 /** One shown validation item: its picture with the prediction drawn, the truth, and whether they agree. */

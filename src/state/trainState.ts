@@ -3,8 +3,7 @@ import type { SourceFile } from '../core/data/types';
 import type { TestPrediction } from '../core/interpret/submission';
 import { ONE_CYCLE_DEFAULTS, type LrSpec, type OneCycleOptions } from '../core/train/schedules';
 import type { ProbeResult } from '../core/tf/probe';
-import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent } from '../workers/protocol';
-import type { ResultsInfo } from '../workers/resultsProtocol';
+import type { DataInfo, EpochEvent, LearnerInfo, LearnerSpec, LrFindInfo, PredictInfo, ProgressEvent, ResultsInfo } from '../workers/protocol';
 
 /** One fit as it appears on the page: what was asked, and how it went. */
 export interface FitRun {

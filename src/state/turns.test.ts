@@ -3,7 +3,7 @@ import { chooseBackend } from '../core/tf/backend';
 import { oneCycleLr } from '../core/train/schedules';
 import { readFolder } from '../io/node/nodeFiles';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
-import { blockBaselines } from '../workers/testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { makeResultsCommands } from './resultsActions';
 import { testFolderFiles, testSubmission } from './testSet';
 import { initialTrainState, trainReducer } from './trainState';

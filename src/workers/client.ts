@@ -3,8 +3,7 @@ import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, TrainApi, WireFile, WorkerEvent } from './protocol';
-import type { ResultsInfo } from './resultsProtocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {

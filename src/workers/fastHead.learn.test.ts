@@ -9,7 +9,7 @@ import { serveFolder, type StaticServer } from '../io/node/staticServer';
 import type { Baseline } from '../core/metrics/baselines';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 // The frozen phase's fast path on real MNIST digits with the built-in pretrained backbone.

@@ -1,13 +1,18 @@
 import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, Task } from '../core/data/types';
-import type { BodyNormalization } from '../core/model/pretrainedBody';
+import type { ArchSpec } from '../core/model/archSpec';
 import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import type { Heatmap } from '../core/interpret/gradCam';
 import type { SizeSpec } from '../core/data/sizeSpec';
-import type { ResultsInfo } from './resultsProtocol';
+import type { ResultsInfo } from '../core/interpret/resultsInfo';
+import type { PredictInfo } from '../core/train/predictPicture';
+
+// Domain types the messages carry, defined in core and re-exported for the page's code.
+export type { ArchSpec } from '../core/model/archSpec';
+export type { ResultsInfo } from '../core/interpret/resultsInfo';
+export type { PredictInfo } from '../core/train/predictPicture';
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -19,29 +24,6 @@ export interface WireFile {
   readonly path: string;
   readonly blob: Blob;
 }
-
-/** Which network to build. */
-export type ArchSpec =
-  | { readonly kind: 'smallCnn' }
-  | { readonly kind: 'xresnet'; readonly depth?: 'tiny' | 'small' }
-  /**
-   * A backbone in tfjs layers format, cut, with fastai's head; starts frozen. It loads from
-   * `files` (a dropped `model.json` and its `.bin` shards, passed to the worker as Files) when
-   * given, else from `url`.
-   */
-  | {
-      readonly kind: 'pretrained';
-      readonly url: string;
-      readonly files?: readonly File[];
-      /** The layer the body ends at; the known body's default, else `findCut`'s rule. */
-      readonly cut?: string;
-      /** The input scaling the body was trained with; the known body's, else the data block's own. */
-      readonly normalization?: BodyNormalization;
-      /** Smaller pictures are scaled up inside the model to at least this side (the known body's, else none). */
-      readonly minSide?: number;
-    }
-  /** A U-Net (segmentation) on an encoder built from scratch, or on the pretrained backbone at `url` (required then). */
-  | { readonly kind: 'unet'; readonly encoder: 'smallCnn' | 'xresnet' | 'pretrained'; readonly url?: string; readonly cut?: string; readonly normalization?: BodyNormalization };
 
 /** Learner settings a person picks in the learner cell. */
 export interface LearnerSpec {
@@ -155,17 +137,6 @@ export interface LrFindInfo {
   /** The studio's own suggestion: the candidate whose short probe run ended lowest (`autoLr`), and why. */
   readonly auto?: { readonly lr: number; readonly name: string; readonly reason: string };
   readonly cancelled: boolean;
-}
-
-/** What `predict` returns: activated outputs of one picture (probabilities, mask logits or a point). */
-export interface PredictInfo {
-  readonly task: Task;
-  readonly classes: readonly string[];
-  /** Output shape without the batch axis: `[C]`, `[H, W, C]` or `[2]`. */
-  readonly shape: readonly number[];
-  readonly values: readonly number[];
-  /** Grad-CAM over the picture for the predicted class, for a CNN classifier. */
-  readonly heat?: Heatmap;
 }
 
 /** What `fit` returns. */

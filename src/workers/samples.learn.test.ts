@@ -10,7 +10,7 @@ import { chooseBackend } from '../core/tf/backend';
 import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import type { EpochEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 /** Pixels (at 32 px) the mean point error must stay below the mean training point's (measured 4.1 vs 7.2). */

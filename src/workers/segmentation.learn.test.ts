@@ -7,7 +7,7 @@ import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { serveFolder, type StaticServer } from '../io/node/staticServer';
 import type { EpochEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 let server: StaticServer;

@@ -4,7 +4,7 @@ import { describeBody } from '../core/model/pretrainedBody';
 import { countParams, type GroupedModel } from '../core/model/types';
 import type { StudioManifest } from '../core/project/manifest';
 import type { Progress } from '../core/train/learner';
-import { archName, bodyLine } from './models';
+import { archName, bodyLine } from '../core/model/build';
 import type { ArchSpec, LearnerInfo, LearnerSpec } from './protocol';
 
 // The plain helpers of TrainSession: what it reports of a learner, and small pure checks.

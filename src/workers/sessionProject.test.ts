@@ -7,7 +7,7 @@ import { readFolder } from '../io/node/nodeFiles';
 import { resultsView } from '../state/resultsView';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { AutosaveEvent, EpochEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 // Results, import, corrections and resume, through the session the worker runs, on real MNIST samples.

@@ -8,7 +8,7 @@ import { memoryFile, readFolder } from '../io/node/nodeFiles';
 import { pngBytes } from '../core/data/testing/fixtures';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 beforeAll(() => chooseBackend(['cpu']));

@@ -6,7 +6,7 @@ import { decodeInNode } from '../io/node/nodeDecode';
 import { readFolder } from '../io/node/nodeFiles';
 import { expectBeatsBaseline } from '../core/metrics/testing/expectBaseline';
 import type { EpochEvent, ProgressEvent, WorkerEvent } from './protocol';
-import { blockBaselines } from './testing/blockBaselines';
+import { blockBaselines } from '../core/metrics/testing/blockBaselines';
 import { TrainSession } from './trainSession';
 
 beforeAll(async () => {

@@ -16,16 +16,17 @@ import { autoLr } from '../core/train/autoLr';
 import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
-import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from './bundle';
-import { withCorrections, type Correction } from './corrections';
-import { buildModel, startsFrozen } from './models';
+import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from '../core/project/learnerBundle';
+import { withCorrections, type Correction } from '../core/data/corrections';
+import { buildModel, startsFrozen } from '../core/model/build';
+import { backboneLoader } from '../io/backbone';
 import { gradCamSplit } from '../core/interpret/gradCam';
-import { predictPicture, type PictureView } from './predictPicture';
+import { predictPicture, type PictureView } from '../core/train/predictPicture';
 import { ProgressThrottle } from './progressThrottle';
 import { OneAtATime, describeLearner, multiLabelMetrics, sameOutputs, where } from './sessionParts';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
-import { collectResults } from './results';
-import type { ResultsInfo } from './resultsProtocol';
+import { collectResults } from '../core/interpret/collectResults';
+import type { ResultsInfo } from '../core/interpret/resultsInfo';
 
 /**
  * Everything the training worker does, without the worker: tests drive it directly in Node,
@@ -86,7 +87,7 @@ export class TrainSession {
     return this.turns.run('learner build', async () => {
       const dls = this.requireData();
       this.disposeLearner();
-      const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls);
+      const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls, backboneLoader);
       this.learnerSpec = spec;
       this.learner = this.makeLearner(grouped);
       // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.

@@ -5,8 +5,9 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileLoadHandler } from '../../io/node/modelFiles';
 import { serveFolder, type StaticServer } from '../../io/node/staticServer';
-import { buildModel } from '../../workers/models';
+import { backboneLoader } from '../../io/backbone';
 import { installFastCpuKernels } from '../tf/cpuKernels';
+import { buildModel } from './build';
 import type { Stats } from '../data/types';
 import { MOBILENET_V2 } from './bodies';
 import { BODY_BN_MOMENTUM, BODY_UPSCALE, INPUT_ADAPTER, describeBody, findCut, makeBody } from './pretrainedBody';
@@ -86,7 +87,7 @@ describe('the built-in ImageNet MobileNetV2', () => {
   }, 60_000);
 
   it('as a learner: cut at block_11_expand_relu, two body groups split at stride 8 and a head; any size; small pictures scaled up', async () => {
-    const grouped = await buildModel({ kind: 'pretrained', url }, 'single', 3, { height: 96, width: 96, stats: IMAGENET });
+    const grouped = await buildModel({ kind: 'pretrained', url }, 'single', 3, { height: 96, width: 96, stats: IMAGENET }, backboneLoader);
     const d = describeBody(grouped.model, grouped.layerGroups)!;
     expect(d).toMatchObject({ cut: MOBILENET_V2.cut, channels: 576, upscale: 1 });
     // Two body groups (stem to stride 4 | stride 8 to 16) and the head, as fastai splits a body.
@@ -112,7 +113,7 @@ describe('the built-in ImageNet MobileNetV2', () => {
     }
     grouped.model.dispose();
     // 28 px pictures (MNIST-sized) are scaled up 4x inside the model, to 112 px.
-    const small = await buildModel({ kind: 'pretrained', url }, 'multi', 4, { height: 28, width: 28, stats: IMAGENET });
+    const small = await buildModel({ kind: 'pretrained', url }, 'multi', 4, { height: 28, width: 28, stats: IMAGENET }, backboneLoader);
     expect(describeBody(small.model, small.layerGroups)?.upscale).toBe(4);
     expect(small.model.getLayer(BODY_UPSCALE).getConfig()).toMatchObject({ size: [4, 4], interpolation: 'bilinear' });
     const out = small.model.predict(tf.zeros([2, 28, 28, 3])) as tf.Tensor;

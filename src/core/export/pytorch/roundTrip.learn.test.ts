@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileLoadHandler, fileSaveHandler } from '../../../io/node/modelFiles';
 import { serveFolder, type StaticServer } from '../../../io/node/staticServer';
-import { buildModel } from '../../../workers/models';
-import type { ArchSpec } from '../../../workers/protocol';
+import { backboneLoader } from '../../../io/backbone';
+import type { ArchSpec } from '../../model/archSpec';
+import { buildModel } from '../../model/build';
 import { MNIST_BODY, MOBILENET_V2 } from '../../model/bodies';
 import { installFastCpuKernels } from '../../tf/cpuKernels';
 import type { Stats, Task } from '../../data/types';
@@ -86,7 +87,7 @@ const cases = new Map<string, Case>();
 
 /** Builds one architecture with random constants, saves it and its tfjs predictions for a random batch. */
 async function prepare(name: string, arch: ArchSpec, task: Task, numClasses: number, side: number): Promise<Case> {
-  const { model } = await buildModel(arch, task, numClasses, { height: side, width: side, stats: STATS });
+  const { model } = await buildModel(arch, task, numClasses, { height: side, width: side, stats: STATS }, backboneLoader);
   randomizeConstants(model, 7);
   const dir = join(work, name);
   await model.save(fileSaveHandler(dir));

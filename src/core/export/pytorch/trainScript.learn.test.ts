@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherFiles, loadSpec } from '../../../../scripts/cli/data';
 import { trainFromCli } from '../../../../scripts/cli/session';
 import { fileLoadHandler } from '../../../io/node/modelFiles';
-import { blockBaselines } from '../../../workers/testing/blockBaselines';
+import { blockBaselines } from '../../metrics/testing/blockBaselines';
 import type { Baseline } from '../../metrics/baselines';
 import { expectBeatsBaseline } from '../../metrics/testing/expectBaseline';
 import { readBundle } from '../../project/bundle';

@@ -1,20 +1,29 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Stats, Task } from '../core/data/types';
-import { knownBody } from '../core/model/bodies';
-import { BODY_NORMALIZATIONS, makeBody, upscaleFactor, type BodyDescription, type BodyNormalization } from '../core/model/pretrainedBody';
-import { smallCnn } from '../core/model/smallCnn';
-import { pointsModel, transferModel, type TransferOptions } from '../core/model/transfer';
-import type { GroupedModel } from '../core/model/types';
-import { unet } from '../core/model/unet';
-import { xresnet, type XResNetOptions } from '../core/model/xresnet';
-import { loadBackboneFromFiles, loadBackboneFromUrl } from '../io/backbone';
-import type { ArchSpec } from './protocol';
+import type { Stats, Task } from '../data/types';
+import type { ArchSpec } from './archSpec';
+import { knownBody } from './bodies';
+import { BODY_NORMALIZATIONS, makeBody, upscaleFactor, type BodyDescription, type BodyNormalization } from './pretrainedBody';
+import { smallCnn } from './smallCnn';
+import { pointsModel, transferModel, type TransferOptions } from './transfer';
+import type { GroupedModel } from './types';
+import { unet } from './unet';
+import { xresnet, type XResNetOptions } from './xresnet';
 
 /** What a pretrained body needs to know of the data (a `DataLoaders` has both). */
 export interface BodyData {
   readonly height: number;
   readonly width: number;
   readonly stats: Stats;
+}
+
+/**
+ * How a pretrained backbone in tfjs layers format is loaded: from a URL, or from dropped files
+ * (`model.json` and its `.bin` shards). The model code does not fetch or read files itself;
+ * the caller passes io's loader (`backboneLoader` of src/io/backbone.ts).
+ */
+export interface BackboneLoader {
+  fromUrl(url: string): Promise<tf.LayersModel>;
+  fromFiles(files: readonly File[]): Promise<tf.LayersModel>;
 }
 
 /** The options a pretrained body takes from the architecture. */
@@ -51,8 +60,9 @@ const HEAD: TransferOptions = { hidden: 128 };
  *   fastai's head and a tanh, since coordinates live in [-1, 1].
  * - segmentation: `[B, H, W, codes]` from a U-Net on a smallCnn, xresnet or pretrained encoder.
  * A pretrained body should start frozen (`startsFrozen`). Anything else is a clear error.
+ * `backbones` loads a pretrained body or encoder; the scratch models never call it.
  */
-export async function buildModel(arch: ArchSpec, task: Task, numClasses: number, data: BodyData): Promise<GroupedModel> {
+export async function buildModel(arch: ArchSpec, task: Task, numClasses: number, data: BodyData, backbones: BackboneLoader): Promise<GroupedModel> {
   const numOut = outputsFor(task, numClasses);
   if (task === 'segmentation' && arch.kind !== 'unet') throw new Error('Segmentation needs a U-Net: choose "U-Net" as the architecture');
   if (task !== 'segmentation' && arch.kind === 'unet') throw new Error(`A U-Net predicts a class for every pixel, for segmentation; this data is a ${task} task: choose another architecture`);
@@ -63,12 +73,12 @@ export async function buildModel(arch: ArchSpec, task: Task, numClasses: number,
       return xresnet({ numOut, ...XRESNET_DEPTHS[arch.depth ?? 'tiny'] });
     case 'pretrained': {
       const source = arch.files?.length ? `dropped ${arch.files.map((f) => f.name).join(', ')}` : arch.url;
-      const loaded = arch.files?.length ? await loadBackboneFromFiles(arch.files) : await loadBackboneFromUrl(arch.url);
+      const loaded = arch.files?.length ? await backbones.fromFiles(arch.files) : await backbones.fromUrl(arch.url);
       const backbone = await pretrainedBody(checkBackbone(loaded, source), arch, data);
       return task === 'points' ? pointsModel(backbone, HEAD) : transferModel(backbone, numOut, HEAD);
     }
     case 'unet':
-      return unet(await unetEncoder(arch, data), numOut);
+      return unet(await unetEncoder(arch, data, backbones), numOut);
   }
 }
 
@@ -87,7 +97,7 @@ async function pretrainedBody(loaded: tf.LayersModel, arch: BodyArch, data: Body
 }
 
 /** The encoder of a U-Net: built from scratch, or the pretrained backbone at `arch.url`. */
-async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, data: BodyData): Promise<tf.LayersModel> {
+async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, data: BodyData, backbones: BackboneLoader): Promise<tf.LayersModel> {
   switch (arch.encoder) {
     case 'smallCnn':
       return smallCnn(1, { name: 'enc' }).model;
@@ -96,7 +106,7 @@ async function unetEncoder(arch: Extract<ArchSpec, { kind: 'unet' }>, data: Body
     case 'pretrained':
       if (!arch.url) throw new Error('A U-Net on a pretrained encoder needs the URL of its model.json');
       // A U-Net predicts at the picture's own size: its encoder is never scaled up.
-      return pretrainedBody(checkBackbone(await loadBackboneFromUrl(arch.url), arch.url), { ...arch, minSide: 0 }, data);
+      return pretrainedBody(checkBackbone(await backbones.fromUrl(arch.url), arch.url), { ...arch, minSide: 0 }, data);
   }
 }
 

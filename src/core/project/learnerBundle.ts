@@ -1,16 +1,16 @@
-import type { DataLoaders } from '../core/data/batch';
-import type { DataBlockSpec } from '../core/data/types';
-import { groupNames } from '../core/model/types';
-import { makeBundle, type BundleFiles } from '../core/project/bundle';
-import { makeManifest, type ArchDescription, type StudioManifest } from '../core/project/manifest';
-import { float16Artifacts } from '../core/project/float16';
-import { teachableArtifacts } from '../core/project/teachable';
-import { sameSize, sidesOf, sizeFromSides } from '../core/data/sizeSpec';
-import type { Learner } from '../core/train/learner';
-import type { ArchSpec } from './protocol';
+import type { DataLoaders } from '../data/batch';
+import type { DataBlockSpec } from '../data/types';
+import type { ArchSpec } from '../model/archSpec';
+import { groupNames } from '../model/types';
+import { makeBundle, type BundleFiles } from './bundle';
+import { makeManifest, type ArchDescription, type StudioManifest } from './manifest';
+import { float16Artifacts } from './float16';
+import { teachableArtifacts } from './teachable';
+import { sameSize, sidesOf, sizeFromSides } from '../data/sizeSpec';
+import type { Learner } from '../train/learner';
 
 /**
- * The manifest's plain-JSON architecture: the worker's `ArchSpec` with `kind` as `name`.
+ * The manifest's plain-JSON architecture: the `ArchSpec` with `kind` as `name`.
  * @example archDescription({ kind: 'xresnet', depth: 'tiny' }) // { name: 'xresnet', depth: 'tiny' }
  */
 export function archDescription(arch: ArchSpec): ArchDescription {

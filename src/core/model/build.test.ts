@@ -1,16 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '../core/data/types';
-import { countParams } from '../core/model/types';
-import { installFastCpuKernels } from '../core/tf/cpuKernels';
-import { BUILTIN_BACKBONE_PATH } from '../io/backbone';
-import { decodeInNode } from '../io/node/nodeDecode';
-import { readFolder } from '../io/node/nodeFiles';
-import { serveFolder, type StaticServer } from '../io/node/staticServer';
-import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from '../core/data/infer';
-import { archName, buildModel, startsFrozen } from './models';
-import type { ArchSpec } from './protocol';
-import { TrainSession } from './trainSession';
+import type { Task } from '../data/types';
+import { installFastCpuKernels } from '../tf/cpuKernels';
+import { backboneLoader, BUILTIN_BACKBONE_PATH } from '../../io/backbone';
+import { serveFolder, type StaticServer } from '../../io/node/staticServer';
+import type { ArchSpec } from './archSpec';
+import { archName, buildModel, startsFrozen } from './build';
+import { countParams } from './types';
 
 // Every task x architecture the studio allows, built through buildModel (the pretrained
 // backbone over a real localhost server), and a clear error for every other pair.
@@ -30,7 +26,7 @@ const STATS = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as con
 
 /** Output shape for a batch of 2 at `size`, then frees the model. */
 async function shapeOf(arch: ArchSpec, task: Task, size: number): Promise<number[]> {
-  const grouped = await buildModel(arch, task, CLASSES, { height: 28, width: 28, stats: STATS });
+  const grouped = await buildModel(arch, task, CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader);
   expect(grouped.layerGroups.length).toBeGreaterThanOrEqual(2);
   const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 1);
   const y = grouped.model.predict(x) as tf.Tensor;
@@ -53,14 +49,14 @@ describe('buildModel', () => {
     for (const arch of [...scratch, pretrained()]) {
       for (const task of ['single', 'multi'] as const) expect(await shapeOf(arch, task, 28), `${archName(arch)} ${task}`).toEqual([2, CLASSES]);
     }
-    const small = await buildModel({ kind: 'xresnet', depth: 'small' }, 'single', CLASSES, { height: 28, width: 28, stats: STATS });
+    const small = await buildModel({ kind: 'xresnet', depth: 'small' }, 'single', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader);
     expect(countParams(small.model)).toBeLessThan(400_000);
     small.model.dispose();
   });
 
   it('points: [B, 2] from every classifier body; the pretrained one stays in [-1, 1]', async () => {
     for (const arch of [...scratch, pretrained()]) expect(await shapeOf(arch, 'points', 28), archName(arch)).toEqual([2, 2]);
-    const grouped = await buildModel(pretrained(), 'points', 0, { height: 28, width: 28, stats: STATS });
+    const grouped = await buildModel(pretrained(), 'points', 0, { height: 28, width: 28, stats: STATS }, backboneLoader);
     const y = grouped.model.predict(tf.randomNormal([4, 28, 28, 3], 0, 30, 'float32', 2)) as tf.Tensor;
     expect(Array.from(await y.data()).every((v) => v >= -1 && v <= 1)).toBe(true);
     y.dispose();
@@ -76,10 +72,10 @@ describe('buildModel', () => {
 
   it('the pretrained body is cut, gets a new head and layer groups [body..., head], and starts frozen', async () => {
     const before = tf.memory().numTensors;
-    for (const arch of [pretrained(), unets()[2]]) (await buildModel(arch, arch.kind === 'unet' ? 'segmentation' : 'single', CLASSES, { height: 28, width: 28, stats: STATS })).model.dispose();
+    for (const arch of [pretrained(), unets()[2]]) (await buildModel(arch, arch.kind === 'unet' ? 'segmentation' : 'single', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).model.dispose();
     // the backbone's old classifier is freed too
     expect(tf.memory().numTensors).toBe(before);
-    const grouped = await buildModel(pretrained(), 'single', CLASSES, { height: 28, width: 28, stats: STATS });
+    const grouped = await buildModel(pretrained(), 'single', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader);
     expect(grouped.layerGroups.length).toBe(3);
     expect(grouped.layerGroups[2].every((l) => l.name.startsWith('head_'))).toBe(true);
     expect(grouped.model.layers.some((l) => l.name === 'mnist_head_fc')).toBe(false);
@@ -91,23 +87,10 @@ describe('buildModel', () => {
   });
 
   it('gives clear errors for pairs that do not fit', async () => {
-    for (const arch of [...scratch, pretrained()]) await expect(buildModel(arch, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS })).rejects.toThrow('Segmentation needs a U-Net');
-    for (const task of ['single', 'multi', 'points'] as const) await expect(buildModel({ kind: 'unet', encoder: 'smallCnn' }, task, CLASSES, { height: 28, width: 28, stats: STATS })).rejects.toThrow(`this data is a ${task} task`);
-    await expect(buildModel({ kind: 'unet', encoder: 'pretrained' }, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS })).rejects.toThrow('needs the URL of its model.json');
+    for (const arch of [...scratch, pretrained()]) await expect(buildModel(arch, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow('Segmentation needs a U-Net');
+    for (const task of ['single', 'multi', 'points'] as const) await expect(buildModel({ kind: 'unet', encoder: 'smallCnn' }, task, CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow(`this data is a ${task} task`);
+    await expect(buildModel({ kind: 'unet', encoder: 'pretrained' }, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow('needs the URL of its model.json');
     const missing = `${server.url}/models/none/model.json`;
-    await expect(buildModel({ kind: 'pretrained', url: missing }, 'single', CLASSES, { height: 28, width: 28, stats: STATS })).rejects.toThrow(`${missing}: HTTP 404`);
-  });
-});
-
-describe('TrainSession with the pretrained backbone', () => {
-  it('starts frozen (head only) as fastai cnn_learner does, and unfreezes on request', async () => {
-    const session = new TrainSession(decodeInNode, () => {});
-    const spec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 28, flip: false }, batch: { batchSize: 64, seed: 1 } } as const;
-    await session.setData(spec, readFolder('public/samples/mnist_tiny'));
-    const info = await session.buildLearner({ arch: { kind: 'pretrained', url }, wd: 0.01, thresh: 0.2, beta: 2 });
-    expect(info.groups.map((g) => [g.name, g.frozen])).toEqual([['body 1', true], ['body 2', true], ['head', false]]);
-    expect(session.freeze(false).groups.every((g) => !g.frozen)).toBe(true);
-    const scratch = await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
-    expect(scratch.groups.some((g) => g.frozen)).toBe(false);
+    await expect(buildModel({ kind: 'pretrained', url: missing }, 'single', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow(`${missing}: HTTP 404`);
   });
 });

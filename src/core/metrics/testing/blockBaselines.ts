@@ -1,8 +1,8 @@
-import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../core/data/block';
-import type { DataBlockSpec, SourceFile } from '../../core/data/types';
-import type { Baseline } from '../../core/metrics/baselines';
-import { dataBaselines } from '../../core/metrics/testing/dataBaselines';
-import { decodeInNode } from '../../io/node/nodeDecode';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../data/block';
+import type { DataBlockSpec, SourceFile } from '../../data/types';
+import type { Baseline } from '../baselines';
+import { dataBaselines } from './dataBaselines';
+import { decodeInNode } from '../../../io/node/nodeDecode';
 
 /**
  * The trivial baselines of the data a session trains on: the block built from the same spec and

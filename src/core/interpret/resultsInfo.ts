@@ -1,7 +1,7 @@
-import type { Task } from '../core/data/types';
-import type { Heatmap } from '../core/interpret/gradCam';
+import type { Task } from '../data/types';
+import type { Heatmap } from './gradCam';
 
-/** How many items `show_results` and `plot_top_losses` show: the worker sends their pictures, the page lays them out. */
+/** How many items `show_results` and `plot_top_losses` show: `collectResults` gathers their pictures, the page lays them out. */
 export const SHOWN_RESULTS = 9;
 
 /** A validation picture sent to the page: RGBA bytes at the training size, with its masks when it has them. */

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RawImage, ResizeMethod, Stats, Task } from '../core/data/types';
-import { normalizeBatch } from '../core/transforms/augment';
-import { resizeItem } from '../core/transforms/resize';
-import { lossForTask } from '../core/train/losses';
-import { forward } from '../core/train/predict';
-import { gradCam } from '../core/interpret/gradCam';
-import type { HeadSplit } from '../core/model/split';
-import type { PredictInfo } from './protocol';
+import type { RawImage, ResizeMethod, Stats, Task } from '../data/types';
+import { normalizeBatch } from '../transforms/augment';
+import { resizeItem } from '../transforms/resize';
+import { lossForTask } from './losses';
+import { forward } from './predict';
+import { gradCam, type Heatmap } from '../interpret/gradCam';
+import type { HeadSplit } from '../model/split';
 
 /** How a model wants its pictures: what `studio.json` and a built data block both know. */
 export interface PictureView {
@@ -17,6 +16,17 @@ export interface PictureView {
   readonly width: number;
   readonly resize: ResizeMethod;
   readonly stats: Stats;
+}
+
+/** What predicting one picture gives: activated outputs (probabilities, mask logits or a point). */
+export interface PredictInfo {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  /** Output shape without the batch axis: `[C]`, `[H, W, C]` or `[2]`. */
+  readonly shape: readonly number[];
+  readonly values: readonly number[];
+  /** Grad-CAM over the picture for the predicted class, for a CNN classifier. */
+  readonly heat?: Heatmap;
 }
 
 /**

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataBlock } from '../core/data/block';
-import type { BlockItem } from '../core/data/decode';
-import { sidesOf } from '../core/data/sizeSpec';
-import { makeExample } from '../core/data/examples';
-import type { DataBlockSpec, Stats } from '../core/data/types';
-import { gradCam, gradCamSplit, type Heatmap } from '../core/interpret/gradCam';
-import type { HeadSplit } from '../core/model/split';
-import { normalizeBatch } from '../core/transforms/augment';
-import { topLosses } from '../core/interpret/topLosses';
-import type { Learner } from '../core/train/learner';
-import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from './resultsProtocol';
+import type { DataBlock } from '../data/block';
+import type { BlockItem } from '../data/decode';
+import { sidesOf } from '../data/sizeSpec';
+import { makeExample } from '../data/examples';
+import type { DataBlockSpec, Stats } from '../data/types';
+import { gradCam, gradCamSplit, type Heatmap } from './gradCam';
+import type { HeadSplit } from '../model/split';
+import { normalizeBatch } from '../transforms/augment';
+import { topLosses } from './topLosses';
+import type { Learner } from '../train/learner';
+import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from './resultsInfo';
 
 /**
  * Runs the learner over the validation set and gathers what the results cell draws: the

@@ -1,6 +1,6 @@
-import type { DataBlock } from '../core/data/block';
-import type { DecodedItem } from '../core/data/decode';
-import type { ImageDecoder, Label, SourceFile } from '../core/data/types';
+import type { DataBlock } from './block';
+import type { DecodedItem } from './decode';
+import type { ImageDecoder, Label, SourceFile } from './types';
 
 /** A picture a person says the model got wrong, with the right label (a class, or space-separated tags). */
 export interface Correction {
