@@ -13,6 +13,7 @@ import { MOBILENET_V2 } from './bodies';
 import { BODY_BN_MOMENTUM, BODY_UPSCALE, INPUT_ADAPTER, describeBody, findCut, makeBody } from './pretrainedBody';
 import { transferModel } from './transfer';
 import { countLayerParams } from './types';
+import { batchNormInInference } from './batchNormMode';
 
 // The built-in ImageNet body (public/models/mobilenet_v2, converted from the nsfwjs tarball by
 // scripts/buildBodies.ts, which `npm test` runs first): the conversion, the cut, the groups and
@@ -94,6 +95,12 @@ describe('the built-in ImageNet MobileNetV2', () => {
     expect(d.groupStarts).toEqual(['Conv1', 'block_3_depthwise']);
     expect(grouped.layerGroups).toHaveLength(3);
     expect(grouped.layerGroups[2].every((l) => l.name.startsWith('head_'))).toBe(true);
+    // The body's batch norm runs in inference mode in the built model; the new head's trains on batches.
+    const isBn = (l: tf.layers.Layer) => l.getClassName() === 'BatchNormalization';
+    const bodyBns = grouped.layerGroups.slice(0, 2).flat().filter(isBn);
+    expect(bodyBns.length).toBeGreaterThan(20);
+    expect(bodyBns.every(batchNormInInference)).toBe(true);
+    expect(grouped.layerGroups[2].filter(isBn).some(batchNormInInference)).toBe(false);
     // Every ImageNet parameter up to the cut trains (nsfwjs had marked them non-trainable), the scaling never does.
     const bodyParams = grouped.layerGroups.slice(0, 2).reduce((n, g) => n + countLayerParams(g), 0);
     const source = await tf.loadLayersModel(fileLoadHandler(MODEL_JSON));

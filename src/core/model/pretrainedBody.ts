@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Stats } from '../data/types';
+import { keepBatchNormInInference } from './batchNormMode';
 import { isFeatureMap } from './strides';
 
 /**
@@ -162,6 +163,8 @@ export async function makeBody(source: tf.LayersModel, opts: BodyOptions): Promi
   const weights = [tf.tensor4d(kernel, [1, 1, 3, 3]), tf.tensor1d(bias)];
   body.getLayer(INPUT_ADAPTER).setWeights(weights);
   tf.dispose(weights);
+  // A body with random weights has no running statistics worth keeping: it normalizes by batch.
+  if (!opts.randomInit) keepBatchNormInInference(body.layers);
   return body;
 }
 
@@ -180,10 +183,9 @@ function bodyConfig(model: ModelConfig, cut: string, upscale: number): ModelConf
   // what trains is the learner's business (freeze / unfreeze by layer group), so all are trainable.
   const layers = model.config.layers.filter((l) => needed.has(l.name)).map((l) => rewire(l, inputName));
   for (const l of layers) l.config = { ...l.config, trainable: true };
-  // Keras applications keep batch norm's running statistics with momentum 0.999: a fine-tune of a
-  // few dozen steps leaves them at ImageNet's while the layers learn on the batches' own, and the
-  // unfrozen model predicts worse than the frozen one (mnist_tiny 0.993 -> 0.971, planet_tiny F2
-  // 0.555 -> 0.320 after one unfrozen epoch). PyTorch's, and so fastai's, is 0.9 in Keras terms.
+  // Batch norm runs in inference mode (keepBatchNormInInference), so its running statistics do not
+  // move while the body trains; the momentum matters only where someone trains the exported model
+  // in training mode: PyTorch's (fastai's) 0.9 in Keras terms, not Keras applications' 0.999.
   for (const l of layers) if (l.class_name === 'BatchNormalization') l.config = { ...l.config, momentum: BODY_BN_MOMENTUM };
   const input = layers.find((l) => l.name === inputName);
   if (!input) throw new Error(`The cut layer "${cut}" does not depend on the model's input`);
