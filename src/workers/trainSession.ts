@@ -1,19 +1,16 @@
 import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
 import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
-import { sidesOf } from '../core/data/sizeSpec';
-import type { DataLoaders } from '../core/data/batch';
-import { buildDataBlock, makeDataLoaders, plainTrainLoader, type DataBlock } from '../core/data/block';
+import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../core/data/block';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { readBundle, type BundleFiles } from '../core/project/bundle';
-import type { StudioManifest } from '../core/project/manifest';
-import { optimizerFiles, readOptimizerFiles, type TrainingState } from '../core/project/optimizerFiles';
-import { groupsFromNames, type GroupedModel } from '../core/model/types';
+import { optimizerFiles, readOptimizerFiles } from '../core/project/optimizerFiles';
+import { groupsFromNames } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
 import { autoLr } from '../core/train/autoLr';
-import { Learner, type FitOptions, type FitResult, type Progress } from '../core/train/learner';
+import type { FitOptions, FitResult, Learner, Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from '../core/project/learnerBundle';
@@ -21,9 +18,10 @@ import { withCorrections, type Correction } from '../core/data/corrections';
 import { buildModel, startsFrozen } from '../core/model/build';
 import { backboneLoader } from '../io/backbone';
 import { gradCamSplit } from '../core/interpret/gradCam';
-import { predictPicture, type PictureView } from '../core/train/predictPicture';
+import { predictPicture } from '../core/train/predictPicture';
 import { ProgressThrottle } from './progressThrottle';
-import { OneAtATime, describeLearner, multiLabelMetrics, sameOutputs, where } from './sessionParts';
+import { OneAtATime, multiLabelMetrics, sameOutputs, where } from './sessionParts';
+import { disposeModel, learnerInfoOf, makeLearner, predictorOf, requireData, requireLearner, withoutModel, type SessionData, type SessionState } from './sessionState';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
 import { collectResults } from '../core/interpret/collectResults';
 import type { ResultsInfo } from '../core/interpret/resultsInfo';
@@ -34,18 +32,12 @@ import type { ResultsInfo } from '../core/interpret/resultsInfo';
  * aborts it and the learner keeps what it learned.
  */
 export class TrainSession {
-  private block: DataBlock | null = null;
-  private spec: DataBlockSpec | null = null;
-  private dls: DataLoaders | null = null;
-  private learner: Learner | null = null;
-  private learnerSpec: LearnerSpec | null = null;
-  private frozen = false;
+  /** The data block and the model: nothing, data, a learner on it, or an imported model (see `SessionState`). */
+  private state: SessionState = { kind: 'empty' };
+  /** The weight decay and F-beta's beta of the last learner built: an imported model keeps them. */
+  private settings: Pick<LearnerSpec, 'wd' | 'beta'> = { wd: 0.01, beta: 2 };
   /** Commands that change the data or the learner run one at a time; the others are refused with a message. */
   private readonly turns = new OneAtATime();
-  /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
-  private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
-  /** Adam's moments and the epoch count from an autosaved bundle, for the learner made from it (once its data is back). */
-  private importedState: TrainingState | null = null;
 
   constructor(
     private readonly decode: ImageDecoder,
@@ -74,26 +66,25 @@ export class TrainSession {
       const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
       const block = await buildDataBlock(spec, { files, decode });
       if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
-      this.block = block;
-      this.spec = spec;
-      this.dls = makeDataLoaders(block, spec);
-      if (this.learner) this.learner.replaceData(this.dls);
-      else if (this.imported && sameOutputs(this.imported.manifest, block.task, block.classes)) this.learner = this.makeLearner(this.imported.grouped);
+      const data: SessionData = { block, spec, dls: makeDataLoaders(block, spec) };
+      this.state = this.withData(data);
       return { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: spec.transforms.size };
     });
   }
 
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
     return this.turns.run('learner build', async () => {
-      const dls = this.requireData();
+      const data = requireData(this.state);
       this.disposeLearner();
+      const { dls } = data;
       const grouped = await buildModel(spec.arch, dls.task, dls.classes.length, dls, backboneLoader);
-      this.learnerSpec = spec;
-      this.learner = this.makeLearner(grouped);
+      this.settings = { wd: spec.wd, beta: spec.beta };
+      const learner = makeLearner(grouped, data, spec);
       // A pretrained body starts frozen, as fastai's cnn_learner / unet_learner: train the head first.
-      this.frozen = startsFrozen(spec.arch);
-      if (this.frozen) this.learner.freeze();
-      return this.learnerInfo();
+      const frozen = startsFrozen(spec.arch);
+      this.state = { kind: 'learner', data, learner, spec, frozen };
+      if (frozen) learner.freeze();
+      return learnerInfoOf(this.state);
     });
   }
 
@@ -104,10 +95,10 @@ export class TrainSession {
    */
   lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
     return this.turns.run('LR finder', (signal) => {
-      const learn = this.requireLearner();
+      const { learner: learn, frozen } = requireLearner(this.state);
       const throttle = new ProgressThrottle((e) => this.post(e));
       const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
-      return this.onRunner(learn, fastHead && this.frozen, async (runner) => {
+      return this.onRunner(learn, fastHead && frozen, async (runner) => {
         const r = await runner.lrFind({ numIt, signal, onProgress });
         // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
         const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, { signal, epochs }) : null;
@@ -132,7 +123,7 @@ export class TrainSession {
   }
 
   private fitNow(signal: AbortSignal, epochs: number, lr: LrSpec, oneCycle: boolean, startEpoch = 0, fastHead = false, cycle: OneCycleOptions = {}): Promise<FitInfo> {
-    const learn = this.requireLearner();
+    const { learner: learn } = requireLearner(this.state);
     const lrSpec = typeof lr === 'number' ? lr : ([lr[0], lr[1]] as [number, number]);
     return this.training((onProgress) =>
       this.onRunner(learn, fastHead, (runner) => {
@@ -152,16 +143,16 @@ export class TrainSession {
   }
 
   private async fineTuneNow(signal: AbortSignal, epochs: number, baseLr: number, freezeEpochs: number, fastHead: boolean, unfrozenBaseLr?: number): Promise<FitInfo & { learner: LearnerInfo }> {
-    const learn = this.requireLearner();
+    const learn = requireLearner(this.state).learner;
     // fineTune freezes first; the fast path checks this flag when the frozen phase starts.
-    this.frozen = true;
+    this.setFrozen(true);
     const info = await this.training(async (onProgress) => {
       const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) =>
         this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
       const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
-      return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, unfrozenBaseLr, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => (this.frozen = false) });
+      return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, unfrozenBaseLr, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => this.setFrozen(false) });
     });
-    return { ...info, learner: this.learnerInfo() };
+    return { ...info, learner: learnerInfoOf(this.state) };
   }
 
   /** Runs a fit with throttled progress; a NaN or diverging loss ends it with the last good weights. */
@@ -171,7 +162,7 @@ export class TrainSession {
     try {
       const r = await run(onProgress);
       throttle.flush();
-      const skipped = this.block!.pixels.failures.map((p) => p.message);
+      const skipped = requireData(this.state).block.pixels.failures.map((p) => p.message);
       const tensors = tf.memory().numTensors;
       return skipped.length > 0 ? { cancelled: r.cancelled, skipped, tensors } : { cancelled: r.cancelled, tensors };
     } catch (e) {
@@ -195,37 +186,36 @@ export class TrainSession {
 
   /** The fast path's head learner over cached body features, or a clear reason it cannot run. */
   private async fastHead(learn: Learner, signal?: AbortSignal): Promise<FastHead> {
-    if (!this.frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
-    this.requireData();
+    if (!requireLearner(this.state).frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
+    const { block, spec } = requireData(this.state);
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
-    const fast = await fastHeadLearner(learn, plainTrainLoader(this.block!, this.spec!), signal);
+    const fast = await fastHeadLearner(learn, plainTrainLoader(block, spec), signal);
     if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
     return fast;
   }
 
   /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */
   async exportBundle(opts: ExportOptions = {}): Promise<BundleFiles> {
-    const learn = this.requireLearner();
-    const dls = this.requireData();
-    const manifest = learnerManifest(learn, dls, this.spec!, this.learnerSpec!.arch, this.learnerSpec!.thresh);
+    const { learner: learn, spec: learnerSpec } = requireLearner(this.state);
+    const { dls, spec } = requireData(this.state);
+    const manifest = learnerManifest(learn, dls, spec, learnerSpec.arch, learnerSpec.thresh);
     return learnerBundle(learn, manifest, opts);
   }
 
   /** Predicts one picture the way validation sees it: activated outputs, plain numbers. */
   async predict(file: SourceFile): Promise<PredictInfo> {
-    const { model, view } = this.predictor();
-    const grouped = this.learner?.grouped ?? this.imported?.grouped;
-    return predictPicture(model, view, await this.decode(file), grouped ? gradCamSplit(grouped) : null);
+    const { model, view, grouped } = predictorOf(this.state);
+    return predictPicture(model, view, await this.decode(file), gradCamSplit(grouped));
   }
 
   /** Loads the weights of an exported bundle or checkpoint into the current learner (same architecture). */
   loadBundle(files: BundleFiles): Promise<LearnerInfo> {
     return this.turns.run('weights load', async () => {
-      const learn = this.requireLearner();
+      const learnerState = requireLearner(this.state);
       const read = readBundle(files);
       if ('error' in read) throw new Error(read.error);
-      learn.load(read.artifacts);
-      return this.learnerInfo();
+      learnerState.learner.load(read.artifacts);
+      return learnerInfoOf(learnerState);
     });
   }
 
@@ -244,26 +234,28 @@ export class TrainSession {
     const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
     this.disposeLearner();
     const { manifest } = read;
-    this.imported = { grouped: groupsFromNames(model, manifest.layerGroups), manifest };
-    this.importedState = readOptimizerFiles(files);
-    this.learnerSpec = { arch: archFromDescription(manifest.arch), wd: this.learnerSpec?.wd ?? 0.01, thresh: manifest.threshold ?? 0.2, beta: this.learnerSpec?.beta ?? 2 };
-    this.frozen = false;
-    if (this.dls && sameOutputs(manifest, this.dls.task, this.dls.classes)) this.learner = this.makeLearner(this.imported.grouped);
-    return { learner: this.learnerInfo(), manifest, learnerSpec: this.learnerSpec, attached: this.learner !== null };
+    const imported = { grouped: groupsFromNames(model, manifest.layerGroups), manifest, training: readOptimizerFiles(files) };
+    const spec: LearnerSpec = { arch: archFromDescription(manifest.arch), wd: this.settings.wd, thresh: manifest.threshold ?? 0.2, beta: this.settings.beta };
+    const data = this.state.kind === 'data' ? this.state.data : null;
+    this.state = this.withData(data, { kind: 'imported', data: null, model: imported, spec });
+    return { learner: learnerInfoOf(this.state), manifest, learnerSpec: spec, attached: this.state.kind === 'learner' };
   }
 
   /** fastai's `Interpretation.from_learner`: every validation prediction, target and loss. */
   async results(): Promise<ResultsInfo> {
-    const learn = this.requireLearner();
-    return collectResults(learn, this.block!, this.spec!, this.learnerSpec!.thresh);
+    const { learner: learn, spec: learnerSpec } = requireLearner(this.state);
+    const { block, spec } = requireData(this.state);
+    return collectResults(learn, block, spec, learnerSpec.thresh);
   }
 
   /** A new multi-label threshold: the metrics (now and in later epochs and exports) use it. */
   setThreshold(thresh: number): Promise<Record<string, number>> {
     return this.turns.run('threshold change', async () => {
-      const learn = this.requireLearner();
-      this.learnerSpec = { ...this.learnerSpec!, thresh };
-      if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(this.learnerSpec);
+      const learnerState = requireLearner(this.state);
+      const learn = learnerState.learner;
+      const spec = { ...learnerState.spec, thresh };
+      this.state = { ...learnerState, spec };
+      if (learn.dls.task === 'multi') learn.metrics = multiLabelMetrics(spec);
       const { validLoss, metrics } = await learn.evaluate();
       return { valid_loss: validLoss, ...metrics };
     });
@@ -275,10 +267,10 @@ export class TrainSession {
    */
   fineTune(corrections: readonly Correction[], epochs: number, lr: LrSpec): Promise<FitInfo> {
     return this.turns.run('fine-tuning on corrections', async (signal) => {
-      const learn = this.requireLearner();
-      const dls = this.requireData();
-      const block = await withCorrections(this.block!, corrections, this.decode, this.spec!.batch.batchSize);
-      learn.replaceData(makeDataLoaders(block, this.spec!));
+      const { learner: learn } = requireLearner(this.state);
+      const { block: original, spec, dls } = requireData(this.state);
+      const block = await withCorrections(original, corrections, this.decode, spec.batch.batchSize);
+      learn.replaceData(makeDataLoaders(block, spec));
       try {
         return await this.fitNow(signal, epochs, lr, true);
       } finally {
@@ -289,16 +281,16 @@ export class TrainSession {
 
   /** Validation loss and metrics now, as fastai's `learn.validate()`. */
   validate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
-    return this.requireLearner().evaluate();
+    return requireLearner(this.state).learner.evaluate();
   }
 
   freeze(frozen: boolean): LearnerInfo {
     this.turns.refuse(frozen ? 'freeze' : 'unfreeze');
-    const learn = this.requireLearner();
-    if (frozen) learn.freeze();
-    else learn.unfreeze();
-    this.frozen = frozen;
-    return this.learnerInfo();
+    const { learner } = requireLearner(this.state);
+    if (frozen) learner.freeze();
+    else learner.unfreeze();
+    this.setFrozen(frozen);
+    return learnerInfoOf(this.state);
   }
 
   /** Stops the running command at its next batch; true when one was running. */
@@ -324,65 +316,39 @@ export class TrainSession {
         if (!row) return;
         this.post({ type: 'epoch', ...row, epoch: row.epoch + startEpoch, metrics: { ...row.metrics } });
         // With Adam's moments (not for the fast path's separate head learner): a resumed fit goes on exactly.
-        const moments = learn === this.learner ? optimizerFiles({ moments: learn.opt.exportMoments(), epochsRun: learn.epochsRun }) : {};
+        const moments = this.state.kind === 'learner' && learn === this.state.learner ? optimizerFiles({ moments: learn.opt.exportMoments(), epochsRun: learn.epochsRun }) : {};
         this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: { ...(await this.exportBundle({ teachable: false })), ...moments } });
       },
     };
   }
 
-  private makeLearner(grouped: GroupedModel): Learner {
-    const spec = this.learnerSpec!;
-    const dls = this.requireData();
-    const learner = new Learner(dls, grouped, { wd: spec.wd, metrics: dls.task === 'multi' ? multiLabelMetrics(spec) : undefined });
-    if (this.imported?.grouped === grouped && this.importedState) {
-      try {
-        learner.opt.importMoments(this.importedState.moments);
-        learner.continueFrom(this.importedState.epochsRun);
-      } catch {
-        // Moments of another architecture: the fit starts them afresh, as a new optimizer would.
-      }
-      this.importedState = null;
+  /**
+   * The state once `data` is the session's block: a learner trains on it from now on (a new size
+   * keeps it: progressive resizing), and an imported model whose outputs fit it becomes the learner.
+   */
+  private withData(data: SessionData | null, state: SessionState = this.state): SessionState {
+    if (data === null) return state;
+    if (state.kind === 'learner') {
+      state.learner.replaceData(data.dls);
+      return { ...state, data };
     }
-    return learner;
-  }
-
-  /** The model that predicts now (the learner's, else an imported one) and how it takes pictures. */
-  private predictor(): { model: tf.LayersModel; view: PictureView } {
-    if (this.learner && this.spec) {
-      const dls = this.learner.dls;
-      return { model: this.learner.model, view: { task: dls.task, classes: dls.classes, height: dls.height, width: dls.width, stats: dls.stats, resize: this.spec.transforms.resize } };
+    if (state.kind === 'imported') {
+      const { grouped, manifest, training } = state.model;
+      if (!sameOutputs(manifest, data.dls.task, data.dls.classes)) return { ...state, data };
+      // An imported model starts unfrozen, and its optimizer state is used once, by this learner.
+      return { kind: 'learner', data, learner: makeLearner(grouped, data, state.spec, training), spec: state.spec, frozen: false };
     }
-    if (this.imported) {
-      const m = this.imported.manifest;
-      return { model: this.imported.grouped.model, view: { task: m.task, classes: m.classes, ...sidesOf(m.inputSize), stats: m.normalize, resize: m.spec.transforms.resize } };
-    }
-    throw new Error('Build the learner or import a model first');
+    return { kind: 'data', data };
   }
 
-  private learnerInfo(): LearnerInfo {
-    const grouped = this.learner?.grouped ?? this.imported?.grouped;
-    const task = this.learner?.dls.task ?? this.imported?.manifest.task;
-    if (!grouped || !task) throw new Error('Build the learner first');
-    return describeLearner(grouped, task, this.learnerSpec!.arch, this.frozen);
+  /** Records whether the learner's body is frozen (the fast path and the learner cell read it). */
+  private setFrozen(frozen: boolean): void {
+    this.state = { ...requireLearner(this.state), frozen };
   }
 
-  private requireData(): DataLoaders {
-    if (!this.dls || !this.block || !this.spec) throw new Error('Build the data block first');
-    return this.dls;
-  }
-
-  private requireLearner(): Learner {
-    if (this.learner) return this.learner;
-    if (this.imported && !this.dls) throw new Error('The imported model needs its data to train or interpret: choose the folder again');
-    if (this.imported) throw new Error(`The imported model predicts ${this.imported.manifest.task} (${this.imported.manifest.classes.length} classes) but this data block does not match: build a new learner`);
-    throw new Error('Build the learner first');
-  }
-
+  /** Frees the model (built or imported); the data block stays. */
   private disposeLearner(): void {
-    const model = this.learner?.model ?? this.imported?.grouped.model;
-    this.learner?.dispose();
-    model?.dispose();
-    this.learner = null;
-    this.imported = null;
+    disposeModel(this.state);
+    this.state = withoutModel(this.state);
   }
 }

@@ -52,6 +52,12 @@ export async function chooseBackend(preferred: readonly BackendName[]): Promise<
 }
 
 /**
+ * The runtime's globals that say whether WebGPU and WebAssembly are there: a page, a worker or
+ * Node (core is type-checked without the DOM's types, so they are read off `globalThis`).
+ */
+const host = globalThis as { readonly navigator?: object; readonly WebAssembly?: unknown };
+
+/**
  * Makes `name` the active backend (importing WebGPU or wasm first when needed) and installs the
  * studio's kernels for it. Returns undefined on success, else why it failed, in words.
  * @example const error = await trySetBackend('wasm'); if (error) console.warn(error);
@@ -59,11 +65,11 @@ export async function chooseBackend(preferred: readonly BackendName[]): Promise<
 export async function trySetBackend(name: BackendName): Promise<string | undefined> {
   try {
     if (name === 'webgpu' && tf.findBackendFactory('webgpu') == null) {
-      if (typeof navigator === 'undefined' || !('gpu' in navigator)) return 'navigator.gpu is not available';
+      if (!host.navigator || !('gpu' in host.navigator)) return 'navigator.gpu is not available';
       await import('@tensorflow/tfjs-backend-webgpu');
     }
     if (name === 'wasm') {
-      if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+      if (host.WebAssembly === undefined) return 'WebAssembly is not available';
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       // Paths only count before the backend first starts (it fetches the binary then).
       if (wasmFileUrls !== undefined && tf.engine().registry.wasm === undefined) wasm.setWasmPaths(wasmFileUrls);

@@ -44,6 +44,13 @@ interface AdapterInfoLike {
   readonly isFallbackAdapter?: boolean;
 }
 
+/** The slice of a WebGL context this reads: the renderer's name, unmasked where the browser allows. */
+interface GlLike {
+  readonly RENDERER: number;
+  getExtension(name: 'WEBGL_debug_renderer_info'): { readonly UNMASKED_RENDERER_WEBGL: number } | null;
+  getParameter(pname: number): unknown;
+}
+
 /**
  * Asks the browser what backs `name` ('webgpu': a fresh `requestAdapter()`; 'webgl': the
  * unmasked renderer string of tfjs's own context). CPU and wasm are never software renderers in
@@ -61,7 +68,7 @@ export async function rendererInfo(name: BackendName): Promise<RendererInfo> {
 }
 
 async function webgpuInfo(): Promise<RendererInfo> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<AdapterLike | null> } }).gpu;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator?.gpu;
   const adapter = await gpu?.requestAdapter();
   if (!adapter) return { software: false };
   const info = adapter.info ?? (await adapter.requestAdapterInfo?.());
@@ -71,7 +78,7 @@ async function webgpuInfo(): Promise<RendererInfo> {
 }
 
 function webglInfo(): RendererInfo {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: GlLike } }).gpgpu?.gl;
   if (!gl) return { software: false };
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const description = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));

@@ -1,3 +1,9 @@
+/** The slice of a page's or worker's MessageChannel used here (core is type-checked without the DOM's types). */
+interface TaskChannel {
+  readonly port1: { onmessage: (() => void) | null; close(): void };
+  readonly port2: { postMessage(message: null): void };
+}
+
 /**
  * Lets the event loop run queued tasks (a worker's Stop message among them) before the next batch.
  * On wasm and cpu every `await` in the training loop settles as a microtask, so without a real
@@ -7,7 +13,7 @@
 export function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
+    const channel = new (globalThis as unknown as { MessageChannel: new () => TaskChannel }).MessageChannel();
     channel.port1.onmessage = () => {
       channel.port1.close();
       resolve();

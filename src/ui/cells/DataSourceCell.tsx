@@ -4,6 +4,7 @@ import { fromFolderInput, fromLooseFiles } from '../../io/browserFiles';
 import { unpackArchiveAsync } from '../../io/archive';
 import { cachedDatasets, fetchDataset, forgetDataset, type CachedDataset } from '../../io/datasetCache';
 import { listSamples, loadSample, type SampleInfo } from '../../io/samples';
+import { canLoadSample, canLoadUrl } from '../../state/canRun';
 import type { DataCommands } from '../../state/dataActions';
 import type { DataState } from '../../state/dataState';
 import { Cell } from '../components/Cell';
@@ -63,6 +64,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
     }
   };
 
+  const can = { sample: canLoadSample(loading, samples.length), url: canLoadUrl(loading, url) };
   return (
     <Cell index={1} title="Data source" note={props.source ? `${files.length} files from ${props.source}` : 'choose a folder or a sample'}>
       {props.reselect && (
@@ -118,14 +120,14 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
               </option>
             ))}
           </select>
-          <button data-testid="sample-load" onClick={onSample} disabled={samples.length === 0 || loading !== ''}>
+          <button data-testid="sample-load" onClick={onSample} disabled={!can.sample.ok} title={can.sample.why}>
             Load sample
           </button>
           <p className="muted" data-testid="source-loading">{loading || samples.find((s) => s.name === chosen)?.description}</p>
           <p>Or a dataset's address (.tgz, .tar or .zip), as fastai's untar_data:</p>
           <div className="url-row">
             <input type="url" data-testid="url-input" placeholder="https://…/mnist_tiny.tgz" value={url} onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && onUrl(url)} />
-            <button data-testid="url-load" disabled={!url.trim() || loading !== ''} onClick={() => onUrl(url)}>
+            <button data-testid="url-load" disabled={!can.url.ok} title={can.url.why} onClick={() => onUrl(url)}>
               Download
             </button>
           </div>
@@ -139,7 +141,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
             <ul className="kept" data-testid="url-kept">
               {kept.map((k) => (
                 <li key={k.url} data-url={k.url} data-bytes={k.bytes}>
-                  <button className="link" disabled={loading !== ''} onClick={() => onUrl(k.url)} title="Load it again from this browser, without downloading">
+                  <button className="link" disabled={!canLoadUrl(loading, k.url).ok} onClick={() => onUrl(k.url)} title={canLoadUrl(loading, k.url).why ?? 'Load it again from this browser, without downloading'}>
                     {k.url.split('/').pop()}
                   </button>{' '}
                   <span className="muted">{mb(k.bytes)} kept in this browser</span>{' '}

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { DataBlockSpec, SourceFile } from '../../../core/data/types';
+import { canBuildData } from '../../../state/canRun';
 import type { DataCommands } from '../../../state/dataActions';
 import { Cell } from '../../components/Cell';
 import { ItemsForm, LabelForm, SplitForm } from './StepForms';
@@ -9,6 +10,7 @@ import { TransformsForm } from './TransformsForm';
 export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBlockSpec; files: readonly SourceFile[]; commands: DataCommands; busy: boolean; dirty: boolean; training: boolean }) {
   const { spec, files, commands } = props;
   const set = (next: DataBlockSpec) => commands.setSpec(next);
+  const can = canBuildData(props.busy, files.length);
   return (
     <Cell index={2} title="Data block" note="defaults guessed from the files; change any step, then build">
       <div className="steps">
@@ -18,7 +20,7 @@ export const DataBlockCell = memo(function DataBlockCell(props: { spec: DataBloc
         <TransformsForm spec={spec} onChange={set} />
       </div>
       <div className="actions">
-        <button data-testid="block-build" onClick={() => commands.build()} disabled={props.busy || files.length === 0}>
+        <button data-testid="block-build" onClick={() => commands.build()} disabled={!can.ok} title={can.why}>
           {props.busy ? 'Building…' : 'Build data block'}
         </button>
         {props.dirty && !props.busy && <span className="muted">The form changed since the last build.</span>}

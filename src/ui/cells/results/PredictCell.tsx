@@ -3,6 +3,7 @@ import type { PredictSlice } from '../slices';
 import { isImagePath } from '../../../core/data/paths';
 import type { SourceFile } from '../../../core/data/types';
 import { fromLooseFiles } from '../../../io/browserFiles';
+import { canFineTuneCorrections, canPredict } from '../../../state/canRun';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import type { Prediction } from '../../../state/trainState';
 import type { Heatmap } from '../../../core/interpret/gradCam';
@@ -20,15 +21,16 @@ export const PredictCell = memo(function PredictCell(props: { state: PredictSlic
   const { state, commands } = props;
   const [heat, setHeat] = useState(false);
   const corrections = state.predictions.filter((p) => p.correction).length;
+  const can = { predict: canPredict(state), fineTune: canFineTuneCorrections(state, corrections, props.canFineTune) };
   const predictPictures = (files: readonly SourceFile[]) => commands.predict(files.filter((f) => isImagePath(f.path)));
   const onFiles = async (files: File[]) => predictPictures(await fromLooseFiles(files));
   return (
     <Cell index={9} title="Predict" note="learn.predict on your own pictures; mark mistakes to learn from them">
       <DropZone testId="predict-drop" onFiles={predictPictures}>
         <p>Drop pictures here, or</p>
-        <label className="button">
+        <label className="button" title={can.predict.why}>
           Choose pictures…
-          <input type="file" data-testid="predict-input" accept="image/*" multiple hidden disabled={!state.learner} onChange={(e) => {
+          <input type="file" data-testid="predict-input" accept="image/*" multiple hidden disabled={!can.predict.ok} onChange={(e) => {
               const files = e.target.files ? Array.from(e.target.files) : [];
               // Cleared so that choosing the same picture again (after fine-tuning, say) predicts again.
               e.target.value = '';
@@ -53,7 +55,7 @@ export const PredictCell = memo(function PredictCell(props: { state: PredictSlic
           <span data-testid="corrections-count" data-count={corrections}>
             {corrections} correction{corrections === 1 ? '' : 's'} collected
           </span>
-          <button data-testid="fine-tune" disabled={corrections === 0 || state.busy !== null || !props.canFineTune} onClick={() => commands.fineTune()} title={props.canFineTune ? '' : 'Load the training data first'}>
+          <button data-testid="fine-tune" disabled={!can.fineTune.ok} onClick={() => commands.fineTune()} title={can.fineTune.why}>
             Fine-tune with corrections ({state.epochs} epoch{state.epochs === 1 ? '' : 's'} at {state.lrInput})
           </button>
           <button className="secondary" data-testid="predict-clear" onClick={() => commands.clearPredictions()}>

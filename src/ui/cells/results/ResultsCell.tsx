@@ -1,5 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import type { ResultsSlice } from '../slices';
+import { canSetThreshold, canShowResults } from '../../../state/canRun';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import { resultsView, type ResultTile, type ResultsView } from '../../../state/resultsView';
 import type { MaskStyle } from '../../charts/paintTile';
@@ -24,10 +25,11 @@ export const ResultsCell = memo(function ResultsCell(props: { state: ResultsSlic
   const style: MaskStyle = useMemo(() => ({ voidIndex: results?.voidIndex ?? -1, backgroundIndex: results?.classes.indexOf('Background') ?? -1, heat }), [results, heat]);
   const hasHeat = results?.thumbs.some((t) => t.heat) ?? false;
   const trained = state.rows.length > 0;
+  const can = canShowResults(state);
   return (
     <Cell index={8} title="Results" note="show_results, top losses and the task's own view of the errors, on the validation set" testId="results">
       <div className="actions">
-        <button data-testid="results-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.showResults()}>
+        <button data-testid="results-run" disabled={!can.ok} title={can.why} onClick={() => commands.showResults()}>
           {results ? 'Refresh results' : 'Show results'}
         </button>
         <span className="muted">{results ? `${results.count} validation images at ${formatSize(sizeFromSides(results))}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
@@ -65,7 +67,7 @@ function TaskSection(props: { view: ResultsView; state: ResultsSlice; commands: 
     case 'single':
       return <ClassificationResults view={view} classes={state.results!.classes} />;
     case 'multi':
-      return <MultiLabelResults view={view} thresh={state.learnerSpec.thresh} beta={state.learnerSpec.beta} metrics={state.thresholdMetrics ?? state.results!.metrics} busy={state.busy !== null} onPick={(t) => props.commands.setThreshold(t)} />;
+      return <MultiLabelResults view={view} thresh={state.learnerSpec.thresh} beta={state.learnerSpec.beta} metrics={state.thresholdMetrics ?? state.results!.metrics} can={canSetThreshold(state)} onPick={(t) => props.commands.setThreshold(t)} />;
     case 'segmentation':
       return <SegmentationResults view={view} />;
     case 'points':

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { CanRun } from '../../../state/canRun';
 import type { ResultsView } from '../../../state/resultsView';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { ErrorHistogram } from '../../charts/ErrorHistogram';
@@ -30,7 +31,7 @@ export function ClassificationResults(props: { view: Of<'single'>; classes: read
 }
 
 /** Multi-label: precision, recall and support per tag, and the threshold chart that sets the metric's threshold. */
-export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; beta: number; metrics: Readonly<Record<string, number>>; busy: boolean; onPick: (t: number) => void }) {
+export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; beta: number; metrics: Readonly<Record<string, number>>; can: CanRun; onPick: (t: number) => void }) {
   const { view } = props;
   const [typed, setTyped] = useState('');
   return (
@@ -38,17 +39,17 @@ export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; be
       <h3>
         F{props.beta} and accuracy_thresh against the threshold <span className="muted">(best {view.best ? `${view.best.thresh.toFixed(2)}: F${props.beta} ${f3(view.best.fbeta)}` : '—'}; click the chart to choose)</span>
       </h3>
-      <ThresholdChart sweep={view.sweep} best={view.best} chosen={props.thresh} beta={props.beta} onPick={(t) => !props.busy && props.onPick(Math.round(t * 100) / 100)} />
+      <ThresholdChart sweep={view.sweep} best={view.best} chosen={props.thresh} beta={props.beta} onPick={(t) => props.can.ok && props.onPick(Math.round(t * 100) / 100)} />
       <div className="actions">
         <label>
           threshold{' '}
           <input data-testid="threshold-input" type="number" min={0.01} max={0.99} step={0.01} value={typed || String(props.thresh)} onChange={(e) => setTyped(e.target.value)} />
         </label>
-        <button className="secondary" data-testid="threshold-apply" disabled={props.busy} onClick={() => typed !== '' && (props.onPick(typed.trim() === '' ? NaN : Number(typed)), setTyped(''))}>
+        <button className="secondary" data-testid="threshold-apply" disabled={!props.can.ok} title={props.can.why} onClick={() => typed !== '' && (props.onPick(typed.trim() === '' ? NaN : Number(typed)), setTyped(''))}>
           Use threshold
         </button>
         {view.best && (
-          <button className="secondary" data-testid="threshold-best" disabled={props.busy} onClick={() => props.onPick(view.best!.thresh)}>
+          <button className="secondary" data-testid="threshold-best" disabled={!props.can.ok} title={props.can.why} onClick={() => props.onPick(view.best!.thresh)}>
             Use the best ({view.best.thresh.toFixed(2)})
           </button>
         )}

@@ -2,6 +2,7 @@ import type { SourceFile } from '../../../core/data/types';
 import type { ResultsSlice } from '../slices';
 import { downloadBytes } from '../../../io/download';
 import { fromFolderInput } from '../../../io/browserFiles';
+import { canDownloadSubmission, canPredictTest } from '../../../state/canRun';
 import type { ResultsCommands } from '../../../state/resultsActions';
 import { testSubmission } from '../../../state/testSet';
 
@@ -16,18 +17,18 @@ export function TestSetSection(props: { state: ResultsSlice; commands: ResultsCo
   const { state, commands, found } = props;
   const test = state.test;
   const csv = testSubmission(state);
-  const idle = state.busy === null && state.learner !== null;
+  const can = { predict: canPredictTest(state), download: canDownloadSubmission(state) };
   const folder = found[0]?.path.split('/')[0];
   return (
     <div data-testid="test-set">
       <h3>Test set and submission</h3>
       <div className="actions">
         {found.length > 0 && (
-          <button data-testid="test-predict-found" disabled={!idle} onClick={() => commands.predictTest(found)}>
+          <button data-testid="test-predict-found" disabled={!can.predict.ok} title={can.predict.why} onClick={() => commands.predictTest(found)}>
             Predict {folder}/ ({found.length} pictures)
           </button>
         )}
-        <label className={`button secondary${idle ? '' : ' disabled'}`}>
+        <label className={`button secondary${can.predict.ok ? '' : ' disabled'}`} title={can.predict.why}>
           Choose a test folder…
           <input
             type="file"
@@ -35,7 +36,7 @@ export function TestSetSection(props: { state: ResultsSlice; commands: ResultsCo
             {...{ webkitdirectory: '', directory: '' }}
             multiple
             hidden
-            disabled={!idle}
+            disabled={!can.predict.ok}
             onChange={(e) => {
               const files = e.target.files ? fromFolderInput(e.target.files) : [];
               e.target.value = '';
@@ -49,7 +50,7 @@ export function TestSetSection(props: { state: ResultsSlice; commands: ResultsCo
           </span>
         )}
         {csv && (
-          <button className="secondary" data-testid="submission-download" disabled={state.busy !== null} onClick={() => downloadBytes('submission.csv', new TextEncoder().encode(csv), 'text/csv')}>
+          <button className="secondary" data-testid="submission-download" disabled={!can.download.ok} title={can.download.why} onClick={() => downloadBytes('submission.csv', new TextEncoder().encode(csv), 'text/csv')}>
             Download submission.csv
           </button>
         )}

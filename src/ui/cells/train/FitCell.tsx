@@ -1,6 +1,7 @@
 import { useMemo, useRef } from 'react';
 import { formatSize } from '../../../core/data/sizeSpec';
 import { ONE_CYCLE_DEFAULTS } from '../../../core/train/schedules';
+import { canFineTuneRecipe, canFit, canResume, canStop } from '../../../state/canRun';
 import { TRAIN_LIMITS, cycleProblem } from '../../../state/inputChecks';
 import { schedulePreview } from '../../../state/schedulePreview';
 import type { TrainCommands } from '../../../state/trainActions';
@@ -21,6 +22,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
   const frozenBody = state.learner?.groups.some((g) => g.frozen) ?? false;
   const last = state.runs.at(-1);
   const interrupted = last?.status === 'interrupted' ? last : null;
+  const can = { fit: canFit(state), fineTune: canFineTuneRecipe(state), stop: canStop(state), resume: canResume(state, props.hasData) };
   // The live chart and the table redraw at most once a second during a fit; Plotly, whose redraw
   // cost 100-250 ms on a software-rendered page (`npm run bench:browser`), only when the fit ends.
   const history = useThrottled(state.history, 1000);
@@ -40,23 +42,23 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
             <Check testId="fit-fast-head" label="fast: train the head on cached body features" checked={state.fastHead} onChange={commands.setFastHead} />
           </span>
         )}
-        <button data-testid="fit-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.fit()}>
+        <button data-testid="fit-run" disabled={!can.fit.ok} title={can.fit.why} onClick={() => commands.fit()}>
           Fit
         </button>
         <button
           className="secondary"
           data-testid="fit-fine-tune"
-          disabled={state.busy !== null || !state.learner || (state.learner?.groups.length ?? 0) < 2}
+          disabled={!can.fineTune.ok}
           onClick={() => commands.fineTuneRecipe()}
-          title="fastai's fine_tune(epochs, lr): 1 epoch with the body frozen at lr, then the epochs above unfrozen at slice(lr/200, lr/2)"
+          title={can.fineTune.why ?? "fastai's fine_tune(epochs, lr): 1 epoch with the body frozen at lr, then the epochs above unfrozen at slice(lr/200, lr/2)"}
         >
           fine_tune
         </button>
-        <button className="secondary" data-testid="fit-stop" disabled={!fitting && state.busy !== 'lrFind'} onClick={() => commands.stop()}>
+        <button className="secondary" data-testid="fit-stop" disabled={!can.stop.ok} title={can.stop.why} onClick={() => commands.stop()}>
           Stop
         </button>
         {interrupted && (
-          <button data-testid="fit-resume" disabled={state.busy !== null || !state.learner || !props.hasData} onClick={() => commands.resume()} title={props.hasData ? '' : 'The data is needed to train: choose the folder again'}>
+          <button data-testid="fit-resume" disabled={!can.resume.ok} onClick={() => commands.resume()} title={can.resume.why}>
             Resume fit {interrupted.index} from epoch {(interrupted.savedEpochs ?? 0) + 1}
           </button>
         )}

@@ -5,6 +5,7 @@ import type { Task } from '../../../core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2, knownBody } from '../../../core/model/bodies';
 import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/pretrainedBody';
 import { effectiveLearnerSpec, pretrainedArch } from '../../../state/guessLearner';
+import { canBuildLearner, canFreeze } from '../../../state/canRun';
 import { TRAIN_LIMITS as L, learnerSpecProblems } from '../../../state/inputChecks';
 import type { ArchSpec } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
@@ -37,9 +38,9 @@ function archOf(kind: ArchKind): ArchSpec {
 export const LearnerCell = memo(function LearnerCell(props: { state: LearnerSlice; commands: TrainCommands; task: string }) {
   const { state, commands } = props;
   const spec = effectiveLearnerSpec(state.learnerSpec, state.archChosen, props.task as Task, BASE);
-  const busy = state.busy !== null;
   // A bad weight decay or threshold is named here and the learner is not built with it.
   const problems = learnerSpecProblems(props.task === 'multi' ? spec : { ...spec, thresh: 0.5, beta: 2 });
+  const can = { build: canBuildLearner(state, problems), freeze: canFreeze(state) };
   return (
     <Cell index={5} title="Learner" note={`task: ${props.task}${state.archChosen ? '' : ' · architecture guessed for this task'}`}>
       <div className="steps">
@@ -111,13 +112,13 @@ export const LearnerCell = memo(function LearnerCell(props: { state: LearnerSlic
         </ul>
       )}
       <div className="actions">
-        <button data-testid="learner-build" disabled={busy || problems.length > 0} title={problems.join('\n')} onClick={() => commands.buildLearner()}>
+        <button data-testid="learner-build" disabled={!can.build.ok} title={can.build.why} onClick={() => commands.buildLearner()}>
           {state.learner ? 'Rebuild learner' : 'Build learner'}
         </button>
-        <button className="secondary" data-testid="freeze" disabled={busy || !state.learner} onClick={() => commands.setFrozen(true)}>
+        <button className="secondary" data-testid="freeze" disabled={!can.freeze.ok} title={can.freeze.why} onClick={() => commands.setFrozen(true)}>
           Freeze body
         </button>
-        <button className="secondary" data-testid="unfreeze" disabled={busy || !state.learner} onClick={() => commands.setFrozen(false)}>
+        <button className="secondary" data-testid="unfreeze" disabled={!can.freeze.ok} title={can.freeze.why} onClick={() => commands.setFrozen(false)}>
           Unfreeze
         </button>
       </div>

@@ -1,3 +1,4 @@
+import { canLrFind } from '../../../state/canRun';
 import { TRAIN_LIMITS } from '../../../state/inputChecks';
 import type { TrainCommands } from '../../../state/trainActions';
 import { formatLr, type TrainState } from '../../../state/trainState';
@@ -10,6 +11,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 export function LrFinderCell(props: { state: TrainState; commands: TrainCommands }) {
   const { state, commands } = props;
   const f = state.finder;
+  const can = canLrFind(state);
   const chosen = state.lrInput.split(',').map(Number).filter((v) => v > 0);
   return (
     <Cell index={6} title="Learning rate finder" note="click the curve to pick a rate; drag across it to pick a slice lo,hi">
@@ -17,7 +19,7 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
         <Field label="Iterations" hint="fastai: 100">
           <NumberInput testId="lr-find-iters" value={state.finderIters} min={TRAIN_LIMITS.finderIters.min} max={TRAIN_LIMITS.finderIters.max} onChange={commands.setFinderIters} />
         </Field>
-        <button data-testid="lr-find-run" disabled={state.busy !== null || !state.learner} onClick={() => commands.lrFind()}>
+        <button data-testid="lr-find-run" disabled={!can.ok} title={can.why} onClick={() => commands.lrFind()}>
           Run LR finder
         </button>
         {f?.suggestions && (

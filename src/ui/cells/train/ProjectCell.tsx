@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import type { ProjectSlice } from '../slices';
 import { fromFolderInput } from '../../../io/browserFiles';
 import { downloadBytes } from '../../../io/download';
+import { canDeleteCheckpoint, canExport, canLoadCheckpoint, canSaveCheckpoint } from '../../../state/canRun';
 import type { ProjectCommands } from '../../../state/projectActions';
 import type { TrainCommands } from '../../../state/trainActions';
 import { Cell } from '../../components/Cell';
@@ -15,11 +16,11 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
   const [name, setName] = useState('stage-1');
   const [float16, setFloat16] = useState(false);
   const trained = state.rows.length > 0 && props.hasData && state.learner !== null;
-  const idle = state.busy === null;
+  const can = { export: canExport(state, props.hasData), save: canSaveCheckpoint(state, props.hasData), load: canLoadCheckpoint(state), delete: canDeleteCheckpoint(state) };
   return (
     <Cell index={10} title="Export, import and checkpoints" note="tfjs layers format: tf.loadLayersModel loads it in any tfjs app" testId="project">
       <div className="actions">
-        <button data-testid="export-download" disabled={!idle || !trained} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'), { float16 })}>
+        <button data-testid="export-download" disabled={!can.export.ok} title={can.export.why} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'), { float16 })}>
           Download model (.zip)
         </button>
         <label className="check" title="Each weight rounded to float16: half the download; tf.loadLayersModel widens them back to float32. Training itself stays float32 (tfjs has no float16 training).">
@@ -29,8 +30,8 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
         <button
           className="secondary"
           data-testid="export-pytorch"
-          disabled={!idle || !trained}
-          title="train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md"
+          disabled={!can.export.ok}
+          title={can.export.why ?? "train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md"}
           onClick={() => props.train.exportPytorch((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}
         >
           Export for PyTorch (.zip)
@@ -50,7 +51,7 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
         <label>
           checkpoint <input data-testid="checkpoint-name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <button className="secondary" data-testid="checkpoint-save" disabled={!idle || !trained} onClick={() => project.saveCheckpoint(name)}>
+        <button className="secondary" data-testid="checkpoint-save" disabled={!can.save.ok} title={can.save.why} onClick={() => project.saveCheckpoint(name)}>
           learn.save
         </button>
       </div>
@@ -58,10 +59,10 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
         {state.checkpoints.map((c) => (
           <li key={c.name} data-testid="checkpoint-item" data-name={c.name}>
             <b>{c.name}</b> <span className="muted">{new Date(c.savedAt).toLocaleString()}, after {c.epochs} epochs</span>{' '}
-            <button className="secondary" data-testid="checkpoint-load" disabled={!idle || !state.learner} onClick={() => project.loadCheckpoint(c.name)}>
+            <button className="secondary" data-testid="checkpoint-load" disabled={!can.load.ok} title={can.load.why} onClick={() => project.loadCheckpoint(c.name)}>
               learn.load
             </button>{' '}
-            <button className="secondary" data-testid="checkpoint-delete" disabled={!idle} onClick={() => project.deleteCheckpoint(c.name)}>
+            <button className="secondary" data-testid="checkpoint-delete" disabled={!can.delete.ok} title={can.delete.why} onClick={() => project.deleteCheckpoint(c.name)}>
               delete
             </button>
           </li>
