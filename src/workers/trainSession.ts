@@ -23,6 +23,7 @@ import { backboneLoader } from '../io/backbone';
 import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture, type PictureView } from '../core/train/predictPicture';
 import { ProgressThrottle } from './progressThrottle';
+import { TextSession } from './textSession';
 import { OneAtATime, describeLearner, multiLabelMetrics, sameOutputs, where } from './sessionParts';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
 import { collectResults } from '../core/interpret/collectResults';
@@ -42,6 +43,8 @@ export class TrainSession {
   private frozen = false;
   /** Commands that change the data or the learner run one at a time; the others are refused with a message. */
   private readonly turns = new OneAtATime();
+  /** The text task (tokenized texts, AWD-LSTM learners); it takes turns with the image commands. */
+  readonly text = new TextSession(this.turns, (e) => this.post(e));
   /** A model loaded from a bundle before (or without) data: it predicts, and becomes the learner's once matching data arrives. */
   private imported: { readonly grouped: GroupedModel; readonly manifest: StudioManifest } | null = null;
   /** Adam's moments and the epoch count from an autosaved bundle, for the learner made from it (once its data is back). */
