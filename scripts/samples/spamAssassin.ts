@@ -71,6 +71,20 @@ export function fullCut(ham: number, spam: number): { ham: SpamCut; spam: SpamCu
   return { ham: cut(ham), spam: cut(spam) };
 }
 
+/**
+ * The messages with each text cut at a line (or word) end before `maxChars`, for a sample whose
+ * texts must stay short.
+ * @example shortened(messages, 1000)[0].text.length <= 1000 // true
+ */
+export function shortened(messages: readonly SpamMessage[], maxChars: number): SpamMessage[] {
+  return messages.map((m) => {
+    if (m.text.length <= maxChars) return m;
+    const head = m.text.slice(0, maxChars);
+    const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+    return { ...m, text: (cut > maxChars / 2 ? head.slice(0, cut) : head).trimEnd() };
+  });
+}
+
 /** The tiny cut for fast tests: per class 50 unlabelled, 40 valid, 100 train. */
 export const TINY_CUT: SpamCut = { unsup: 50, valid: 40, train: 100 };
 

@@ -6,6 +6,9 @@ import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types
 import { chooseBackend } from '../core/tf/backend';
 import { mergeFiles } from '../io/browserFiles';
 import { listSamples, loadSample } from '../io/samples';
+import { guessTextSpec } from '../core/text/textGuess';
+import type { TextDataSpec } from '../core/text/textData';
+import type { TextDataInfo } from '../core/text/textView';
 import type { DataAction, DataState } from './dataState';
 import type { Store } from './store';
 
@@ -28,12 +31,18 @@ export interface DataCommands {
   restoreSource(source: { source: string; sample: string | null; paths: readonly string[]; spec: DataBlockSpec }): Promise<void>;
 }
 
+/** Where text is tokenized: the training worker, which keeps the texts (`draw` picks show_batch's rows). */
+export interface TextBuilder {
+  build(spec: TextDataSpec, files: readonly SourceFile[], draw: number): Promise<TextDataInfo>;
+  redraw(draw: number): Promise<TextDataInfo>;
+}
+
 /**
  * Binds the commands to a store and a decoder (the browser's pool, or Node's in tests);
  * `decoderName` says in the summary who decoded, e.g. "2 decode workers". `beforeBuild` runs
  * before every build: the page stops a running fit there, so data never changes under it.
  */
-export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page', beforeBuild: () => Promise<void> = async () => {}): DataCommands {
+export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page', beforeBuild: () => Promise<void> = async () => {}, text?: TextBuilder): DataCommands {
   let buildToken = 0;
   // Builds wait for the page's backend: a tensor made before it is set would start tfjs's default (WebGL).
   let pageBackend: Promise<void> = Promise.resolve();
@@ -52,7 +61,8 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       // Chosen again after a reload (or for an imported model): keep the saved spec rather than guessing.
       store.dispatch({ type: 'reselected', files, source });
     } else {
-      store.dispatch({ type: 'filesLoaded', files, source, spec: await guessSpec(files) });
+      const textSpec = text ? await guessTextSpec(files) : null;
+      store.dispatch({ type: 'filesLoaded', files, source, spec: textSpec ? store.getState().spec : await guessSpec(files), textSpec });
     }
   };
   const commands: DataCommands = {
@@ -86,6 +96,7 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
     async build() {
       // A bad value in the form (size 5000, batch size 0, an empty pattern) is named before anything
       // else happens: a block built before stays, with the learner, and a running fit is not stopped.
+      if (text && store.getState().textSpec) return buildText(text);
       const { spec: asked, block: before } = store.getState();
       const bad = checkSpecValues(asked);
       if (bad.length > 0 && before?.ok) {
@@ -111,6 +122,8 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
     },
     redrawBatch() {
       store.dispatch({ type: 'redrawBatch' });
+      const draw = store.getState().batchDraw;
+      if (text && store.getState().text) text.redraw(draw).then((info) => store.dispatch({ type: 'textBuilt', info, spec: store.getState().builtSpec ?? store.getState().spec }), () => undefined);
     },
     async restoreSource({ source, sample, paths, spec }) {
       store.dispatch({ type: 'reselectNeeded', source, paths, spec });
@@ -120,6 +133,20 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       if (info) await commands.loadFiles(await loadSample(info), source);
     },
   };
+  /** The text block: built in the worker after a running fit stops; its problems listed, the rest kept. */
+  async function buildText(builder: TextBuilder): Promise<void> {
+    const token = ++buildToken;
+    store.dispatch({ type: 'buildStarted' });
+    try {
+      await beforeBuild();
+      const { textSpec, files, spec, batchDraw } = store.getState();
+      const info = await builder.build(textSpec!, files, batchDraw);
+      // A spec of its own: the runner tells a new block from the one it last sent by identity.
+      if (token === buildToken) store.dispatch({ type: 'textBuilt', info, spec: { ...spec } });
+    } catch (e) {
+      if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the text block failed: ${(e as Error).message}` });
+    }
+  }
   return commands;
 }
 

@@ -1,6 +1,8 @@
 import type { DataBlock } from '../core/data/block';
 import { DEFAULT_SPEC } from '../core/data/infer';
 import type { DataBlockSpec, Problem, SourceFile } from '../core/data/types';
+import type { TextDataSpec } from '../core/text/textData';
+import type { TextDataInfo } from '../core/text/textView';
 
 /** Which backend tfjs runs on, and why that one. */
 export interface BackendInfo {
@@ -37,12 +39,17 @@ export interface DataState {
    * pattern): the problems, one per field. The block built before, the learner and a running fit are kept.
    */
   readonly rejected: readonly Problem[] | null;
+  /** Set when the guess found text (a folder of `.txt` files, a CSV with prose): the worker builds that block. */
+  readonly textSpec: TextDataSpec | null;
+  /** The text block as the worker built it: summary and show_batch (the texts stay in the worker). */
+  readonly text: TextDataInfo | null;
 }
 
 /** Every change the data cells can make. */
 export type DataAction =
   | { type: 'backendReady'; backend: BackendInfo }
-  | { type: 'filesLoaded'; files: readonly SourceFile[]; source: string; spec: DataBlockSpec }
+  | { type: 'filesLoaded'; files: readonly SourceFile[]; source: string; spec: DataBlockSpec; textSpec?: TextDataSpec | null }
+  | { type: 'textBuilt'; info: TextDataInfo; spec: DataBlockSpec }
   | { type: 'specChanged'; spec: DataBlockSpec }
   | { type: 'buildStarted' }
   | { type: 'specRejected'; problems: readonly Problem[] }
@@ -68,6 +75,8 @@ export const initialDataState: DataState = {
   matched: null,
   error: null,
   rejected: null,
+  textSpec: null,
+  text: null,
 };
 
 /** Pure reducer of the data cells. */
@@ -76,7 +85,10 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
     case 'backendReady':
       return { ...state, backend: action.backend };
     case 'filesLoaded':
-      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null, rejected: null };
+      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null, rejected: null, textSpec: action.textSpec ?? null, text: null };
+    case 'textBuilt':
+      // builtSpec marks the block as built for the training cells; the image block stays empty.
+      return { ...state, progress: null, block: null, builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec, text: action.info };
     case 'specChanged':
       return { ...state, spec: action.spec };
     case 'buildStarted':
@@ -86,7 +98,7 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
     case 'buildProgress':
       return { ...state, progress: { done: action.done, total: action.total } };
     case 'built':
-      return { ...state, progress: null, block: action.block, builtSpec: action.spec, summary: action.summary };
+      return { ...state, progress: null, block: action.block, builtSpec: action.spec, summary: action.summary, text: null };
     case 'redrawBatch':
       return { ...state, batchDraw: state.batchDraw + 1 };
     case 'reselectNeeded':

@@ -46,9 +46,15 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
   let sentSpec: DataBlockSpec | null = null;
   const dispatch = (a: TrainAction) => store.dispatch(a);
   const syncData = async () => {
-    const { builtSpec, files, block } = data.getState();
+    const { builtSpec, files, block, text } = data.getState();
     if (!builtSpec) throw new Error('Build the data block first');
     if (builtSpec === sentSpec) return;
+    if (text) {
+      // The worker built the text block itself (the page holds only its summary).
+      dispatch({ type: 'dataReady', data: { task: 'single', classes: text.classes, train: text.train, valid: text.valid, size: builtSpec.transforms.size } });
+      sentSpec = builtSpec;
+      return;
+    }
     dispatch({ type: 'busy', busy: 'data' });
     // The worker builds the same block from the pixels decoded here: each file is decoded once.
     // A streamed block kept none; the worker streams from the files itself.

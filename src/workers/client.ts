@@ -3,7 +3,7 @@ import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
+import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TextDataInfo, TextDataSpec, TextLearnerKind, TextPredictInfo, TextResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {
@@ -38,6 +38,15 @@ export interface TrainClient {
   fineTune(corrections: readonly { file: SourceFile; label: string }[], epochs: number, lr: LrSpec): Promise<FitInfo>;
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
+  /** Text: tokenizes and numericalises the texts in the worker; the summary and show_batch come back. */
+  setTextData(spec: TextDataSpec, files: readonly SourceFile[], draw?: number): Promise<TextDataInfo>;
+  redrawText(draw: number): Promise<TextDataInfo>;
+  buildTextLearner(kind: TextLearnerKind): Promise<LearnerInfo>;
+  /** ULMFiT's gradual unfreezing of the classifier. */
+  ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }>;
+  textResults(): Promise<TextResultsInfo>;
+  /** The classifier's probabilities for a typed text, or the language model's continuation of it. */
+  predictText(text: string, words?: number): Promise<TextPredictInfo>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */
   onEvent(listener: (e: WorkerEvent) => void): () => void;
   terminate(): void;
@@ -104,6 +113,12 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
       return call('fineTune', { corrections: wire.map((file, i) => ({ file, label: corrections[i].label })), epochs, lr });
     },
     stop: () => call('stop', {}),
+    setTextData: async (spec, files, draw) => call('setTextData', { spec, files: await toWire(files), draw }),
+    redrawText: (draw) => call('redrawText', { draw }),
+    buildTextLearner: (kind) => call('buildTextLearner', { kind }),
+    ulmfit: (lr, lastEpochs) => call('ulmfit', { lr, lastEpochs }),
+    textResults: () => call('textResults', {}),
+    predictText: (text, words) => call('predictText', { text, words }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -14,12 +14,12 @@ type Handlers = { [K in RequestName]: (session: TrainSession, req: RequestOf<K>)
 
 const HANDLERS: Handlers = {
   init: (s, r) => s.init(r.backends, r.probe ?? false),
-  setData: (s, r) => s.setData(r.spec, r.files.map(toSource), r.pixels),
+  setData: (s, r) => (s.text.clear(), s.setData(r.spec, r.files.map(toSource), r.pixels)),
   buildLearner: (s, r) => s.buildLearner(r.learner),
-  lrFind: (s, r) => s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
-  fit: (s, r) => s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),
+  lrFind: (s, r) => s.text.active ? s.text.lrFind(r.numIt) : s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
+  fit: (s, r) => s.text.active ? s.text.fit(r.epochs, r.lr) : s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),
   fitFineTune: (s, r) => s.fineTuneFit(r.epochs, r.baseLr, r.freezeEpochs, r.fastHead ?? false, r.unfrozenBaseLr),
-  freeze: (s, r) => s.freeze(r.frozen),
+  freeze: (s, r) => (s.text.active ? s.text.freeze(r.frozen) : s.freeze(r.frozen)),
   exportBundle: (s, r) => s.exportBundle({ float16: r.float16 }),
   loadBundle: (s, r) => s.loadBundle(r.files),
   importBundle: (s, r) => s.importBundle(r.files),
@@ -28,6 +28,12 @@ const HANDLERS: Handlers = {
   setThreshold: (s, r) => s.setThreshold(r.thresh),
   fineTune: (s, r) => s.fineTune(r.corrections.map((c) => ({ file: toSource(c.file), label: c.label })), r.epochs, r.lr),
   stop: (s) => s.stop(),
+  setTextData: (s, r) => s.text.setData(r.spec, r.files.map(toSource), r.draw),
+  redrawText: (s, r) => s.text.redraw(r.draw),
+  buildTextLearner: (s, r) => s.text.buildLearner(r.kind),
+  ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs),
+  textResults: (s) => s.text.results(),
+  predictText: (s, r) => s.text.predict(r.text, r.words),
 };
 
 /** Runs one request on the session; its value is the reply (a rejection, the failure message). */

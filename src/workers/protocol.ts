@@ -8,11 +8,23 @@ import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import type { SizeSpec } from '../core/data/sizeSpec';
 import type { ResultsInfo } from '../core/interpret/resultsInfo';
 import type { PredictInfo } from '../core/train/predictPicture';
+import type { TextDataSpec } from '../core/text/textData';
+import type { TextDataInfo, TextResultsInfo } from '../core/text/textView';
 
 // Domain types the messages carry, defined in core and re-exported for the page's code.
 export type { ArchSpec } from '../core/model/archSpec';
 export type { ResultsInfo } from '../core/interpret/resultsInfo';
 export type { PredictInfo } from '../core/train/predictPicture';
+export type { TextDataSpec } from '../core/text/textData';
+export type { TextDataInfo, TextResultItem, TextResultsInfo } from '../core/text/textView';
+
+/** Which text model to build: the language model, a classifier from scratch, or one on the language model's encoder (ULMFiT). */
+export type TextLearnerKind = 'lm' | 'classifier' | 'classifierFromLm';
+
+/** A typed text's prediction: the classifier's probabilities, or the language model's continuation. */
+export type TextPredictInfo =
+  | { readonly kind: 'classes'; readonly tokens: readonly string[]; readonly classes: readonly string[]; readonly probs: readonly number[]; readonly predicted: string }
+  | { readonly kind: 'generated'; readonly tokens: readonly string[]; readonly generated: string };
 
 /**
  * Every message between the page and the training worker. Only plain data crosses: numbers,
@@ -71,6 +83,14 @@ export interface TrainApi {
   setThreshold: { args: { readonly thresh: number }; reply: Record<string, number> };
   fineTune: { args: { readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: LrSpec }; reply: FitInfo };
   stop: { args: NoArgs; reply: boolean };
+  /** Text: tokenizes and numericalises in the worker; `draw` picks the show_batch rows. While text is loaded, lrFind, fit and freeze act on the text learner. */
+  setTextData: { args: { readonly spec: TextDataSpec; readonly files: readonly WireFile[]; readonly draw?: number }; reply: TextDataInfo };
+  redrawText: { args: { readonly draw: number }; reply: TextDataInfo };
+  buildTextLearner: { args: { readonly kind: TextLearnerKind }; reply: LearnerInfo };
+  /** ULMFiT's gradual unfreezing of the classifier (lesson 3), `lr` the first stage's rate. */
+  ulmfit: { args: { readonly lr: number; readonly lastEpochs: number }; reply: FitInfo & { readonly learner: LearnerInfo } };
+  textResults: { args: NoArgs; reply: TextResultsInfo };
+  predictText: { args: { readonly text: string; readonly words?: number }; reply: TextPredictInfo };
 }
 
 /** The arguments of a request that takes none. */

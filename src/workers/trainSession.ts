@@ -20,6 +20,7 @@ import { backboneLoader } from '../io/backbone';
 import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture } from '../core/train/predictPicture';
 import { ProgressThrottle } from './progressThrottle';
+import { TextSession } from './textSession';
 import { OneAtATime, multiLabelMetrics, sameOutputs, where } from './sessionParts';
 import { disposeModel, learnerInfoOf, makeLearner, predictorOf, requireData, requireLearner, withoutModel, type SessionData, type SessionState } from './sessionState';
 import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
@@ -38,6 +39,8 @@ export class TrainSession {
   private settings: Pick<LearnerSpec, 'wd' | 'beta'> = { wd: 0.01, beta: 2 };
   /** Commands that change the data or the learner run one at a time; the others are refused with a message. */
   private readonly turns = new OneAtATime();
+  /** The text task (tokenized texts, AWD-LSTM learners); it takes turns with the image commands. */
+  readonly text = new TextSession(this.turns, (e) => this.post(e));
 
   constructor(
     private readonly decode: ImageDecoder,

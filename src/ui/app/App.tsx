@@ -18,6 +18,10 @@ import type { ResultsCommands } from '../../state/resultsActions';
 import { testFolderFiles } from '../../state/testSet';
 import { useSlice } from '../hooks/useSlice';
 import { useStore } from '../hooks/useStore';
+import type { TextCommands, TextStore } from '../../state/textActions';
+import { TextBatchCell, TextSummaryCell } from '../cells/text/TextDataCells';
+import { TextLearnerCell } from '../cells/text/TextLearnerCell';
+import { TextPredictCell, TextResultsCell } from '../cells/text/TextResultsCells';
 import { LEARNER_FIELDS, PREDICT_FIELDS, PROJECT_FIELDS, RESULTS_FIELDS } from '../cells/slices';
 
 /** A backend the person asked for in the address (`?backend=webgl`), if it is one we know. */
@@ -27,8 +31,9 @@ function backendFromUrl(): BackendName | undefined {
 }
 
 /** The notebook: one column of cells, in the order a person works through lesson 3. */
-export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands; results: ResultsCommands; project: ProjectCommands }) {
+export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands; results: ResultsCommands; project: ProjectCommands; textStore: TextStore; text: TextCommands }) {
   const state = useStore(props.dataStore);
+  const textState = useStore(props.textStore);
   const trainState = useStore(props.trainStore);
   const { data } = props;
   useEffect(() => {
@@ -47,7 +52,9 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
   // While the page builds the data block, the training cells wait (their commands refuse too).
   const train = busy && !trainState.busy ? { ...trainState, busy: 'data' as const } : trainState;
   const backend = train.backend ?? state.backend;
-  const ready = state.block?.ok && state.builtSpec;
+  // Text: the worker built the block; the page shows its summary (below), not the image cells.
+  const ready = (state.block?.ok || state.text) && state.builtSpec;
+  const image = ready && !state.text;
   const testFiles = useMemo(() => testFolderFiles(state.files, state.block), [state.files, state.block]);
   const error = state.error ?? train.error;
   // Cells that show no live progress get only their fields, unchanged by a progress event.
@@ -77,20 +84,27 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
         </p>
       )}
       <DataSourceCell commands={data} files={state.files} source={state.source} reselect={state.reselect} matched={state.matched} />
-      {state.files.length > 0 && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} training={trainState.busy === 'fit' || trainState.busy === 'lrFind'} />}
+      {state.files.length > 0 && !state.textSpec && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} training={trainState.busy === 'fit' || trainState.busy === 'lrFind'} />}
       {state.progress && (
         <p className="muted" data-testid="block-progress">
-          Decoding images… {state.progress.done}/{state.progress.total}
+          {state.textSpec ? 'Tokenizing the texts in the training worker…' : `Decoding images… ${state.progress.done}/${state.progress.total}`}
         </p>
       )}
+      {state.text && <TextSummaryCell info={state.text} />}
+      {state.text && ready && <TextBatchCell info={state.text} commands={data} />}
+      {state.text && ready && <TextLearnerCell state={learnerSlice} text={textState} commands={props.text} train={props.train} />}
+      {state.text && ready && <LrFinderCell state={train} commands={props.train} />}
+      {state.text && ready && <FitCell state={train} commands={props.train} hasData />}
+      {state.text && ready && <TextResultsCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
+      {state.text && ready && <TextPredictCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}
-      {ready && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
-      {ready && <LearnerCell state={learnerSlice} commands={props.train} task={state.block!.task} />}
-      {ready && <LrFinderCell state={train} commands={props.train} />}
-      {(ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}
-      {ready && <ResultsCell state={resultsSlice} commands={props.results} testFiles={testFiles} />}
-      {(ready || train.learner) && <PredictCell state={predictSlice} commands={props.results} canFineTune={!!ready} />}
-      <ProjectCell state={projectSlice} train={props.train} project={props.project} hasData={!!ready} />
+      {image && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
+      {image && <LearnerCell state={learnerSlice} commands={props.train} task={state.block!.task} />}
+      {image && <LrFinderCell state={train} commands={props.train} />}
+      {!state.text && (ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}
+      {image && <ResultsCell state={resultsSlice} commands={props.results} testFiles={testFiles} />}
+      {!state.text && (ready || train.learner) && <PredictCell state={predictSlice} commands={props.results} canFineTune={!!ready} />}
+      {!state.text && <ProjectCell state={projectSlice} train={props.train} project={props.project} hasData={!!ready} />}
     </main>
   );
 }

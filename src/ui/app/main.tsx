@@ -7,6 +7,8 @@ import { makeProjectCommands } from '../../state/projectActions';
 import { makeResultsCommands } from '../../state/resultsActions';
 import { makeTrainCommands } from '../../state/trainActions';
 import { makeTrainRunner } from '../../state/trainRunner';
+import { makeTextCommands } from '../../state/textActions';
+import { initialTextState, textReducer } from '../../state/textState';
 import { initialTrainState, trainReducer } from '../../state/trainState';
 import { createTrainClient } from '../../workers/client';
 import { App } from './App';
@@ -20,8 +22,12 @@ const decoders = Number(new URLSearchParams(location.search).get('decoders')) ||
 const pool = makeDecodePool(decoders, () => new Worker(new URL('../../io/decode.worker.ts', import.meta.url), { type: 'module' }));
 const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
 // A rebuild stops a running fit first (its run says so): the worker never trains on data that changed under it.
-const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`, runner.settleForRebuild);
+// Text is tokenized in the training worker, which keeps the texts; the page gets the summary.
+const textBuilder = { build: runner.client.setTextData, redraw: runner.client.redrawText };
+const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`, runner.settleForRebuild, textBuilder);
+const textStore = createStore(textReducer, initialTextState);
+const text = makeTextCommands(textStore, runner);
 const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
 const results = makeResultsCommands(runner);
 const project = makeProjectCommands(runner, data);
-createRoot(document.getElementById('root')!).render(<App dataStore={dataStore} trainStore={trainStore} data={data} train={train} results={results} project={project} />);
+createRoot(document.getElementById('root')!).render(<App dataStore={dataStore} trainStore={trainStore} data={data} train={train} results={results} project={project} textStore={textStore} text={text} />);

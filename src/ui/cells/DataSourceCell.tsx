@@ -112,7 +112,7 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
           </label>
         </DropZone>
         <div className="samples">
-          <p>Or start from a built-in sample (real MNIST digits):</p>
+          <p>Or start from a built-in sample (real MNIST digits, or real e-mails for text):</p>
           <select data-testid="sample-select" value={chosen} onChange={(e) => setChosen(e.target.value)}>
             {samples.map((s) => (
               <option key={s.name} value={s.name}>

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
+
+/** The most frequent class's share of the validation texts, counted from the sample's files. */
+function mostFrequentValid(sample: string): number {
+  const dir = join(SAMPLES, sample, 'valid');
+  const counts = readdirSync(dir).map((c) => readdirSync(join(dir, c)).filter((f) => f.endsWith('.txt')).length);
+  return Math.max(...counts) / counts.reduce((a, b) => a + b, 0);
+}
+
+test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the most frequent class, results, typed prediction', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await studio.open();
+  await studio.loadSample('spam_tiny');
+  const counts = await studio.counts();
+  expect(counts).toEqual({ train: 200, valid: 80, task: 'text' });
+  expect(Number(await page.getByTestId('text-vocab').getAttribute('data-vocab'))).toBeGreaterThan(100);
+
+  // show_batch: tokenized texts with fastai's special tokens, and the LM's input beside its target.
+  const items = page.getByTestId('show-batch-item');
+  await expect(items.first()).toBeVisible();
+  await expect(items.first()).toContainText('xxbos');
+  await expect(page.getByTestId('show-batch')).toContainText('xxmaj');
+  await expect(page.getByTestId('show-batch-lm-item').first()).toBeVisible();
+  await studio.cellShot('show-batch', 'text-show-batch');
+
+  await page.getByTestId('text-route-scratch').click();
+  await expect(page.getByTestId('learner-summary')).toContainText('classifier from scratch');
+  await train.fit(2, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  const rows = await train.rows();
+  expect(rows).toHaveLength(2);
+  const baseline = mostFrequentValid('spam_tiny');
+  console.log(`text e2e: accuracy ${rows.map((r) => r.accuracy).join(', ')} vs most frequent class ${baseline}; seconds per epoch ${rows.map((r) => r.time).join(', ')}`);
+  expect(rows[1].accuracy).toBeGreaterThan(baseline + 0.1);
+  await studio.cellShot('epoch-table', 'text-epochs');
+
+  await page.getByTestId('results-run').click();
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible({ timeout: 60_000 });
+  const cells = (await page.getByTestId('confusion-cell').allTextContents()).map(Number);
+  expect(cells.reduce((a, b) => a + b, 0)).toBe(80);
+  await expect(page.getByTestId('top-losses').getByTestId('text-result').first()).toBeVisible();
+  await studio.cellShot('confusion-matrix', 'text-results');
+
+  await page.getByTestId('predict-input').fill('FREE MONEY!!! Click here now to claim your prize, limited offer, order today');
+  await page.getByTestId('predict-run').click();
+  const out = page.getByTestId('predict-output');
+  await expect(out).toBeVisible({ timeout: 60_000 });
+  const probs = (await page.getByTestId('predict-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-prob')))));
+  expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+  console.log(`text e2e: typed spam predicted ${await out.getAttribute('data-top')} (${probs.join(', ')})`);
+  await studio.cellShot('predict-output', 'text-predict');
+});

@@ -1,0 +1,55 @@
+import type { TextLearnerKind } from '../workers/protocol';
+import { epochsProblem } from './inputChecks';
+import type { Store } from './store';
+import type { TrainRunner } from './trainRunner';
+import type { TextAction, TextState } from './textState';
+
+/** The text cells' store. */
+export type TextStore = Store<TextState, TextAction>;
+
+/** Commands of the text cells; the LR finder and fit cells' own commands train the text learner too. */
+export interface TextCommands {
+  buildLearner(kind: TextLearnerKind): Promise<void>;
+  setUlmfit(lr?: number, lastEpochs?: number): void;
+  /** Lesson 3's gradual unfreezing of the classifier on the language model's encoder. */
+  ulmfit(): Promise<void>;
+  results(): Promise<void>;
+  /** The classifier's probabilities for typed text, or the language model's continuation of a prompt. */
+  predict(text: string): Promise<void>;
+}
+
+/** Binds the text commands to the shared runner (one operation at a time, data synced first). */
+export function makeTextCommands(store: TextStore, runner: TrainRunner): TextCommands {
+  const { guarded, dispatch, client, runFit } = runner;
+  client.onEvent((e) => {
+    if (e.type === 'epoch' && store.getState().kind === 'lm') store.dispatch({ type: 'lmTrained', epochs: 1 });
+  });
+  return {
+    buildLearner: (kind) =>
+      guarded('learner', async () => {
+        dispatch({ type: 'learnerReady', learner: await client.buildTextLearner(kind) });
+        store.dispatch({ type: 'textLearner', kind });
+      })(),
+    setUlmfit: (lr, lastEpochs) => store.dispatch({ type: 'ulmfitSettings', lr, lastEpochs }),
+    ulmfit: guarded('fit', async () => {
+      const { ulmfitLr: lr, ulmfitLastEpochs: last } = store.getState();
+      const bad = epochsProblem(last) ?? (lr > 0 && lr < 10 ? null : `The learning rate ${lr} is not a rate: use a number such as 2e-2`);
+      if (bad) throw new Error(bad);
+      const size = runner.data.getState().builtSpec!.transforms.size;
+      dispatch({ type: 'fitStarted', run: { epochs: 3 + last, lr: `ULMFiT from ${lr}`, oneCycle: true, size, frozen: true, fineTune: { freezeEpochs: 1 } } });
+      await runFit(async () => {
+        const r = await client.ulmfit(lr, last);
+        dispatch({ type: 'learnerReady', learner: r.learner });
+        return r;
+      });
+    }),
+    results: guarded('results', async () => {
+      store.dispatch({ type: 'textResults', results: await client.textResults() });
+    }),
+    predict: (text) =>
+      guarded('predict', async () => {
+        if (text.trim() === '') throw new Error('Type some text to predict');
+        store.dispatch({ type: 'textPrediction', prediction: await client.predictText(text) });
+      })(),
+  };
+}

@@ -1,0 +1,109 @@
+import { memo } from 'react';
+import type { TextCommands } from '../../../state/textActions';
+import type { TextState } from '../../../state/textState';
+import type { TrainCommands } from '../../../state/trainActions';
+import type { LearnerSlice } from '../slices';
+import { Cell } from '../../components/Cell';
+import { Field, NumberInput } from '../../components/Field';
+
+/**
+ * The text learner: ULMFiT's route (the AWD-LSTM language model on every text, then a classifier
+ * on its encoder, unfrozen gradually) or a classifier from scratch to compare; its groups by size.
+ */
+export const TextLearnerCell = memo(function TextLearnerCell(props: { state: LearnerSlice; text: TextState; commands: TextCommands; train: TrainCommands }) {
+  const { state, text, commands } = props;
+  const busy = state.busy !== null;
+  const canClassify = text.lmEpochs > 0;
+  return (
+    <Cell index={5} title="Learner" note={`task: text${text.kind ? ` · ${text.kind === 'lm' ? 'language model' : 'classifier'}` : ''}`}>
+      <div className="steps">
+        <fieldset className="step">
+          <legend>Route</legend>
+          <div className="buttons">
+            <button data-testid="text-route-ulmfit" disabled={busy} onClick={() => commands.buildLearner('lm')}>
+              AWD-LSTM language model first (ULMFiT)
+            </button>
+            <button className="secondary" data-testid="text-route-scratch" disabled={busy} onClick={() => commands.buildLearner('classifier')}>
+              Classifier from scratch
+            </button>
+          </div>
+          <p className="muted">
+            ULMFiT (lesson 3): fit the language model on every text, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the
+            classifier on its encoder and unfreeze it gradually. Sizes for a browser: embedding 64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
+          </p>
+          {text.kind === 'lm' && (
+            <p>
+              <button data-testid="text-build-classifier" disabled={busy || !canClassify} onClick={() => commands.buildLearner('classifierFromLm')} title={canClassify ? '' : 'Fit the language model first'}>
+                Classifier on the language model&apos;s encoder
+              </button>{' '}
+              <span className="muted">{canClassify ? `the encoder after ${text.lmEpochs} epoch${text.lmEpochs === 1 ? '' : 's'}` : 'fit the language model first'}</span>
+            </p>
+          )}
+          {text.kind === 'classifierFromLm' && <UlmfitForm text={text} commands={commands} busy={busy} />}
+        </fieldset>
+        {state.learner && (
+          <fieldset className="step" data-testid="learner-summary">
+            <legend>{state.learner.arch}</legend>
+            <table className="counts">
+              <thead>
+                <tr>
+                  <th>layer group</th>
+                  <th>parameters</th>
+                  <th>trains</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.learner.groups.map((g) => (
+                  <tr key={g.name} data-testid="learner-group" data-frozen={String(g.frozen)}>
+                    <td>{g.name}</td>
+                    <td>{g.params.toLocaleString('en-US')}</td>
+                    <td>{g.frozen ? 'frozen' : 'yes'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="muted">
+              {state.learner.totalParams.toLocaleString('en-US')} parameters · {state.learner.body}
+            </p>
+            {text.kind !== 'lm' && (
+              <div className="buttons">
+                <button className="secondary" data-testid="freeze" disabled={busy} onClick={() => props.train.setFrozen(true)}>
+                  freeze
+                </button>
+                <button className="secondary" data-testid="unfreeze" disabled={busy} onClick={() => props.train.setFrozen(false)}>
+                  unfreeze
+                </button>
+              </div>
+            )}
+          </fieldset>
+        )}
+      </div>
+    </Cell>
+  );
+});
+
+function UlmfitForm(props: { text: TextState; commands: TextCommands; busy: boolean }) {
+  const { text, commands } = props;
+  const lr = text.ulmfitLr;
+  const stages = [`freeze() · fit_one_cycle(1, ${lr})`, `freeze_to(-2) · fit_one_cycle(1, slice(${lr / 2}/2.6⁴, ${lr / 2}))`, `freeze_to(-3) · fit_one_cycle(1, slice(${lr / 4}/2.6⁴, ${lr / 4}))`, `unfreeze() · fit_one_cycle(${text.ulmfitLastEpochs}, slice(${lr / 20}/2.6⁴, ${lr / 20}))`];
+  return (
+    <div data-testid="ulmfit">
+      <Field label="First stage's rate" hint="lesson 3: 2e-2">
+        <NumberInput testId="ulmfit-lr" value={lr} step={0.005} min={1e-5} max={1} onChange={(v) => commands.setUlmfit(v, undefined)} />
+      </Field>
+      <Field label="Epochs unfrozen">
+        <NumberInput testId="ulmfit-epochs" value={text.ulmfitLastEpochs} step={1} min={1} max={20} onChange={(v) => commands.setUlmfit(undefined, v)} />
+      </Field>
+      <ol className="compact">
+        {stages.map((s) => (
+          <li key={s}>
+            <code>{s}</code>
+          </li>
+        ))}
+      </ol>
+      <button data-testid="ulmfit-run" disabled={props.busy} onClick={() => commands.ulmfit()}>
+        Fine-tune: gradual unfreezing
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SourceFile } from '../core/data/types';
+import { CLAS_DROPS, LM_DROPS, scaleDrops } from '../core/text/awdLstm';
+import { decodeSpecTokens, generate } from '../core/text/generate';
+import { classifierLoader, lmLoader, padBatch } from '../core/text/loaders';
+import { LanguageModel, TextClassifier, type TextModel } from '../core/text/models';
+import { buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
+import { TextLearner } from '../core/text/textLearner';
+import { describeTextData, groupParams, textResults, type TextDataInfo, type TextResultsInfo } from '../core/text/textView';
+import { tokenize } from '../core/text/tokenize';
+import { numericalize } from '../core/text/vocab';
+import { ulmfitStages } from '../core/text/ulmfit';
+import type { Callback } from '../core/train/callback';
+import type { Progress } from '../core/train/learner';
+import type { LrSpec } from '../core/train/schedules';
+import { ProgressThrottle } from './progressThrottle';
+import type { FitInfo, LearnerInfo, LrFindInfo, TextLearnerKind, TextPredictInfo, WorkerEvent } from './protocol';
+import { where, type OneAtATime } from './sessionParts';
+
+/** Sizes for a browser on wasm: a tenth of fastai's AWD-LSTM (400/1152/3). */
+const SIZES = { embSize: 64, hidden: 128, layers: 2 } as const;
+const LM_BATCH = { bs: 32, seqLen: 40 } as const;
+/** The classifier reads each text's first tokens (fastai reads up to 1,440; a browser cannot). */
+const CLAS_MAX_LEN = 80;
+
+/**
+ * The worker's text task: it owns the tokenized texts, the language model and the classifier;
+ * the page gets plain summaries. ULMFiT's route: fine-tune the language model, then a
+ * classifier on its encoder, unfrozen gradually. Commands take turns with the image session's.
+ */
+export class TextSession {
+  private data: TextData | null = null;
+  private lm: LanguageModel | null = null;
+  private clas: TextClassifier | null = null;
+  private learner: TextLearner | null = null;
+  private kind: TextLearnerKind | null = null;
+  private frozenTo = 0;
+
+  constructor(
+    private readonly turns: OneAtATime,
+    private readonly post: (e: WorkerEvent) => void,
+  ) {}
+
+  /** True while the data is text: the shared commands (LR finder, fit, results) come here. */
+  get active(): boolean {
+    return this.data !== null;
+  }
+
+  /** Tokenizes and numericalises the texts; the learners of earlier text are dropped. */
+  setData(spec: TextDataSpec, files: readonly SourceFile[], draw = 0): Promise<TextDataInfo> {
+    return this.turns.run('data block build', async () => {
+      const data = await buildTextData(files, spec);
+      this.clear();
+      if (!data.problems.some((p) => p.blocking)) this.data = data;
+      return describeTextData(data, draw);
+    });
+  }
+
+  /** Another show_batch of the same block. */
+  redraw(draw: number): TextDataInfo {
+    return describeTextData(this.requireData(), draw);
+  }
+
+  /** Forgets the text (image data was loaded). */
+  clear(): void {
+    this.learner?.dispose();
+    this.lm?.dispose();
+    this.clas?.dispose();
+    this.data = this.lm = this.clas = this.learner = this.kind = null;
+  }
+
+  /**
+   * `lm`: the AWD-LSTM language model on every text (labelled or not); `classifier`: a classifier
+   * from scratch; `classifierFromLm`: a classifier on the language model's encoder, frozen but
+   * its head (ULMFiT). The language model is kept for the last.
+   */
+  buildLearner(kind: TextLearnerKind): Promise<LearnerInfo> {
+    return this.turns.run('learner build', async () => {
+      const data = this.requireData();
+      if (kind === 'classifierFromLm' && !this.lm) throw new Error('Train the language model first: build "AWD-LSTM language model first (ULMFiT)" and fit it');
+      this.learner?.dispose();
+      this.clas?.dispose();
+      this.learner = this.clas = null;
+      const vocabSize = data.vocab.itos.length;
+      if (kind === 'lm') {
+        this.lm?.dispose();
+        this.lm = new LanguageModel({ vocabSize, ...SIZES, seed: 1, drops: scaleDrops(LM_DROPS, 0.3) });
+        const ids = (items: TextData['train']) => items.map((t) => t.ids);
+        this.learner = new TextLearner(this.lm, { train: lmLoader([...ids(data.train), ...ids(data.unsup)], { ...LM_BATCH, shuffle: true, seed: 1 }), valid: lmLoader(ids(data.valid), LM_BATCH) }, { isLm: true, clip: 0.1 });
+        this.frozenTo = 0;
+      } else {
+        this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
+        if (kind === 'classifierFromLm') this.clas.encoder.copyFrom(this.lm!.encoder);
+        const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS_MAX_LEN };
+        const train = classifierLoader(data.train.map((t) => t.ids), data.train.map((t) => t.label), { ...opts, bs: 32, shuffle: true, seed: 1 });
+        const valid = classifierLoader(data.valid.map((t) => t.ids), data.valid.map((t) => t.label), { ...opts, bs: 64 });
+        this.learner = new TextLearner(this.clas, { train, valid });
+        this.frozenTo = kind === 'classifierFromLm' ? -1 : 0;
+        this.learner.freezeTo(this.frozenTo);
+      }
+      this.kind = kind;
+      return this.info();
+    });
+  }
+
+  lrFind(numIt: number): Promise<LrFindInfo> {
+    return this.turns.run('LR finder', async (signal) => {
+      const learn = this.requireLearner();
+      const throttle = new ProgressThrottle((e) => this.post(e));
+      const onProgress = (p: Progress) => throttle.add(where(p), { lr: p.lr, loss: p.loss, smooth: p.smoothLoss });
+      const r = await learn.lrFind({ numIt, signal, onProgress });
+      throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
+      return { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled };
+    });
+  }
+
+  /** One-cycle at the current freezing (a `[lo, hi]` slice spreads over the layer groups). */
+  fit(epochs: number, lr: LrSpec): Promise<FitInfo> {
+    return this.turns.run('fit', (signal) => this.training(signal, (opts) => this.requireLearner().fitOneCycle(epochs, lr, opts)));
+  }
+
+  /**
+   * Lesson 3's gradual unfreezing on the classifier, scaled by `lr` (2e-2 in the lesson):
+   * freeze, freeze_to(-2), freeze_to(-3), unfreeze, each one-cycle with discriminative rates.
+   */
+  ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }> {
+    return this.turns.run('ULMFiT fine-tuning', async (signal) => {
+      const learn = this.requireLearner();
+      if (this.kind === 'lm') throw new Error('Gradual unfreezing is for the classifier: build the classifier on the language model\'s encoder first');
+      let epochBase = 0;
+      const info = await this.training(signal, async (opts) => {
+        for (const s of ulmfitStages(lr, lastEpochs)) {
+          this.frozenTo = s.freezeTo;
+          learn.freezeTo(s.freezeTo);
+          const r = await learn.fitOneCycle(s.epochs, s.lr, { ...opts, callbacks: [this.epochPoster(learn, epochBase)] });
+          epochBase += s.epochs;
+          if (r.cancelled) return r;
+        }
+        return { cancelled: false };
+      }, true);
+      return { ...info, learner: this.info() };
+    });
+  }
+
+  freeze(frozen: boolean): LearnerInfo {
+    this.turns.refuse(frozen ? 'freeze' : 'unfreeze');
+    const learn = this.requireLearner();
+    this.frozenTo = frozen && this.kind !== 'lm' ? -1 : 0;
+    learn.freezeTo(this.frozenTo);
+    return this.info();
+  }
+
+  /** The classifier's confusion matrix and top losses over the validation texts. */
+  async results(): Promise<TextResultsInfo> {
+    const learn = this.requireLearner();
+    const data = this.requireData();
+    if (this.kind === 'lm') throw new Error('The language model has no classes: its results are its perplexity and the text it generates (Predict)');
+    const { probs, targets, losses } = await learn.getPreds();
+    const [p, t] = await Promise.all([probs.data(), targets.data()]);
+    tf.dispose([probs, targets]);
+    return textResults(data.classes, p, t, losses, data.valid.map((v) => v.text.slice(0, 600)));
+  }
+
+  /** The classifier's probabilities for a typed text; for the language model, text generated from it as a prompt. */
+  async predict(text: string, words = 30): Promise<TextPredictInfo> {
+    const data = this.requireData();
+    const tokens = tokenize(text);
+    if (this.kind === 'lm' && this.lm) {
+      const out = await generate(this.lm, data.vocab, text, { words, temperature: 0.75, seed: 1 });
+      return { kind: 'generated', tokens, generated: decodeSpecTokens(out).join(' ') };
+    }
+    const model = this.requireLearner().model;
+    const ids = numericalize(data.vocab, tokens).slice(0, CLAS_MAX_LEN);
+    const { x, width } = padBatch([ids], data.vocab.padIdx, true);
+    const probs = tf.tidy(() => tf.softmax(model.forward(tf.tensor2d(x, [1, width], 'int32'), false).logits));
+    const values = Array.from(await probs.data());
+    probs.dispose();
+    const best = values.indexOf(Math.max(...values));
+    return { kind: 'classes', tokens, classes: data.classes, probs: values, predicted: data.classes[best] };
+  }
+
+  private async training(signal: AbortSignal, run: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void; callbacks?: Callback[] }) => Promise<{ cancelled: boolean }>, ownPoster = false): Promise<FitInfo> {
+    const learn = this.requireLearner();
+    const throttle = new ProgressThrottle((e) => this.post(e));
+    const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
+    try {
+      const r = await run({ signal, onProgress, ...(ownPoster ? {} : { callbacks: [this.epochPoster(learn, 0)] }) });
+      return { cancelled: r.cancelled, tensors: tf.memory().numTensors };
+    } finally {
+      throttle.flush();
+    }
+  }
+
+  /** Posts fastai's table row of each epoch as the recorder writes it. */
+  private epochPoster(learn: TextLearner, base: number): Callback {
+    return {
+      name: 'postEpoch',
+      order: 60,
+      afterEpoch: () => {
+        const row = learn.recorder.epochs.at(-1);
+        if (row) this.post({ type: 'epoch', ...row, epoch: row.epoch + base, metrics: { ...row.metrics } });
+      },
+    };
+  }
+
+  private info(): LearnerInfo {
+    const learn = this.requireLearner();
+    const model: TextModel = learn.model;
+    const all = model.paramGroups();
+    const from = this.frozenTo >= 0 ? this.frozenTo : all.length + this.frozenTo;
+    const names = this.kind === 'lm' ? [...all.slice(0, -1).map((_, i) => `LSTM ${i + 1}`), 'embedding + tied decoder'] : [...all.slice(0, -1).map((_, i) => (i === 0 ? 'embedding' : `LSTM ${i}`)), 'concat-pool head'];
+    const groups = all.map((g, i) => ({ name: names[i], params: groupParams(g), frozen: i < from }));
+    const arch = this.kind === 'lm' ? 'AWD-LSTM language model' : this.kind === 'classifierFromLm' ? 'AWD-LSTM classifier on the language model\'s encoder' : 'AWD-LSTM classifier from scratch';
+    return { task: 'single', arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body: `embedding ${SIZES.embSize}, ${SIZES.layers} LSTM layers of ${SIZES.hidden}, vocabulary ${this.requireData().vocab.itos.length}` };
+  }
+
+  private requireData(): TextData {
+    if (!this.data) throw new Error('Build the text data block first');
+    return this.data;
+  }
+
+  private requireLearner(): TextLearner {
+    if (!this.learner) throw new Error('Build the text learner first');
+    return this.learner;
+  }
+}
