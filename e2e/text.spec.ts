@@ -29,6 +29,9 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
 
   await page.getByTestId('text-route-scratch').click();
   await expect(page.getByTestId('learner-summary')).toContainText('classifier from scratch');
+  // fine_tune and the cached-features fast path belong to pretrained image bodies: not offered for text.
+  await expect(page.getByTestId('fit-run')).toBeEnabled();
+  await expect(page.getByTestId('fit-fine-tune')).toHaveCount(0);
   await train.fit(2, '1e-2');
   expect(await train.runEnded()).toBe('done');
   const rows = await train.rows();

@@ -18,7 +18,10 @@ const HANDLERS: Handlers = {
   buildLearner: (s, r) => s.buildLearner(r.learner),
   lrFind: (s, r) => s.text.active ? s.text.lrFind(r.numIt) : s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
   fit: (s, r) => s.text.active ? s.text.fit(r.epochs, r.lr) : s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),
-  fitFineTune: (s, r) => s.fineTuneFit(r.epochs, r.baseLr, r.freezeEpochs, r.fastHead ?? false, r.unfrozenBaseLr),
+  fitFineTune: (s, r) => {
+    if (s.text.active) throw new Error('fine_tune trains a pretrained image body; for text, fit the language model, then run ULMFiT’s gradual unfreezing from the Learner cell');
+    return s.fineTuneFit(r.epochs, r.baseLr, r.freezeEpochs, r.fastHead ?? false, r.unfrozenBaseLr);
+  },
   freeze: (s, r) => (s.text.active ? s.text.freeze(r.frozen) : s.freeze(r.frozen)),
   exportBundle: (s, r) => s.exportBundle({ float16: r.float16 }),
   loadBundle: (s, r) => s.loadBundle(r.files),
@@ -28,7 +31,7 @@ const HANDLERS: Handlers = {
   setThreshold: (s, r) => s.setThreshold(r.thresh),
   fineTune: (s, r) => s.fineTune(r.corrections.map((c) => ({ file: toSource(c.file), label: c.label })), r.epochs, r.lr),
   stop: (s) => s.stop(),
-  setTextData: (s, r) => s.text.setData(r.spec, r.files.map(toSource), r.draw),
+  setTextData: async (s, r) => (await s.clearImageData(), s.text.setData(r.spec, r.files.map(toSource), r.draw)),
   redrawText: (s, r) => s.text.redraw(r.draw),
   buildTextLearner: (s, r) => s.text.buildLearner(r.kind),
   ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs),

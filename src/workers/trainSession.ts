@@ -349,6 +349,14 @@ export class TrainSession {
     this.state = { ...requireLearner(this.state), frozen };
   }
 
+  /** Forgets the image data block and its model: text data replaces them (one data block at a time). */
+  clearImageData(): Promise<void> {
+    return this.turns.run('data block build', async () => {
+      disposeModel(this.state);
+      this.state = { kind: 'empty' };
+    });
+  }
+
   /** Frees the model (built or imported); the data block stays. */
   private disposeLearner(): void {
     disposeModel(this.state);

@@ -94,7 +94,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {state.text && ready && <TextBatchCell info={state.text} commands={data} />}
       {state.text && ready && <TextLearnerCell state={learnerSlice} text={textState} commands={props.text} train={props.train} />}
       {state.text && ready && <LrFinderCell state={train} commands={props.train} />}
-      {state.text && ready && <FitCell state={train} commands={props.train} hasData />}
+      {state.text && ready && <FitCell state={train} commands={props.train} hasData text />}
       {state.text && ready && <TextResultsCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.text && ready && <TextPredictCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}

@@ -16,8 +16,10 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useThrottled } from '../../hooks/useThrottled';
 
 /** `fit_one_cycle`: epochs and rate, live loss curves, fastai's epoch table, and every run kept. */
-export function FitCell(props: { state: TrainState; commands: TrainCommands; hasData: boolean }) {
+export function FitCell(props: { state: TrainState; commands: TrainCommands; hasData: boolean; text?: boolean }) {
   const { state, commands } = props;
+  // fine_tune and the cached-features fast path are for a pretrained image body; text has ULMFiT's steps.
+  const imageRecipes = !props.text;
   const fitting = state.busy === 'fit';
   const frozenBody = state.learner?.groups.some((g) => g.frozen) ?? false;
   const last = state.runs.at(-1);
@@ -37,7 +39,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         <Field label="Learning rate" hint="e.g. 3e-3, or 1e-5,1e-3">
           <TextInput testId="lr-input" value={state.lrInput} onChange={commands.setLr} />
         </Field>
-        {frozenBody && (
+        {imageRecipes && frozenBody && (
           <span title="The frozen body sees the same pictures every epoch without augmentation, so its features are computed once and only the head trains on them: much faster, with the body's batch norm fixed (fastai keeps training it).">
             <Check testId="fit-fast-head" label="fast: train the head on cached body features" checked={state.fastHead} onChange={commands.setFastHead} />
           </span>
@@ -45,15 +47,17 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
         <button data-testid="fit-run" disabled={!can.fit.ok} title={can.fit.why} onClick={() => commands.fit()}>
           Fit
         </button>
-        <button
-          className="secondary"
-          data-testid="fit-fine-tune"
-          disabled={!can.fineTune.ok}
-          onClick={() => commands.fineTuneRecipe()}
-          title={can.fineTune.why ?? "fastai's fine_tune(epochs, lr): 1 epoch with the body frozen at lr, then the epochs above unfrozen at slice(lr/200, lr/2)"}
-        >
-          fine_tune
-        </button>
+        {imageRecipes && (
+          <button
+            className="secondary"
+            data-testid="fit-fine-tune"
+            disabled={!can.fineTune.ok}
+            onClick={() => commands.fineTuneRecipe()}
+            title={can.fineTune.why ?? "fastai's fine_tune(epochs, lr): 1 epoch with the body frozen at lr, then the epochs above unfrozen at slice(lr/200, lr/2)"}
+          >
+            fine_tune
+          </button>
+        )}
         <button className="secondary" data-testid="fit-stop" disabled={!can.stop.ok} title={can.stop.why} onClick={() => commands.stop()}>
           Stop
         </button>
