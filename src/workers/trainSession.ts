@@ -16,6 +16,7 @@ import { chooseByProbe } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from '../core/project/learnerBundle';
 import { withCorrections, type Correction } from '../core/data/corrections';
 import { buildModel, startsFrozen } from '../core/model/build';
+import { keepBatchNormInInference } from '../core/model/batchNormMode';
 import { backboneLoader } from '../io/backbone';
 import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture } from '../core/train/predictPicture';
@@ -239,6 +240,8 @@ export class TrainSession {
     const { manifest } = read;
     const imported = { grouped: groupsFromNames(model, manifest.layerGroups), manifest, training: readOptimizerFiles(files) };
     const spec: LearnerSpec = { arch: archFromDescription(manifest.arch), wd: this.settings.wd, thresh: manifest.threshold ?? 0.2, beta: this.settings.beta };
+    // As when it was built: a pretrained body's batch norm stays in inference mode (batchNormMode.ts).
+    if (spec.arch.kind === 'pretrained') keepBatchNormInInference(imported.grouped.layerGroups.slice(0, -1).flat());
     const data = this.state.kind === 'data' ? this.state.data : null;
     this.state = this.withData(data, { kind: 'imported', data: null, model: imported, spec });
     return { learner: learnerInfoOf(this.state), manifest, learnerSpec: spec, attached: this.state.kind === 'learner' };
