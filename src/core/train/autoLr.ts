@@ -76,6 +76,9 @@ export function lrCandidates(s: LrSuggestions): { name: string; lr: number }[] {
   return kept.sort((a, b) => a.lr - b.lr);
 }
 
+/** A fast-path probe's step limit: a head on cached features takes about a millisecond a step. */
+export const FAST_PATH_PROBE_STEPS = 2000;
+
 /** Options of `autoLr`. */
 export interface AutoLrOptions {
   /**
@@ -87,7 +90,11 @@ export interface AutoLrOptions {
   readonly epochs?: number;
   /** The warm-up fraction of the fit that follows (fine_tune's frozen epoch: 0.99; default 0.25). */
   readonly pctStart?: number;
-  /** Most training steps of a probe when `epochs` is given (default 100, the finder's length). */
+  /**
+   * Most training steps of a probe when `epochs` is given (default 100, the finder's length). On
+   * the fast path, where a step trains a head on cached features, pass `FAST_PATH_PROBE_STEPS`:
+   * the probe is then the whole fit, batch for batch, and ends where that fit will.
+   */
   readonly maxSteps?: number;
   /** Training steps per probe without `epochs` (default 32). */
   readonly batches?: number;

@@ -17,6 +17,7 @@ import { SmoothLoss, lrFinderCallback, suggestLrs } from './lrFinder';
 import type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 import { loadWeightsInto, restoreWeights, saveArtifacts, snapshotWeights, type WeightSnapshot } from './weights';
 import { yieldToEventLoop } from './yieldToEventLoop';
+import { seedDropouts } from './seededDropout';
 
 export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 
@@ -331,7 +332,9 @@ export class Learner implements LearnerView {
    * `whileWaiting` runs once the step's kernels are queued, before its loss is read back.
    */
   private async trainStep(x: tf.Tensor, y: tf.Tensor, vars: tf.Variable[], cbs: readonly Callback[], whileWaiting?: () => void): Promise<void> {
+    const unseed = seedDropouts(this.model, this.epochsSeen, this.state.iter);
     const { value, grads } = tf.variableGrads(() => this.loss.mean(this.model.apply(x, { training: true }) as tf.Tensor, y), vars);
+    unseed();
     try {
       whileWaiting?.();
       this.state.loss = (await value.data())[0];
@@ -375,3 +378,4 @@ export class Learner implements LearnerView {
     return { phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr, dataWaitMs: s.dataWaitMs, stepMs: s.stepMs };
   }
 }
+
