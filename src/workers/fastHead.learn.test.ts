@@ -74,6 +74,18 @@ describe('fast frozen fit (head on cached body features)', () => {
     expect(await session.lrFind(20, true).then((r) => r.cancelled)).toBe(false);
   });
 
+  it('auto\u2019s probe of its rate is the fit at that rate: the fit ends at the accuracy the probe reported', async () => {
+    const { session, rows } = await pretrainedSession();
+    const found = await session.lrFind(30, true, 2);
+    const reported = /best accuracy, ([0-9.]+)/.exec(found.auto!.reason);
+    expect(reported, found.auto!.reason).not.toBeNull();
+    await session.fit(2, found.auto!.lr, true, 0, true);
+    // Same weights, same batches, same dropout masks (seeded by epoch and batch): the same result.
+    expect(rows[1].metrics.accuracy.toFixed(3)).toBe(reported![1]);
+    const probe = found.auto!.probes!.find((p) => p.lr === found.auto!.lr)!;
+    expect(rows[1].validLoss).toBeCloseTo(probe.validLoss, 5);
+  });
+
   it('asks for a frozen body first', async () => {
     const { session } = await pretrainedSession();
     session.freeze(false);

@@ -10,6 +10,7 @@ import type { ResultsInfo } from '../core/interpret/resultsInfo';
 import type { PredictInfo } from '../core/train/predictPicture';
 import type { TextDataSpec } from '../core/text/textData';
 import type { TextDataInfo, TextResultsInfo } from '../core/text/textView';
+import type { LrProbe } from '../core/train/autoLr';
 
 // Domain types the messages carry, defined in core and re-exported for the page's code.
 export type { ArchSpec } from '../core/model/archSpec';
@@ -154,8 +155,8 @@ export interface LrFindInfo {
   readonly lrs: readonly number[];
   readonly losses: readonly number[];
   readonly suggestions: { readonly valley: number; readonly slide: number; readonly steep: number; readonly minimum: number } | null;
-  /** The studio's own suggestion: the candidate whose short probe run ended lowest (`autoLr`), and why. */
-  readonly auto?: { readonly lr: number; readonly name: string; readonly reason: string };
+  /** The studio's own suggestion (`autoLr`): the candidate whose probe run scored best, why, and every probe's scores. */
+  readonly auto?: { readonly lr: number; readonly name: string; readonly reason: string; readonly probes?: readonly LrProbe[] };
   readonly cancelled: boolean;
 }
 

@@ -108,7 +108,7 @@ export class TrainSession {
         const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, { signal, epochs, maxSteps: runner === learn ? undefined : FAST_PATH_PROBE_STEPS }) : null;
         throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
-        return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason } } : info;
+        return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason, probes: auto.probes } } : info;
       }).catch((e: unknown) => {
         // Stopped while the fast path computed the body's features: no curve yet.
         if (e instanceof CancelFitError) return { lrs: [], losses: [], suggestions: null, cancelled: true };

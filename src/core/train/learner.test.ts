@@ -42,7 +42,7 @@ describe('Learner loop', () => {
     learn.dispose();
   });
 
-  it('lrFind restores every weight and the optimizer exactly, and suggests a finite lr', async () => {
+  it('lrFind restores every weight, the optimizer and the epoch count exactly, and suggests a finite lr', async () => {
     const learn = new Learner(dls, tiny());
     await learn.fit(1, 1e-3);
     const before = await weightValues(learn.model);
@@ -51,6 +51,8 @@ describe('Learner loop', () => {
     const res = await learn.lrFind();
     expect(await weightValues(learn.model)).toEqual(before);
     expect(learn.opt.stepCount(name)).toBe(steps);
+    // The next fit draws the batches it would have drawn without the finder (autoLr's probes drew them too).
+    expect(learn.epochsRun).toBe(1);
     expect(res.lrs.length).toBeGreaterThan(10);
     expect(res.lrs[0]).toBeCloseTo(1e-7, 12);
     const { valley, steep, minimum } = res.suggestions!;

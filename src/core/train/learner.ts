@@ -70,7 +70,7 @@ export class Learner implements LearnerView {
   private frozenIdx = 0;
   /** True when the metrics are the task defaults, which depend on the data (size, void code). */
   private readonly defaultMetrics: boolean;
-  /** Epochs run over all fits (the LR finder's included); the loader's shuffle and augmentation seed. */
+  /** Epochs run over all fits (not the LR finder's, which puts the count back); the loader's shuffle and augmentation seed. */
   private epochsSeen = 0;
   /** Make the next batch during a step; unset, only on a GPU backend (see `batchStream`). */
   private readonly prefetch?: boolean;
@@ -133,17 +133,23 @@ export class Learner implements LearnerView {
     return this.run(epochs - start, { ...opts, phase: 'train', callbacks: [sched, ...(opts.callbacks ?? [])] });
   }
 
-  /** fastai's `lr_find`: exponential lr ramp, then weights and optimizer state are restored exactly. */
+  /**
+   * fastai's `lr_find`: exponential lr ramp, then weights, optimizer state and the epoch count are
+   * restored exactly, so the fit that follows draws the batches (and dropout masks) it would have
+   * drawn without the finder, the ones `autoLr`'s probes drew.
+   */
   async lrFind(opts: LrFindOptions = {}): Promise<LrFindResult> {
     const finder = lrFinderCallback(opts);
     const epochs = Math.floor(finder.numIt / this.dls.train.batchCount) + 1;
     const weights = snapshotWeights(this.model);
     const optState = this.opt.snapshot();
+    const seen = this.epochsSeen;
     let cancelled: boolean;
     try {
       await this.run(epochs, { phase: 'lrFind', callbacks: [finder], onProgress: opts.onProgress, signal: opts.signal });
       cancelled = opts.signal?.aborted ?? false;
     } finally {
+      this.epochsSeen = seen;
       restoreWeights(this.model, weights);
       this.opt.restore(optState);
       tf.dispose(weights);
