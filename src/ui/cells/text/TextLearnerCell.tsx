@@ -4,6 +4,7 @@ import type { TextState } from '../../../state/textState';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { LearnerSlice } from '../slices';
 import { Cell } from '../../components/Cell';
+import { LayerGroupsTable } from '../../components/LayerGroupsTable';
 import { Field, NumberInput } from '../../components/Field';
 
 /**
@@ -44,24 +45,7 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
         {state.learner && (
           <fieldset className="step" data-testid="learner-summary">
             <legend>{state.learner.arch}</legend>
-            <table className="counts">
-              <thead>
-                <tr>
-                  <th>layer group</th>
-                  <th>parameters</th>
-                  <th>trains</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.learner.groups.map((g) => (
-                  <tr key={g.name} data-testid="learner-group" data-frozen={String(g.frozen)}>
-                    <td>{g.name}</td>
-                    <td>{g.params.toLocaleString('en-US')}</td>
-                    <td>{g.frozen ? 'frozen' : 'yes'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <LayerGroupsTable groups={state.learner.groups} rowTestId="learner-group" frozenLabel="frozen" />
             <p className="muted">
               {state.learner.totalParams.toLocaleString('en-US')} parameters · {state.learner.body}
             </p>

@@ -9,6 +9,7 @@ import { canBuildLearner, canFreeze } from '../../../state/canRun';
 import { TRAIN_LIMITS as L, learnerSpecProblems } from '../../../state/inputChecks';
 import type { ArchSpec } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
+import { LayerGroupsTable } from '../../components/LayerGroupsTable';
 import { Field, NumberInput, Select, TextInput } from '../../components/Field';
 
 type ArchKind = ArchSpec['kind'];
@@ -72,27 +73,7 @@ export const LearnerCell = memo(function LearnerCell(props: { state: LearnerSlic
         {state.learner && (
           <fieldset className="step" data-testid="learner-summary">
             <legend>{state.learner.arch}</legend>
-            <table className="counts">
-              <thead>
-                <tr>
-                  <th>layer group</th>
-                  <th>parameters</th>
-                  <th>trains</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.learner.groups.map((g) => (
-                  <tr key={g.name} data-testid="layer-group" data-frozen={g.frozen}>
-                    <td title={g.from ? `from layer ${g.from}` : undefined}>
-                      {g.name}
-                      {g.from && g.name !== 'head' ? <span className="muted"> (from {g.from})</span> : null}
-                    </td>
-                    <td>{g.params.toLocaleString('en')}</td>
-                    <td>{g.frozen ? 'frozen (BN only)' : 'yes'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <LayerGroupsTable groups={state.learner.groups} rowTestId="layer-group" frozenLabel="frozen (BN only)" />
             <p className="muted">{state.learner.totalParams.toLocaleString('en')} parameters in all</p>
             {state.learner.body && (
               <p className="muted" data-testid="learner-body">
