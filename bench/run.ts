@@ -3,7 +3,7 @@
  * measured side by side: 1 studio loop vs bare tfjs, 2 backends x models x sizes, 2b the
  * pretrained ImageNet body (MobileNetV2) frozen / unfrozen / inference at 128 and 224 px, 4 pipeline
  * vs training consumption, 6 memory over 5 epochs, 7 PyTorch reference where installed (3 and
- * 5 need a browser). Prints the results as JSON on stdout (progress on stderr) and writes
+ * 5 need a browser), 8 the text AWD-LSTM's training steps (classifier, language model) with a profile on wasm. Prints the results as JSON on stdout (progress on stderr) and writes
  * bench/RESULTS.md. About 9 minutes on 2 cores (13 when other jobs load them), on the cpu and wasm backends
  * (BENCH_BACKENDS=wasm narrows it).
  */
@@ -16,6 +16,7 @@ import { loopBench } from './items/loop';
 import { memoryBench } from './items/memory';
 import { nativeBench } from './items/native';
 import { pipelineBench } from './items/pipeline';
+import { textLstmBench } from './items/textLstm';
 import { wasmThreads } from './lib/backend';
 import { progress } from './lib/log';
 import { machineInfo } from './lib/machine';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const backbone = await backboneBench();
   const pipeline = await pipelineBench(matrix.rows);
   const memory = await memoryBench();
+  const text = await textLstmBench();
   // The studio's ms per step of batch 64 at 28 px, for the PyTorch ratio.
   const studioMs = Object.fromEntries(loop.backends.map((b) => [b.backend, (64 * 1000) / b.rows[1].samplesPerSecond]));
   const native = nativeBench(studioMs);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     pipeline,
     memory,
     native,
+    text,
     notMeasured: BROWSER_ONLY,
     targets: checkTargets({ loop, matrix, pipeline, memory, native }),
   };

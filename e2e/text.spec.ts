@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBundle } from '../src/core/project/bundle';
+import type { TextManifest } from '../src/core/project/textBundle';
+import { unzipBundle } from '../src/core/project/zip';
+import { tokenize } from '../src/core/text/tokenize';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
 /** The most frequent class's share of the validation texts, counted from the sample's files. */
@@ -48,7 +53,8 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
   await expect(page.getByTestId('top-losses').getByTestId('text-result').first()).toBeVisible();
   await studio.cellShot('confusion-matrix', 'text-results');
 
-  await page.getByTestId('predict-input').fill('FREE MONEY!!! Click here now to claim your prize, limited offer, order today');
+  const typed = 'FREE MONEY!!! Click here now to claim your prize, limited offer, order today';
+  await page.getByTestId('predict-input').fill(typed);
   await page.getByTestId('predict-run').click();
   const out = page.getByTestId('predict-output');
   await expect(out).toBeVisible({ timeout: 60_000 });
@@ -56,4 +62,25 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
   expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
   console.log(`text e2e: typed spam predicted ${await out.getAttribute('data-top')} (${probs.join(', ')})`);
   await studio.cellShot('predict-output', 'text-predict');
+
+  // Export: a zip of the plain-tfjs classifier; in Node, its model.json and studio.json give the probabilities shown above.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  const files = unzipBundle(new Uint8Array(readFileSync(await download.path())));
+  console.log(`text e2e: export ${download.suggestedFilename()}: ${Object.keys(files).sort().join(', ')}`);
+  expect(Object.keys(files)).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'studio.json', 'README.md']));
+  const studioJson = JSON.parse(new TextDecoder().decode(files['studio.json'])) as TextManifest;
+  expect(studioJson.kind).toBe('text');
+  expect(new TextDecoder().decode(files['README.md'])).toContain('function tokenize(text)');
+  // readBundle refuses a text studio.json (the studio imports image projects), so the model is read from its two files.
+  expect('error' in readBundle(files)).toBe(true);
+  const mj = JSON.parse(new TextDecoder().decode(files['model.json'])) as tf.io.ModelJSON;
+  const w = files['weights.bin'];
+  await tf.setBackend('cpu');
+  const model = await tf.loadLayersModel(tf.io.fromMemory(tf.io.getModelArtifactsForJSONSync(mj, tf.io.getWeightSpecs(mj.weightsManifest), w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer)));
+  const stoi = new Map<string, number>();
+  studioJson.text.itos.forEach((t, i) => stoi.has(t) || stoi.set(t, i));
+  const ids = tokenize(typed).map((t) => stoi.get(t) ?? studioJson.text.unkIdx).slice(0, studioJson.text.maxLen);
+  const exported = Array.from(await (model.predict(tf.tensor2d([ids], [1, ids.length], 'int32')) as tf.Tensor).data());
+  console.log(`text e2e: exported model in Node ${exported.map((p) => p.toFixed(4)).join(', ')} vs shown ${probs.join(', ')}`);
+  exported.forEach((p, i) => expect(p).toBeCloseTo(probs[i], 3));
 });

@@ -4,6 +4,7 @@ import type { LoopResult } from '../items/loop';
 import type { MemoryResult } from '../items/memory';
 import type { NativeResult } from '../items/native';
 import type { PipelineResult } from '../items/pipeline';
+import type { TextLstmResult } from '../items/textLstm';
 import type { Machine } from '../lib/machine';
 
 /** Items of the benchmark that need a browser or packages the Node run does not have. */
@@ -27,6 +28,8 @@ export interface BenchResults {
   readonly pipeline: PipelineResult;
   readonly memory: MemoryResult;
   readonly native: NativeResult;
+  /** Item 8: the text AWD-LSTM's training steps per backend. */
+  readonly text: TextLstmResult;
   readonly notMeasured: Readonly<Record<string, string>>;
   readonly targets: readonly TargetCheck[];
 }

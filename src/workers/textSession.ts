@@ -4,7 +4,9 @@ import { CLAS_DROPS, LM_DROPS, scaleDrops } from '../core/text/awdLstm';
 import { decodeSpecTokens, generate } from '../core/text/generate';
 import { classifierLoader, lmLoader, padBatch } from '../core/text/loaders';
 import { LanguageModel, TextClassifier, type TextModel } from '../core/text/models';
-import { buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
+import { textBundle, textManifest } from '../core/project/textBundle';
+import type { BundleFiles } from '../core/project/bundle';
+import { TEXT_DEFAULTS, buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
 import { TextLearner } from '../core/text/textLearner';
 import { describeTextData, groupParams, textResults, type TextDataInfo, type TextResultsInfo } from '../core/text/textView';
 import { tokenize } from '../core/text/tokenize';
@@ -35,6 +37,7 @@ export class TextSession {
   private learner: TextLearner | null = null;
   private kind: TextLearnerKind | null = null;
   private frozenTo = 0;
+  private spec: TextDataSpec | null = null;
 
   constructor(
     private readonly turns: OneAtATime,
@@ -51,7 +54,10 @@ export class TextSession {
     return this.turns.run('data block build', async () => {
       const data = await buildTextData(files, spec);
       this.clear();
-      if (!data.problems.some((p) => p.blocking)) this.data = data;
+      if (!data.problems.some((p) => p.blocking)) {
+        this.data = data;
+        this.spec = spec;
+      }
       return describeTextData(data, draw);
     });
   }
@@ -177,6 +183,22 @@ export class TextSession {
     probs.dispose();
     const best = values.indexOf(Math.max(...values));
     return { kind: 'classes', tokens, classes: data.classes, probs: values, predicted: data.classes[best] };
+  }
+
+  /**
+   * The classifier's export bundle: model.json + weights.bin (a plain tf.LayersModel), studio.json
+   * (classes, vocabulary, tokenizer, maximum length) and a README with a plain-tfjs snippet.
+   */
+  exportBundle(): Promise<BundleFiles> {
+    return this.turns.run('export', async () => {
+      const data = this.requireData();
+      const learn = this.requireLearner();
+      if (this.kind === 'lm' || !this.clas) throw new Error('Export takes a classifier: the language model alone is not exported. Build the classifier (from scratch or on the language model) and train it');
+      const spec = this.spec ?? TEXT_DEFAULTS;
+      const route = this.kind === 'classifierFromLm' ? 'ULMFiT: the language model fine-tuned, then gradual unfreezing' : 'trained from scratch';
+      const manifest = textManifest({ clas: this.clas, classes: data.classes, vocab: data.vocab, maxLen: CLAS_MAX_LEN, minFreq: spec.minFreq, maxVocab: spec.maxVocab, route, hidden: SIZES.hidden, history: learn.recorder.epochs });
+      return textBundle(this.clas, manifest);
+    });
   }
 
   private async training(signal: AbortSignal, run: (opts: { signal: AbortSignal; onProgress: (p: Progress) => void; callbacks?: Callback[] }) => Promise<{ cancelled: boolean }>, ownPoster = false): Promise<FitInfo> {

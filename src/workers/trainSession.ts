@@ -200,6 +200,7 @@ export class TrainSession {
 
   /** The export bundle of the current learner: tfjs model files, studio.json, README, metadata. */
   async exportBundle(opts: ExportOptions = {}): Promise<BundleFiles> {
+    if (this.text.active) return this.text.exportBundle();
     const { learner: learn, spec: learnerSpec } = requireLearner(this.state);
     const { dls, spec } = requireData(this.state);
     const manifest = learnerManifest(learn, dls, spec, learnerSpec.arch, learnerSpec.thresh);

@@ -33,7 +33,7 @@ const json = (v: unknown) => encoder.encode(`${JSON.stringify(v, null, 2)}\n`);
  * `model.json` in the layers format `tf.loadLayersModel` reads: the topology, format, generator
  * and one weights group whose path is `weights.bin`, beside the `model.json` that names it.
  */
-function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
+export function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   const { modelTopology, weightSpecs, trainingConfig, userDefinedMetadata } = artifacts;
   if (!modelTopology || modelTopology instanceof ArrayBuffer) throw new Error('The model has no JSON topology: only layers models can be exported.');
   if (!weightSpecs) throw new Error('The model artifacts hold no weight specs.');
@@ -49,7 +49,7 @@ function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   };
 }
 
-function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
+export function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
   if (!artifacts.weightData) throw new Error('The model artifacts hold no weight data.');
   return new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
 }

@@ -182,6 +182,7 @@ function checkClasses(v: unknown, task: Task): string[] {
 
 /** Every field of a current-version manifest, read back with NaN restored. */
 function checkManifest(o: JsonObject): StudioManifest {
+  if (o.kind === 'text') throw new FieldError('kind', 'is "text": this is a text classifier, which the studio does not import yet (its model.json loads with tf.loadLayersModel; its README shows how)');
   const task = asOneOf(o.task, 'task', ['single', 'multi', 'segmentation', 'points']);
   const spec = checkSpec(o.spec, 'spec');
   if (taskOf(spec.label) !== task) throw new FieldError('task', `is "${task}" but spec.label (kind "${spec.label.kind}") makes a "${taskOf(spec.label)}" task`);

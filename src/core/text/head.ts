@@ -64,7 +64,7 @@ export class BatchNorm1d {
 }
 
 /** One linear layer's variables. */
-interface Linear {
+export interface Linear {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
 }
@@ -105,6 +105,11 @@ export class PoolingClassifierHead {
       if (i < this.linears.length - 1) x = tf.relu(x);
     });
     return x;
+  }
+
+  /** The blocks in order, each a batch norm then a linear layer (ReLU after all but the last): what an export copies. */
+  blocks(): { readonly bn: BatchNorm1d; readonly linear: Linear }[] {
+    return this.linears.map((linear, i) => ({ bn: this.bns[i], linear }));
   }
 
   params(): Param[] {

@@ -21,6 +21,7 @@ import { useStore } from '../hooks/useStore';
 import type { TextCommands, TextStore } from '../../state/textActions';
 import { TextBatchCell, TextSummaryCell } from '../cells/text/TextDataCells';
 import { TextLearnerCell } from '../cells/text/TextLearnerCell';
+import { TextExportCell } from '../cells/text/TextExportCell';
 import { TextPredictCell, TextResultsCell } from '../cells/text/TextResultsCells';
 import { LEARNER_FIELDS, PREDICT_FIELDS, PROJECT_FIELDS, RESULTS_FIELDS } from '../cells/slices';
 
@@ -97,6 +98,7 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {state.text && ready && <FitCell state={train} commands={props.train} hasData text />}
       {state.text && ready && <TextResultsCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.text && ready && <TextPredictCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
+      {state.text && ready && <TextExportCell state={projectSlice} text={textState} train={props.train} hasData />}
       {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}
       {image && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
       {image && <LearnerCell state={learnerSlice} commands={props.train} task={state.block!.task} />}
