@@ -48,8 +48,13 @@ async function session(arch: ArchSpec, rows: EpochEvent[]): Promise<TrainSession
 }
 
 /** A copy of one body weight, to tell whether a phase changed it. */
+/** The session's learner (its state is private: a test reaches in to watch the weights). */
+function learnerOf(s: TrainSession): { model: tf.LayersModel; unfreeze(): void } {
+  return (s as unknown as { state: { learner: { model: tf.LayersModel; unfreeze(): void } } }).state.learner;
+}
+
 function weightOf(s: TrainSession, layer: string): Float32Array {
-  return (s as unknown as { learner: { model: tf.LayersModel } }).learner.model.getLayer(layer).getWeights()[0].dataSync().slice() as Float32Array;
+  return learnerOf(s).model.getLayer(layer).getWeights()[0].dataSync().slice() as Float32Array;
 }
 
 function changed(a: Float32Array, b: Float32Array): boolean {
@@ -68,7 +73,7 @@ describe('the ImageNet body through the session (planet_tiny, 200 train / 80 val
     const before = { conv: weightOf(s, 'Conv1'), bn: weightOf(s, 'bn_Conv1'), head: weightOf(s, 'head_fc2') };
     // One frozen epoch only: the unfrozen phase must not have started to tell what the frozen one did.
     let afterFrozen: typeof before | null = null;
-    const learn = (s as unknown as { learner: { unfreeze(): void } }).learner;
+    const learn = learnerOf(s);
     const unfreeze = learn.unfreeze.bind(learn);
     learn.unfreeze = () => {
       afterFrozen = { conv: weightOf(s, 'Conv1'), bn: weightOf(s, 'bn_Conv1'), head: weightOf(s, 'head_fc2') };
