@@ -9,7 +9,7 @@ import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../../src/cor
 import { makeLoader } from '../../src/core/data/loader';
 import type { DataBlockSpec } from '../../src/core/data/types';
 import { loaderTargets, trivialBaselines, type Baseline } from '../../src/core/metrics/baselines';
-import { FAST_PATH_PROBE_STEPS, autoLr } from '../../src/core/train/autoLr';
+import { FAST_PATH_PROBES, autoLr } from '../../src/core/train/autoLr';
 import { KEY_METRIC } from '../../src/core/metrics/keyMetric';
 import { NonFiniteLossError } from '../../src/core/train/callback';
 import { fastHeadLearner, type FastHead } from '../../src/core/train/fastHead';
@@ -93,12 +93,12 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
   let fast: FastHead | null = null;
   try {
     if (startsFrozen(arch)) learn.freeze();
-    fast = startsFrozen(arch) ? await fastHeadLearner(learn, plain) : null;
+    fast = startsFrozen(arch) ? await fastHeadLearner(learn, plain, { seed: spec.batch.seed }) : null;
     const runner = fast?.learner ?? learn;
     opts.log(`  ${archName(arch)}${fast ? ' (frozen, head on cached features)' : ''}, ${dls.train.count}/${dls.valid.count} pictures at ${dls.height}x${dls.width}px`);
     const found = await runner.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new Error(`${folder}: the LR finder recorded too few finite losses`);
-    const auto = await autoLr(runner, found.suggestions, { epochs: opts.epochs, maxSteps: fast ? FAST_PATH_PROBE_STEPS : undefined });
+    const auto = await autoLr(runner, found.suggestions, { epochs: opts.epochs, ...(fast ? FAST_PATH_PROBES : {}) });
     const s = found.suggestions;
     const suggested = { valley: s.valley, slide: s.slide, steep: s.steep, 'minimum/10': s.minimum, auto: auto.lr };
     opts.log(`  suggested ${Object.entries(suggested).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}; auto: ${auto.reason}`);

@@ -12,7 +12,7 @@ import { guessSpec } from '../../src/core/data/infer';
 import type { DataBlockSpec, Task } from '../../src/core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2 } from '../../src/core/model/bodies';
 import { fineTune } from '../../src/core/train/fineTune';
-import { FAST_PATH_PROBE_STEPS, autoLr } from '../../src/core/train/autoLr';
+import { FAST_PATH_PROBES, autoLr } from '../../src/core/train/autoLr';
 import { fastHeadLearner } from '../../src/core/train/fastHead';
 import type { DataBlock } from '../../src/core/data/block';
 import type { FitOptions } from '../../src/core/train/learner';
@@ -219,7 +219,7 @@ function fastPath(learn: Learner, block: DataBlock, spec: DataBlockSpec, arch: A
   if (!startsFrozen(arch) || off || arch.kind === 'unet') return null;
   const plain = plainTrainLoader(block, spec);
   return async (use) => {
-    const fast = await fastHeadLearner(learn, plain);
+    const fast = await fastHeadLearner(learn, plain, { seed: spec.batch.seed });
     if (!fast) throw new CliError('This model cannot train its head on cached features: use --full-frozen');
     try {
       return await use(fast.learner);
@@ -234,7 +234,7 @@ async function suggestedLr(learn: Learner, fast: FastPath, io: CliIo, fit: { rea
   const suggest = async (l: Learner) => {
     const found = await l.lrFind({ numIt: 100 });
     if (!found.suggestions) throw new CliError('The LR finder could not suggest a learning rate (too few finite losses): give --lr');
-    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, l === learn ? fit : { ...fit, maxSteps: FAST_PATH_PROBE_STEPS }) };
+    return { found: found.suggestions, auto: await autoLr(l, found.suggestions, l === learn ? fit : { ...fit, ...FAST_PATH_PROBES }) };
   };
   // With the fast path, the finder runs on what the fit will train: the head on cached features.
   const { found, auto } = fast ? await fast(suggest) : await suggest(learn);

@@ -9,7 +9,7 @@ import { groupsFromNames } from '../core/model/types';
 import { chooseBackend, type BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
-import { FAST_PATH_PROBE_STEPS, autoLr } from '../core/train/autoLr';
+import { FAST_PATH_PROBES, autoLr } from '../core/train/autoLr';
 import type { FitOptions, FitResult, Learner, Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
 import { chooseByProbe } from './backendProbe';
@@ -105,7 +105,7 @@ export class TrainSession {
       return this.onRunner(learn, fastHead && frozen, async (runner) => {
         const r = await runner.lrFind({ numIt, signal, onProgress });
         // Probe runs of the candidates decide the studio's suggestion (their progress is not the curve's).
-        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, { signal, epochs, maxSteps: runner === learn ? undefined : FAST_PATH_PROBE_STEPS }) : null;
+        const auto = r.suggestions && !r.cancelled ? await autoLr(runner, r.suggestions, { signal, epochs, ...(runner === learn ? {} : FAST_PATH_PROBES) }) : null;
         throttle.add({ phase: 'lrFind', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: numIt }, null, true);
         const info = { lrs: r.lrs, losses: r.losses, suggestions: r.suggestions, cancelled: r.cancelled || (signal.aborted ?? false) };
         return auto && !signal.aborted ? { ...info, auto: { lr: auto.lr, name: auto.name, reason: auto.reason, probes: auto.probes } } : info;
@@ -193,7 +193,7 @@ export class TrainSession {
     if (!requireLearner(this.state).frozen) throw new Error('The fast path trains the head on cached body features: freeze the body first');
     const { block, spec } = requireData(this.state);
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
-    const fast = await fastHeadLearner(learn, plainTrainLoader(block, spec), signal);
+    const fast = await fastHeadLearner(learn, plainTrainLoader(block, spec), { signal, seed: spec.batch.seed });
     if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
     return fast;
   }

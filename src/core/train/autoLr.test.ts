@@ -35,6 +35,17 @@ describe('lrCandidates', () => {
     const far = lrCandidates({ valley: 1e-4, slide: 0.5, steep: 1e-4, minimum: 0.1 });
     expect(far.map((c) => Number(c.lr.toPrecision(3)))).toEqual([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 0.1, 0.5]);
   });
+
+  it('with everyTypedRate, tries every typed rate from valley/3 to 3x the lowest loss, 1.25x or more from a suggestion', () => {
+    // fashion_large: the best fixed rate, 1e-1, sat past the lowest loss's 8.3e-2.
+    const large = lrCandidates({ valley: 5.2e-3, slide: 2.3e-2, steep: 2.3e-6, minimum: 8.3e-3 }, { everyTypedRate: true });
+    expect(large.map((c) => c.name)).toEqual(['rung 3e-3', 'valley', 'minimum/10', '3x valley', 'rung 3e-2', 'rung 1e-1']);
+    // fashion_small: valley at 2.1e-3 leaves 3e-3, where the fixed rates peaked, its own probe.
+    const small = lrCandidates({ valley: 2.1e-3, slide: 9.1e-3, steep: 7.6e-7, minimum: 2.5e-2 }, { everyTypedRate: true });
+    expect(small.map((c) => Number(c.lr.toPrecision(2)))).toEqual([1e-3, 2.1e-3, 3e-3, 6.3e-3, 1e-2, 2.5e-2, 1e-1, 3e-1]);
+    // Without it, the same curve gives the suggestions and the gaps' rungs only.
+    expect(lrCandidates({ valley: 2.1e-3, slide: 9.1e-3, steep: 7.6e-7, minimum: 2.5e-2 }).map((c) => c.name)).toEqual(['valley', '3x valley', 'minimum/10', 'rung 1e-1']);
+  });
 });
 
 describe('bestProbe', () => {

@@ -20,12 +20,24 @@ export interface FastHead {
   dispose(): void;
 }
 
+/** Options of `fastHeadLearner`. */
+export interface FastHeadOptions {
+  /**
+   * The seed of the cached features' batch order: the data block's batch seed, so a seed set
+   * there changes the head's batches as it changes the full fit's (default 1).
+   */
+  readonly seed?: number;
+  /** Stops the body's pass over the pictures between batches (CancelFitError). */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Builds the fast path for `grouped`'s model over `dls`, with `plainTrain` a loader over the
  * training pictures without augmentation (a validation-style loader). Null when the model's
  * head cannot be split from its body (a U-Net decoder reads several body tensors).
  */
-export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, signal?: AbortSignal): Promise<FastHead | null> {
+export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, opts: FastHeadOptions = {}): Promise<FastHead | null> {
+  const { signal, seed } = opts;
   const split = splitHead(learner.grouped);
   if (!split) return null;
   const dls: DataLoaders = learner.dls;
@@ -34,7 +46,7 @@ export async function fastHeadLearner(learner: Learner, plainTrain: DataLoader, 
     tf.dispose([train.x, train.y]);
     throw e;
   });
-  const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, height: dls.height, width: dls.width, stats: dls.stats });
+  const features = tensorLoaders(train, valid, dls.task, dls.train.batchSize, { classes: dls.classes, voidIndex: dls.voidIndex, height: dls.height, width: dls.width, stats: dls.stats, seed });
   tf.dispose([train.x, train.y, valid.x, valid.y]);
   // The head's epochs are the model's history too (the export's and the command line's table).
   let adopted = 0;
