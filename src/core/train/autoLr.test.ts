@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { smallCnn } from '../model/smallCnn';
 import { installFastCpuKernels } from '../tf/cpuKernels';
 import { autoLr, bestProbe, lrCandidates } from './autoLr';
+import { DivergedLossError } from './callback';
+import { disposeSnapshot } from './optimizer';
+import { restoreWeights, snapshotWeights } from './weights';
 import { Learner } from './learner';
 import { brightnessLoaders, weightValues } from './testing/synthetic';
 
@@ -83,6 +86,33 @@ describe('autoLr', () => {
     expect(learn.recorder.epochs.length).toBe(rows);
     expect(learn.epochsRun).toBe(epochsRun);
     expect(tf.memory().numTensors).toBe(tensors);
+    learn.dispose();
+    learn.model.dispose();
+    dls.dispose();
+  }, 60_000);
+
+  it('a probe is stopped where its fit would be: diverged exactly at the rates where the fit stops on divergence', async () => {
+    const dls = brightnessLoaders({ nTrain: 64, nValid: 32, size: 8, batchSize: 16, seed: 5 });
+    const learn = new Learner(dls, smallCnn(2, { channels: [4, 8], seed: 4 }));
+    const epochsRun = learn.epochsRun;
+    const stoppedAt: number[] = [];
+    for (const lr of [0.3, 1, 3, 10, 30]) {
+      const probe = await learn.probeLr(lr, { batches: 2 * dls.train.batchCount, validBatches: dls.valid.batchCount });
+      const weights = snapshotWeights(learn.model);
+      const opt = learn.opt.snapshot();
+      const err = await learn.fitOneCycle(2, lr).then(() => null, (e: unknown) => e);
+      if (err instanceof DivergedLossError) stoppedAt.push(lr);
+      expect(Number.isFinite(probe.validLoss), `lr ${lr}`).toBe(err === null);
+      // Back to the start for the next rate, as the probes are.
+      restoreWeights(learn.model, weights);
+      learn.opt.restore(opt);
+      tf.dispose(weights);
+      disposeSnapshot(opt);
+      learn.continueFrom(epochsRun);
+    }
+    // The ladder reaches rates the fit stops at, so the check above compared both outcomes.
+    expect(stoppedAt.length).toBeGreaterThan(0);
+    expect(stoppedAt.length).toBeLessThan(5);
     learn.dispose();
     learn.model.dispose();
     dls.dispose();

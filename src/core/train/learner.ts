@@ -48,6 +48,8 @@ function firstBatches(loader: DataLoader, n: number): DataLoader {
 
 interface RunOptions extends FitOptions {
   readonly phase: 'train' | 'lrFind';
+  /** Stop on divergence as a fit does, in the finder's phase too (a probe must end where its fit would). */
+  readonly watchDivergence?: boolean;
 }
 
 /**
@@ -181,8 +183,10 @@ export class Learner implements LearnerView {
       (this as { dls: DataLoaders }).dls = { ...dls, train: firstBatches(dls.train, opts.batches), valid: firstBatches(dls.valid, opts.validBatches) };
       // A small training set is gone through several times, so every probe sees `batches` steps.
       const epochs = Math.max(1, Math.round(opts.batches / this.dls.train.batchCount));
-      // The finder's phase: the recorder keeps no row of a probe.
-      await this.run(epochs, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress });
+      // The finder's phase: the recorder keeps no row of a probe. The fit's divergence stop
+      // applies: on mnist_tiny a probe at 1.0 spiked past 4x its start loss, recovered and
+      // scored best, while the fit at 1.0 was stopped there.
+      await this.run(epochs, { phase: 'lrFind', callbacks: [sched], signal: opts.signal, onProgress: opts.onProgress, watchDivergence: true });
       if (opts.signal?.aborted) return { validLoss: Infinity, metrics: {} };
       const { validLoss, metrics } = await this.evaluate();
       return Number.isFinite(validLoss) ? { validLoss, metrics } : { validLoss: Infinity, metrics: {} };
@@ -258,8 +262,8 @@ export class Learner implements LearnerView {
     this.opt.setHyper('wd', opts.wd ?? this.wd);
     let good: WeightSnapshot = snapshotWeights(this.model);
     let goodOpt = this.opt.snapshot();
-    // The LR finder's ramp is meant to blow up (it has its own stop); a fit is not.
-    const watch = opts.phase === 'train' ? new DivergenceWatch() : null;
+    // The LR finder's ramp is meant to blow up (it has its own stop); a fit is not, nor a probe of one.
+    const watch = opts.phase === 'train' || opts.watchDivergence ? new DivergenceWatch() : null;
     let cancelled = false;
     try {
       await emit(cbs, 'beforeFit', this);
