@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './wasmConvGrads';
+import { CHANNEL_GRAD_SUMS, RELU6_GRAD, channelGradSumsWasm, relu6GradWasm } from './wasmHeapKernels';
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
 import { transformWasm } from './transformKernel';
 import { broadcastTileWasm } from './wasmTile';
@@ -14,11 +15,16 @@ import { broadcastTileWasm } from './wasmTile';
  *   depthwise convs, and unfreezing it needs them.
  * AvgPoolGrad, ResizeNearestNeighborGrad and the rest are in the wasm backend (MaxPoolGrad too,
  * but wrong, see below); batch norm's gradient is plain arithmetic.
+ * Two studio kernels (no tfjs op calls them; `trainingOps.ts` does) do in one pass over the heap
+ * what tfjs's gradients compose from many kernels: ReLU6's gradient, and batch norm's
+ * per-channel sums for its scale and shift.
  */
 export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', backendName: 'wasm', kernelFunc: depthwiseBackpropFilterWasm },
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', backendName: 'wasm', kernelFunc: depthwiseBackpropInputWasm },
+  { kernelName: RELU6_GRAD, backendName: 'wasm', kernelFunc: relu6GradWasm },
+  { kernelName: CHANNEL_GRAD_SUMS, backendName: 'wasm', kernelFunc: channelGradSumsWasm },
 ];
 
 /**
