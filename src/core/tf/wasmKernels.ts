@@ -3,7 +3,7 @@ import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFil
 import { CHANNEL_GRAD_SUMS, RELU6_GRAD, channelGradSumsWasm, relu6GradWasm } from './wasmHeapKernels';
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
 import { transformWasm } from './transformKernel';
-import { broadcastTileWasm } from './wasmTile';
+import { broadcastCompareWasm, broadcastTileWasm } from './wasmTile';
 
 /**
  * Gradient kernels tfjs-backend-wasm 4.22 does not register, found by running training (fit,
@@ -33,13 +33,16 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * step at batch 64: `Conv2DBackpropInput` is a plain C++ loop (~20% of the step, 3-11x slower
  * than one XNNPACK conv), `Tile` walks coordinates per element (~20%, all from batch norm's
  * gradient; here a broadcasting Add), and `Transform` (augmentation's resampling) recomputes the
- * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster).
+ * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster). The
+ * comparisons broadcast per element in C++ (the max pool gradient of fastai's head: 25-70x
+ * slower than equal shapes); here XNNPACK broadcasts first.
  */
 const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
   { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
   { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm },
   { kernelName: 'Tile', make: broadcastTileWasm },
   { kernelName: 'Transform', make: transformWasm },
+  ...['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'].map((kernelName) => ({ kernelName, make: broadcastCompareWasm })),
 ];
 
 let replaced = false;
