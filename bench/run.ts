@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const text = await textLstmBench();
   // The studio's ms per step of batch 64 at 28 px, for the PyTorch ratio.
   const studioMs = Object.fromEntries(loop.backends.map((b) => [b.backend, (64 * 1000) / b.rows[1].samplesPerSecond]));
-  const native = nativeBench(studioMs);
+  const native = nativeBench(studioMs, backbone);
   const results: BenchResults = {
     machine,
     wasmThreads: await wasmThreads(),

@@ -67,7 +67,20 @@ export function memorySection(r: MemoryResult): string {
 /** Section 7: PyTorch, or why it was skipped. */
 export function nativeSection(r: NativeResult): string {
   const body = 'skipped' in r ? r.skipped : `PyTorch ${r.torch} on ${r.threads} threads: ${num(r.msPerStep, 2)} ms per step of the same small CNN (batch 64, 28 px, AdamW). Studio / PyTorch step time: ${Object.entries(r.ratios).map(([b, x]) => `${b} ${x}x`).join(', ')}.`;
-  return ['## 7. Native reference', '', body].join('\n');
+  return ['## 7. Native reference', '', body, ...('skipped' in r || !r.body ? [] : ['', nativeBodyTable(r.body)])].join('\n');
+}
+
+/** Item 2b's model in PyTorch: parameter counts, then ms per step and the studio's ratio per cell. */
+function nativeBodyTable(b: NonNullable<Extract<NativeResult, { torch: string }>['body']>): string {
+  if ('skipped' in b) return `Item 2b's model (MobileNetV2 body): ${b.skipped}`;
+  const studio = b.studioParams ? ` (the studio's: ${num(b.studioParams.frozen, 0)} of ${num(b.studioParams.total, 0)})` : '';
+  const backends = [...new Set(b.rows.flatMap((r) => Object.keys(r.ratios)))];
+  const rows = b.rows.map((r) => [r.size, r.mode, r.batch, `${num(r.msPerStep)} (${r.reps})`, ...backends.flatMap((k) => [num(r.studioMs[k]), r.ratios[k] === undefined ? '–' : `${r.ratios[k]}x`])]);
+  return [
+    `Item 2b's model in PyTorch (bench/items/native_body.py: torchvision's MobileNetV2, random weights, cut at features[12].conv[0] = Keras's block_11_expand_relu, with the studio's input adapter and head; the body's batch norm in eval mode as in the studio; frozen = the body's convs without gradients; AdamW, cross-entropy; NCHW): ${num(b.params.frozen, 0)} of ${num(b.params.total, 0)} parameters train when frozen${studio}.`,
+    '',
+    mdTable(['px', 'mode', 'batch', 'PyTorch ms/step (reps)', ...backends.flatMap((k) => [`${k} ms/step (item 2b)`, `${k} / PyTorch`])], rows),
+  ].join('\n');
 }
 
 /** Sections 3 and 5: one line each. */

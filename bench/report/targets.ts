@@ -51,5 +51,16 @@ export function checkTargets(r: { loop: LoopResult; matrix: MatrixResult; pipeli
           unjudged: 'measured (a reference, no threshold)',
           figure: `PyTorch ${num(r.native.msPerStep, 2)} ms/step; studio is ${Object.entries(r.native.ratios).map(([b, x]) => `${x}x slower on ${b}`).join(', ')}`,
         },
+    bodyVsPyTorch(r.native),
   ];
+}
+
+/** Item 7 (issue 16): the MobileNetV2 body's training step on wasm within 5x of PyTorch's on the CPU, every cell timed on both. */
+function bodyVsPyTorch(n: NativeResult): TargetCheck {
+  const target = 'MobileNetV2 body training step on wasm / PyTorch CPU <= 5';
+  const body = 'skipped' in n ? undefined : n.body;
+  if (!body || 'skipped' in body) return { item: 7, target, met: null, figure: body?.skipped ?? ('skipped' in n ? n.skipped : 'not measured') };
+  const cells = body.rows.filter((r) => r.mode !== 'inference' && r.ratios.wasm !== undefined);
+  if (cells.length === 0) return { item: 7, target, met: null, figure: 'item 2b timed no wasm training cell' };
+  return { item: 7, target, met: cells.every((r) => r.ratios.wasm <= 5), figure: cells.map((r) => `${r.size} px ${r.mode} ${r.ratios.wasm}x`).join(', ') };
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { batchNormInferenceWithGrad, recordingGradients } from '../tf/trainingOps';
 
 /**
  * Batch norm of a pretrained body runs in inference mode, in training too: it normalizes with its
@@ -16,7 +17,7 @@ export function keepBatchNormInInference(layers: readonly tf.layers.Layer[]): nu
   for (const layer of layers) {
     if (layer.getClassName() !== 'BatchNormalization' || INFERENCE_ONLY.has(layer)) continue;
     const call = layer.call.bind(layer);
-    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+    layer.call = (inputs, kwargs) => withCheapGradient(layer, inputs) ?? call(inputs, { ...kwargs, training: false });
     INFERENCE_ONLY.add(layer);
     n++;
   }
@@ -29,3 +30,29 @@ export function batchNormInInference(layer: tf.layers.Layer): boolean {
 }
 
 const INFERENCE_ONLY = new WeakSet<tf.layers.Layer>();
+
+interface LayerVar {
+  read(): tf.Tensor;
+}
+
+/** The fields of tfjs-layers' `BatchNormalization` used here (not in its public typings). */
+interface BatchNormFields {
+  readonly axis: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  readonly gamma: LayerVar;
+  readonly beta: LayerVar;
+  readonly movingMean: LayerVar;
+  readonly movingVariance: LayerVar;
+}
+
+/** The layer's inference-mode output with the cheaper gradient, while a tape records; else undefined. */
+function withCheapGradient(layer: tf.layers.Layer, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | undefined {
+  if (!recordingGradients()) return undefined;
+  const bn = layer as unknown as BatchNormFields;
+  const x = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (!bn.center || !bn.scale || x.rank < 2 || x.rank > 4 || (bn.axis !== -1 && bn.axis !== x.rank - 1)) return undefined;
+  const read = (v: LayerVar) => v.read() as tf.Tensor1D;
+  return batchNormInferenceWithGrad(x, { mean: read(bn.movingMean), variance: read(bn.movingVariance), gamma: read(bn.gamma), beta: read(bn.beta), epsilon: bn.epsilon });
+}

@@ -48,12 +48,41 @@ export function conv2dBackpropFilterWasm({ inputs, attrs, backend }: Args): tf.T
   const a = attrs as unknown as FilterGradAttrs;
   nhwcOnly('Conv2DBackpropFilter', a.dataFormat);
   const g = tf.backend_util.computeConv2DInfo(x.shape as Shape4, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
+  if (isPointwise(g)) return pointwiseFilterGrad(backend as tf.KernelBackend, x, dy);
   return withWasmScope(backend as tf.KernelBackend, (s) => {
     const xT = s.run('Transpose', { x: padForWindows(s, x, g) }, { perm: [3, 1, 2, 0] });
     const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
     // A filter dilation d becomes the swapped conv's stride (tfjs's conv2d gradient requires d = 1).
     const dwT = s.run('Conv2D', { x: xT, filter: dyT }, { strides: [g.dilationHeight, g.dilationWidth], pad: 'valid', dilations: [g.strideHeight, g.strideWidth], dataFormat: 'NHWC' });
     return s.run('Transpose', { x: dwT }, { perm: [1, 2, 0, 3] });
+  });
+}
+
+/** A 1x1 conv with stride 1 and no padding: a matrix product over the pixels. */
+function isPointwise(g: tf.backend_util.Conv2DInfo): boolean {
+  const p = g.padInfo;
+  return g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+}
+
+/**
+ * The filter gradient of a pointwise conv: dW = xᵀ dy over the N = B*H*W pixels, one 2-D
+ * transpose and one XNNPACK matrix product, 3-14x faster than the swapped conv whose filter is
+ * the whole dy. XNNPACK packs a product's right-hand matrix afresh for every new tensor (~200 ms
+ * for a [65536, 96] one, 10x the product itself), so the smaller of x and dy goes there:
+ * dWᵀ = dyᵀ x when x has fewer channels, then a transpose of the small result.
+ */
+function pointwiseFilterGrad(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo): tf.TensorInfo {
+  const ci = x.shape[3];
+  const co = dy.shape[3];
+  const n = x.shape[0] * x.shape[1] * x.shape[2];
+  return withWasmScope(backend, (s) => {
+    const product = (left: tf.TensorInfo, lc: number, right: tf.TensorInfo, rc: number) => {
+      const leftT = s.run('Transpose', { x: s.reshape(left, [n, lc]) }, { perm: [1, 0] });
+      return s.run('BatchMatMul', { a: s.reshape(leftT, [1, lc, n]), b: s.reshape(right, [1, n, rc]) }, { transposeA: false, transposeB: false });
+    };
+    if (ci >= co) return s.reshape(product(x, ci, dy, co), [1, 1, ci, co]);
+    const dwT = s.reshape(product(dy, co, x, ci), [co, ci]);
+    return s.reshape(s.run('Transpose', { x: dwT }, { perm: [1, 0] }), [1, 1, ci, co]);
   });
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installCpuResizeGrad } from './cpuResizeGrad';
 import { loadWasmBackend, onBackend, randomValues, relativeError } from './testing/wasm';
+import { CHANNEL_GRAD_SUMS, RELU6_GRAD } from './wasmHeapKernels';
 import { WASM_MISSING_KERNELS, installWasmTrainingKernels } from './wasmKernels';
 
 // The stock CPU kernels (no installFastCpuKernels here) are the reference.
@@ -33,6 +34,10 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     [2, 11, 10, 2, 3, 5, 2, 'same'],
     [2, 10, 10, 4, 8, 2, 2, 'same'],
     [4, 13, 13, 3, 4, 3, 3, 'valid'],
+    // Pointwise (1x1, stride 1): a matrix product over the pixels.
+    [3, 7, 5, 6, 5, 1, 1, 'same'],
+    [1, 9, 11, 1, 7, 1, 1, 'valid'],
+    [4, 16, 16, 24, 40, 1, 1, 'same'],
   ] as const)('matches CPU (batch %i, %ix%i, %i->%i channels, kernel %i, stride %i, %s)', async (b, h, w, ci, co, k, stride, pad) => {
     const op = (x: tf.Tensor4D, f: tf.Tensor4D) => tf.conv2d(x, f, stride, pad as Pad);
     const [wasmDx, wasmDw] = await convGrads('wasm', op, [b, h, w, ci], [k, k, ci, co]);
@@ -130,6 +135,22 @@ describe('wasm Tile', () => {
   });
 });
 
+describe('wasm comparisons', () => {
+  it.each([
+    ['Equal', tf.equal, [3, 4, 5, 6], [3, 1, 1, 6]],
+    ['Equal', tf.equal, [1, 6], [4, 1]],
+    ['Greater', tf.greater, [2, 3, 4], [4]],
+    ['LessEqual', tf.lessEqual, [5], [2, 5]],
+  ] as const)('%s broadcasts as on CPU (%j with %j)', async (_, op, aShape, bShape) => {
+    const size = (s: readonly number[]) => s.reduce((p, q) => p * q, 1);
+    // Rounded values so that many compare equal; b is a (broadcast) slice of the same values.
+    const values = (n: number, seed: number) => randomValues(n, seed).map((v) => Math.round(v * 2) / 2);
+    const run = (backend: 'cpu' | 'wasm') => onBackend(backend, () => [tf.cast(op(tf.tensor(values(size(aShape), 12), [...aShape]), tf.tensor(values(size(bShape), 13), [...bShape])), 'float32')]);
+    const [[wasm], [cpu]] = [await run('wasm'), await run('cpu')];
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+});
+
 describe('installWasmTrainingKernels', () => {
   it('is idempotent and registers every kernel for wasm', () => {
     installWasmTrainingKernels();
@@ -155,6 +176,10 @@ describe('installWasmTrainingKernels', () => {
         tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { ...conv, inputShape: [2, 9, 9, 3] }),
         tf.engine().runKernel('MaxPoolGrad', { dy: dyPool, input: x, output: dyPool }, { filterSize: 3, strides: 2, pad: 'same' }),
         tf.engine().runKernel('Tile', { x: row }, { reps: [2, 4, 4, 1] }),
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: dyConv, dy: dyConv }, { ...conv, strides: 1, filterShape: [1, 1, 4, 4] }),
+        tf.engine().runKernel('Equal', { a: dyPool, b: row }),
+        tf.engine().runKernel(RELU6_GRAD, { dy: dyPool, x: dyPool }),
+        tf.engine().runKernel(CHANNEL_GRAD_SUMS, { dy: dyPool, x: dyPool, mean: row.reshape([3]) }),
       ] as tf.Tensor[];
       tf.dispose(out);
     };

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './wasmConvGrads';
+import { CHANNEL_GRAD_SUMS, RELU6_GRAD, channelGradSumsWasm, relu6GradWasm } from './wasmHeapKernels';
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
 import { transformWasm } from './transformKernel';
-import { broadcastTileWasm } from './wasmTile';
+import { broadcastCompareWasm, broadcastTileWasm } from './wasmTile';
 
 /**
  * Gradient kernels tfjs-backend-wasm 4.22 does not register, found by running training (fit,
@@ -14,11 +15,16 @@ import { broadcastTileWasm } from './wasmTile';
  *   depthwise convs, and unfreezing it needs them.
  * AvgPoolGrad, ResizeNearestNeighborGrad and the rest are in the wasm backend (MaxPoolGrad too,
  * but wrong, see below); batch norm's gradient is plain arithmetic.
+ * Two studio kernels (no tfjs op calls them; `trainingOps.ts` does) do in one pass over the heap
+ * what tfjs's gradients compose from many kernels: ReLU6's gradient, and batch norm's
+ * per-channel sums for its scale and shift.
  */
 export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', backendName: 'wasm', kernelFunc: depthwiseBackpropFilterWasm },
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', backendName: 'wasm', kernelFunc: depthwiseBackpropInputWasm },
+  { kernelName: RELU6_GRAD, backendName: 'wasm', kernelFunc: relu6GradWasm },
+  { kernelName: CHANNEL_GRAD_SUMS, backendName: 'wasm', kernelFunc: channelGradSumsWasm },
 ];
 
 /**
@@ -27,13 +33,16 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * step at batch 64: `Conv2DBackpropInput` is a plain C++ loop (~20% of the step, 3-11x slower
  * than one XNNPACK conv), `Tile` walks coordinates per element (~20%, all from batch norm's
  * gradient; here a broadcasting Add), and `Transform` (augmentation's resampling) recomputes the
- * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster).
+ * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster). The
+ * comparisons broadcast per element in C++ (the max pool gradient of fastai's head: 25-70x
+ * slower than equal shapes); here XNNPACK broadcasts first.
  */
 const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
   { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
   { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm },
   { kernelName: 'Tile', make: broadcastTileWasm },
   { kernelName: 'Transform', make: transformWasm },
+  ...['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'].map((kernelName) => ({ kernelName, make: broadcastCompareWasm })),
 ];
 
 let replaced = false;

@@ -22,3 +22,24 @@ export function broadcastTileWasm(original: tf.KernelFunc): tf.KernelFunc {
     });
   };
 }
+
+/**
+ * A comparison kernel (`Equal`, `Greater`, ...) for the wasm backend whose float inputs of
+ * different shapes are first broadcast to the output's shape (zeros + x, XNNPACK's broadcasting
+ * Add): its C++ broadcasts by computing coordinates per element, 25-70x slower than comparing
+ * equal shapes (the gradient of the head's global max pool compares [B, H, W, C] with
+ * [B, 1, 1, C]). Adding +0 changes no comparison. Anything else goes to `original`.
+ */
+export function broadcastCompareWasm(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: Args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+    if (same || a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    return withWasmScope(args.backend as tf.KernelBackend, (s) => {
+      const zeros = s.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
+      const full = (t: tf.TensorInfo) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : s.run('Add', { a: zeros, b: t }));
+      return original({ ...args, inputs: { a: full(a), b: full(b) } }) as tf.TensorInfo;
+    });
+  };
+}

@@ -18,6 +18,7 @@ import type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult
 import { loadWeightsInto, restoreWeights, saveArtifacts, snapshotWeights, type WeightSnapshot } from './weights';
 import { yieldToEventLoop } from './yieldToEventLoop';
 import { seedDropouts } from './seededDropout';
+import { useFastGradients } from '../model/fastGradients';
 
 export type { FitOptions, FitResult, LearnerOptions, LrFindOptions, LrFindResult, Progress } from './types';
 
@@ -90,6 +91,8 @@ export class Learner implements LearnerView {
     this.trainBn = opts.trainBn ?? true;
     this.prefetch = opts.prefetch;
     this.params = paramGroups(grouped);
+    // Same values, cheaper gradients (a frozen conv computes no filter gradient).
+    useFastGradients(grouped.model.layers);
     this.opt = new AdamW(this.params, { ...opts.opt, lr: this.lr, wd: this.wd });
     this.cbs = [...(opts.callbacks ?? [])];
   }
