@@ -95,7 +95,7 @@ export class TrainSession {
   /**
    * fastai's `lr_find`; with `fastHead` (frozen body), on the head over cached features, which is
    * what that fit trains. `auto` probes each candidate with the coming `epochs`-epoch fit (at
-   * most 100 steps of it).
+   * most `WHOLE_FIT_STEPS` steps of it; on the fast path, all of it).
    */
   lrFind(numIt: number, fastHead = false, epochs?: number): Promise<LrFindInfo> {
     return this.turns.run('LR finder', (signal) => {
