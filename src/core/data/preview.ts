@@ -1,10 +1,10 @@
-import type { Heatmap } from '../core/interpret/gradCam';
+import type { Heatmap } from '../interpret/gradCam';
 import * as tf from '@tensorflow/tfjs';
-import type { DataBlock } from '../core/data/block';
-import { makeDataLoaders } from '../core/data/block';
-import type { Sides } from '../core/data/sizeSpec';
-import type { DataBlockSpec, Task } from '../core/data/types';
-import { denormalize } from '../core/transforms/augment';
+import type { DataBlock } from './block';
+import { makeDataLoaders } from './block';
+import type { Sides } from './sizeSpec';
+import type { DataBlockSpec, Task } from './types';
+import { denormalize } from '../transforms/augment';
 
 /** One show_batch tile as plain arrays, ready to paint without knowing tf. */
 export interface PreviewTile {
