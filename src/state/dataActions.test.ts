@@ -99,6 +99,10 @@ describe('data commands', () => {
     expect(typedArrayBytes(store.getState())).toBe(tileBytes);
     // show_batch's tiles are pictures, not black squares.
     expect(batch!.tiles.every((t) => t.rgba.some((v, i) => i % 4 !== 3 && v > 0))).toBe(true);
+    // Another draw runs in the worker, on the backend it trains on, and frees every tensor it made.
+    const tensors = (await client.memory()).tensors;
+    expect((await client.drawBatch(1)).tiles).toHaveLength(16);
+    expect((await client.memory()).tensors).toBe(tensors);
   }, 60_000);
 });
 

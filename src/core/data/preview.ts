@@ -38,13 +38,14 @@ export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: 
   if (!first.value) return [];
   const { x, y } = first.value;
   const [n, height, width] = x.shape;
-  const rgba = await tf.tidy(() => {
+  const rgbaTensor = tf.tidy(() => {
     const pixels = denormalize(x, block.stats);
     const alpha = tf.ones([n, height, width, 1]);
     return tf.concat([pixels.clipByValue(0, 1), alpha], 3).mul(255).round().toInt();
-  }).data();
-  const targets = await y.data();
-  tf.dispose([x, y]);
+  });
+  // The worker draws again and again on the backend it trains on: every tensor is freed.
+  const [rgba, targets] = await Promise.all([rgbaTensor.data(), y.data()]);
+  tf.dispose([x, y, rgbaTensor]);
   return Array.from({ length: n }, (_, i) => tileOf(i, { height, width }, rgba, targets, block.task, block.classes));
 }
 
