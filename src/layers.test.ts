@@ -49,6 +49,10 @@ describe('one-way imports', () => {
     }
     expect(violations).toEqual([]);
   });
+  it('the page (ui, state) imports no tfjs: the training worker owns the data and the model', () => {
+    const offenders = files.filter((f) => ['ui', 'state'].includes(layerOf(f)) && importsOf(readFileSync(f, 'utf8')).some((spec) => spec.startsWith('@tensorflow/'))).map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
   it('core uses no React and no DOM globals', () => {
     const offenders = files
       .filter((f) => layerOf(f) === 'core')

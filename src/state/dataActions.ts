@@ -1,10 +1,9 @@
-import { buildDataBlock } from '../core/data/block';
+import type { BatchTiles, BlockView } from '../core/data/blockView';
 import { guessSpec } from '../core/data/infer';
 import { checkSpecValues } from '../core/data/specChecks';
-import { summarize } from '../core/data/summary';
-import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
-import { chooseBackend } from '../core/tf/backend';
+import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { mergeFiles } from '../io/browserFiles';
+import type { TrainClient } from '../workers/client';
 import { listSamples, loadSample } from '../io/samples';
 import { guessTextSpec } from '../core/text/textGuess';
 import type { TextDataSpec } from '../core/text/textData';
@@ -20,7 +19,6 @@ export type DataStore = Store<DataState, DataAction>;
  * tests, and each talks to the store only through actions.
  */
 export interface DataCommands {
-  initBackend(): Promise<void>;
   loadFiles(files: readonly SourceFile[], source: string): Promise<void>;
   /** Adds loose files (a CSV, `codes.txt`) to what is loaded, or to what is still being loaded. */
   addFiles(added: readonly SourceFile[]): Promise<void>;
@@ -38,14 +36,45 @@ export interface TextBuilder {
 }
 
 /**
- * Binds the commands to a store and a decoder (the browser's pool, or Node's in tests);
- * `decoderName` says in the summary who decoded, e.g. "2 decode workers". `beforeBuild` runs
- * before every build: the page stops a running fit there, so data never changes under it.
+ * Where the image block is built: the training worker, which decodes the pictures once and
+ * keeps them; the page gets a view without pixels (`draw` picks show_batch's pictures), and
+ * `onProgress` hears how many pictures are decoded.
  */
-export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoderName = 'the page', beforeBuild: () => Promise<void> = async () => {}, text?: TextBuilder): DataCommands {
+export interface ImageBuilder {
+  build(spec: DataBlockSpec, files: readonly SourceFile[], draw: number, onProgress: (done: number, total: number) => void): Promise<BlockView>;
+  redraw(draw: number): Promise<BatchTiles>;
+}
+
+/** The image builder of a training worker: its `buildProgress` events feed the build's progress. */
+export function workerImageBuilder(client: TrainClient): ImageBuilder {
+  return {
+    async build(spec, files, draw, onProgress) {
+      const stop = client.onEvent((e) => e.type === 'buildProgress' && onProgress(e.done, e.total));
+      try {
+        return await client.buildData(spec, files, draw);
+      } finally {
+        stop();
+      }
+    },
+    redraw: (draw) => client.drawBatch(draw),
+  };
+}
+
+/**
+ * Binds the commands to a store and the worker that builds blocks (`images`, `text`).
+ * `beforeBuild` runs before every build: the page stops a running fit there, so data never
+ * changes under it.
+ */
+export function makeDataCommands(store: DataStore, images: ImageBuilder, beforeBuild: () => Promise<void> = async () => {}, text?: TextBuilder): DataCommands {
   let buildToken = 0;
-  // Builds wait for the page's backend: a tensor made before it is set would start tfjs's default (WebGL).
-  let pageBackend: Promise<void> = Promise.resolve();
+  // Builds take turns: the worker refuses a build while another runs, and a build that a later
+  // one overtook while it waited is skipped (only the last one's block is shown).
+  let building: Promise<void> = Promise.resolve();
+  const buildInTurn = (token: number, task: () => Promise<void>): Promise<void> => {
+    const run = building.then(() => (token === buildToken ? task() : undefined));
+    building = run.catch(() => undefined);
+    return run;
+  };
   // Loads take turns: guessing reads file headers, so a CSV added while the folder's guess is
   // still running must wait for it and merge with the folder, not with what was there before.
   let loading: Promise<void> = Promise.resolve();
@@ -66,14 +95,6 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
     }
   };
   const commands: DataCommands = {
-    async initBackend() {
-      // The page only previews (show_batch, the summary's statistics): on the CPU, so a flaky or
-      // lost GPU device can never break them; training runs on the worker's backend.
-      pageBackend = chooseBackend(['cpu']).then((chosen) => {
-        store.dispatch({ type: 'backendReady', backend: { name: chosen.name, reason: `the page previews on the CPU (${chosen.reason})` } });
-      });
-      await pageBackend;
-    },
     async loadFiles(files, source) {
       if (files.length === 0) {
         store.dispatch({ type: 'failed', error: `${source}: no files were chosen` });
@@ -106,16 +127,13 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       const token = ++buildToken;
       store.dispatch({ type: 'buildStarted' });
       try {
-        await Promise.all([beforeBuild(), pageBackend.catch(() => undefined)]);
-        const { spec, files } = store.getState();
-        const onProgress = (done: number, total: number) => {
-          // Decoding reports per image; a store update per image would flood React.
-          if (token === buildToken && (done === total || done % 25 === 0)) store.dispatch({ type: 'buildProgress', done, total });
-        };
-        const started = performance.now();
-        const block = await buildDataBlock(spec, { files, decode, onProgress });
-        const summary = [...(await summarize(block, spec)), decodeRate(block.train.length + block.valid.length, performance.now() - started, decoderName, block.pixels.streamed)];
-        if (token === buildToken) store.dispatch({ type: 'built', block, spec, summary });
+        await beforeBuild();
+        await buildInTurn(token, async () => {
+          const { spec, files, batchDraw } = store.getState();
+          const onProgress = (done: number, total: number) => token === buildToken && store.dispatch({ type: 'buildProgress', done, total });
+          const block = await images.build(spec, files, batchDraw, onProgress);
+          if (token === buildToken) store.dispatch({ type: 'built', block, spec });
+        });
       } catch (e) {
         if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the data block failed: ${(e as Error).message}` });
       }
@@ -124,6 +142,11 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
       store.dispatch({ type: 'redrawBatch' });
       const draw = store.getState().batchDraw;
       if (text && store.getState().text) text.redraw(draw).then((info) => store.dispatch({ type: 'textBuilt', info, spec: store.getState().builtSpec ?? store.getState().spec }), () => undefined);
+      // While a build runs the worker still holds the old block; the build brings its own draw.
+      else if (store.getState().block?.ok && !store.getState().progress) {
+        const failed = (e: Error): BatchTiles => ({ draw, tiles: [], error: `show_batch failed: ${e.message}` });
+        images.redraw(draw).then(undefined, failed).then((batch) => store.dispatch({ type: 'batchDrawn', batch }));
+      }
     },
     async restoreSource({ source, sample, paths, spec }) {
       store.dispatch({ type: 'reselectNeeded', source, paths, spec });
@@ -139,20 +162,15 @@ export function makeDataCommands(store: DataStore, decode: ImageDecoder, decoder
     store.dispatch({ type: 'buildStarted' });
     try {
       await beforeBuild();
-      const { textSpec, files, spec, batchDraw } = store.getState();
-      const info = await builder.build(textSpec!, files, batchDraw);
-      // A spec of its own: the runner tells a new block from the one it last sent by identity.
-      if (token === buildToken) store.dispatch({ type: 'textBuilt', info, spec: { ...spec } });
+      await buildInTurn(token, async () => {
+        const { textSpec, files, spec, batchDraw } = store.getState();
+        const info = await builder.build(textSpec!, files, batchDraw);
+        // A spec of its own: the runner tells a new block from the one it last sent by identity.
+        if (token === buildToken) store.dispatch({ type: 'textBuilt', info, spec: { ...spec } });
+      });
     } catch (e) {
       if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the text block failed: ${(e as Error).message}` });
     }
   }
   return commands;
-}
-
-/** The summary line on decoding speed: how long a folder takes to load, and by whom. */
-export function decodeRate(images: number, ms: number, decoderName: string, streamed = false): string {
-  const rate = `${images} images in ${(ms / 1000).toFixed(1)} s (${Math.round((images * 1000) / Math.max(ms, 1))} images/s)`;
-  // A streamed block only read the headers while building; batches decode the pictures later.
-  return streamed ? `Headers: ${rate} checked; batches decode the pictures as they need them` : `Decode: ${rate} by ${decoderName}`;
 }

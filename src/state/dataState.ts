@@ -1,30 +1,25 @@
-import type { DataBlock } from '../core/data/block';
+import type { BatchTiles, BlockView } from '../core/data/blockView';
 import { DEFAULT_SPEC } from '../core/data/infer';
 import type { DataBlockSpec, Problem, SourceFile } from '../core/data/types';
 import type { TextDataSpec } from '../core/text/textData';
 import type { TextDataInfo } from '../core/text/textView';
 
-/** Which backend tfjs runs on, and why that one. */
-export interface BackendInfo {
-  readonly name: string;
-  readonly reason: string;
-}
-
 /** Everything the data cells show. */
 export interface DataState {
-  readonly backend: BackendInfo | null;
   readonly files: readonly SourceFile[];
   /** Where the files came from, in words (a sample's name, a folder, a zip). */
   readonly source: string;
   readonly spec: DataBlockSpec;
   /** Set while images decode: how many of how many. */
   readonly progress: { readonly done: number; readonly total: number } | null;
-  readonly block: DataBlock | null;
+  /** The image block as the training worker built it: counts, problems, the summary walk; its pixels stay in the worker. */
+  readonly block: BlockView | null;
   /** The spec the current block was built from, to tell when the form has moved on. */
   readonly builtSpec: DataBlockSpec | null;
-  readonly summary: readonly string[];
   /** Bumps each time the person asks for another show_batch draw. */
   readonly batchDraw: number;
+  /** show_batch's tiles as the worker drew them (plain RGBA arrays). */
+  readonly batch: BatchTiles | null;
   /**
    * After a reload or an import: the saved spec and the paths of the files it was built on. The
    * browser cannot read those files again without the person's permission, so the studio asks
@@ -47,30 +42,29 @@ export interface DataState {
 
 /** Every change the data cells can make. */
 export type DataAction =
-  | { type: 'backendReady'; backend: BackendInfo }
   | { type: 'filesLoaded'; files: readonly SourceFile[]; source: string; spec: DataBlockSpec; textSpec?: TextDataSpec | null }
   | { type: 'textBuilt'; info: TextDataInfo; spec: DataBlockSpec }
   | { type: 'specChanged'; spec: DataBlockSpec }
   | { type: 'buildStarted' }
   | { type: 'specRejected'; problems: readonly Problem[] }
   | { type: 'buildProgress'; done: number; total: number }
-  | { type: 'built'; block: DataBlock; spec: DataBlockSpec; summary: readonly string[] }
+  | { type: 'built'; block: BlockView; spec: DataBlockSpec }
   | { type: 'redrawBatch' }
+  | { type: 'batchDrawn'; batch: BatchTiles }
   | { type: 'reselectNeeded'; source: string; paths: readonly string[]; spec: DataBlockSpec }
   | { type: 'reselected'; files: readonly SourceFile[]; source: string }
   | { type: 'failed'; error: string };
 
 /** The studio before anything is loaded. */
 export const initialDataState: DataState = {
-  backend: null,
   files: [],
   source: '',
   spec: DEFAULT_SPEC,
   progress: null,
   block: null,
   builtSpec: null,
-  summary: [],
   batchDraw: 0,
+  batch: null,
   reselect: null,
   matched: null,
   error: null,
@@ -82,13 +76,11 @@ export const initialDataState: DataState = {
 /** Pure reducer of the data cells. */
 export function dataReducer(state: DataState, action: DataAction): DataState {
   switch (action.type) {
-    case 'backendReady':
-      return { ...state, backend: action.backend };
     case 'filesLoaded':
-      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, summary: [], reselect: null, matched: null, error: null, rejected: null, textSpec: action.textSpec ?? null, text: null };
+      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, batch: null, reselect: null, matched: null, error: null, rejected: null, textSpec: action.textSpec ?? null, text: null };
     case 'textBuilt':
       // builtSpec marks the block as built for the training cells; the image block stays empty.
-      return { ...state, progress: null, block: null, builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec, text: action.info };
+      return { ...state, progress: null, block: null, batch: null, builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec, text: action.info };
     case 'specChanged':
       return { ...state, spec: action.spec };
     case 'buildStarted':
@@ -98,9 +90,12 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
     case 'buildProgress':
       return { ...state, progress: { done: action.done, total: action.total } };
     case 'built':
-      return { ...state, progress: null, block: action.block, builtSpec: action.spec, summary: action.summary, text: null };
+      return { ...state, progress: null, block: action.block, builtSpec: action.spec, batch: action.block.batch, text: null };
     case 'redrawBatch':
       return { ...state, batchDraw: state.batchDraw + 1 };
+    case 'batchDrawn':
+      // A draw that a later click overtook is dropped.
+      return action.batch.draw === state.batchDraw ? { ...state, batch: action.batch } : state;
     case 'reselectNeeded':
       return { ...state, reselect: { source: action.source, paths: action.paths, spec: action.spec }, spec: action.spec };
     case 'reselected':
@@ -117,5 +112,5 @@ function reselected(state: DataState, files: readonly SourceFile[], source: stri
   const have = new Set(files.map((f) => f.path));
   const missing = saved.paths.filter((p) => !have.has(p));
   const matched = { found: saved.paths.length - missing.length, expected: saved.paths.length, missing: missing.slice(0, 20) };
-  return { ...state, files, source, spec: saved.spec, block: null, builtSpec: null, summary: [], reselect: null, matched, error: null };
+  return { ...state, files, source, spec: saved.spec, block: null, builtSpec: null, batch: null, reselect: null, matched, error: null };
 }

@@ -4,7 +4,7 @@ import { histogram, pointErrors, type Bin } from '../core/interpret/points';
 import { meanOfIoU, perClassIoU, type ClassIoU } from '../core/interpret/segmentation';
 import { topLosses } from '../core/interpret/topLosses';
 import { SHOWN_RESULTS, type ResultsInfo, type Thumb } from '../core/interpret/resultsInfo';
-import type { PreviewTile } from './batchPreview';
+import type { PreviewTile } from '../core/data/preview';
 
 /** One shown validation item: its picture with the prediction drawn, the truth, and whether they agree. */
 export interface ResultTile {

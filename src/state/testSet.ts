@@ -1,4 +1,4 @@
-import type { DataBlock } from '../core/data/block';
+import type { BlockView } from '../core/data/blockView';
 import { isImagePath } from '../core/data/paths';
 import type { SourceFile } from '../core/data/types';
 import { submissionCsv } from '../core/interpret/submission';
@@ -9,8 +9,8 @@ import type { TrainState } from './trainState';
  * beside `train/`, as Kaggle ships them) and that the data block did not use: what fastai's
  * `add_test_folder` would predict. Empty when there is none.
  */
-export function testFolderFiles(files: readonly SourceFile[], block: Pick<DataBlock, 'train' | 'valid'> | null): SourceFile[] {
-  const used = new Set([...(block?.train ?? []), ...(block?.valid ?? [])].map((i) => i.item.path));
+export function testFolderFiles(files: readonly SourceFile[], block: Pick<BlockView, 'train' | 'valid'> | null): SourceFile[] {
+  const used = new Set([...(block?.train ?? []), ...(block?.valid ?? [])]);
   return files.filter((f) => /^test/i.test(f.path.split('/')[0] ?? '') && f.path.includes('/') && isImagePath(f.path) && !used.has(f.path));
 }
 

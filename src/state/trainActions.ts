@@ -16,7 +16,8 @@ export type { TrainStore } from './trainRunner';
 /** Commands of the training cells, shared by buttons, chart clicks and tests. */
 export interface TrainCommands {
   /** Starts the worker's backend: the person's choice (`?backend=webgl`) first, else WebGPU, WebGL, CPU. */
-  start(preferred?: BackendName): Promise<void>;
+  /** Starts the worker's backend; `decoders` sizes the pool that decodes data-block builds (the default when absent). */
+  start(preferred?: BackendName, decoders?: number): Promise<void>;
   setLearnerSpec(spec: LearnerSpec): void;
   buildLearner(): Promise<void>;
   lrFind(): Promise<void>;
@@ -49,10 +50,10 @@ export function makeTrainCommands(store: TrainStore, data: DataStore, client: Tr
     else if (e.type === 'progress') dispatch({ type: 'progress', event: e });
   });
   return {
-    async start(preferred) {
+    async start(preferred, decoders) {
       const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
       // The person's choice (`?backend=`) is kept; otherwise one measured training step decides.
-      const r = preferred ? await client.init([preferred, ...order.filter((b) => b !== preferred)]) : await client.init(order, true);
+      const r = preferred ? await client.init([preferred, ...order.filter((b) => b !== preferred)], false, decoders) : await client.init(order, true, decoders);
       dispatch({ type: 'backend', name: r.backend, reason: r.reason, timings: r.timings });
     },
     setLearnerSpec: (spec) => dispatch({ type: 'learnerSpec', spec }),

@@ -1,4 +1,3 @@
-import { pixelsOf } from '../core/data/decode';
 import type { DataBlockSpec } from '../core/data/types';
 import type { TrainClient } from '../workers/client';
 import type { FitInfo } from '../workers/protocol';
@@ -15,7 +14,7 @@ export interface TrainRunner {
   readonly data: DataStore;
   readonly client: TrainClient;
   dispatch(a: TrainAction): void;
-  /** Sends the data block last built on the page to the worker, when it changed since the last send. */
+  /** Tells the training cells about the data block the worker last built, when it changed since they last heard. */
   syncData(): Promise<void>;
   /**
    * Wraps an operation that needs the worker's data: skipped while another runs, data synced
@@ -38,15 +37,15 @@ export interface TrainRunner {
 }
 
 /**
- * The shared runner. The data block the worker trains on is the one last built on the page;
- * when it changes (a new size for progressive resizing), it is sent again before the next
- * operation and the learner keeps its weights.
+ * The shared runner. The worker builds and keeps the data block it trains on (a new size for
+ * progressive resizing keeps the learner's weights); before the next operation the training
+ * cells take its counts from the page's view of it.
  */
 export function makeTrainRunner(store: TrainStore, data: DataStore, client: TrainClient): TrainRunner {
   let sentSpec: DataBlockSpec | null = null;
   const dispatch = (a: TrainAction) => store.dispatch(a);
   const syncData = async () => {
-    const { builtSpec, files, block, text } = data.getState();
+    const { builtSpec, block, text } = data.getState();
     if (!builtSpec) throw new Error('Build the data block first');
     if (builtSpec === sentSpec) return;
     if (text) {
@@ -55,11 +54,9 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
       sentSpec = builtSpec;
       return;
     }
-    dispatch({ type: 'busy', busy: 'data' });
-    // The worker builds the same block from the pixels decoded here: each file is decoded once.
-    // A streamed block kept none; the worker streams from the files itself.
-    const pixels = block?.ok && !block.pixels.streamed ? pixelsOf([...block.train, ...block.valid]) : undefined;
-    dispatch({ type: 'dataReady', data: await client.setData(builtSpec, files, pixels) });
+    // The worker keeps the block it built; one that failed there left the worker's data as it was.
+    if (!block?.ok) throw new Error(block?.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
+    dispatch({ type: 'dataReady', data: { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: builtSpec.transforms.size } });
     sentSpec = builtSpec;
   };
   const exclusive = async (busy: NonNullable<TrainState['busy']>, run: () => Promise<void>) => {

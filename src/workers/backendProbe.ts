@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { smallCnn } from '../core/model/smallCnn';
-import { trySetBackend, type BackendName } from '../core/tf/backend';
+import { chooseBackend, trySetBackend, type BackendName } from '../core/tf/backend';
+import type { InitResult } from './protocol';
 import { pickFastest, probeBackends, type BackendPick, type ProbeResult } from '../core/tf/probe';
 
 /** The probe's workload: one training step of the small CNN on a batch of 16 pictures at 32 px. */
@@ -51,4 +52,17 @@ export async function chooseByProbe(candidates: readonly BackendName[]): Promise
   } finally {
     dispose();
   }
+}
+
+/**
+ * Starts a backend: with `probe`, the fastest at one training step among `backends` (measured,
+ * timings returned); without, the first of `backends` that starts (the person's choice first).
+ */
+export async function startBackend(backends: readonly BackendName[], probe: boolean): Promise<InitResult> {
+  if (probe) {
+    const { pick, results } = await chooseByProbe(backends);
+    return { backend: pick.name, reason: pick.reason, timings: results };
+  }
+  const choice = await chooseBackend(backends);
+  return { backend: choice.name, reason: choice.reason };
 }

@@ -1,16 +1,20 @@
-import type { DecodedPixels } from '../core/data/decode';
 import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TextDataInfo, TextDataSpec, TextLearnerKind, TextPredictInfo, TextResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
+import type { BatchTiles, BlockView, WorkerMemory, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TextDataInfo, TextDataSpec, TextLearnerKind, TextPredictInfo, TextResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {
   /** Starts a backend: the fastest by a measured step with `probe`, else the first that starts. */
-  init(backends: readonly BackendName[], probe?: boolean): Promise<InitResult>;
-  /** `pixels`: the page's decoded pictures of the same block, so the worker need not decode them again. */
-  setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo>;
+  /** `decoders`: how many decode workers the training worker spawns for its data-block builds. */
+  init(backends: readonly BackendName[], probe?: boolean, decoders?: number): Promise<InitResult>;
+  /** Builds the image data block in the worker, which keeps its pixels; the page gets the view and show_batch for `draw`. */
+  buildData(spec: DataBlockSpec, files: readonly SourceFile[], draw?: number): Promise<BlockView>;
+  /** Another show_batch of the worker's image block. */
+  drawBatch(draw: number): Promise<BatchTiles>;
+  /** Live tensors, their bytes and the decoded pixels the worker keeps. */
+  memory(): Promise<WorkerMemory>;
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo>;
   /** `fastHead`: on the head over the frozen body's cached features (what a fast-path fit trains). */
   /** `epochs`: the fit that follows, which `auto`'s probes run in full on the fast path. */
@@ -95,8 +99,10 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
       worker.postMessage({ ...args, type, id } as Request);
     });
   return {
-    init: (backends, probe) => call('init', { backends, probe }),
-    setData: async (spec, files, pixels) => call('setData', { spec, files: await toWire(files), pixels }),
+    init: (backends, probe, decoders) => call('init', { backends, probe, decoders }),
+    buildData: async (spec, files, draw) => call('buildData', { spec, files: await toWire(files), draw }),
+    drawBatch: (draw) => call('drawBatch', { draw }),
+    memory: () => call('memory', {}),
     buildLearner: (learner) => call('buildLearner', { learner }),
     lrFind: (numIt, fastHead, epochs) => call('lrFind', { numIt, fastHead, epochs }),
     fit: (epochs, lr, oneCycle, startEpoch, fastHead, cycle) => call('fit', { epochs, lr, oneCycle, startEpoch, fastHead, cycle }),

@@ -13,8 +13,10 @@ export function toSource(f: WireFile): SourceFile {
 type Handlers = { [K in RequestName]: (session: TrainSession, req: RequestOf<K>) => ReplyOf<K> | Promise<ReplyOf<K>> };
 
 const HANDLERS: Handlers = {
-  init: (s, r) => s.init(r.backends, r.probe ?? false),
-  setData: (s, r) => (s.text.clear(), s.setData(r.spec, r.files.map(toSource), r.pixels)),
+  init: (s, r) => s.init(r.backends, r.probe ?? false, r.decoders),
+  buildData: (s, r) => (s.text.clear(), s.buildData(r.spec, r.files.map(toSource), r.draw)),
+  drawBatch: (s, r) => s.drawBatch(r.draw),
+  memory: (s) => s.memory(),
   buildLearner: (s, r) => s.buildLearner(r.learner),
   lrFind: (s, r) => s.text.active ? s.text.lrFind(r.numIt) : s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
   fit: (s, r) => s.text.active ? s.text.fit(r.epochs, r.lr) : s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),

@@ -1,4 +1,4 @@
-import type { DecodedPixels } from '../core/data/decode';
+import type { BatchTiles, BlockView } from '../core/data/blockView';
 import type { DataBlockSpec, Task } from '../core/data/types';
 import type { ArchSpec } from '../core/model/archSpec';
 import type { StudioManifest } from '../core/project/manifest';
@@ -14,6 +14,7 @@ import type { LrProbe } from '../core/train/autoLr';
 
 // Domain types the messages carry, defined in core and re-exported for the page's code.
 export type { ArchSpec } from '../core/model/archSpec';
+export type { BatchTiles, BlockView } from '../core/data/blockView';
 export type { ResultsInfo } from '../core/interpret/resultsInfo';
 export type { PredictInfo } from '../core/train/predictPicture';
 export type { TextDataSpec } from '../core/text/textData';
@@ -61,8 +62,18 @@ export interface WireCorrection {
  * are typed from this map, so a request is spelled once and a reply is never `unknown`.
  */
 export interface TrainApi {
-  init: { args: { readonly backends: readonly BackendName[]; readonly probe?: boolean }; reply: InitResult };
-  setData: { args: { readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly pixels?: DecodedPixels }; reply: DataInfo };
+  /** `decoders`: how many decode workers the training worker spawns for its builds (the page's `?decoders=`). */
+  init: { args: { readonly backends: readonly BackendName[]; readonly probe?: boolean; readonly decoders?: number }; reply: InitResult };
+  /**
+   * Builds the image data block in the worker, which keeps it (a new size keeps the learner:
+   * progressive resizing); `buildProgress` events report the decoding. The page gets a view
+   * without pixels, with show_batch for `draw`. A failed build leaves the worker's data as it was.
+   */
+  buildData: { args: { readonly spec: DataBlockSpec; readonly files: readonly WireFile[]; readonly draw?: number }; reply: BlockView };
+  /** Another show_batch of the worker's image block. */
+  drawBatch: { args: { readonly draw: number }; reply: BatchTiles };
+  /** What the worker holds: live tensors and their bytes, and the bytes of decoded pixels its block keeps. */
+  memory: { args: NoArgs; reply: WorkerMemory };
   buildLearner: { args: { readonly learner: LearnerSpec }; reply: LearnerInfo };
   lrFind: { args: { readonly numIt: number; readonly fastHead?: boolean; readonly epochs?: number }; reply: LrFindInfo };
   /** `cycle`: one-cycle's knobs (pct_start, div, div_final, moms); fastai's defaults where absent. */
@@ -122,7 +133,15 @@ export interface InitResult {
   readonly timings?: readonly ProbeResult[];
 }
 
-/** What `setData` returns: the block as the worker built it. */
+/** What `memory` returns. */
+export interface WorkerMemory {
+  readonly tensors: number;
+  readonly tensorBytes: number;
+  /** Decoded pixels (and masks) the image block keeps; a streamed block's cache. */
+  readonly pixelBytes: number;
+}
+
+/** The block the worker trains on, as the training cells need it (`setData` returns it; the page takes it from the block view). */
 export interface DataInfo {
   readonly task: Task;
   readonly classes: readonly string[];
@@ -208,8 +227,15 @@ export interface AutosaveEvent {
   readonly files: Readonly<Record<string, Uint8Array>>;
 }
 
+/** Pictures decoded so far while the worker builds the image block. */
+export interface BuildProgressEvent {
+  readonly type: 'buildProgress';
+  readonly done: number;
+  readonly total: number;
+}
+
 /** Unprompted messages from the worker. */
-export type WorkerEvent = ProgressEvent | EpochEvent | AutosaveEvent;
+export type WorkerEvent = ProgressEvent | EpochEvent | AutosaveEvent | BuildProgressEvent;
 
 /** Anything the worker posts. */
 export type FromWorker = Reply | WorkerEvent;

@@ -9,7 +9,7 @@ import type { TrainingState } from '../core/project/optimizerFiles';
 import type { PictureView } from '../core/train/predictPicture';
 import { Learner } from '../core/train/learner';
 import type { LearnerInfo, LearnerSpec } from './protocol';
-import { describeLearner, multiLabelMetrics } from './sessionParts';
+import { describeLearner, multiLabelMetrics, sameOutputs } from './sessionParts';
 
 // What a TrainSession holds, as one union: each command narrows it with `requireData` or
 // `requireLearner`, whose errors say what the person has to do first.
@@ -111,4 +111,23 @@ export function learnerInfoOf(state: SessionState): LearnerInfo {
   if (state.kind === 'learner') return describeLearner(state.learner.grouped, state.learner.dls.task, state.spec.arch, state.frozen);
   if (state.kind === 'imported') return describeLearner(state.model.grouped, state.model.manifest.task, state.spec.arch, false);
   throw new Error('Build the learner first');
+}
+
+/**
+ * The state once `data` is the session's block: a learner trains on it from now on (a new size
+ * keeps it: progressive resizing), and an imported model whose outputs fit it becomes the learner.
+ */
+export function withData(state: SessionState, data: SessionData | null): SessionState {
+  if (data === null) return state;
+  if (state.kind === 'learner') {
+    state.learner.replaceData(data.dls);
+    return { ...state, data };
+  }
+  if (state.kind === 'imported') {
+    const { grouped, manifest, training } = state.model;
+    if (!sameOutputs(manifest, data.dls.task, data.dls.classes)) return { ...state, data };
+    // An imported model starts unfrozen, and its optimizer state is used once, by this learner.
+    return { kind: 'learner', data, learner: makeLearner(grouped, data, state.spec, training), spec: state.spec, frozen: false };
+  }
+  return { kind: 'data', data };
 }

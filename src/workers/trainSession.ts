@@ -1,18 +1,19 @@
-import { decoderWithPixels, type DecodedPixels } from '../core/data/decode';
 import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
-import { buildDataBlock, makeDataLoaders, plainTrainLoader } from '../core/data/block';
+import { makeDataLoaders, plainTrainLoader } from '../core/data/block';
+import type { BatchTiles, BlockView } from '../core/data/blockView';
+import { buildImageData, describeImageData, drawTiles, keptPixelBytes, type BuiltImageData, type NamedDecoder } from './imageData';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
 import { readBundle, type BundleFiles } from '../core/project/bundle';
 import { optimizerFiles, readOptimizerFiles } from '../core/project/optimizerFiles';
 import { groupsFromNames } from '../core/model/types';
-import { chooseBackend, type BackendName } from '../core/tf/backend';
+import type { BackendName } from '../core/tf/backend';
 import { CancelFitError, NonFiniteLossError, type Callback } from '../core/train/callback';
 import { fineTune } from '../core/train/fineTune';
 import { FAST_PATH_PROBES, autoLr } from '../core/train/autoLr';
 import type { FitOptions, FitResult, Learner, Progress } from '../core/train/learner';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import { chooseByProbe } from './backendProbe';
+import { startBackend } from './backendProbe';
 import { archFromDescription, learnerBundle, learnerManifest, type ExportOptions } from '../core/project/learnerBundle';
 import { withCorrections, type Correction } from '../core/data/corrections';
 import { buildModel, startsFrozen } from '../core/model/build';
@@ -22,9 +23,9 @@ import { gradCamSplit } from '../core/interpret/gradCam';
 import { predictPicture } from '../core/train/predictPicture';
 import { ProgressThrottle } from './progressThrottle';
 import { TextSession } from './textSession';
-import { OneAtATime, multiLabelMetrics, sameOutputs, where } from './sessionParts';
-import { disposeModel, learnerInfoOf, makeLearner, predictorOf, requireData, requireLearner, withoutModel, type SessionData, type SessionState } from './sessionState';
-import type { DataInfo, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
+import { OneAtATime, multiLabelMetrics, where } from './sessionParts';
+import { disposeModel, learnerInfoOf, makeLearner, predictorOf, requireData, requireLearner, withData, withoutModel, type SessionState } from './sessionState';
+import type { DataInfo, WorkerMemory, FitInfo, ImportInfo, PredictInfo, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, WorkerEvent } from './protocol';
 import { collectResults } from '../core/interpret/collectResults';
 import type { ResultsInfo } from '../core/interpret/resultsInfo';
 
@@ -43,37 +44,79 @@ export class TrainSession {
   /** The text task (tokenized texts, AWD-LSTM learners); it takes turns with the image commands. */
   readonly text = new TextSession(this.turns, (e) => this.post(e));
 
+  /** Resolves once `init` has chosen a backend: a build asked for meanwhile waits, so its tensors never start tfjs's default one. */
+  private backendChosen: Promise<unknown> = Promise.resolve();
+  /** Decode workers asked for by `init` (the page's `?decoders=`); the default pool size when absent. */
+  private decoderCount: number | undefined;
+
+  /**
+   * `decode` reads one picture (predictions, corrections); `buildDecoder` gives the decoder of
+   * data-block builds and its name for the summary: in the browser, a pool of decode workers
+   * spawned from this worker (see train.worker.ts), else `decode` itself.
+   */
   constructor(
     private readonly decode: ImageDecoder,
     private readonly post: (e: WorkerEvent) => void,
+    private readonly buildDecoder: (count?: number) => NamedDecoder = () => ({ decode, name: 'the training worker' }),
   ) {}
 
   /**
-   * Starts a backend: with `probe`, the fastest at one training step among `backends` (measured,
-   * timings returned); without, the first of `backends` that starts (the person's choice first).
+   * Starts a backend (`startBackend`: measured with `probe`, else the first that starts);
+   * `decoders` sizes the pool that decodes the data-block builds.
    */
-  async init(backends: readonly BackendName[], probe = false): Promise<InitResult> {
-    if (probe) {
-      const { pick, results } = await chooseByProbe(backends);
-      return { backend: pick.name, reason: pick.reason, timings: results };
-    }
-    const choice = await chooseBackend(backends);
-    return { backend: choice.name, reason: choice.reason };
+  init(backends: readonly BackendName[], probe = false, decoders?: number): Promise<InitResult> {
+    this.decoderCount = decoders;
+    const chosen = startBackend(backends, probe);
+    this.backendChosen = chosen.catch(() => undefined);
+    return chosen;
   }
 
   /**
-   * Builds the data block in the worker; a new size keeps the learner (progressive resizing).
-   * `pixels` are the page's decoded pictures of the same block: reused, not decoded again.
+   * Builds the image data block from the files, in this worker, which keeps it: a new size keeps
+   * the learner (progressive resizing). The page gets a view without pixels and show_batch for
+   * `draw`; decoding posts `buildProgress`. A failed build leaves the session's data as it was.
    */
-  setData(spec: DataBlockSpec, files: readonly SourceFile[], pixels?: DecodedPixels): Promise<DataInfo> {
+  buildData(spec: DataBlockSpec, files: readonly SourceFile[], draw = 0): Promise<BlockView> {
     return this.turns.run('data block build', async () => {
-      const decode = pixels ? decoderWithPixels(pixels, this.decode) : this.decode;
-      const block = await buildDataBlock(spec, { files, decode });
+      const decoder = this.buildDecoder(this.decoderCount);
+      const built = await this.buildImage(spec, files, decoder.decode, (done, total) => {
+        // Decoding reports per image; a message per image would flood the page.
+        if (done === total || done % 25 === 0) this.post({ type: 'buildProgress', done, total });
+      });
+      return describeImageData(built, spec, decoder.name, draw);
+    });
+  }
+
+  /** Another show_batch of the session's image block. */
+  async drawBatch(draw: number): Promise<BatchTiles> {
+    return drawTiles(requireData(this.state), draw);
+  }
+
+  /**
+   * Builds the data block without the page's view (no summary, no show_batch): what tests and
+   * the command line need to train. Throws the blocking problem when the block cannot be built.
+   */
+  setData(spec: DataBlockSpec, files: readonly SourceFile[]): Promise<DataInfo> {
+    return this.turns.run('data block build', async () => {
+      const { block } = await this.buildImage(spec, files, this.buildDecoder(this.decoderCount).decode);
       if (!block.ok) throw new Error(block.problems.find((p) => p.blocking)?.message ?? 'the data block could not be built');
-      const data: SessionData = { block, spec, dls: makeDataLoaders(block, spec) };
-      this.state = this.withData(data);
       return { task: block.task, classes: block.classes, train: block.train.length, valid: block.valid.length, size: spec.transforms.size };
     });
+  }
+
+  /** Builds once the backend is chosen, and makes a usable block the session's data. */
+  private async buildImage(spec: DataBlockSpec, files: readonly SourceFile[], decode: ImageDecoder, onProgress?: (done: number, total: number) => void): Promise<BuiltImageData> {
+    await this.backendChosen;
+    const built = await buildImageData(spec, files, decode, onProgress);
+    if (built.data) this.state = withData(this.state, built.data);
+    return built;
+  }
+
+  /** Live tensors and their bytes, and the decoded pixels the image block keeps (one copy, here). */
+  memory(): WorkerMemory {
+    const { numTensors, numBytes } = tf.memory();
+    const data = this.state.kind === 'empty' ? null : this.state.data;
+    return { tensors: numTensors, tensorBytes: numBytes, pixelBytes: data ? keptPixelBytes(data) : 0 };
   }
 
   buildLearner(spec: LearnerSpec): Promise<LearnerInfo> {
@@ -244,7 +287,7 @@ export class TrainSession {
     // As when it was built: a pretrained body's batch norm stays in inference mode (batchNormMode.ts).
     if (spec.arch.kind === 'pretrained') keepBatchNormInInference(imported.grouped.layerGroups.slice(0, -1).flat());
     const data = this.state.kind === 'data' ? this.state.data : null;
-    this.state = this.withData(data, { kind: 'imported', data: null, model: imported, spec });
+    this.state = withData({ kind: 'imported', data: null, model: imported, spec }, data);
     return { learner: learnerInfoOf(this.state), manifest, learnerSpec: spec, attached: this.state.kind === 'learner' };
   }
 
@@ -327,25 +370,6 @@ export class TrainSession {
         this.post({ type: 'autosave', epoch: row.epoch + startEpoch, files: { ...(await this.exportBundle({ teachable: false })), ...moments } });
       },
     };
-  }
-
-  /**
-   * The state once `data` is the session's block: a learner trains on it from now on (a new size
-   * keeps it: progressive resizing), and an imported model whose outputs fit it becomes the learner.
-   */
-  private withData(data: SessionData | null, state: SessionState = this.state): SessionState {
-    if (data === null) return state;
-    if (state.kind === 'learner') {
-      state.learner.replaceData(data.dls);
-      return { ...state, data };
-    }
-    if (state.kind === 'imported') {
-      const { grouped, manifest, training } = state.model;
-      if (!sameOutputs(manifest, data.dls.task, data.dls.classes)) return { ...state, data };
-      // An imported model starts unfrozen, and its optimizer state is used once, by this learner.
-      return { kind: 'learner', data, learner: makeLearner(grouped, data, state.spec, training), spec: state.spec, frozen: false };
-    }
-    return { kind: 'data', data };
   }
 
   /** Records whether the learner's body is frozen (the fast path and the learner cell read it). */

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeInNode } from '../../io/node/nodeDecode';
 import { scaledSize } from '../../io/browserDecode';
 import { buildDataBlock } from './block';
-import { DECODED_BUDGET_BYTES, decoderWithPixels, keptSize, pixelsOf } from './decode';
+import { DECODED_BUDGET_BYTES, keptSize } from './decode';
 import { loadAll } from './pixels';
 import { DEFAULT_SPEC, DEFAULT_TRANSFORMS } from './infer';
 import { maskFile, memoryFile, pngBytes } from './testing/fixtures';
-import type { DataBlockSpec, ImageDecoder, RawImage } from './types';
+import type { DataBlockSpec, ImageDecoder } from './types';
 
 /**
  * What the browser's decoder does with a hint, on Node: decode, then scale a larger picture so
@@ -100,29 +100,5 @@ describe('decoding with a scaling decoder (as the browser does)', () => {
       const ids = new Set(Array.from({ length: d.mask!.width * d.mask!.height }, (_, p) => d.mask!.data[p * 4]));
       expect([...ids].every((id) => id === 1 || id === 2)).toBe(true);
     }
-  });
-});
-
-describe('pixelsOf and decoderWithPixels', () => {
-  it('a second build from the first build\u2019s pixels decodes nothing and gives the same block', async () => {
-    const csv = 'image,x,y\na.png,32,16\nb.png,63,0\nc.png,5,5\n';
-    const files = [memoryFile('p.csv', csv), wide('images/a.png'), wide('images/b.png'), wide('images/c.png')];
-    const first = await buildDataBlock(pointsSpec, { files, decode: scalingDecoder });
-    let decodedAgain = 0;
-    const fallback: ImageDecoder = async (file, hint) => {
-      decodedAgain++;
-      return scalingDecoder(file, hint);
-    };
-    const second = await buildDataBlock(pointsSpec, { files, decode: decoderWithPixels(pixelsOf([...first.train, ...first.valid]), fallback) });
-    expect(decodedAgain).toBe(0);
-    const summary = async (b: typeof first) => (await loadAll(b.pixels, [...b.train, ...b.valid])).map((d) => [d.item.path, d.point, d.image.width, d.image.height, Array.from(d.image.data as ArrayLike<number>).slice(0, 8)]);
-    expect(await summary(second)).toEqual(await summary(first));
-  });
-
-  it('falls back to decoding a file it has no pixels for', async () => {
-    const image: RawImage = { width: 1, height: 1, data: new Uint8Array([9, 9, 9, 255]) };
-    const decode = decoderWithPixels({ 'a.png': image }, async () => ({ width: 2, height: 2, data: new Uint8Array(16) }));
-    expect(await decode(memoryFile('a.png', new Uint8Array([1])))).toBe(image);
-    expect((await decode(memoryFile('b.png', new Uint8Array([1])))).width).toBe(2);
   });
 });

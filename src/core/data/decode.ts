@@ -22,7 +22,7 @@ export interface DecodedItem extends BlockItem {
 /** Progress of a long decode, for a progress line in the UI. */
 export type DecodeProgress = (done: number, total: number) => void;
 
-/** Bytes of decoded pixels a data block may keep (RGBA); the page and the training worker each keep one copy. */
+/** Bytes of decoded pixels a data block may keep (RGBA); the training worker keeps the only copy. */
 export const DECODED_BUDGET_BYTES = 1024 * 2 ** 20;
 
 /** How large the decoded pictures are kept, and whether even the smallest useful size is over the budget. */
@@ -164,29 +164,4 @@ export function shrink(image: RawImage, factor: number, mode: 'average' | 'neare
     }
   }
   return { width, height, data };
-}
-
-/** Every decoded picture and mask of some items by file path, as a decoder returned them (scaled, with their file size). */
-export type DecodedPixels = Readonly<Record<string, RawImage>>;
-
-/**
- * The pixels of decoded items by file path, so a second build of the same block (the training
- * worker's) can reuse them instead of decoding every file again.
- */
-export function pixelsOf(items: readonly BlockItem[]): DecodedPixels {
-  const out: Record<string, RawImage> = {};
-  for (const d of items) {
-    if (!hasPixels(d)) continue;
-    out[d.item.path] = d.image;
-    if (d.mask && d.item.label.kind === 'mask') out[d.item.label.file.path] = d.mask;
-  }
-  return out;
-}
-
-/**
- * A decoder that answers from `pixels` first and decodes anything else with `fallback`.
- * Valid for a build with the same size as the one that made `pixels` (the same decode hint).
- */
-export function decoderWithPixels(pixels: DecodedPixels, fallback: ImageDecoder): ImageDecoder {
-  return async (file, hint) => pixels[file.path] ?? fallback(file, hint);
 }

@@ -2,7 +2,7 @@ import { decodeInNode } from '../../io/node/nodeDecode';
 import { readFolder } from '../../io/node/nodeFiles';
 import { createTrainClient } from '../../workers/client';
 import { inProcessWorker } from '../../workers/testing/inProcessWorker';
-import { makeDataCommands } from '../dataActions';
+import { makeDataCommands, workerImageBuilder } from '../dataActions';
 import { dataReducer, initialDataState } from '../dataState';
 import { createStore } from '../store';
 import { makeTrainCommands } from '../trainActions';
@@ -20,7 +20,7 @@ async function inProcessStudio() {
   const trainStore = createStore(trainReducer, initialTrainState);
   const worker = inProcessWorker(decodeInNode);
   const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
-  const data = makeDataCommands(dataStore, decodeInNode, 'Node', runner.settleForRebuild);
+  const data = makeDataCommands(dataStore, workerImageBuilder(runner.client), runner.settleForRebuild);
   const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
   await train.start('cpu');
   await data.loadFiles(readFolder('public/samples/mnist_tiny'), 'mnist_tiny');

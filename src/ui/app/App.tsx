@@ -31,6 +31,11 @@ function backendFromUrl(): BackendName | undefined {
   return b === 'webgpu' || b === 'webgl' || b === 'wasm' || b === 'cpu' ? b : undefined;
 }
 
+/** How many decode workers the training worker spawns (`?decoders=N`; the benchmark compares 1 with the default). */
+function decodersFromUrl(): number | undefined {
+  return Number(new URLSearchParams(window.location.search).get('decoders')) || undefined;
+}
+
 /** The notebook: one column of cells, in the order a person works through lesson 3. */
 export function App(props: { dataStore: DataStore; trainStore: TrainStore; data: DataCommands; train: TrainCommands; results: ResultsCommands; project: ProjectCommands; textStore: TextStore; text: TextCommands }) {
   const state = useStore(props.dataStore);
@@ -38,21 +43,20 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
   const trainState = useStore(props.trainStore);
   const { data } = props;
   useEffect(() => {
-    // The page previews batches on its own backend; training runs on the worker's.
-    data.initBackend().catch((e: Error) => props.dataStore.dispatch({ type: 'failed', error: `No tfjs backend could start on the page: ${e.message}` }));
     let stopAutosave = () => {};
     props.train
-      .start(backendFromUrl())
+      .start(backendFromUrl(), decodersFromUrl())
       // Restore only once the worker runs: the saved weights go straight into it.
       .then(() => props.project.restore())
       .then(() => (stopAutosave = props.project.startAutosave()))
       .catch((e: Error) => props.trainStore.dispatch({ type: 'failed', error: `The training worker could not start: ${e.message}` }));
     return () => stopAutosave();
-  }, [data, props.train, props.project, props.dataStore, props.trainStore]);
+  }, [props.train, props.project, props.trainStore]);
   const busy = state.progress !== null;
-  // While the page builds the data block, the training cells wait (their commands refuse too).
+  // While the worker builds the data block, the training cells wait (their commands refuse too).
   const train = busy && !trainState.busy ? { ...trainState, busy: 'data' as const } : trainState;
-  const backend = train.backend ?? state.backend;
+  // The page runs no tfjs: the one backend is the training worker's.
+  const backend = train.backend;
   // Text: the worker built the block; the page shows its summary (below), not the image cells.
   const ready = (state.block?.ok || state.text) && state.builtSpec;
   const image = ready && !state.text;
@@ -99,8 +103,8 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
       {state.text && ready && <TextResultsCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.text && ready && <TextPredictCell text={textState} commands={props.text} busy={train.busy !== null} hasLearner={!!train.learner} />}
       {state.text && ready && <TextExportCell state={projectSlice} text={textState} train={props.train} hasData />}
-      {state.block && <SummaryCell block={state.block} summary={state.summary} rejected={state.rejected} />}
-      {image && <ShowBatchCell block={state.block!} spec={state.builtSpec!} draw={state.batchDraw} commands={data} />}
+      {state.block && <SummaryCell block={state.block} rejected={state.rejected} />}
+      {image && <ShowBatchCell block={state.block!} spec={state.builtSpec!} batch={state.batch} commands={data} />}
       {image && <LearnerCell state={learnerSlice} commands={props.train} task={state.block!.task} />}
       {image && <LrFinderCell state={train} commands={props.train} />}
       {!state.text && (ready || train.rows.length > 0 || train.runs.length > 0) && <FitCell state={train} commands={props.train} hasData={!!ready} />}

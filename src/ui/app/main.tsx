@@ -1,6 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { makeDecodePool, poolSizeFor } from '../../io/decodePool';
-import { makeDataCommands } from '../../state/dataActions';
+import { makeDataCommands, workerImageBuilder } from '../../state/dataActions';
 import { dataReducer, initialDataState } from '../../state/dataState';
 import { createStore } from '../../state/store';
 import { makeProjectCommands } from '../../state/projectActions';
@@ -17,14 +16,13 @@ import './studio.css';
 const dataStore = createStore(dataReducer, initialDataState);
 const trainStore = createStore(trainReducer, initialTrainState);
 const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-// Pictures decode in a pool of workers; `?decoders=N` sets its size (the benchmark compares 1 with the default).
-const decoders = Number(new URLSearchParams(location.search).get('decoders')) || poolSizeFor(navigator.hardwareConcurrency);
-const pool = makeDecodePool(decoders, () => new Worker(new URL('../../io/decode.worker.ts', import.meta.url), { type: 'module' }));
 const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker));
-// A rebuild stops a running fit first (its run says so): the worker never trains on data that changed under it.
+// The training worker builds and keeps the data block (pictures decoded once, by the decode
+// workers it spawns); the page gets plain views. A rebuild stops a running fit first (its run
+// says so): the worker never trains on data that changed under it.
 // Text is tokenized in the training worker, which keeps the texts; the page gets the summary.
 const textBuilder = { build: runner.client.setTextData, redraw: runner.client.redrawText };
-const data = makeDataCommands(dataStore, pool.decode, `${pool.size} decode worker${pool.size === 1 ? '' : 's'}`, runner.settleForRebuild, textBuilder);
+const data = makeDataCommands(dataStore, workerImageBuilder(runner.client), runner.settleForRebuild, textBuilder);
 const textStore = createStore(textReducer, initialTextState);
 const text = makeTextCommands(textStore, runner);
 const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);

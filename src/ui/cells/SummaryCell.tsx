@@ -1,13 +1,12 @@
 import { memo } from 'react';
-import type { DataBlock } from '../../core/data/block';
-import { countByClass } from '../../core/data/summary';
+import type { BlockView } from '../../core/data/blockView';
 import type { Problem } from '../../core/data/types';
 import { Cell } from '../components/Cell';
 
 /** Counts per split and class, files left out, every problem one per line, and the step-by-step walk. */
-export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; summary: readonly string[]; rejected?: readonly Problem[] | null }) {
+export const SummaryCell = memo(function SummaryCell(props: { block: BlockView; rejected?: readonly Problem[] | null }) {
   const { block } = props;
-  const counts = countByClass(block);
+  const counts = block.counts;
   return (
     <Cell index={3} title="Summary" note={block.ok ? `${block.task}${block.classes.length ? ` · ${block.classes.length} ${block.task === 'segmentation' ? 'codes' : 'classes'}` : ''}` : 'the block could not be built'}>
       <div data-testid="block-summary" className="summary">
@@ -16,7 +15,7 @@ export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; 
           <b data-testid="task">{block.task}</b>
           {block.skipped.length > 0 && <> · {block.skipped.length} other files not used</>}
         </p>
-        {block.pixels.streamed && (
+        {block.streamed && (
           <p className="notice" data-testid="block-streamed">
             Streamed: {block.steps.find((s) => s.step === 'decode')?.text.replace(/^.*streamed: /, '')}. Training reads the files again each epoch; keep the folder where it is.
           </p>
@@ -50,7 +49,7 @@ export const SummaryCell = memo(function SummaryCell(props: { block: DataBlock; 
         )}
         <details>
           <summary>Walk through one item and one batch</summary>
-          <pre data-testid="block-walk">{props.summary.join('\n')}</pre>
+          <pre data-testid="block-walk">{block.summary.join('\n')}</pre>
         </details>
       </div>
       {props.rejected && (

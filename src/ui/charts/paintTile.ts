@@ -1,4 +1,4 @@
-import type { PreviewTile } from '../../state/batchPreview';
+import type { PreviewTile } from '../../core/data/preview';
 import type { Heatmap } from '../../core/interpret/gradCam';
 import { codeColour, hexToRgb } from './palette';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { PreviewTile } from '../../state/batchPreview';
+import type { PreviewTile } from '../../core/data/preview';
 import { paintTile, type MaskStyle } from '../charts/paintTile';
 
 const TILE_PX = 112;

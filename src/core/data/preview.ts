@@ -1,10 +1,10 @@
-import type { Heatmap } from '../core/interpret/gradCam';
+import type { Heatmap } from '../interpret/gradCam';
 import * as tf from '@tensorflow/tfjs';
-import type { DataBlock } from '../core/data/block';
-import { makeDataLoaders } from '../core/data/block';
-import type { Sides } from '../core/data/sizeSpec';
-import type { DataBlockSpec, Task } from '../core/data/types';
-import { denormalize } from '../core/transforms/augment';
+import type { DataBlock } from './block';
+import { makeDataLoaders } from './block';
+import type { Sides } from './sizeSpec';
+import type { DataBlockSpec, Task } from './types';
+import { denormalize } from '../transforms/augment';
 
 /** One show_batch tile as plain arrays, ready to paint without knowing tf. */
 export interface PreviewTile {
@@ -38,13 +38,14 @@ export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: 
   if (!first.value) return [];
   const { x, y } = first.value;
   const [n, height, width] = x.shape;
-  const rgba = await tf.tidy(() => {
+  const rgbaTensor = tf.tidy(() => {
     const pixels = denormalize(x, block.stats);
     const alpha = tf.ones([n, height, width, 1]);
     return tf.concat([pixels.clipByValue(0, 1), alpha], 3).mul(255).round().toInt();
-  }).data();
-  const targets = await y.data();
-  tf.dispose([x, y]);
+  });
+  // The worker draws again and again on the backend it trains on: every tensor is freed.
+  const [rgba, targets] = await Promise.all([rgbaTensor.data(), y.data()]);
+  tf.dispose([x, y, rgbaTensor]);
   return Array.from({ length: n }, (_, i) => tileOf(i, { height, width }, rgba, targets, block.task, block.classes));
 }
 
