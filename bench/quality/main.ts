@@ -21,7 +21,7 @@ import { runSet, type SeedResult } from './runSet';
 import { QUALITY_SETS } from './sets';
 
 /** Bump when the flow or the suggesters change, so kept results of older code are not reused. */
-const CODE_VERSION = 'v6';
+const CODE_VERSION = 'v7';
 
 /** The fixed rates every set also trains at; the best of them is what a suggester is measured against. */
 export const LR_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] as const;
