@@ -1,31 +1,20 @@
-import type { DataBlock, StepReport } from './block';
+import type { DataBlock } from './block';
 import type { PreviewTile } from './preview';
 import type { SizeSpec } from './sizeSpec';
 import { countByClass, type ClassCounts } from './summary';
-import type { DataBlockSpec, Problem, Task } from './types';
+import type { DataBlockSpec } from './types';
 
 /**
  * A built image data block as the page sees it: plain, serializable data with no pixels. The
  * training worker owns the block itself (`workers/imageData.ts`) and sends this view, so the
  * pictures live in one heap only.
  */
-export interface BlockView {
-  /** False when a blocking problem stopped the build; `problems` says why. */
-  readonly ok: boolean;
-  readonly task: Task;
-  readonly classes: readonly string[];
-  /** Index of the `Void` code (segmentation), -1 when there is none. */
-  readonly voidIndex: number;
+export interface BlockView extends Pick<DataBlock, 'ok' | 'task' | 'classes' | 'voidIndex' | 'skipped' | 'problems' | 'steps'> {
   /** Paths of the training and validation items: their counts, and what a test folder leaves out. */
   readonly train: readonly string[];
   readonly valid: readonly string[];
   /** Items per class in each split (`countByClass`); empty for points and segmentation. */
   readonly counts: readonly ClassCounts[];
-  /** Non-image or unused files, listed so nothing disappears silently. */
-  readonly skipped: readonly string[];
-  /** Every problem, naming its file, row or field. */
-  readonly problems: readonly Problem[];
-  readonly steps: readonly StepReport[];
   /** True when the block was too big to keep decoded: batches decode their pictures as they need them. */
   readonly streamed: boolean;
   /** fastai's `DataBlock.summary` walk, then the decoding speed line. */
