@@ -15,7 +15,7 @@ function messageOf(e: unknown): string {
 }
 
 /** `fetch` that turns an HTTP error status into an error naming the URL (tfjs would parse a 404 page as weights). */
-async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+export async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const res = await globalThis.fetch(input, init);
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
