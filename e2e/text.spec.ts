@@ -84,3 +84,29 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
   console.log(`text e2e: exported model in Node ${exported.map((p) => p.toFixed(4)).join(', ')} vs shown ${probs.join(', ')}`);
   exported.forEach((p, i) => expect(p).toBeCloseTo(probs[i], 3));
 });
+
+test('text ULMFiT route (wasm): the language model starts from the shipped pretrained one, frozen, and continues a prompt', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.loadSample('spam_tiny');
+  await page.getByTestId('text-route-ulmfit').click();
+  const summary = page.getByTestId('learner-summary');
+  await expect(summary).toContainText('AWD-LSTM language model', { timeout: 60_000 });
+  // The summary says where the weights came from and how much of this vocabulary the model knew.
+  const body = (await summary.textContent()) ?? '';
+  const [, known, total] = body.match(/it knew (\d+) of the (\d+) words/) ?? [];
+  expect(body).toContain('pretrained on');
+  expect(Number(known)).toBeGreaterThan(0.5 * Number(total));
+  // fastai's language_model_learner starts frozen: the LSTMs wait, the embedding and decoder train.
+  const frozen = await page.getByTestId('learner-group').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+  expect(frozen.slice(0, -1).every((r) => r.includes('frozen'))).toBe(true);
+  expect(frozen.at(-1)).not.toContain('frozen');
+  await page.getByTestId('predict-input').fill('The government of the United States');
+  await page.getByTestId('predict-run').click();
+  const generated = page.getByTestId('generated');
+  await expect(generated).toBeVisible({ timeout: 60_000 });
+  const words = ((await generated.textContent()) ?? '').split(/\s+/).filter((w) => /^[a-z]+$/.test(w));
+  // Before any fine-tuning the pretrained model already writes English words, not unknowns.
+  expect(words.length).toBeGreaterThan(10);
+  await studio.cellShot('learner-summary', 'text-ulmfit-pretrained');
+});

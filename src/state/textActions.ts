@@ -1,3 +1,4 @@
+import { TEXT_LM_PATH } from '../io/textLm';
 import type { TextLearnerKind } from '../workers/protocol';
 import { epochsProblem } from './inputChecks';
 import type { Store } from './store';
@@ -27,7 +28,9 @@ export function makeTextCommands(store: TextStore, runner: TrainRunner): TextCom
   return {
     buildLearner: (kind) =>
       guarded('learner', async () => {
-        dispatch({ type: 'learnerReady', learner: await client.buildTextLearner(kind) });
+        // The language model starts from the shipped pretrained one, as fastai's does from WikiText-103.
+        const lmUrl = kind === 'lm' ? `${import.meta.env.BASE_URL}${TEXT_LM_PATH}` : undefined;
+        dispatch({ type: 'learnerReady', learner: await client.buildTextLearner(kind, lmUrl) });
         store.dispatch({ type: 'textLearner', kind });
       })(),
     setUlmfit: (lr, lastEpochs) => store.dispatch({ type: 'ulmfitSettings', lr, lastEpochs }),

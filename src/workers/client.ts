@@ -45,7 +45,8 @@ export interface TrainClient {
   /** Text: tokenizes and numericalises the texts in the worker; the summary and show_batch come back. */
   setTextData(spec: TextDataSpec, files: readonly SourceFile[], draw?: number): Promise<TextDataInfo>;
   redrawText(draw: number): Promise<TextDataInfo>;
-  buildTextLearner(kind: TextLearnerKind): Promise<LearnerInfo>;
+  /** `lmUrl`: the language model starts from the pretrained one there. */
+  buildTextLearner(kind: TextLearnerKind, lmUrl?: string): Promise<LearnerInfo>;
   /** ULMFiT's gradual unfreezing of the classifier. */
   ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }>;
   textResults(): Promise<TextResultsInfo>;
@@ -121,7 +122,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     stop: () => call('stop', {}),
     setTextData: async (spec, files, draw) => call('setTextData', { spec, files: await toWire(files), draw }),
     redrawText: (draw) => call('redrawText', { draw }),
-    buildTextLearner: (kind) => call('buildTextLearner', { kind }),
+    buildTextLearner: (kind, lmUrl) => call('buildTextLearner', { kind, lmUrl }),
     ulmfit: (lr, lastEpochs) => call('ulmfit', { lr, lastEpochs }),
     textResults: () => call('textResults', {}),
     predictText: (text, words) => call('predictText', { text, words }),

@@ -98,7 +98,7 @@ export interface TrainApi {
   /** Text: tokenizes and numericalises in the worker; `draw` picks the show_batch rows. While text is loaded, lrFind, fit and freeze act on the text learner. */
   setTextData: { args: { readonly spec: TextDataSpec; readonly files: readonly WireFile[]; readonly draw?: number }; reply: TextDataInfo };
   redrawText: { args: { readonly draw: number }; reply: TextDataInfo };
-  buildTextLearner: { args: { readonly kind: TextLearnerKind }; reply: LearnerInfo };
+  buildTextLearner: { args: { readonly kind: TextLearnerKind; readonly lmUrl?: string }; reply: LearnerInfo };
   /** ULMFiT's gradual unfreezing of the classifier (lesson 3), `lr` the first stage's rate. */
   ulmfit: { args: { readonly lr: number; readonly lastEpochs: number }; reply: FitInfo & { readonly learner: LearnerInfo } };
   textResults: { args: NoArgs; reply: TextResultsInfo };

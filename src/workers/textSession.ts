@@ -4,6 +4,8 @@ import { CLAS_DROPS, LM_DROPS, scaleDrops } from '../core/text/awdLstm';
 import { decodeSpecTokens, generate } from '../core/text/generate';
 import { classifierLoader, lmLoader, padBatch } from '../core/text/loaders';
 import { LanguageModel, TextClassifier, type TextModel } from '../core/text/models';
+import { loadPretrainedLm } from '../core/text/pretrainedLm';
+import { PRETRAINED_LM_SIZES, type PretrainedLm } from '../core/text/pretrainedLmFile';
 import { textBundle, textManifest } from '../core/project/textBundle';
 import type { BundleFiles } from '../core/project/bundle';
 import { TEXT_DEFAULTS, buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
@@ -15,12 +17,13 @@ import { ulmfitStages } from '../core/text/ulmfit';
 import type { Callback } from '../core/train/callback';
 import type { Progress } from '../core/train/learner';
 import type { LrSpec } from '../core/train/schedules';
+import { loadPretrainedLmFromUrl } from '../io/textLm';
 import { ProgressThrottle } from './progressThrottle';
 import type { FitInfo, LearnerInfo, LrFindInfo, TextLearnerKind, TextPredictInfo, WorkerEvent } from './protocol';
 import { where, type OneAtATime } from './sessionParts';
 
-/** Sizes for a browser on wasm: a tenth of fastai's AWD-LSTM (400/1152/3). */
-const SIZES = { embSize: 64, hidden: 128, layers: 2 } as const;
+/** Sizes for a browser on wasm, a tenth of fastai's AWD-LSTM (400/1152/3): the shipped language model's. */
+const SIZES = PRETRAINED_LM_SIZES;
 const LM_BATCH = { bs: 32, seqLen: 40 } as const;
 /** The classifier reads each text's first tokens (fastai reads up to 1,440; a browser cannot). */
 const CLAS_MAX_LEN = 80;
@@ -38,10 +41,14 @@ export class TextSession {
   private kind: TextLearnerKind | null = null;
   private frozenTo = 0;
   private spec: TextDataSpec | null = null;
+  /** Where the language model started: the shipped model (and how many words it knew) or random weights. */
+  private lmStart: string | null = null;
+  private pretrained: { url: string; lm: Promise<PretrainedLm> } | null = null;
 
   constructor(
     private readonly turns: OneAtATime,
     private readonly post: (e: WorkerEvent) => void,
+    private readonly loadLm: (url: string) => Promise<PretrainedLm> = loadPretrainedLmFromUrl,
   ) {}
 
   /** True while the data is text: the shared commands (LR finder, fit, results) come here. */
@@ -72,15 +79,17 @@ export class TextSession {
     this.learner?.dispose();
     this.lm?.dispose();
     this.clas?.dispose();
-    this.data = this.lm = this.clas = this.learner = this.kind = null;
+    this.data = this.lm = this.clas = this.learner = this.kind = this.lmStart = null;
   }
 
   /**
    * `lm`: the AWD-LSTM language model on every text (labelled or not); `classifier`: a classifier
    * from scratch; `classifierFromLm`: a classifier on the language model's encoder, frozen but
-   * its head (ULMFiT). The language model is kept for the last.
+   * its head (ULMFiT). The language model is kept for the last. With `lmUrl`, the language model
+   * starts from the pretrained one there (fastai's `pretrained=True`), its embedding matched to
+   * this vocabulary; without it, from random weights.
    */
-  buildLearner(kind: TextLearnerKind): Promise<LearnerInfo> {
+  buildLearner(kind: TextLearnerKind, lmUrl?: string): Promise<LearnerInfo> {
     return this.turns.run('learner build', async () => {
       const data = this.requireData();
       if (kind === 'classifierFromLm' && !this.lm) throw new Error('Train the language model first: build "AWD-LSTM language model first (ULMFiT)" and fit it');
@@ -89,11 +98,21 @@ export class TextSession {
       this.learner = this.clas = null;
       const vocabSize = data.vocab.itos.length;
       if (kind === 'lm') {
+        const lm = new LanguageModel({ vocabSize, ...SIZES, seed: 1, drops: scaleDrops(LM_DROPS, 0.3) });
+        try {
+          this.lmStart = lmUrl ? await this.startFromPretrained(lm, lmUrl, data) : 'random weights';
+        } catch (e) {
+          lm.dispose();
+          throw e;
+        }
         this.lm?.dispose();
-        this.lm = new LanguageModel({ vocabSize, ...SIZES, seed: 1, drops: scaleDrops(LM_DROPS, 0.3) });
+        this.lm = lm;
         const ids = (items: TextData['train']) => items.map((t) => t.ids);
-        this.learner = new TextLearner(this.lm, { train: lmLoader([...ids(data.train), ...ids(data.unsup)], { ...LM_BATCH, shuffle: true, seed: 1 }), valid: lmLoader(ids(data.valid), LM_BATCH) }, { isLm: true, clip: 0.1 });
-        this.frozenTo = 0;
+        this.learner = new TextLearner(lm, { train: lmLoader([...ids(data.train), ...ids(data.unsup)], { ...LM_BATCH, shuffle: true, seed: 1 }), valid: lmLoader(ids(data.valid), LM_BATCH) }, { isLm: true, clip: 0.1 });
+        // Pretrained, it starts frozen as fastai's `language_model_learner` does: the first fit
+        // trains the embedding and decoder (this vocabulary's new words) before the LSTMs move.
+        this.frozenTo = lmUrl ? -1 : 0;
+        this.learner.freezeTo(this.frozenTo);
       } else {
         this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
         if (kind === 'classifierFromLm') this.clas.encoder.copyFrom(this.lm!.encoder);
@@ -151,7 +170,9 @@ export class TextSession {
   freeze(frozen: boolean): LearnerInfo {
     this.turns.refuse(frozen ? 'freeze' : 'unfreeze');
     const learn = this.requireLearner();
-    this.frozenTo = frozen && this.kind !== 'lm' ? -1 : 0;
+    // A language model freezes to its last group, the embedding and decoder: fastai's first epoch
+    // on a pretrained model trains the new words' rows before the LSTMs move.
+    this.frozenTo = frozen ? -1 : 0;
     learn.freezeTo(this.frozenTo);
     return this.info();
   }
@@ -233,7 +254,24 @@ export class TextSession {
     const names = this.kind === 'lm' ? [...all.slice(0, -1).map((_, i) => `LSTM ${i + 1}`), 'embedding + tied decoder'] : [...all.slice(0, -1).map((_, i) => (i === 0 ? 'embedding' : `LSTM ${i}`)), 'concat-pool head'];
     const groups = all.map((g, i) => ({ name: names[i], params: groupParams(g), frozen: i < from }));
     const arch = this.kind === 'lm' ? 'AWD-LSTM language model' : this.kind === 'classifierFromLm' ? 'AWD-LSTM classifier on the language model\'s encoder' : 'AWD-LSTM classifier from scratch';
-    return { task: 'single', arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body: `embedding ${SIZES.embSize}, ${SIZES.layers} LSTM layers of ${SIZES.hidden}, vocabulary ${this.requireData().vocab.itos.length}` };
+    const start = this.lmStart && this.kind !== 'classifier' ? `; language model ${this.lmStart}` : '';
+    const body = `embedding ${SIZES.embSize}, ${SIZES.layers} LSTM layers of ${SIZES.hidden}, vocabulary ${this.requireData().vocab.itos.length}${start}`;
+    return { task: 'single', arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body };
+  }
+
+  /** Loads the pretrained model once per URL and copies it into `lm`; says what it did. */
+  private async startFromPretrained(lm: LanguageModel, url: string, data: TextData): Promise<string> {
+    if (this.pretrained?.url !== url) this.pretrained = { url, lm: this.loadLm(url) };
+    let pre: PretrainedLm;
+    try {
+      pre = await this.pretrained.lm;
+    } catch (e) {
+      this.pretrained = null;
+      throw e;
+    }
+    const { known } = loadPretrainedLm(lm, pre, data.vocab);
+    const { info } = pre;
+    return `pretrained on ${(info.trainTokens / 1e6).toFixed(1)}M tokens of general English (validation perplexity ${info.validPerplexity.toFixed(0)}); it knew ${known} of the ${data.vocab.itos.length} words of this vocabulary`;
   }
 
   private requireData(): TextData {

@@ -29,8 +29,9 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
             </button>
           </div>
           <p className="muted">
-            ULMFiT (lesson 3): fit the language model on every text, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the
-            classifier on its encoder and unfreeze it gradually. Sizes for a browser: embedding 64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
+            ULMFiT (lesson 3): the language model starts from the studio&apos;s pretrained one (general English: State of the Union addresses and Moby-Dick, as fastai&apos;s starts
+            from Wikipedia), you fine-tune it on every text here, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the classifier
+            on its encoder and unfreeze it gradually. Sizes for a browser: embedding 64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
           </p>
           {text.kind === 'lm' && (
             <p>

@@ -1,0 +1,84 @@
+/**
+ * ULMFiT against its baselines on a text sample, through the worker's own `TextSession` (wasm):
+ * bag-of-words logistic regression and the most frequent class on the same split, the classifier
+ * from scratch, and the classifier on a fine-tuned language model that starts from the shipped
+ * pretrained one (`ulmfit`) or from random weights (`ulmfit-random`). The learning test uses it;
+ * by hand it prints one JSON line per route:
+ *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit] [--lm-epochs 2] [--last 1] [--lr 2e-2]
+ */
+import { bagOfWordsAccuracy } from '../../core/text/bagOfWords';
+import { mostFrequentAccuracy } from '../../core/text/metrics';
+import type { PretrainedLm } from '../../core/text/pretrainedLmFile';
+import { TEXT_DEFAULTS, buildTextData, type TextDataSpec } from '../../core/text/textData';
+import { readFolder } from '../../io/node/nodeFiles';
+import { readPretrainedLm } from '../../io/node/textLm';
+import type { EpochEvent, WorkerEvent } from '../protocol';
+import { OneAtATime } from '../sessionParts';
+import { TextSession } from '../textSession';
+
+export type TextRoute = 'scratch' | 'ulmfit' | 'ulmfit-random';
+
+/** How each route trains; the classifier gets `3 + last` epochs either way (ULMFiT's 4 stages). */
+export interface RouteOptions {
+  readonly lmEpochs: number;
+  readonly last: number;
+  readonly lr: number;
+  readonly scratchLr: number;
+}
+
+export const ROUTE_DEFAULTS: RouteOptions = { lmEpochs: 2, last: 1, lr: 2e-2, scratchLr: 1e-2 };
+
+/** The trivial and bag-of-words baselines on the sample's split. */
+export async function textBaselines(sample: string): Promise<{ mostFrequent: number; bow: number; train: number; valid: number; vocab: number }> {
+  const data = await buildTextData(readFolder(`public/samples/${sample}`), { source: { kind: 'folder' }, ...TEXT_DEFAULTS });
+  const ids = (items: typeof data.train) => items.map((t) => t.ids);
+  const labels = (items: typeof data.train) => items.map((t) => t.label);
+  return {
+    mostFrequent: mostFrequentAccuracy(labels(data.train), labels(data.valid)),
+    bow: bagOfWordsAccuracy(ids(data.train), labels(data.train), ids(data.valid), labels(data.valid), data.vocab.itos.length, data.classes.length),
+    train: data.train.length,
+    valid: data.valid.length,
+    vocab: data.vocab.itos.length,
+  };
+}
+
+/** One route from data to the classifier's last epoch; every epoch's accuracy and the language model's perplexities. */
+export async function runTextRoute(sample: string, route: TextRoute, opts: RouteOptions = ROUTE_DEFAULTS, pretrained?: PretrainedLm) {
+  const epochs: EpochEvent[] = [];
+  const s = new TextSession(new OneAtATime(), (e: WorkerEvent) => void (e.type === 'epoch' && epochs.push(e)), async () => pretrained ?? readPretrainedLm());
+  const spec: TextDataSpec = { source: { kind: 'folder' }, ...TEXT_DEFAULTS };
+  await s.setData(spec, readFolder(`public/samples/${sample}`));
+  const started = performance.now();
+  let lmPerplexity: number[] = [];
+  let lmSummary = '';
+  if (route === 'scratch') {
+    await s.buildLearner('classifier');
+    await s.fit(3 + opts.last, opts.scratchLr);
+  } else {
+    lmSummary = (await s.buildLearner('lm', route === 'ulmfit' ? 'shipped' : undefined)).body ?? '';
+    if (route === 'ulmfit') {
+      // fastai's habit on a pretrained model: one frozen epoch, then unfrozen at a tenth of the rate.
+      await s.fit(1, opts.lr);
+      s.freeze(false);
+      if (opts.lmEpochs > 1) await s.fit(opts.lmEpochs - 1, opts.lr / 10);
+    } else await s.fit(opts.lmEpochs, opts.lr);
+    lmPerplexity = epochs.splice(0).map((e) => e.metrics.perplexity);
+    await s.buildLearner('classifierFromLm');
+    await s.ulmfit(opts.lr, opts.last);
+  }
+  const out = { route, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
+  s.clear();
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { loadWasmBackend } = await import('../../core/tf/testing/wasm');
+  await loadWasmBackend();
+  const arg = (name: string, fallback: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
+  const sample = arg('sample', 'spam_tiny');
+  const opts: RouteOptions = { lmEpochs: Number(arg('lm-epochs', '2')), last: Number(arg('last', '1')), lr: Number(arg('lr', '2e-2')), scratchLr: Number(arg('scratch-lr', '1e-2')) };
+  console.log(JSON.stringify({ sample, ...opts, ...(await textBaselines(sample)) }));
+  for (const route of arg('routes', 'scratch,ulmfit').split(',') as TextRoute[]) console.log(JSON.stringify(await runTextRoute(sample, route, opts)));
+}
+
+if (process.argv[1]?.endsWith('textRoutes.ts')) void main();
