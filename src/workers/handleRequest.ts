@@ -1,9 +1,9 @@
 import type { SourceFile } from '../core/data/types';
-import type { ReplyOf, RequestName, RequestOf, WireFile } from './protocol';
+import type { BatchTiles, FromWorker, ReplyOf, Request, RequestName, RequestOf, WireFile } from './protocol';
 import type { TrainSession } from './trainSession';
 
-// The worker's switch over its requests, apart from the worker so tests can run the page's
-// commands against a real session in the same process (testing/inProcessWorker.ts).
+// The worker's switch over its requests and its answering loop, apart from the worker so tests
+// can run the page's commands against a real session in the same process (testing/inProcessWorker.ts).
 
 export function toSource(f: WireFile): SourceFile {
   return { path: f.path, size: f.blob.size, read: async () => new Uint8Array(await f.blob.arrayBuffer()) };
@@ -46,4 +46,51 @@ export async function handleRequest<K extends RequestName>(session: TrainSession
   const handler = HANDLERS[req.type] as Handlers[K] | undefined;
   if (!handler) throw new Error(`The training worker has no request "${String(req.type)}"`);
   return handler(session, req);
+}
+
+/**
+ * Replies whose buffers move to the page instead of being copied (postMessage's transfer list):
+ * only buffers made for the reply, which the session keeps no reference to, since a transferred
+ * buffer is left empty on this side. Typed from `TrainApi` like the handlers.
+ */
+type Transfers = { readonly [K in RequestName]?: (reply: ReplyOf<K>) => readonly ArrayBufferLike[] };
+
+const TRANSFERS: Transfers = {
+  // show_batch's tiles are drawn afresh for each reply (`previewBatch`): 64 KiB a tile at 128 px.
+  buildData: (view) => tileBuffers(view.batch),
+  drawBatch: tileBuffers,
+};
+
+function tileBuffers(batch: BatchTiles): ArrayBufferLike[] {
+  return batch.tiles.flatMap((t) => (t.mask ? [t.rgba.buffer, t.mask.buffer] : [t.rgba.buffer]));
+}
+
+/**
+ * The buffers to transfer with the reply to `type`: each once (a duplicate fails the post), and
+ * only ArrayBuffers (a SharedArrayBuffer is shared, never transferred).
+ */
+export function transferList<K extends RequestName>(type: K, reply: ReplyOf<K>): ArrayBuffer[] {
+  const pick = TRANSFERS[type] as ((reply: ReplyOf<K>) => readonly ArrayBufferLike[]) | undefined;
+  return [...new Set(pick?.(reply) ?? [])].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+/** The worker's end of its channel to the page (the worker's global scope, or a test's stand-in). */
+export interface WorkerScope {
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  postMessage(message: FromWorker, transfer: Transferable[]): void;
+}
+
+/**
+ * Answers each request that arrives on `scope`: its reply, with the buffers `transferList` names
+ * moved rather than copied, or the failure's message.
+ * @example serveRequests(self as unknown as DedicatedWorkerGlobalScope, new TrainSession(decodeInBrowser, post));
+ */
+export function serveRequests(scope: WorkerScope, session: TrainSession): void {
+  scope.onmessage = (e) => {
+    const req = e.data;
+    handleRequest(session, req).then(
+      (value) => scope.postMessage({ type: 'reply', id: req.id, value }, transferList(req.type, value)),
+      (err: unknown) => scope.postMessage({ type: 'failure', id: req.id, message: err instanceof Error ? err.message : String(err) }, []),
+    );
+  };
 }

@@ -5,8 +5,8 @@ import { makeDecodePool, poolSizeFor, type DecodePool } from '../io/decodePool';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { handleRequest } from './handleRequest';
-import type { FromWorker, Request } from './protocol';
+import { serveRequests } from './handleRequest';
+import type { FromWorker } from './protocol';
 import type { NamedDecoder } from './imageData';
 import { TrainSession } from './trainSession';
 
@@ -37,10 +37,4 @@ const session = new TrainSession(decodeInBrowser, post, buildDecoder);
 // runs (its pthread workers start from the bundled factory: see vite.config.ts).
 setWasmFileUrls({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 
-scope.onmessage = (e: MessageEvent<Request>) => {
-  const req = e.data;
-  handleRequest(session, req).then(
-    (value) => post({ type: 'reply', id: req.id, value }),
-    (err: unknown) => post({ type: 'failure', id: req.id, message: err instanceof Error ? err.message : String(err) }),
-  );
-};
+serveRequests(scope, session);

@@ -1,4 +1,4 @@
-import type { BodyNormalization } from './pretrainedBody';
+import type { BodyNormalization } from './bodyNormalization';
 
 /** Which network to build (`buildModel`): what the learner cell, the worker and the command line pick. */
 export type ArchSpec =

@@ -1,4 +1,4 @@
-import type { BodyNormalization } from './pretrainedBody';
+import type { BodyNormalization } from './bodyNormalization';
 
 /**
  * The pretrained bodies the studio knows by name: where their `model.json` lives, the scaling

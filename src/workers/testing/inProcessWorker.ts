@@ -1,13 +1,15 @@
 import type { ImageDecoder } from '../../core/data/types';
 import type { WorkerPort } from '../client';
-import { handleRequest } from '../handleRequest';
+import { serveRequests, type WorkerScope } from '../handleRequest';
 import type { FromWorker, Request } from '../protocol';
 import { TrainSession } from '../trainSession';
 
 /**
  * The training worker in this process, for tests of the page's commands: a real `TrainSession`
- * behind the same requests and replies. Messages cross as tasks (setTimeout), as they do
- * between a page and a worker, so a Stop arrives between batches only if the loop yields.
+ * answering through `serveRequests`, as the worker does. Messages cross as tasks (setTimeout), as
+ * they do between a page and a worker, so a Stop arrives between batches only if the loop yields;
+ * a reply with a transfer list crosses as postMessage moves it (structuredClone with `transfer`:
+ * the page gets the buffers, the session's side is left empty).
  */
 export function inProcessWorker(decode: ImageDecoder): WorkerPort & { readonly session: TrainSession; crash(message: string): void } {
   const listeners: ((e: MessageEvent<FromWorker>) => void)[] = [];
@@ -15,15 +17,15 @@ export function inProcessWorker(decode: ImageDecoder): WorkerPort & { readonly s
   let dead = false;
   const deliver = (m: FromWorker) => setTimeout(() => !dead && listeners.forEach((l) => l({ data: m } as MessageEvent<FromWorker>)), 0);
   const session = new TrainSession(decode, deliver);
+  const scope: WorkerScope = {
+    onmessage: null,
+    postMessage: (m, transfer) => deliver(transfer.length ? structuredClone(m, { transfer }) : m),
+  };
+  serveRequests(scope, session);
   return {
     session,
     postMessage(req: Request) {
-      setTimeout(() => {
-        handleRequest(session, req).then(
-          (value) => deliver({ type: 'reply', id: req.id, value }),
-          (err: unknown) => deliver({ type: 'failure', id: req.id, message: err instanceof Error ? err.message : String(err) }),
-        );
-      }, 0);
+      setTimeout(() => scope.onmessage?.({ data: req } as MessageEvent<Request>), 0);
     },
     addEventListener(type: 'message' | 'error', listener: ((e: MessageEvent<FromWorker>) => void) | ((e: ErrorEvent) => void)) {
       if (type === 'message') listeners.push(listener as (e: MessageEvent<FromWorker>) => void);

@@ -7,7 +7,7 @@
  *   turns into PyTorch tensors (kernels HWIO -> OIHW, dense transposed, batch-norm statistics);
  * - `notebook.ipynb`: the same in fastai v2; `README.md`: the commands and what maps to what.
  */
-import { BUNDLE_FILES, readBundle, type BundleFiles } from '../../project/bundle';
+import { BUNDLE_FILES, checkBundle, type BundleFiles } from '../../project/bundleFiles';
 import { fastaiNotebook } from './notebook';
 import { planFromRuns, type RecordedRun, type TrainingPlan } from './plan';
 import { pytorchReadme } from './readme';
@@ -40,7 +40,7 @@ export function hasPretrainedBody(arch: { readonly name: string; readonly [k: st
  * @example const files = pytorchExport(await client.exportBundle(), runs, { wd: 0.01, threshold: 0.2, beta: 2 }, PYTHON_FILES);
  */
 export function pytorchExport(bundle: BundleFiles, runs: readonly RecordedRun[], settings: ExportSettings, python: PythonFiles): BundleFiles {
-  const read = readBundle(bundle);
+  const read = checkBundle(bundle);
   if ('error' in read) throw new Error(read.error);
   const { notes = [], ...learner } = settings;
   const plan: TrainingPlan = planFromRuns(runs, { ...learner, pretrainedBody: hasPretrainedBody(read.manifest.arch), size: read.manifest.spec.transforms.size }, notes);

@@ -3,7 +3,7 @@ import type { LearnerSlice } from '../slices';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { Task } from '../../../core/data/types';
 import { KNOWN_BODIES, MOBILENET_V2, knownBody } from '../../../core/model/bodies';
-import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/pretrainedBody';
+import { BODY_NORMALIZATIONS, type BodyNormalization } from '../../../core/model/bodyNormalization';
 import { effectiveLearnerSpec, pretrainedArch } from '../../../state/guessLearner';
 import { canBuildLearner, canFreeze } from '../../../state/canRun';
 import { TRAIN_LIMITS as L, learnerSpecProblems } from '../../../state/inputChecks';
