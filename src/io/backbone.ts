@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneLoader } from '../core/model/build';
+import { checkedFetch } from './checkedFetch';
 
 /**
  * Loading a pretrained backbone in tfjs layers format (`model.json` + `.bin` weight shards),
@@ -12,14 +13,6 @@ export const BUILTIN_BACKBONE_PATH = 'models/mnist-backbone/model.json';
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** `fetch` that turns an HTTP error status into an error naming the URL (tfjs would parse a 404 page as weights). */
-export async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const res = await globalThis.fetch(input, init);
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-  return res;
 }
 
 /**

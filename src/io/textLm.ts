@@ -1,5 +1,5 @@
 import { parsePretrainedLm, type PretrainedLm } from '../core/text/pretrainedLmFile';
-import { checkedFetch } from './backbone';
+import { checkedFetch } from './checkedFetch';
 
 /** URL path of the shipped language model's folder under the app's base (scripts/textLm/build.ts). */
 export const TEXT_LM_PATH = 'models/text-lm';
