@@ -32,7 +32,9 @@ test('the training backend is chosen by a measured step, shown with its timings,
   // workers must start from the bundled factory: see vite.config.ts); the timings say how many.
   const crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
   expect(crossOriginIsolated).toBe(true);
-  console.log(`wasm in Chromium (crossOriginIsolated ${crossOriginIsolated}): epochs took ${await page.getByTestId('epoch-row').evaluateAll((r) => r.map((x) => x.querySelector('[data-col="time"]')?.textContent).join(', '))}; accuracy ${rows[1].accuracy}`);
+  console.log(
+    `wasm in Chromium (crossOriginIsolated ${crossOriginIsolated}): epochs took ${await page.getByTestId('epoch-row').evaluateAll((r) => r.map((x) => x.querySelector('[data-col="time"]')?.textContent).join(', '))}; accuracy ${rows[1].accuracy}`,
+  );
 });
 
 test('a folder over the memory budget streams: headers only at build, pictures decoded per batch, and wasm still learns', async ({ page }) => {

@@ -13,7 +13,14 @@ import { blockBaselines } from '../src/core/metrics/testing/blockBaselines';
  * the most frequent training class, scored on the validation pictures.
  */
 export async function mostFrequentClass(page: Page): Promise<Baseline> {
-  const rows = await page.getByTestId('class-count').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class') ?? '', ...Array.from(tr.querySelectorAll('td')).slice(1).map((td) => td.textContent ?? '')]));
+  const rows = await page.getByTestId('class-count').evaluateAll((trs) =>
+    trs.map((tr) => [
+      tr.getAttribute('data-class') ?? '',
+      ...Array.from(tr.querySelectorAll('td'))
+        .slice(1)
+        .map((td) => td.textContent ?? ''),
+    ]),
+  );
   if (rows.length === 0) throw new Error('no class counts on the page');
   const top = rows.reduce((a, b) => (Number(b[1]) > Number(a[1]) ? b : a));
   const accuracy = Number(top[2]) / rows.reduce((n, r) => n + Number(r[2]), 0);

@@ -150,7 +150,9 @@ test('large pictures are scaled while they decode, in a pool of workers, and mas
   mkdirSync(join(dir, 'images'));
   mkdirSync(join(dir, 'labels'));
   cpSync(join(SAMPLES, 'camvid_tiny', 'codes.txt'), join(dir, 'codes.txt'));
-  const names = readdirSync(join(SAMPLES, 'camvid_tiny', 'images')).sort().slice(0, 20);
+  const names = readdirSync(join(SAMPLES, 'camvid_tiny', 'images'))
+    .sort()
+    .slice(0, 20);
   const maskValues = new Map<string, Set<number>>();
   for (const name of names) {
     const maskName = name.replace('.png', '_P.png');

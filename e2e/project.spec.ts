@@ -53,13 +53,18 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   expect(losses).toEqual([...losses].sort((a, b) => b - a));
   await studio.cellShot('results-run', 'results-mnist-single');
   // plot_top_losses(heatmap=True): Grad-CAM drawn over each top-loss picture when asked.
-  const reddish = () => page.getByTestId('top-loss-item').first().locator('canvas').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    // A grey digit has r = g = b; the heat adds red to yellow, with no blue.
-    for (let p = 0; p < d.length; p += 4) if (d[p] - d[p + 2] > 40) n++;
-    return n;
-  });
+  const reddish = () =>
+    page
+      .getByTestId('top-loss-item')
+      .first()
+      .locator('canvas')
+      .evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        // A grey digit has r = g = b; the heat adds red to yellow, with no blue.
+        for (let p = 0; p < d.length; p += 4) if (d[p] - d[p + 2] > 40) n++;
+        return n;
+      });
   expect(await reddish()).toBe(0); // a grey digit: no heat yet
   await page.getByTestId('results-heatmap').check();
   await expect.poll(reddish).toBeGreaterThan(50);
@@ -70,7 +75,10 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   const testDir = mkdtempSync(join(tmpdir(), 'studio-test-'));
   for (const digit of ['3', '7']) {
     const source = join(SAMPLES, 'mnist_tiny', 'valid', digit);
-    readdirSync(source).sort().slice(0, 6).forEach((f, i) => copyFileSync(join(source, f), join(testDir, `t${digit}_${i}.png`)));
+    readdirSync(source)
+      .sort()
+      .slice(0, 6)
+      .forEach((f, i) => copyFileSync(join(source, f), join(testDir, `t${digit}_${i}.png`)));
   }
   await page.getByTestId('test-input').setInputFiles(testDir);
   await expect(page.getByTestId('test-progress')).toHaveAttribute('data-done', '12', { timeout: 60_000 });
@@ -79,14 +87,19 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   expect(preview[1]).toMatch(/^t3_0,[37]$/);
   const [submission] = await Promise.all([page.waitForEvent('download'), page.getByTestId('submission-download').click()]);
   expect(submission.suggestedFilename()).toBe('submission.csv');
-  const csv = readFileSync(await submission.path(), 'utf8').trim().split('\n');
+  const csv = readFileSync(await submission.path(), 'utf8')
+    .trim()
+    .split('\n');
   expect(csv).toHaveLength(13);
   const rightInTest = csv.slice(1).filter((line) => line.split(',')[0][1] === line.split(',')[1]).length;
   expect(rightInTest).toBeGreaterThan(6); // more than one class for every picture
   await studio.cellShot('test-set', 'results-submission');
 
   // Predict pictures chosen from disk: a 7 and two 3s.
-  const threes = readdirSync(THREE_DIR).sort().slice(0, 2).map((f) => join(THREE_DIR, f));
+  const threes = readdirSync(THREE_DIR)
+    .sort()
+    .slice(0, 2)
+    .map((f) => join(THREE_DIR, f));
   const threeName = basename(threes[0]);
   await predict(page, [SEVEN, ...threes]);
   const sevenBefore = await shownProbs(page, '1096.png');
@@ -100,10 +113,21 @@ test('results, prediction, a correction and fine-tuning, a checkpoint, export, a
   if ('error' in bundle) throw new Error(bundle.error);
   await tf.setBackend('cpu');
   const model = await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts));
-  for (const [path, name] of [[SEVEN, '1096.png'], [threes[0], threeName]]) {
+  for (const [path, name] of [
+    [SEVEN, '1096.png'],
+    [threes[0], threeName],
+  ]) {
     const bytes = new Uint8Array(readFileSync(path));
     const { pixels } = resizeItem(await decodeInNode({ path, size: bytes.length, read: async () => bytes }), 28, 'crop', null, 'bilinear');
-    const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, 28, 28, 3]), bundle.manifest.normalize));
+    const x = tf.tidy(() =>
+      normalizeBatch(
+        tf.tensor4d(
+          Float32Array.from(pixels, (v) => v / 255),
+          [1, 28, 28, 3],
+        ),
+        bundle.manifest.normalize,
+      ),
+    );
     const probs = await tf.tidy(() => tf.softmax(model.predict(x) as tf.Tensor)).data();
     x.dispose();
     const shown = await shownProbs(page, name);
@@ -170,15 +194,18 @@ test('a reload in the middle of a fit loses nothing: the finished epoch, its wei
   await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-epoch', '1', { timeout: 300_000 });
   const [first] = await train.rows();
   // The autosave holds the epoch's weights and the training state a resume needs (Adam's moments, the epoch count).
-  const saved = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
-    const open = indexedDB.open('image-studio');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const get = open.result.transaction('weights').objectStore('weights').get('latest');
-      get.onsuccess = () => resolve(Object.keys(get.result?.files ?? {}));
-      get.onerror = () => reject(get.error);
-    };
-  }));
+  const saved = await page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('image-studio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('weights').objectStore('weights').get('latest');
+          get.onsuccess = () => resolve(Object.keys(get.result?.files ?? {}));
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
   expect(saved).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin']));
   await page.reload();
 

@@ -33,7 +33,11 @@ test('Export for PyTorch: the zip trains in PyTorch from the page’s weights, a
     writeFileSync(join(dir, name), bytes);
   }
   const out = join(dir, 'out');
-  const r = spawnSync('/usr/bin/python3', ['train.py', '--data', join(SAMPLES, 'mnist_tiny'), '--out', out, '--resume', '--epochs', '1', '--lr', '1e-3'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1' } });
+  const r = spawnSync('/usr/bin/python3', ['train.py', '--data', join(SAMPLES, 'mnist_tiny'), '--out', out, '--resume', '--epochs', '1', '--lr', '1e-3'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1' },
+  });
   expect(r.status, r.stderr).toBe(0);
   const final = JSON.parse(r.stdout.trimEnd().split('\n').at(-1)!);
   // PyTorch scores the page's weights on the same validation pictures as the page did.

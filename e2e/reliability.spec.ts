@@ -11,7 +11,7 @@ function watchProblems(page: Page): string[] {
   return problems;
 }
 
-test('nothing leaves the machine: every request off the studio\'s origin fails, and the whole lesson-3 flow still runs without an error or a 404', async ({ page, baseURL }) => {
+test("nothing leaves the machine: every request off the studio's origin fails, and the whole lesson-3 flow still runs without an error or a 404", async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const offOrigin: string[] = [];
   await page.context().route('**/*', (route) => {
@@ -89,7 +89,7 @@ test('faults while training on wasm: Stop within a batch, two clicks on Fit, a r
   expect(problems).toEqual([]);
 });
 
-test('soak: 30 fits on one page (fit, stop, rebuild, fit) keep the worker\'s tensors and the page\'s heap flat, and every run ends done or stopped', async ({ page }) => {
+test("soak: 30 fits on one page (fit, stop, rebuild, fit) keep the worker's tensors and the page's heap flat, and every run ends done or stopped", async ({ page }) => {
   const problems = watchProblems(page);
   const studio = new StudioPage(page);
   const train = new TrainCells(page);
@@ -131,7 +131,7 @@ test('soak: 30 fits on one page (fit, stop, rebuild, fit) keep the worker\'s ten
   expect(problems).toEqual([]);
 });
 
-test('previews never depend on the page\'s GPU: with WebGPU buffers failing and WebGL refused on the page, show_batch still draws real pictures', async ({ page }) => {
+test("previews never depend on the page's GPU: with WebGPU buffers failing and WebGL refused on the page, show_batch still draws real pictures", async ({ page }) => {
   // What a flaky or lost GPU device does to a page: mapping buffers fails, contexts are refused.
   await page.addInitScript(() => {
     const w = window as unknown as { GPUBuffer?: { prototype: { mapAsync: () => Promise<void> } } };

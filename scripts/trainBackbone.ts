@@ -42,7 +42,9 @@ function progressLogger(every: number): (p: Progress) => void {
     const done = p.epoch * p.batchesPerEpoch + p.batch + 1;
     const total = p.epochs * p.batchesPerEpoch;
     const s = (performance.now() - t0) / 1000;
-    console.error(`epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch + 1}/${p.batchesPerEpoch} loss ${p.smoothLoss.toFixed(4)} lr ${p.lr.toExponential(2)} ${s.toFixed(0)} s, ~${((s / done) * (total - done)).toFixed(0)} s left`);
+    console.error(
+      `epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch + 1}/${p.batchesPerEpoch} loss ${p.smoothLoss.toFixed(4)} lr ${p.lr.toExponential(2)} ${s.toFixed(0)} s, ~${((s / done) * (total - done)).toFixed(0)} s left`,
+    );
   };
 }
 

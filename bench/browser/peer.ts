@@ -69,7 +69,10 @@ export function ml5Script(): string {
 
 /** mnist_tiny's files from its labels.csv: path, label, validation or not. */
 function mnistTinyFiles(): { path: string; label: string; valid: boolean }[] {
-  const csv = readFileSync(join(process.cwd(), 'public', 'samples', 'mnist_tiny', 'labels.csv'), 'utf8').trim().split('\n').slice(1);
+  const csv = readFileSync(join(process.cwd(), 'public', 'samples', 'mnist_tiny', 'labels.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   return csv.map((line) => {
     const [path, label, valid] = line.split(',');
     return { path, label, valid: valid.trim() === 'True' };
@@ -148,7 +151,12 @@ async function ml5Side(browser: Browser, base: string, newPage: (b: Browser) => 
     const out = (await page.evaluate(`(${ML5_PAGE_SCRIPT})(${JSON.stringify({ base, files: mnistTinyFiles() })})`)) as { curve: CurvePoint[]; error: string | null; backend: string; train: number; valid: number };
     if (out.error) throw new Error(`ml5 training failed: ${out.error}`);
     log(`peer: ml5 on ${out.backend}: ${out.curve.map((p) => `${p.seconds.toFixed(1)} s ${p.accuracy.toFixed(3)}`).join(', ')}`);
-    return { ok: true, setup: `ml5.js ${ML5_VERSION} on ${out.backend} (tfjs's pick), ${out.train} pictures (10% held out by tfjs), 28 px RGBA, conv 8 → pool → conv 16 → pool → dense softmax, SGD lr 0.02, 10 epochs, batch 32`, curve: out.curve, secondsTo95: firstAt(out.curve, TARGET) };
+    return {
+      ok: true,
+      setup: `ml5.js ${ML5_VERSION} on ${out.backend} (tfjs's pick), ${out.train} pictures (10% held out by tfjs), 28 px RGBA, conv 8 → pool → conv 16 → pool → dense softmax, SGD lr 0.02, 10 epochs, batch 32`,
+      curve: out.curve,
+      secondsTo95: firstAt(out.curve, TARGET),
+    };
   } catch (e) {
     return { ok: false, error: (e as Error).message.split('\n')[0], setup: `ml5.js ${ML5_VERSION}`, curve: [], secondsTo95: null };
   } finally {
@@ -180,13 +188,22 @@ async function studioSide(browser: Browser, base: string, newPage: (b: Browser) 
     for (;;) {
       const rows = await studio.epochRows(page);
       for (const r of rows.slice(curve.length)) curve.push({ seconds: (Date.now() - started) / 1000, accuracy: r.accuracy });
-      const status = await page.getByTestId('fit-run-output').last().getAttribute('data-status').catch(() => 'running');
+      const status = await page
+        .getByTestId('fit-run-output')
+        .last()
+        .getAttribute('data-status')
+        .catch(() => 'running');
       if (status && status !== 'running' && rows.length === curve.length) break;
       if (Date.now() - started > 600_000) throw new Error('the studio did not finish within 10 minutes');
       await page.waitForTimeout(100);
     }
     log(`peer: studio on ${backend}: ${curve.map((p) => `${p.seconds.toFixed(1)} s ${p.accuracy.toFixed(3)}`).join(', ')}`);
-    return { ok: true, setup: `the studio on ${backend} (its probe's pick), mnist_tiny as loaded (${size} px, default augmentation), ${arch}, LR finder (100 iterations) then fit_one_cycle(${epochs}, ${lr}) with the valley suggestion`, curve, secondsTo95: firstAt(curve, TARGET) };
+    return {
+      ok: true,
+      setup: `the studio on ${backend} (its probe's pick), mnist_tiny as loaded (${size} px, default augmentation), ${arch}, LR finder (100 iterations) then fit_one_cycle(${epochs}, ${lr}) with the valley suggestion`,
+      curve,
+      secondsTo95: firstAt(curve, TARGET),
+    };
   } catch (e) {
     return { ok: false, error: (e as Error).message.split('\n')[0], setup: 'the studio', curve: [], secondsTo95: null };
   } finally {

@@ -88,8 +88,14 @@ function summarise(profile: CpuProfile, distDir: string): ProfileSummary {
   return {
     wallMs: r1((profile.endTime - profile.startTime) / 1000),
     busyMs: r1(busy),
-    byOrigin: [...origins].map(([origin, ms]) => ({ origin, ms: r1(ms) })).sort((a, b) => b.ms - a.ms).slice(0, 12),
-    topFunctions: [...functions.values()].map((f) => ({ ...f, ms: r1(f.ms) })).sort((a, b) => b.ms - a.ms).slice(0, 10),
+    byOrigin: [...origins]
+      .map(([origin, ms]) => ({ origin, ms: r1(ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12),
+    topFunctions: [...functions.values()]
+      .map((f) => ({ ...f, ms: r1(f.ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10),
     sourceMapped: maps.any,
   };
 }

@@ -45,9 +45,9 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('');
   out.push(
     `${fit ? `${fit.train} training / ${fit.valid} validation images at 28 px, batch ${fit.batchSize}. ` : ''}` +
-      'Each backend on a fresh page (`/?backend=NAME`). *epoch s* is the epoch table\'s time column (whole seconds, includes validation); *fit wall s* runs from pressing Run to the run\'s end (includes sending the data to the worker and validation). ' +
-      '*step ms* is the median of every value the `data-wait` line showed during the fit (each the mean of the steps in one progress message: forward, backward and update), in brackets their mean, which includes the first steps\' warm-up; *samples/s (step)* = batch / median step ms, *samples/s (epoch)* = training images / epoch s. ' +
-      '*data wait* is the share of wait + step spent waiting for the batch (medians; the line\'s own percentage), in brackets the median wait.',
+      "Each backend on a fresh page (`/?backend=NAME`). *epoch s* is the epoch table's time column (whole seconds, includes validation); *fit wall s* runs from pressing Run to the run's end (includes sending the data to the worker and validation). " +
+      "*step ms* is the median of every value the `data-wait` line showed during the fit (each the mean of the steps in one progress message: forward, backward and update), in brackets their mean, which includes the first steps' warm-up; *samples/s (step)* = batch / median step ms, *samples/s (epoch)* = training images / epoch s. " +
+      "*data wait* is the share of wait + step spent waiting for the batch (medians; the line's own percentage), in brackets the median wait.",
   );
   out.push('');
   out.push('| backend | status | epoch s | fit wall s | step ms (mean) | samples/s (step) | samples/s (epoch) | data wait | accuracy |');
@@ -64,14 +64,19 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('');
   out.push('PerformanceObserver `{type: "longtask", buffered: true}` installed before the app loads; the window runs from pressing Run to the run\'s end. Target: none over 50 ms.');
   out.push('');
-  out.push('*while running* counts the long tasks over 50 ms that ended before the run\'s status left \'running\' (the page\'s own record of the change); *at the end* the ones holding or following that change: React\'s update for the finished run and the hidden Plotly loss chart catching up once with the whole fit (the live chart is a canvas while the fit runs).');
+  out.push(
+    "*while running* counts the long tasks over 50 ms that ended before the run's status left 'running' (the page's own record of the change); *at the end* the ones holding or following that change: React's update for the finished run and the hidden Plotly loss chart catching up once with the whole fit (the live chart is a canvas while the fit runs).",
+  );
   out.push('');
   out.push('| fit | long tasks (> 50 ms by definition) | total ms | while running, > 50 ms | at the end, > 50 ms | target met (while running) |');
   out.push('|---|---|---|---|---|---|');
   const ltRows: [string, LongTaskSummary | undefined][] = r.fits.map((f) => [`${f.backend}, 1 epoch`, f.longTasks]);
   if (r.memory?.longTasks) ltRows.push([`wasm, ${r.memory.epochs} epochs`, r.memory.longTasks]);
   if (r.memory?.profile) ltRows.push([`wasm, 1 epoch, profiled`, r.memory.profile.longTasks]);
-  for (const [name, lt] of ltRows) out.push(`| ${name} | ${longTaskCell(lt)} | ${v(lt?.totalMs, 0)} | ${lt?.endedAtMs === undefined ? '—' : lt.duringOver50} | ${lt?.endedAtMs === undefined ? '—' : lt.afterEndOver50} | ${lt && lt.endedAtMs !== undefined ? (lt.duringOver50 === 0 ? 'yes' : 'no') : '—'} |`);
+  for (const [name, lt] of ltRows)
+    out.push(
+      `| ${name} | ${longTaskCell(lt)} | ${v(lt?.totalMs, 0)} | ${lt?.endedAtMs === undefined ? '—' : lt.duringOver50} | ${lt?.endedAtMs === undefined ? '—' : lt.afterEndOver50} | ${lt && lt.endedAtMs !== undefined ? (lt.duringOver50 === 0 ? 'yes' : 'no') : '—'} |`,
+    );
   out.push('');
   const spaced = r.fits.find((f) => f.backend === 'wasm')?.longTasks ?? r.fits.find((f) => f.longTasks)?.longTasks;
   if (spaced && spaced.tasks.length) {
@@ -83,7 +88,7 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(`### Where the main thread's time goes (wasm, 1 epoch, CDP sampling profiler)`);
     out.push('');
     out.push(
-      `Profiled ${v(p.wallMs / 1000)} s; main thread busy ${v(p.busyMs, 0)} ms (${pct(p.busyMs / p.wallMs)}). Self time by ${p.sourceMapped ? 'origin (via the build\'s source maps)' : 'bundle file (no source maps in this build)'}:`,
+      `Profiled ${v(p.wallMs / 1000)} s; main thread busy ${v(p.busyMs, 0)} ms (${pct(p.busyMs / p.wallMs)}). Self time by ${p.sourceMapped ? "origin (via the build's source maps)" : 'bundle file (no source maps in this build)'}:`,
     );
     out.push('');
     out.push('| origin | self ms |');
@@ -111,7 +116,7 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(
       `On the wasm page, after its 1-epoch fit above (the warm-up), readings before and after fit_one_cycle(${m.epochs}, 1e-2) (${m.status}, ${v(m.fitWallS)} s, accuracy ${v(m.accuracy, 3)}). ` +
         'Page heap: `performance.memory.usedJSHeapSize` of the main thread (precise, after a forced GC via CDP); it does not include the training worker. ' +
-        'Worker tensors: `tf.memory()` of the training worker, read through tfjs\'s global engine (`self._tfengine`) with Playwright\'s worker handle.',
+        "Worker tensors: `tf.memory()` of the training worker, read through tfjs's global engine (`self._tfengine`) with Playwright's worker handle.",
     );
     out.push('');
     out.push('| reading | before | after | change |');
@@ -141,7 +146,7 @@ function pipelineSection(r: BenchResult): string[] {
   if (!p) return [...out, 'Skipped (`--pipeline 0`).', ''];
   out.push(
     `${p.count} generated ${p.sourcePx} px JPEGs (quality 85, ${p.megabytesOnDisk} MB) chosen through the folder input on a fresh \`?backend=wasm\` page; the block's default 64 px keeps pictures at 128 px, so every one is decoded and scaled 256 → 128 by \`createImageBitmap\` in a decode worker, then read back. ` +
-      'The figures are the page\'s own summary line (from the files to the decoded pixels, items/labels/split included). *heap* is the page\'s JS heap after a forced GC; the pixels are ArrayBuffers outside it.',
+      "The figures are the page's own summary line (from the files to the decoded pixels, items/labels/split included). *heap* is the page's JS heap after a forced GC; the pixels are ArrayBuffers outside it.",
   );
   out.push('');
   if (!p.ok) out.push(`Failed: ${p.error}`, '');
@@ -160,19 +165,23 @@ function peerSection(r: BenchResult): string[] {
   const out = ['## Peer: ml5.js vs the studio on mnist_tiny, both with their defaults', ''];
   if (!p) return [...out, 'Skipped (`--no-peer`).', ''];
   out.push(
-    'Each on a fresh page of the same headless Chromium. ml5.js\'s clock starts at `ml5.neuralNetwork(...)` with the pictures decoded and stops at each epoch end; its validation accuracy there is measured with `classify` on each of the 140 validation pictures, and that time is left off its clock. ' +
-      'The studio\'s clock starts when the LR finder is pressed (data block and learner built) and stops as each epoch row appears (its validation pass included). Target: the studio reaches 95% first.',
+    "Each on a fresh page of the same headless Chromium. ml5.js's clock starts at `ml5.neuralNetwork(...)` with the pictures decoded and stops at each epoch end; its validation accuracy there is measured with `classify` on each of the 140 validation pictures, and that time is left off its clock. " +
+      "The studio's clock starts when the LR finder is pressed (data block and learner built) and stops as each epoch row appears (its validation pass included). Target: the studio reaches 95% first.",
   );
   out.push('');
   out.push('| side | what ran | validation accuracy by time (s → accuracy) | seconds to 95% |');
   out.push('|---|---|---|---|');
-  for (const [name, side] of [['ml5.js', p.ml5], ['studio', p.studio]] as const) {
+  for (const [name, side] of [
+    ['ml5.js', p.ml5],
+    ['studio', p.studio],
+  ] as const) {
     const curve = side.curve.map((c) => `${v(c.seconds)} → ${v(c.accuracy, 3)}`).join(', ');
     out.push(`| ${name} | ${side.ok ? side.setup : `failed: ${side.error}`} | ${curve || '—'} | ${side.secondsTo95 === null ? 'not reached' : v(side.secondsTo95)} |`);
   }
   out.push('');
   const at = (x: number | null) => (x === null ? 'no epoch finished yet' : v(x, 3));
   if (p.equalSeconds !== null) out.push(`After ${v(p.equalSeconds)} s (the shorter run): ml5.js ${at(p.ml5AtEqual)}, the studio ${at(p.studioAtEqual)} (the last epoch each had finished by then).`, '');
-  if (p.ml5.secondsTo95 !== null && p.studio.secondsTo95 !== null) out.push(`To 95%: the studio is **${v(p.ml5.secondsTo95 / p.studio.secondsTo95, 1)}x** faster (target: faster, ${p.studio.secondsTo95 < p.ml5.secondsTo95 ? 'met' : 'not met'}).`, '');
+  if (p.ml5.secondsTo95 !== null && p.studio.secondsTo95 !== null)
+    out.push(`To 95%: the studio is **${v(p.ml5.secondsTo95 / p.studio.secondsTo95, 1)}x** faster (target: faster, ${p.studio.secondsTo95 < p.ml5.secondsTo95 ? 'met' : 'not met'}).`, '');
   return out;
 }

@@ -59,11 +59,7 @@ export async function open(page: Page, base: string, backend?: string, timeout =
   const query = new URLSearchParams({ ...(backend ? { backend } : {}), ...params }).toString();
   await page.goto(query ? `${base}/?${query}` : `${base}/`);
   const want = backend ? `^${backend}$` : '^(webgpu|webgl|wasm|cpu)$';
-  await page.waitForFunction(
-    (re) => new RegExp(re).test(document.querySelector('[data-testid="backend"]')?.textContent?.trim() ?? ''),
-    want,
-    { timeout, polling: 250 },
-  );
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="backend"]')?.textContent?.trim() ?? ''), want, { timeout, polling: 250 });
   return ((await page.getByTestId('backend').textContent()) ?? '').trim();
 }
 
@@ -73,7 +69,9 @@ export async function probeTimings(page: Page, timeout = 240_000): Promise<{ nam
   return page
     .getByTestId('backend-timings')
     .locator('[data-backend]')
-    .evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-backend') ?? '', ms: e.getAttribute('data-ms') ? Number(e.getAttribute('data-ms')) : null, text: (e.textContent ?? '').replace(/^[\s·]+/, '').trim() })));
+    .evaluateAll((els) =>
+      els.map((e) => ({ name: e.getAttribute('data-backend') ?? '', ms: e.getAttribute('data-ms') ? Number(e.getAttribute('data-ms')) : null, text: (e.textContent ?? '').replace(/^[\s·]+/, '').trim() })),
+    );
 }
 
 /** Loads mnist_tiny at 28 px without flips and waits for the built batch (TrainCells.loadMnistTiny). */
@@ -88,7 +86,12 @@ export async function loadMnistTiny(page: Page): Promise<{ train: number; valid:
   await page.getByTestId('block-progress').waitFor({ state: 'detached', timeout: 90_000 });
   await visible(page, 'count-train', 90_000);
   const text = async (id: string) => ((await page.getByTestId(id).textContent()) ?? '').trim();
-  const batchSize = Number(await page.getByTestId('batch-size').inputValue().catch(() => 'NaN'));
+  const batchSize = Number(
+    await page
+      .getByTestId('batch-size')
+      .inputValue()
+      .catch(() => 'NaN'),
+  );
   return { train: Number(await text('count-train')), valid: Number(await text('count-valid')), batchSize };
 }
 
@@ -177,9 +180,10 @@ export async function pageHeap(page: Page): Promise<{ usedJSHeapSize: number; to
   } catch {
     // Without CDP the reading is taken as is.
   }
-  return page.evaluate(
-    '(() => { const m = performance.memory; return m ? { usedJSHeapSize: m.usedJSHeapSize, totalJSHeapSize: m.totalJSHeapSize } : null; })()',
-  ) as Promise<{ usedJSHeapSize: number; totalJSHeapSize: number } | null>;
+  return page.evaluate('(() => { const m = performance.memory; return m ? { usedJSHeapSize: m.usedJSHeapSize, totalJSHeapSize: m.totalJSHeapSize } : null; })()') as Promise<{
+    usedJSHeapSize: number;
+    totalJSHeapSize: number;
+  } | null>;
 }
 
 /** tf.memory() of the training worker, read from tfjs's global engine (`self._tfengine`) in each worker. */

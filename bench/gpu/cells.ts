@@ -107,7 +107,13 @@ async function sync(v: tf.Variable): Promise<void> {
 function randomBatch(spec: CellSpec, seed: number): { x: tf.Tensor4D; y: tf.Tensor } {
   const task = taskOf(spec.model);
   const x = tf.randomNormal([spec.batch, spec.size, spec.size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
-  const y = task === 'segmentation' ? tf.randomUniform([spec.batch, spec.size, spec.size], 0, CODES, 'int32', seed) : tf.tensor1d(Array.from({ length: spec.batch }, (_, i) => i % CLASSES), 'int32');
+  const y =
+    task === 'segmentation'
+      ? tf.randomUniform([spec.batch, spec.size, spec.size], 0, CODES, 'int32', seed)
+      : tf.tensor1d(
+          Array.from({ length: spec.batch }, (_, i) => i % CLASSES),
+          'int32',
+        );
   return { x, y };
 }
 

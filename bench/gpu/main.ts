@@ -56,11 +56,7 @@ export interface GpuBenchResults {
 const MODELS: readonly GpuModel[] = ['smallCnn', 'xresnet', 'unet_smallCnn', 'mobilenet_v2'];
 
 /** The full plan, also torch_bench.py's default (keep the two in step): 64 px, then 128, then the body at 224. */
-const FULL_CELLS: readonly CellSpec[] = [
-  ...MODELS.map((model) => ({ model, size: 64, batch: 64 })),
-  ...MODELS.map((model) => ({ model, size: 128, batch: 64 })),
-  { model: 'mobilenet_v2', size: 224, batch: 32 },
-];
+const FULL_CELLS: readonly CellSpec[] = [...MODELS.map((model) => ({ model, size: 64, batch: 64 })), ...MODELS.map((model) => ({ model, size: 128, batch: 64 })), { model: 'mobilenet_v2', size: 224, batch: 32 }];
 const QUICK_CELLS: readonly CellSpec[] = MODELS.map((model) => ({ model, size: 64, batch: 8 }));
 const FULL_PLAN: StepPlan = { warm: 3, reps: 20, minReps: 5, budgetMs: 3000 };
 const QUICK_PLAN: StepPlan = { warm: 1, reps: 2, minReps: 2, budgetMs: 0 };

@@ -52,7 +52,19 @@ export async function profileBody(backend: BackendName, size: number, batch: num
         // Kernels only: customGrad ops also appear as scopes named after the op.
         const p = await profileSteps(async () => void (await learn.fit(1, LR)), steps, 1);
         const kernels = p.kernels.filter((k) => tf.getKernel(k.name, backend) != null);
-        const row = { mode, wallMs: p.wallMs, kernelMs: round(kernels.reduce((s, k) => s + k.ms, 0), 1), calls: round(kernels.reduce((s, k) => s + k.calls, 0), 1), top: kernels.slice(0, top) };
+        const row = {
+          mode,
+          wallMs: p.wallMs,
+          kernelMs: round(
+            kernels.reduce((s, k) => s + k.ms, 0),
+            1,
+          ),
+          calls: round(
+            kernels.reduce((s, k) => s + k.calls, 0),
+            1,
+          ),
+          top: kernels.slice(0, top),
+        };
         progress(`${backend} ${size}px batch ${batch} ${mode}: ${row.wallMs} ms wall, ${row.kernelMs} ms in ${row.calls} kernels (load ${loadavg()[0].toFixed(2)})`);
         for (const k of row.top) progress(`  ${k.name.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${String(k.calls).padStart(6)} calls`);
         out.push(row);

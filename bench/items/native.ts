@@ -71,7 +71,11 @@ function bodyBench(python: string, backbone: BackboneResult | undefined): Native
     const studio = (backbone?.rows ?? []).filter((s) => s.size === r.size && s.batch === r.batch && s.mode === r.mode && s.result);
     const studioMs = Object.fromEntries(studio.map((s) => [s.backend, s.result?.msPerStep ?? NaN]));
     const ratios = Object.fromEntries(studio.map((s) => [s.backend, round((s.result?.msPerStep ?? NaN) / r.msPerStep, 1)]));
-    progress(`item 7: PyTorch MobileNetV2 body ${r.size}px ${r.mode} batch ${r.batch}: ${r.msPerStep.toFixed(1)} ms${Object.entries(ratios).map(([b, x]) => `, ${b} ${x}x`).join('')}`);
+    progress(
+      `item 7: PyTorch MobileNetV2 body ${r.size}px ${r.mode} batch ${r.batch}: ${r.msPerStep.toFixed(1)} ms${Object.entries(ratios)
+        .map(([b, x]) => `, ${b} ${x}x`)
+        .join('')}`,
+    );
     return { ...r, msPerStep: round(r.msPerStep, 1), studioMs, ratios };
   });
   return { params: out.params, ...(backbone ? { studioParams: backbone.params } : {}), rows };

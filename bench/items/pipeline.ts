@@ -138,8 +138,14 @@ export async function pipelineBench(trainRows?: readonly MatrixRow[], backends: 
           ratioPerEpoch: round(perEpoch / fastest.samplesPerSecond, 2),
         };
       };
-      const wall = rates((l) => l.wallMs, (r) => r.result.samplesPerSecond);
-      const cpu = rates((l) => l.cpuMs, (r) => r.result.samplesPerCpuSecond);
+      const wall = rates(
+        (l) => l.wallMs,
+        (r) => r.result.samplesPerSecond,
+      );
+      const cpu = rates(
+        (l) => l.cpuMs,
+        (r) => r.result.samplesPerCpuSecond,
+      );
       out.push({ backend, wall, cpu });
       progress(`item 4 on ${backend}: resize ${wall.resizePerSecond}/s, augment ${wall.augmentPerSecond}/s, cold ${wall.coldPerSecond}/s vs training ${wall.fastest.samplesPerSecond}/s (${wall.fastest.model})`);
     }

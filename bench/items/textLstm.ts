@@ -69,8 +69,16 @@ function loaders(data: TextData, lm: boolean, batches: number): TextLoaders {
   const train = data.train.slice(0, batches * CLAS.bs);
   const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS.maxLen };
   return {
-    train: classifierLoader(ids(train), train.map((t) => t.label), { ...opts, bs: CLAS.bs, shuffle: true, seed: 1 }),
-    valid: classifierLoader(ids(data.valid.slice(0, 2)), data.valid.slice(0, 2).map((t) => t.label), { ...opts, bs: 2 }),
+    train: classifierLoader(
+      ids(train),
+      train.map((t) => t.label),
+      { ...opts, bs: CLAS.bs, shuffle: true, seed: 1 },
+    ),
+    valid: classifierLoader(
+      ids(data.valid.slice(0, 2)),
+      data.valid.slice(0, 2).map((t) => t.label),
+      { ...opts, bs: 2 },
+    ),
   };
 }
 
@@ -101,7 +109,11 @@ async function profileWasm(data: TextData, lm: boolean): Promise<TextLstmResult[
   m.dispose();
   // customGrad ops appear as scopes ("forward", "unnamed scope") besides their own kernels: counted once.
   const kernels = p.kernels.filter((k) => tf.getKernel(k.name, 'wasm') != null);
-  const sum = (key: 'ms' | 'calls') => round(kernels.reduce((n, k) => n + k[key], 0), 1);
+  const sum = (key: 'ms' | 'calls') =>
+    round(
+      kernels.reduce((n, k) => n + k[key], 0),
+      1,
+    );
   return { wallMs: p.wallMs, kernelMs: sum('ms'), calls: sum('calls'), top: kernels.slice(0, 8) };
 }
 
@@ -133,9 +145,19 @@ export async function textLstmBench(): Promise<TextLstmResult> {
 
 /** Item 8's section of bench/RESULTS.md. */
 export function textLstmSection(r: TextLstmResult): string {
-  const table = mdTable(['backend', 'model', 'ms / step', 'tokens / s', 'steps timed'], r.rows.map((x) => [x.backend, x.model, num(x.stepMs), num(x.tokensPerSecond, 0), x.steps]));
+  const table = mdTable(
+    ['backend', 'model', 'ms / step', 'tokens / s', 'steps timed'],
+    r.rows.map((x) => [x.backend, x.model, num(x.stepMs), num(x.tokensPerSecond, 0), x.steps]),
+  );
   const profiles = Object.entries(r.profiles).map(([name, p]) =>
-    [`wasm ${name}, \`tf.profile\` of a step: ${num(p.wallMs)} ms wall, ${num(p.kernelMs)} ms in ${num(p.calls, 0)} kernels; slowest:`, '', mdTable(['kernel', 'ms / step', 'calls / step'], p.top.map((k) => [k.name, num(k.ms, 2), num(k.calls, 0)]))].join('\n'),
+    [
+      `wasm ${name}, \`tf.profile\` of a step: ${num(p.wallMs)} ms wall, ${num(p.kernelMs)} ms in ${num(p.calls, 0)} kernels; slowest:`,
+      '',
+      mdTable(
+        ['kernel', 'ms / step', 'calls / step'],
+        p.top.map((k) => [k.name, num(k.ms, 2), num(k.calls, 0)]),
+      ),
+    ].join('\n'),
   );
   const load = `1-minute load average ${r.load[0]} at the start, ${r.load[1]} at the end, on ${cpus().length} cores: with a neighbour on the cores, steps take several times longer than on an idle machine.`;
   return ['## 8. Text: AWD-LSTM training steps', '', `Setup: ${r.setup}.`, '', load, '', table, '', ...profiles.flatMap((p) => [p, ''])].join('\n').trimEnd();

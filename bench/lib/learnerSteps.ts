@@ -43,9 +43,7 @@ function planner(plan: StepPlan): { add(lap: Lap): boolean; result(): StepTiming
       return laps.length < reps && spent < budgetMs;
     },
     result: () =>
-      laps.length
-        ? { ms: median(laps.map((l) => l.wallMs)), cpuMs: median(laps.map((l) => l.cpuMs)), reps: laps.length, warm: true }
-        : { ms: first?.wallMs ?? NaN, cpuMs: first?.cpuMs ?? NaN, reps: 1, warm: false },
+      laps.length ? { ms: median(laps.map((l) => l.wallMs)), cpuMs: median(laps.map((l) => l.cpuMs)), reps: laps.length, warm: true } : { ms: first?.wallMs ?? NaN, cpuMs: first?.cpuMs ?? NaN, reps: 1, warm: false },
   };
 }
 

@@ -63,6 +63,9 @@ export function cycleBatches(loader: DataLoader, n: number): DataLoader {
 /** A random normalized image batch `[batch, size, size, 3]` with int32 labels `i % numClasses`, seeded. */
 export function syntheticBatch(batch: number, size: number, numClasses: number, seed = 2): Batch {
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % numClasses), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % numClasses),
+    'int32',
+  );
   return { x, y };
 }

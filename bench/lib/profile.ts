@@ -52,8 +52,14 @@ export async function profileSteps(run: () => Promise<void>, steps: number, runs
     .sort((a, b) => b.ms - a.ms);
   return {
     wallMs: round(median(walls) / steps, 1),
-    kernelMs: round(rows.reduce((s, k) => s + k.ms, 0), 1),
-    calls: round(rows.reduce((s, k) => s + k.calls, 0), 1),
+    kernelMs: round(
+      rows.reduce((s, k) => s + k.ms, 0),
+      1,
+    ),
+    calls: round(
+      rows.reduce((s, k) => s + k.calls, 0),
+      1,
+    ),
     kernels: rows,
   };
 }

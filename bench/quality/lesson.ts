@@ -81,10 +81,26 @@ async function main(): Promise<void> {
     progress(`${r.name}: ${r.fineTune ? `fine_tune(${r.epochs})` : `fit_one_cycle(${r.epochs})`}`);
     const final = await trainFromCli(
       { folder, epochs: r.epochs, fineTune: r.fineTune, fullFrozen: false, arch: 'auto', out },
-      { out: (line) => progress(`  ${line}`), err: (line) => { if (line.startsWith('lr:')) lr = line.slice(4); progress(`  ${line}`); } },
+      {
+        out: (line) => progress(`  ${line}`),
+        err: (line) => {
+          if (line.startsWith('lr:')) lr = line.slice(4);
+          progress(`  ${line}`);
+        },
+      },
     );
     rmSync(out, { recursive: true, force: true });
-    rows.push({ name: r.name, recipe: r.fineTune ? `fine_tune(${r.epochs})` : `fit_one_cycle(${r.epochs})`, metric: base.metric, value: final[base.metric], baseline: base.value, baselineName: base.name, all: final, lr, minutes: (performance.now() - t0) / 60000 });
+    rows.push({
+      name: r.name,
+      recipe: r.fineTune ? `fine_tune(${r.epochs})` : `fit_one_cycle(${r.epochs})`,
+      metric: base.metric,
+      value: final[base.metric],
+      baseline: base.value,
+      baselineName: base.name,
+      all: final,
+      lr,
+      minutes: (performance.now() - t0) / 60000,
+    });
   }
   mkdirSync(dirname(SAVED), { recursive: true });
   writeFileSync(SAVED, JSON.stringify(rows));
@@ -99,9 +115,9 @@ function writeSection(rows: readonly LessonRow[]): void {
   const path = join('bench', 'QUALITY.md');
   const lines = [
     START,
-    '## The samples with lesson 3\'s recipe',
+    "## The samples with lesson 3's recipe",
     '',
-    '`npx tsx bench/quality/lesson.ts`: the command line\'s default flow (guessed block and learner, the auto rate), then `fine_tune` for the ImageNet body (`fine_tune(3)` for mnist_tiny: after `fine_tune(1)` it stood at 0.979, its frozen epoch at 0.993), `fit_one_cycle` for the U-Net and the points CNN (both from scratch); one seed. The value is the last epoch\'s: after `fine_tune`, the last unfrozen one. planet_tiny: F2 0.596 after the frozen epoch, 0.603 after the unfrozen one.',
+    "`npx tsx bench/quality/lesson.ts`: the command line's default flow (guessed block and learner, the auto rate), then `fine_tune` for the ImageNet body (`fine_tune(3)` for mnist_tiny: after `fine_tune(1)` it stood at 0.979, its frozen epoch at 0.993), `fit_one_cycle` for the U-Net and the points CNN (both from scratch); one seed. The value is the last epoch's: after `fine_tune`, the last unfrozen one. planet_tiny: F2 0.596 after the frozen epoch, 0.603 after the unfrozen one.",
     '',
     '| sample | recipe | metric | value | best trivial baseline | rate | minutes |',
     '|---|---|---|---|---|---|---|',

@@ -99,7 +99,7 @@ export function renderQuality(r: QualityResults): string {
   lines.push(
     `\`npm run quality\`, ${r.machine.cpu} x ${r.machine.cores}, Node ${r.machine.node}, tfjs ${r.machine.tfjs} on ${r.backend}; ${r.epochs} epochs of \`fit_one_cycle\` per run, ${seedsLine(r)} (a seed sets the random split and the batch order), ${Math.round(r.seconds / 60)} minutes in all.`,
     '',
-    'Each run starts from the same weights: the guessed learner (the ImageNet MobileNetV2 body, frozen, its head trained on cached features, for classes and tags; a small CNN from scratch for points; a U-Net from scratch for masks) after the guessed data block. The metric is the last epoch\'s: accuracy, F2 at 0.2, mean IoU without Void, or the mean point error in pixels (lower is better). Each cell is the mean over seeds; a diverged run counts as the baseline. The baseline is the best trivial predictor from the same data (most frequent class; every tag or tag frequencies; the most frequent code everywhere; the mean point). auto probes each candidate (the suggestions, and the rates people type where they leave gaps wider than 2x up to the lowest loss; on the fast path, where a probe costs about a second, every typed rate from valley/3 to 3x the lowest loss) with the coming fit from the same weights (on the fast path the whole fit, batch for batch and with the same dropout masks, so it ends where that fit ends; where the whole network trains, the same up to 200 steps, and a longer fit’s one-cycle squeezed into 200), and ranks them by this metric on the validation set (ties within 0.5% go to the lower validation loss). It chooses on the same validation set the table reports, as a person comparing epoch tables does, so its cell carries that selection’s optimism, per seed; the best grid rate is also picked by the validation metric, but one rate for every seed.',
+    "Each run starts from the same weights: the guessed learner (the ImageNet MobileNetV2 body, frozen, its head trained on cached features, for classes and tags; a small CNN from scratch for points; a U-Net from scratch for masks) after the guessed data block. The metric is the last epoch's: accuracy, F2 at 0.2, mean IoU without Void, or the mean point error in pixels (lower is better). Each cell is the mean over seeds; a diverged run counts as the baseline. The baseline is the best trivial predictor from the same data (most frequent class; every tag or tag frequencies; the most frequent code everywhere; the mean point). auto probes each candidate (the suggestions, and the rates people type where they leave gaps wider than 2x up to the lowest loss; on the fast path, where a probe costs about a second, every typed rate from valley/3 to 3x the lowest loss) with the coming fit from the same weights (on the fast path the whole fit, batch for batch and with the same dropout masks, so it ends where that fit ends; where the whole network trains, the same up to 200 steps, and a longer fit’s one-cycle squeezed into 200), and ranks them by this metric on the validation set (ties within 0.5% go to the lower validation loss). It chooses on the same validation set the table reports, as a person comparing epoch tables does, so its cell carries that selection’s optimism, per seed; the best grid rate is also picked by the validation metric, but one rate for every seed.",
     '',
   );
   lines.push(`| set | metric | baseline | ${SUGGESTERS.join(' | ')} | best grid rate | auto vs best grid | auto vs valley |`);
@@ -107,13 +107,20 @@ export function renderQuality(r: QualityResults): string {
   for (const s of r.sets) {
     const m = s.summary;
     const cells = SUGGESTERS.map((k) => (k === 'auto' ? `**${f3(m.suggesters[k])}**` : f3(m.suggesters[k])));
-    lines.push(`| ${s.name} (${s.what}) | ${m.metric}${m.lowerIsBetter ? ' (lower is better)' : ''} | ${f3(m.baseline)} | ${cells.join(' | ')} | ${f3(m.bestGrid)} at ${m.bestGridLr.toExponential(0)} | ${pct(-m.autoGap)} | ${pct(-m.autoVsValley)} |`);
+    lines.push(
+      `| ${s.name} (${s.what}) | ${m.metric}${m.lowerIsBetter ? ' (lower is better)' : ''} | ${f3(m.baseline)} | ${cells.join(' | ')} | ${f3(m.bestGrid)} at ${m.bestGridLr.toExponential(0)} | ${pct(-m.autoGap)} | ${pct(-m.autoVsValley)} |`,
+    );
   }
   lines.push('', '"auto vs best grid": how much better (+) or worse (-) auto\'s metric is than the best fixed rate\'s, relative.', '');
   lines.push('## Rates per seed', '');
   for (const s of r.sets) {
     const first = s.seeds[0];
-    lines.push(`### ${s.name}`, '', `${first.learner}${first.fastPath ? ', frozen, head on cached features' : ''}; ${first.trainCount} training and ${first.validCount} validation pictures at ${first.size} px, ${first.classes} classes; baseline: ${s.summary.baselineName}.`, '');
+    lines.push(
+      `### ${s.name}`,
+      '',
+      `${first.learner}${first.fastPath ? ', frozen, head on cached features' : ''}; ${first.trainCount} training and ${first.validCount} validation pictures at ${first.size} px, ${first.classes} classes; baseline: ${s.summary.baselineName}.`,
+      '',
+    );
     lines.push(`| seed | ${SUGGESTERS.map((k) => `${k} rate`).join(' | ')} | ${r.grid.map((g) => g.toExponential(0)).join(' | ')} |`);
     lines.push(`|---|${SUGGESTERS.map(() => '---').join('|')}|${r.grid.map(() => '---').join('|')}|`);
     for (const seed of s.seeds) {

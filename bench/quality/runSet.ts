@@ -101,7 +101,11 @@ export async function runSet(folder: string, opts: RunOptions): Promise<SeedResu
     const auto = await autoLr(runner, found.suggestions, { epochs: opts.epochs, ...(fast ? FAST_PATH_PROBES : {}) });
     const s = found.suggestions;
     const suggested = { valley: s.valley, slide: s.slide, steep: s.steep, 'minimum/10': s.minimum, auto: auto.lr };
-    opts.log(`  suggested ${Object.entries(suggested).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}; auto: ${auto.reason}`);
+    opts.log(
+      `  suggested ${Object.entries(suggested)
+        .map(([k, v]) => `${k} ${v.toExponential(1)}`)
+        .join(', ')}; auto: ${auto.reason}`,
+    );
     // Rates within 5% of one another share a run (the grid's 3e-3 and a valley at 3.02e-3).
     const rates: number[] = [];
     for (const lr of [...opts.grid, ...Object.values(suggested)]) if (!rates.some((r) => near(r, lr))) rates.push(lr);

@@ -23,8 +23,16 @@ function attribution(b: LoopBackend): string {
   return `- ${b.backend} (bare ${ms(b, 'bare').toFixed(1)} CPU ms/step): ${parts.map(([what, v]) => `${what} ${signed(v)}`).join('; ')}. Of the Learner loop, its fixed cost per epoch (a fit with no batches: weight and optimizer snapshots, callbacks) is ${b.epochFixed.cpuMs.toFixed(1)} CPU ms, ${signed(fixed)} per step at ${b.batchesPerEpoch} steps per epoch.`;
 }
 
-const kernels = (rows: readonly KernelRow[], n = 5) => rows.slice(0, n).map((k) => `${k.name} ${k.ms >= 0 ? '+' : ''}${k.ms.toFixed(1)} (${k.calls >= 0 ? '+' : ''}${k.calls})`).join(', ');
-const top = (rows: readonly KernelRow[], n = 5) => rows.slice(0, n).map((k) => `${k.name} ${k.ms.toFixed(1)} (${k.calls})`).join(', ');
+const kernels = (rows: readonly KernelRow[], n = 5) =>
+  rows
+    .slice(0, n)
+    .map((k) => `${k.name} ${k.ms >= 0 ? '+' : ''}${k.ms.toFixed(1)} (${k.calls >= 0 ? '+' : ''}${k.calls})`)
+    .join(', ');
+const top = (rows: readonly KernelRow[], n = 5) =>
+  rows
+    .slice(0, n)
+    .map((k) => `${k.name} ${k.ms.toFixed(1)} (${k.calls})`)
+    .join(', ');
 
 /** Findings the profile supports, stated only when this run's figures show them. */
 function findings(bs: readonly LoopBackend[]): string[] {
@@ -32,7 +40,9 @@ function findings(bs: readonly LoopBackend[]): string[] {
   const cpu = bs.find((b) => b.backend === 'cpu');
   const transform = cpu && cpu.profile.pipeline.top.concat(cpu.profile.pipelineMinusStudio).find((k) => k.name === 'Transform');
   if (transform && transform.calls > 1) {
-    notes.push(`- Transform on cpu: ${transform.calls} launches per batch, because augmentation runs \`tf.image.transform\` image by image there (the workaround for tfjs 4.22's CPU kernel, which transforms only the first image of a batch).`);
+    notes.push(
+      `- Transform on cpu: ${transform.calls} launches per batch, because augmentation runs \`tf.image.transform\` image by image there (the workaround for tfjs 4.22's CPU kernel, which transforms only the first image of a batch).`,
+    );
   }
   return notes.length ? ['', 'What the profile shows:', '', ...notes] : [];
 }
@@ -47,7 +57,16 @@ export function loopSection(r: LoopResult): string {
   );
   const profile = mdTable(
     ['backend', 'loop', 'wall ms (profiled)', 'kernel ms', 'kernel launches', 'slowest kernels: ms (launches)'],
-    bs.flatMap((b) => (['bare', 'studio', 'pipeline'] as const).map((k) => [b.backend, k === 'pipeline' ? 'studio + data pipeline' : k, num(b.profile[k].wallMs), num(b.profile[k].kernelMs), num(b.profile[k].calls, 0), top(b.profile[k].top)])),
+    bs.flatMap((b) =>
+      (['bare', 'studio', 'pipeline'] as const).map((k) => [
+        b.backend,
+        k === 'pipeline' ? 'studio + data pipeline' : k,
+        num(b.profile[k].wallMs),
+        num(b.profile[k].kernelMs),
+        num(b.profile[k].calls, 0),
+        top(b.profile[k].top),
+      ]),
+    ),
   );
   const diff = mdTable(
     ['backend', 'studio − bare: ms (launches)', 'studio + data pipeline − studio: ms (launches)'],
@@ -66,7 +85,7 @@ export function loopSection(r: LoopResult): string {
     '',
     ...bs.map(attribution),
     '',
-    '`tf.profile` of each loop, 3 runs of 2 steps (one fit per run for the studio), per step, each kernel\'s median over the runs (the profiler waits for every kernel, so wall time is inflated; kernel ms is time inside kernels, the rest is JavaScript):',
+    "`tf.profile` of each loop, 3 runs of 2 steps (one fit per run for the studio), per step, each kernel's median over the runs (the profiler waits for every kernel, so wall time is inflated; kernel ms is time inside kernels, the rest is JavaScript):",
     '',
     profile,
     '',

@@ -17,5 +17,19 @@ export function renderResults(r: BenchResults): string {
     '- stdout of `npm run -s bench` (`-s` drops the npm banner) is this page as JSON; each item also runs alone: `npx tsx bench/items/<loop|backendMatrix|backbone|pipeline|memory|native|textLstm>.ts`.',
   ].join('\n');
   const targets = ['## Targets', '', ...r.targets.map((t) => `- ${t.item}. ${t.target}: **${t.met === null ? (t.unjudged ?? 'not measured') : t.met ? 'met' : 'not met'}**: ${t.figure}`)].join('\n');
-  return [header, loopSection(r.loop), matrixSection(r.matrix), backboneSection(r.backbone), browserOnlySection('3'), pipelineSection(r.pipeline), browserOnlySection('5'), memorySection(r.memory), nativeSection(r.native), textLstmSection(r.text), targets].join('\n\n') + '\n';
+  return (
+    [
+      header,
+      loopSection(r.loop),
+      matrixSection(r.matrix),
+      backboneSection(r.backbone),
+      browserOnlySection('3'),
+      pipelineSection(r.pipeline),
+      browserOnlySection('5'),
+      memorySection(r.memory),
+      nativeSection(r.native),
+      textLstmSection(r.text),
+      targets,
+    ].join('\n\n') + '\n'
+  );
 }

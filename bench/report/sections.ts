@@ -26,11 +26,33 @@ export function matrixSection(r: MatrixResult): string {
 /** Section 4: decode, resize and augmentation rates against training consumption. */
 export function pipelineSection(r: PipelineResult): string {
   const table = mdTable(
-    ['backend', 'time', 'decode img/s', 'resize img/s', 'augment img/s', 'per epoch img/s (resize + augment)', 'cold img/s (decode + resize + augment)', 'fastest training at 128 px, samples/s', 'ratio cold', 'ratio per epoch'],
+    [
+      'backend',
+      'time',
+      'decode img/s',
+      'resize img/s',
+      'augment img/s',
+      'per epoch img/s (resize + augment)',
+      'cold img/s (decode + resize + augment)',
+      'fastest training at 128 px, samples/s',
+      'ratio cold',
+      'ratio per epoch',
+    ],
     r.backends.flatMap((b) =>
       (['wall', 'cpu'] as const).map((basis) => {
         const x = b[basis];
-        return [b.backend, basis === 'wall' ? 'wall' : 'CPU', num(x.decodePerSecond), num(x.resizePerSecond), num(x.augmentPerSecond), num(x.perEpochPerSecond), num(x.coldPerSecond), `${num(x.fastest.samplesPerSecond)} (${x.fastest.model})`, times(x.ratioCold), times(x.ratioPerEpoch)];
+        return [
+          b.backend,
+          basis === 'wall' ? 'wall' : 'CPU',
+          num(x.decodePerSecond),
+          num(x.resizePerSecond),
+          num(x.augmentPerSecond),
+          num(x.perEpochPerSecond),
+          num(x.coldPerSecond),
+          `${num(x.fastest.samplesPerSecond)} (${x.fastest.model})`,
+          times(x.ratioCold),
+          times(x.ratioPerEpoch),
+        ];
       }),
     ),
   );
@@ -60,13 +82,22 @@ export function memorySection(r: MemoryResult): string {
     '',
     table,
     '',
-    bs.map((b) => `${b.backend}: ${b.growth.numTensors} tensors / ${num(b.growth.numBytes, 0)} bytes growth from epoch 1 to 5, ${b.leftAfterDispose} tensors left after disposing learner and model, fit ${num(b.seconds)} s.`).join(' '),
+    bs
+      .map(
+        (b) => `${b.backend}: ${b.growth.numTensors} tensors / ${num(b.growth.numBytes, 0)} bytes growth from epoch 1 to 5, ${b.leftAfterDispose} tensors left after disposing learner and model, fit ${num(b.seconds)} s.`,
+      )
+      .join(' '),
   ].join('\n');
 }
 
 /** Section 7: PyTorch, or why it was skipped. */
 export function nativeSection(r: NativeResult): string {
-  const body = 'skipped' in r ? r.skipped : `PyTorch ${r.torch} on ${r.threads} threads: ${num(r.msPerStep, 2)} ms per step of the same small CNN (batch 64, 28 px, AdamW). Studio / PyTorch step time: ${Object.entries(r.ratios).map(([b, x]) => `${b} ${x}x`).join(', ')}.`;
+  const body =
+    'skipped' in r
+      ? r.skipped
+      : `PyTorch ${r.torch} on ${r.threads} threads: ${num(r.msPerStep, 2)} ms per step of the same small CNN (batch 64, 28 px, AdamW). Studio / PyTorch step time: ${Object.entries(r.ratios)
+          .map(([b, x]) => `${b} ${x}x`)
+          .join(', ')}.`;
   return ['## 7. Native reference', '', body, ...('skipped' in r || !r.body ? [] : ['', nativeBodyTable(r.body)])].join('\n');
 }
 

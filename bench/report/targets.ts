@@ -49,7 +49,9 @@ export function checkTargets(r: { loop: LoopResult; matrix: MatrixResult; pipeli
           target: 'native PyTorch reference (step time ratio)',
           met: null,
           unjudged: 'measured (a reference, no threshold)',
-          figure: `PyTorch ${num(r.native.msPerStep, 2)} ms/step; studio is ${Object.entries(r.native.ratios).map(([b, x]) => `${x}x slower on ${b}`).join(', ')}`,
+          figure: `PyTorch ${num(r.native.msPerStep, 2)} ms/step; studio is ${Object.entries(r.native.ratios)
+            .map(([b, x]) => `${x}x slower on ${b}`)
+            .join(', ')}`,
         },
     bodyVsPyTorch(r.native),
   ];

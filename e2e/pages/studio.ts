@@ -141,8 +141,6 @@ export class TrainCells {
 
   /** Every epoch row as numbers by column name. */
   async rows(): Promise<Record<string, number>[]> {
-    return this.page.getByTestId('epoch-row').evaluateAll((rows) =>
-      rows.map((r) => Object.fromEntries(Array.from(r.querySelectorAll('td[data-col]')).map((td) => [td.getAttribute('data-col'), Number(td.textContent)]))),
-    );
+    return this.page.getByTestId('epoch-row').evaluateAll((rows) => rows.map((r) => Object.fromEntries(Array.from(r.querySelectorAll('td[data-col]')).map((td) => [td.getAttribute('data-col'), Number(td.textContent)]))));
   }
 }

@@ -47,9 +47,7 @@ describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
     for (const arch of ['auto', 'smallCnn', 'xresnet', 'mobilenet_v2', 'mnist', 'unet', 'unet_xresnet', 'unet_mobilenet_v2']) {
       expect(parseCliArgs([...base, '--arch', arch])).toMatchObject({ arch });
     }
-    expect(error([...base, '--arch', 'resnet34'])).toBe(
-      '--arch must be one of auto, smallCnn, xresnet, mobilenet_v2, mnist, tm_mobilenet_v2, tfjs_mobilenet_v1, unet, unet_xresnet, unet_mobilenet_v2, not "resnet34"',
-    );
+    expect(error([...base, '--arch', 'resnet34'])).toBe('--arch must be one of auto, smallCnn, xresnet, mobilenet_v2, mnist, tm_mobilenet_v2, tfjs_mobilenet_v1, unet, unet_xresnet, unet_mobilenet_v2, not "resnet34"');
   });
 
   it('reads --freeze-epochs with --fine-tune only', () => {
@@ -69,7 +67,13 @@ describe('--arch, --freeze-epochs and --size lists (issue 17)', () => {
 
   it('reads height x width, alone or in a progressive list, and names a bad side', () => {
     expect(parseCliArgs([...base, '--size', '120x160'])).toMatchObject({ size: [120, 160] });
-    expect(parseCliArgs([...base, '--size', '60x80,120x160'])).toMatchObject({ size: [60, 80], sizes: [[60, 80], [120, 160]] });
+    expect(parseCliArgs([...base, '--size', '60x80,120x160'])).toMatchObject({
+      size: [60, 80],
+      sizes: [
+        [60, 80],
+        [120, 160],
+      ],
+    });
     expect(parseCliArgs([...base, '--size', '64x64'])).toMatchObject({ size: 64 });
     expect(error([...base, '--size', '120x4'])).toBe('--size must be a whole number from 8 to 1024, not "4"');
     expect(error([...base, '--size', '120x'])).toBe('--size must be a whole number from 8 to 1024, not "120x"');

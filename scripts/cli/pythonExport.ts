@@ -19,7 +19,11 @@ const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sr
 
 /** Every `.py` template by name. */
 export function pythonFilesFromDisk(dir = PYTHON_DIR): PythonFiles {
-  return Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.py')).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.py'))
+      .map((n) => [n, readFileSync(join(dir, n), 'utf8')]),
+  );
 }
 
 /** What the command line ran, as the runs the page would have recorded. */
@@ -35,9 +39,7 @@ export interface CliRuns {
 /** One recorded fit per size, as the Fit cell records it (fine_tune's epochs count the frozen ones). */
 export function cliRecordedRuns(r: CliRuns): RecordedRun[] {
   return r.sizes.map((size) =>
-    r.fineTune
-      ? { epochs: r.freezeEpochs + r.epochs, lr: r.lr, size, frozen: true, oneCycle: true, fineTune: { freezeEpochs: r.freezeEpochs } }
-      : { epochs: r.epochs, lr: r.lr, size, frozen: r.frozen, oneCycle: true },
+    r.fineTune ? { epochs: r.freezeEpochs + r.epochs, lr: r.lr, size, frozen: true, oneCycle: true, fineTune: { freezeEpochs: r.freezeEpochs } } : { epochs: r.epochs, lr: r.lr, size, frozen: r.frozen, oneCycle: true },
   );
 }
 

@@ -86,7 +86,9 @@ async function setUp(opts: { readonly folder: string; readonly csv?: string; rea
     server?.close();
   }
   if (startsFrozen(arch)) learn.freeze();
-  io.err(`learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${formatSize(sizeFromSides(dls))}px, batch ${dls.train.batchSize}`);
+  io.err(
+    `learner: ${archName(arch)}${startsFrozen(arch) ? ', body frozen' : ''}, ${dls.task} task, ${dls.classes.length} classes, ${dls.train.count} training and ${dls.valid.count} validation images at ${formatSize(sizeFromSides(dls))}px, batch ${dls.train.batchSize}`,
+  );
   return { files, spec, block, dls, arch, learn };
 }
 
@@ -108,7 +110,10 @@ export async function trainFromCli(opts: CliOptions, io: CliIo): Promise<FinalMe
     const lr = opts.lr ?? suggested!.lr;
     // fine_tune's unfrozen phase takes valley when auto chose more (see FineTuneOptions.unfrozenBaseLr).
     const unfrozenBaseLr = suggested && suggested.valley < suggested.lr ? suggested.valley : undefined;
-    const table = new EpochTable(learn.metrics.map((m) => m.name), io.out);
+    const table = new EpochTable(
+      learn.metrics.map((m) => m.name),
+      io.out,
+    );
     table.header();
     for (const [i, size] of sizes.entries()) {
       if (i > 0) {
@@ -258,7 +263,8 @@ async function fitWithTable(learn: Learner, opts: CliOptions & { readonly lr: Lr
   // The frozen phase on the fast path: the head trains on the body's features, computed once.
   const frozenFit = fast ? (n: number, lr: LrSpec, o: FitOptions & OneCycleOptions) => fast((head) => head.fitOneCycle(n, lr, { ...o, callbacks: [printer(head)] })) : undefined;
   try {
-    if (opts.fineTune && typeof opts.lr === 'number') await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit, freezeEpochs: opts.freezeEpochs, unfrozenBaseLr: opts.unfrozenBaseLr });
+    if (opts.fineTune && typeof opts.lr === 'number')
+      await fineTune(learn, opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress, frozenFit, freezeEpochs: opts.freezeEpochs, unfrozenBaseLr: opts.unfrozenBaseLr });
     else if (frozenFit) await frozenFit(opts.epochs, opts.lr, { onProgress });
     else await learn.fitOneCycle(opts.epochs, opts.lr, { callbacks: [printer(learn)], onProgress });
   } catch (e) {

@@ -51,7 +51,10 @@ export class EpochTable {
   }
 
   private line(cells: readonly string[]): string {
-    return cells.map((c, i) => c.padEnd(this.widths[i])).join('  ').trimEnd();
+    return cells
+      .map((c, i) => c.padEnd(this.widths[i]))
+      .join('  ')
+      .trimEnd();
   }
 }
 

@@ -58,10 +58,12 @@ describe('npm run train', () => {
     mkdirSync(testDir);
     const truth: Record<string, string> = {};
     for (const digit of ['3', '7']) {
-      readdirSync(join(SAMPLE, 'valid', digit)).slice(0, 10).forEach((f, i) => {
-        copyFileSync(join(SAMPLE, 'valid', digit, f), join(testDir, `t${digit}_${i}.png`));
-        truth[`t${digit}_${i}`] = digit;
-      });
+      readdirSync(join(SAMPLE, 'valid', digit))
+        .slice(0, 10)
+        .forEach((f, i) => {
+          copyFileSync(join(SAMPLE, 'valid', digit, f), join(testDir, `t${digit}_${i}.png`));
+          truth[`t${digit}_${i}`] = digit;
+        });
     }
     const r = await runCli(['--folder', SAMPLE, '--arch', 'smallCnn', '--block', BLOCK, '--size', '28', '--epochs', '1', '--lr', '1e-2', '--out', out, '--test', testDir]);
     expect(r.code, r.stderr).toBe(0);
@@ -88,7 +90,13 @@ describe('npm run train', () => {
     expect(manifest.history).toHaveLength(1);
     expect(manifest.metrics.accuracy).toBe(final.accuracy);
     // The studio's import reads what the command line wrote.
-    const bundle = readBundle(Object.fromEntries(readdirSync(out).filter((f) => statSync(join(out, f)).isFile()).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))])));
+    const bundle = readBundle(
+      Object.fromEntries(
+        readdirSync(out)
+          .filter((f) => statSync(join(out, f)).isFile())
+          .map((f) => [f, new Uint8Array(readFileSync(join(out, f)))]),
+      ),
+    );
     expect('error' in bundle ? bundle.error : 'ok').toBe('ok');
 
     const model = await tf.loadLayersModel(fileLoadHandler(join(out, 'model.json')));

@@ -98,7 +98,10 @@ export function writeFashion3(dir: string, opts: Fashion3Options = {}): number {
   const pool = new PhotoPool(mulberry32(seed));
   let files = 0;
   for (const [name, classId] of FASHION3_CLASSES) {
-    for (const [split, count] of [['train', trainPerClass], ['valid', validPerClass]] as const) {
+    for (const [split, count] of [
+      ['train', trainPerClass],
+      ['valid', validPerClass],
+    ] as const) {
       const out = join(dir, split, name);
       mkdirSync(out, { recursive: true });
       for (let i = 0; i < count; i++) {

@@ -58,7 +58,10 @@ function writeClassFolders(dir: string, classes: readonly ClassPlan[], render: R
   const rng = makeRng(seed + 1);
   let files = 0;
   for (const c of classes) {
-    for (const [split, count] of [['train', c.train], ['valid', c.valid]] as const) {
+    for (const [split, count] of [
+      ['train', c.train],
+      ['valid', c.valid],
+    ] as const) {
       const out = join(dir, split, c.name);
       mkdirSync(out, { recursive: true });
       for (let i = 0; i < count; i++, files++) writeFileSync(join(out, `${i}.png`), render(draw(c.id), rng));
@@ -90,9 +93,20 @@ function colourRender(size: number, scale: readonly [number, number], clutter: (
 
 /** The harder sets, by name: each writes itself under a folder and returns its picture count. */
 export const HARDER_SETS: Readonly<Record<string, (dir: string, seed: number) => number>> = {
-  fashion10: (dir, seed) => writeClassFolders(dir, FASHION_TAGS.map((name) => ({ name, id: classId(name), train: 50, valid: 20 })), gray, seed),
+  fashion10: (dir, seed) =>
+    writeClassFolders(
+      dir,
+      FASHION_TAGS.map((name) => ({ name, id: classId(name), train: 50, valid: 20 })),
+      gray,
+      seed,
+    ),
   fashion_small: (dir, seed) =>
-    writeClassFolders(dir, (['tshirt', 'pullover', 'dress', 'coat', 'shirt'] as const).map((name) => ({ name, id: classId(name), train: 8, valid: 30 })), gray, seed),
+    writeClassFolders(
+      dir,
+      (['tshirt', 'pullover', 'dress', 'coat', 'shirt'] as const).map((name) => ({ name, id: classId(name), train: 8, valid: 30 })),
+      gray,
+      seed,
+    ),
   fashion_imbalanced: (dir, seed) =>
     writeClassFolders(
       dir,

@@ -73,7 +73,9 @@ function loadFashion3(dir: string): TaskData {
     const labels: number[] = [];
     names.forEach((name, c) => {
       const folder = join(dir, s, name);
-      const pngs = readdirSync(folder).filter((f) => f.endsWith('.png')).sort((a, b) => parseInt(a) - parseInt(b));
+      const pngs = readdirSync(folder)
+        .filter((f) => f.endsWith('.png'))
+        .sort((a, b) => parseInt(a) - parseInt(b));
       for (const f of pngs) {
         files.push(join(folder, f));
         labels.push(c);
@@ -87,7 +89,11 @@ function loadFashion3(dir: string): TaskData {
 }
 
 function loadTags(dir: string): TaskData {
-  const rows = readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(join(dir, 'labels.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const k = FASHION_TAGS.length;
   const split = (valid: boolean): Split => {
     const mine = rows.filter((r) => (r[2] === 'true') === valid);
@@ -99,7 +105,10 @@ function loadTags(dir: string): TaskData {
         targets[i * k + t] = 1;
       }
     });
-    return makeSplit(mine.map((r) => join(dir, 'train', `${r[0]}.png`)), targets);
+    return makeSplit(
+      mine.map((r) => join(dir, 'train', `${r[0]}.png`)),
+      targets,
+    );
   };
   return { name: 'fashion_tags', k, multiLabel: true, train: split(false), valid: split(true) };
 }
@@ -178,7 +187,7 @@ async function linearProbe(xTrain: Float32Array, xValid: Float32Array, dim: numb
       const cost = optimizer.minimize((): tf.Scalar => {
         const x = tf.gather(trainX, idx);
         const y = tf.gather(trainY, idx);
-        const data: tf.Scalar = task.multiLabel ? (tf.losses.sigmoidCrossEntropy(y, logits(x)) as tf.Scalar) : tf.losses.softmaxCrossEntropy(y, logits(x)) as tf.Scalar;
+        const data: tf.Scalar = task.multiLabel ? (tf.losses.sigmoidCrossEntropy(y, logits(x)) as tf.Scalar) : (tf.losses.softmaxCrossEntropy(y, logits(x)) as tf.Scalar);
         return opts.l2 > 0 ? (tf.add(data, tf.mul(opts.l2, tf.sum(tf.square(w)))) as tf.Scalar) : data;
       }, false);
       cost?.dispose();

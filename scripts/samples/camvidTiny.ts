@@ -27,12 +27,7 @@ const FRINGE = 0.1;
  * Labels each pixel from the glyph that covers it most: digit class where coverage > 0.5,
  * Void where 0.1 < coverage <= 0.5, Background elsewhere.
  */
-export function segmentationMask(
-  size: number,
-  glyphs: readonly Glyph[],
-  spots: readonly Placement[],
-  digits: readonly number[],
-): Uint8Array {
+export function segmentationMask(size: number, glyphs: readonly Glyph[], spots: readonly Placement[], digits: readonly number[]): Uint8Array {
   const mask = new Uint8Array(size * size).fill(BACKGROUND);
   const best = new Float32Array(size * size);
   glyphs.forEach((glyph, g) => {
@@ -60,8 +55,7 @@ export const camvidTiny: SampleDef = {
   name: 'camvid_tiny',
   title: 'CamVid tiny (digit segmentation)',
   description:
-    'Segmentation in the CamVid layout: 200 RGB 64x64 images in images/ (img_0.png ...) with masks in labels/ ' +
-    '(img_0_P.png, pixel value = class index) and codes.txt listing Void, Background and Zero to Nine.',
+    'Segmentation in the CamVid layout: 200 RGB 64x64 images in images/ (img_0.png ...) with masks in labels/ ' + '(img_0_P.png, pixel value = class index) and codes.txt listing Void, Background and Zero to Nine.',
   seed: 1212,
   build(out, mnist, rng) {
     for (let i = 0; i < COUNT; i++) {

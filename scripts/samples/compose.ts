@@ -123,13 +123,7 @@ export function blendGlyph(image: RgbImage, glyph: Glyph, at: Placement, colour:
  * Calls `visit(canvasPixelIndex, coverage)` for each glyph pixel with coverage > 0 that falls
  * on a `width` x `height` canvas when the glyph's top-left corner sits at `at`.
  */
-export function forEachGlyphPixel(
-  width: number,
-  height: number,
-  glyph: Glyph,
-  at: Placement,
-  visit: (index: number, alpha: number) => void,
-): void {
+export function forEachGlyphPixel(width: number, height: number, glyph: Glyph, at: Placement, visit: (index: number, alpha: number) => void): void {
   for (let gy = 0; gy < glyph.size; gy++) {
     const y = at.y + gy;
     if (y < 0 || y >= height) continue;

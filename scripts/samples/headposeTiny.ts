@@ -42,9 +42,7 @@ function makePose(rng: Rng, train: MnistSet): { data: Uint8Array; x: number; y: 
 export const headposeTiny: SampleDef = {
   name: 'headpose_tiny',
   title: 'Head pose tiny (digit centre regression)',
-  description:
-    'Point regression in the spirit of BIWI head pose: 300 RGB 64x64 images in images/, one digit each; ' +
-    'points.csv gives its centre of mass (x = column, y = row, in pixels from the top-left corner).',
+  description: 'Point regression in the spirit of BIWI head pose: 300 RGB 64x64 images in images/, one digit each; ' + 'points.csv gives its centre of mass (x = column, y = row, in pixels from the top-left corner).',
   seed: 2468,
   build(out, mnist, rng) {
     const rows: string[] = [];

@@ -39,14 +39,10 @@ export const mnistTiny: SampleDef = {
   name: 'mnist_tiny',
   title: 'MNIST tiny (3s and 7s)',
   description:
-    'Single-label classification: 700 handwritten 3s and 7s from MNIST, 28x28 grayscale, in train/ and valid/ ' +
-    'folders named by class, as in fastai\'s MNIST_TINY; labels.csv has name, label and is_valid columns.',
+    'Single-label classification: 700 handwritten 3s and 7s from MNIST, 28x28 grayscale, in train/ and valid/ ' + "folders named by class, as in fastai's MNIST_TINY; labels.csv has name, label and is_valid columns.",
   seed: 3007,
   build(out, mnist, rng) {
-    const rows = [
-      ...writeSplit(out, rng, mnist.train, 'train', TRAIN_PER_CLASS),
-      ...writeSplit(out, rng, mnist.test, 'valid', VALID_PER_CLASS),
-    ];
+    const rows = [...writeSplit(out, rng, mnist.train, 'train', TRAIN_PER_CLASS), ...writeSplit(out, rng, mnist.test, 'valid', VALID_PER_CLASS)];
     out.write('labels.csv', csvText('name,label,is_valid', rows));
   },
 };

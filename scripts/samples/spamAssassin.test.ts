@@ -65,7 +65,10 @@ describe('spam assassin sample', () => {
       const id = String(i).padStart(5, '0');
       const name = `${group}/${id}.abc${g}${i}.txt`;
       // spam-1's and spam-2's first messages are the same text: the corpus has such duplicates.
-      const body = group.startsWith('spam') && i === 1 ? 'Subject: offer 1 in spam-1\n\nBuy cheap pills today, friend.' : `Subject: ${group.startsWith('spam') ? 'offer' : 'note'} ${i} in ${group}\n\nSome text of message ${i}, long enough.`;
+      const body =
+        group.startsWith('spam') && i === 1
+          ? 'Subject: offer 1 in spam-1\n\nBuy cheap pills today, friend.'
+          : `Subject: ${group.startsWith('spam') ? 'offer' : 'note'} ${i} in ${group}\n\nSome text of message ${i}, long enough.`;
       writeFileSync(join(dir, name.replace('.txt', '.json')), JSON.stringify({ id, group, checksum: { type: 'MD5', value: 'x' }, text: body }));
       files.push(name);
     }

@@ -127,10 +127,15 @@ export function writeSpamSample(out: SampleOutput, messages: readonly SpamMessag
     }
   });
   // Unlabelled texts are numbered in a shuffled order: a group name in the file name would give the label away.
-  const mixed = shuffled([...unsup].sort((a, b) => a.name.localeCompare(b.name)), makeRng(seed * 31 + 2));
+  const mixed = shuffled(
+    [...unsup].sort((a, b) => a.name.localeCompare(b.name)),
+    makeRng(seed * 31 + 2),
+  );
   mixed.forEach((m, i) => out.write(`unsup/${String(i + 1).padStart(5, '0')}.txt`, m.text + '\n'));
   counts.unsup = mixed.length;
-  const lines = Object.entries(counts).map(([k, v]) => `- ${k}: ${v} files`).join('\n');
+  const lines = Object.entries(counts)
+    .map(([k, v]) => `- ${k}: ${v} files`)
+    .join('\n');
   out.write('README.md', README(name, lines));
   return counts;
 }

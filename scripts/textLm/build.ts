@@ -50,7 +50,10 @@ function main(): void {
   writeFileSync(join(work, 'valid.bin'), Buffer.from(valid.buffer));
   const drops = scaleDrops(LM_DROPS, TRAIN.dropMult);
   const meta = {
-    vocab: vocab.itos.length, ...PRETRAINED_LM_SIZES, epochs, ...TRAIN, 
+    vocab: vocab.itos.length,
+    ...PRETRAINED_LM_SIZES,
+    epochs,
+    ...TRAIN,
     drops: { embed: drops.embedP, input: drops.inputP, weight: drops.weightP, hidden: drops.hiddenP, output: drops.outputP },
   };
   writeFileSync(join(work, 'meta.json'), JSON.stringify(meta));

@@ -61,10 +61,16 @@ class NodeFileReader {
   onload: ((e: { target: NodeFileReader }) => void) | null = null;
   onerror: ((e: unknown) => void) | null = null;
   readAsText(blob: Blob): void {
-    blob.text().then((t) => this.done(t), (e) => this.onerror?.(e));
+    blob.text().then(
+      (t) => this.done(t),
+      (e) => this.onerror?.(e),
+    );
   }
   readAsArrayBuffer(blob: Blob): void {
-    blob.arrayBuffer().then((b) => this.done(b), (e) => this.onerror?.(e));
+    blob.arrayBuffer().then(
+      (b) => this.done(b),
+      (e) => this.onerror?.(e),
+    );
   }
   private done(result: string | ArrayBuffer): void {
     this.result = result;

@@ -46,11 +46,13 @@ async function pickModelFiles(files: readonly File[]): Promise<{ json: File; wei
   }
   if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) throw new Error(`${json.name} is not a tfjs layers model (it needs modelTopology and weightsManifest)`);
   const byName = new Map(files.map((f) => [f.name, f]));
-  const weights = parsed.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const file = byName.get(baseName(p));
-    if (!file) throw new Error(`weights file ${baseName(p)} missing: ${json.name} lists it; drop it together with ${json.name}`);
-    return file;
-  });
+  const weights = parsed.weightsManifest
+    .flatMap((g) => g.paths)
+    .map((p) => {
+      const file = byName.get(baseName(p));
+      if (!file) throw new Error(`weights file ${baseName(p)} missing: ${json.name} lists it; drop it together with ${json.name}`);
+      return file;
+    });
   return { json, weights };
 }
 

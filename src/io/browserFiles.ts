@@ -55,7 +55,9 @@ export async function fromLooseFiles(list: FileList | readonly File[]): Promise<
  */
 export async function fromDrop(items: DataTransferItemList): Promise<SourceFile[]> {
   // Read every entry first: the list is emptied once the drop handler yields.
-  const dropped = Array.from(items).filter((i) => i.kind === 'file').map((i) => ({ entry: i.webkitGetAsEntry(), file: i.getAsFile() }));
+  const dropped = Array.from(items)
+    .filter((i) => i.kind === 'file')
+    .map((i) => ({ entry: i.webkitGetAsEntry(), file: i.getAsFile() }));
   const out: SourceFile[] = [];
   for (const { entry, file } of dropped) {
     if (entry?.isDirectory) await walkEntry(entry as FileSystemDirectoryEntry, '', out);

@@ -141,11 +141,18 @@ export function makeDataCommands(store: DataStore, images: ImageBuilder, beforeB
     redrawBatch() {
       store.dispatch({ type: 'redrawBatch' });
       const draw = store.getState().batchDraw;
-      if (text && store.getState().text) text.redraw(draw).then((info) => store.dispatch({ type: 'textBuilt', info, spec: store.getState().builtSpec ?? store.getState().spec }), () => undefined);
+      if (text && store.getState().text)
+        text.redraw(draw).then(
+          (info) => store.dispatch({ type: 'textBuilt', info, spec: store.getState().builtSpec ?? store.getState().spec }),
+          () => undefined,
+        );
       // While a build runs the worker still holds the old block; the build brings its own draw.
       else if (store.getState().block?.ok && !store.getState().progress) {
         const failed = (e: Error): BatchTiles => ({ draw, tiles: [], error: `show_batch failed: ${e.message}` });
-        images.redraw(draw).then(undefined, failed).then((batch) => store.dispatch({ type: 'batchDrawn', batch }));
+        images
+          .redraw(draw)
+          .then(undefined, failed)
+          .then((batch) => store.dispatch({ type: 'batchDrawn', batch }));
       }
     },
     async restoreSource({ source, sample, paths, spec }) {

@@ -77,7 +77,21 @@ export const initialDataState: DataState = {
 export function dataReducer(state: DataState, action: DataAction): DataState {
   switch (action.type) {
     case 'filesLoaded':
-      return { ...state, files: action.files, source: action.source, spec: action.spec, block: null, builtSpec: null, batch: null, reselect: null, matched: null, error: null, rejected: null, textSpec: action.textSpec ?? null, text: null };
+      return {
+        ...state,
+        files: action.files,
+        source: action.source,
+        spec: action.spec,
+        block: null,
+        builtSpec: null,
+        batch: null,
+        reselect: null,
+        matched: null,
+        error: null,
+        rejected: null,
+        textSpec: action.textSpec ?? null,
+        text: null,
+      };
     case 'textBuilt':
       // builtSpec marks the block as built for the training cells; the image block stays empty.
       return { ...state, progress: null, block: null, batch: null, builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec, text: action.info };

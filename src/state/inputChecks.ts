@@ -40,7 +40,7 @@ export function finderItersProblem(iters: unknown): string | null {
  * @example lrProblem('abc') // 'Learning rate must be a positive number (3e-3) or a slice lo,hi (1e-5,1e-3), not "abc"'
  */
 export function lrProblem(text: string, single = false): string | null {
-  if (text.trim() === '') return 'Learning rate is empty: type a positive number such as 3e-3, or click the LR finder\'s curve';
+  if (text.trim() === '') return "Learning rate is empty: type a positive number such as 3e-3, or click the LR finder's curve";
   const lr = parseLr(text);
   if (lr === null) return `Learning rate must be a positive number (3e-3) or a slice lo,hi (1e-5,1e-3), not "${text}"`;
   if (single && typeof lr !== 'number') return `fine_tune takes one base learning rate (it makes the slice itself), not "${text}"`;

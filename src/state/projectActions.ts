@@ -128,7 +128,11 @@ async function restoreNotebook(runner: TrainRunner, dataCommands: DataCommands):
   const weights = (await idbGet<SavedWeights>('weights', WEIGHTS_KEY)) ?? null;
   const saved = restoredTrainState(snap.train, weights);
   const when = new Date(snap.savedAt).toLocaleString();
-  runner.dispatch({ type: 'restored', saved: { ...saved, learner: weights ? saved.learner : null }, notice: `Restored the notebook saved ${when}${weights ? `, with the weights of epoch ${weights.epoch + 1} of fit ${weights.run}` : ''}.` });
+  runner.dispatch({
+    type: 'restored',
+    saved: { ...saved, learner: weights ? saved.learner : null },
+    notice: `Restored the notebook saved ${when}${weights ? `, with the weights of epoch ${weights.epoch + 1} of fit ${weights.run}` : ''}.`,
+  });
   if (weights) {
     const imported = await runner.client.importBundle(weights.files);
     // The learner spec may hold dropped backbone files the bundle does not; keep the saved one.
@@ -149,7 +153,9 @@ async function importBundle(runner: TrainRunner, dataCommands: DataCommands, cho
   if (!imported.info) throw new Error('wait for the running operation to end, then import again');
   const { info } = imported;
   const m = info.manifest;
-  const metrics = Object.entries(m.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+  const metrics = Object.entries(m.metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+    .join(', ');
   const notice = `Imported a ${m.arch.name} ${m.task} model at ${m.inputSize}px (${m.classes.length} classes, ${m.history.length} epochs${metrics ? `; ${metrics}` : ''}). It predicts now; with its data back it trains on.`;
   const notebook = readNotebookFile(files[NOTEBOOK_FILE]);
   if (notebook) {

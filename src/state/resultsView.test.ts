@@ -8,10 +8,21 @@ describe('resultsView', () => {
   it('segmentation: IoU per class without void, prediction and truth tiles', () => {
     // Two 2x2 masks; classes: Void, Background, Digit.
     const r: ResultsInfo = {
-      task: 'segmentation', classes: ['Void', 'Background', 'Digit'], voidIndex: 0, height: 2, width: 2, count: 2,
-      probs: new Float32Array(0), targets: new Float32Array(0), losses: Float32Array.from([0.5, 0.1]), paths: ['a', 'b'],
-      predMasks: Int32Array.from([1, 2, 2, 1, 1, 1, 2, 2]), trueMasks: Int32Array.from([0, 2, 2, 1, 1, 1, 2, 1]),
-      thumbs: [thumb(0, 2), thumb(1, 2)], thresh: 0.2, metrics: {},
+      task: 'segmentation',
+      classes: ['Void', 'Background', 'Digit'],
+      voidIndex: 0,
+      height: 2,
+      width: 2,
+      count: 2,
+      probs: new Float32Array(0),
+      targets: new Float32Array(0),
+      losses: Float32Array.from([0.5, 0.1]),
+      paths: ['a', 'b'],
+      predMasks: Int32Array.from([1, 2, 2, 1, 1, 1, 2, 2]),
+      trueMasks: Int32Array.from([0, 2, 2, 1, 1, 1, 2, 1]),
+      thumbs: [thumb(0, 2), thumb(1, 2)],
+      thresh: 0.2,
+      metrics: {},
     };
     const v = resultsView(r, 2);
     if (v.task !== 'segmentation') throw new Error('segmentation expected');
@@ -25,9 +36,19 @@ describe('resultsView', () => {
 
   it('points: pixel errors, a histogram, and both markers on the tile', () => {
     const r: ResultsInfo = {
-      task: 'points', classes: [], voidIndex: -1, height: 64, width: 64, count: 2,
-      probs: Float32Array.from([0, 0, 0.5, 0.5]), targets: Float32Array.from([0, 0.25, 0.5, 0.5]), losses: Float32Array.from([0.03, 0]), paths: ['a', 'b'],
-      thumbs: [thumb(0, 64), thumb(1, 64)], thresh: 0.2, metrics: {},
+      task: 'points',
+      classes: [],
+      voidIndex: -1,
+      height: 64,
+      width: 64,
+      count: 2,
+      probs: Float32Array.from([0, 0, 0.5, 0.5]),
+      targets: Float32Array.from([0, 0.25, 0.5, 0.5]),
+      losses: Float32Array.from([0.03, 0]),
+      paths: ['a', 'b'],
+      thumbs: [thumb(0, 64), thumb(1, 64)],
+      thresh: 0.2,
+      metrics: {},
     };
     const v = resultsView(r, 2);
     if (v.task !== 'points') throw new Error('points expected');

@@ -23,7 +23,14 @@ export interface ResultTile {
 /** Everything the results cell draws, derived from the worker's plain arrays. */
 export type ResultsView =
   | { readonly task: 'single'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly matrix: number[][]; readonly confused: readonly Confusion[]; readonly accuracy: number }
-  | { readonly task: 'multi'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly tags: readonly (TagStats & { readonly name: string })[]; readonly sweep: readonly SweepPoint[]; readonly best: SweepPoint | null }
+  | {
+      readonly task: 'multi';
+      readonly shown: readonly ResultTile[];
+      readonly top: readonly ResultTile[];
+      readonly tags: readonly (TagStats & { readonly name: string })[];
+      readonly sweep: readonly SweepPoint[];
+      readonly best: SweepPoint | null;
+    }
   | { readonly task: 'segmentation'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly ious: readonly (ClassIoU & { readonly name: string })[]; readonly meanIoU: number }
   | { readonly task: 'points'; readonly shown: readonly ResultTile[]; readonly top: readonly ResultTile[]; readonly errors: readonly number[]; readonly bins: readonly Bin[]; readonly meanError: number };
 
@@ -36,8 +43,12 @@ export type ResultsView =
 export function resultsView(r: ResultsInfo, beta: number): ResultsView {
   const thumbs = new Map(r.thumbs.map((t) => [t.index, t]));
   const tileOf = (i: number) => resultTile(r, thumbs.get(i)!);
-  const shown = Array.from({ length: Math.min(SHOWN_RESULTS, r.count) }, (_, i) => i).filter((i) => thumbs.has(i)).map(tileOf);
-  const top = topLosses(r.losses, SHOWN_RESULTS).filter((l) => thumbs.has(l.index)).map((l) => tileOf(l.index));
+  const shown = Array.from({ length: Math.min(SHOWN_RESULTS, r.count) }, (_, i) => i)
+    .filter((i) => thumbs.has(i))
+    .map(tileOf);
+  const top = topLosses(r.losses, SHOWN_RESULTS)
+    .filter((l) => thumbs.has(l.index))
+    .map((l) => tileOf(l.index));
   const C = r.classes.length;
   switch (r.task) {
     case 'single': {

@@ -5,7 +5,7 @@ import { initialTrainState } from './trainState';
 const learner = { task: 'single' as const, arch: 'xresnet', totalParams: 3, groups: ['body 1', 'body 2', 'head'].map((name) => ({ name, params: 1, frozen: false })) };
 
 describe('schedulePreview', () => {
-  it('draws fastai\'s one-cycle: lr/25 up to the rate at pct_start, down to lr/1e5; momentum 0.95-0.85-0.95', () => {
+  it("draws fastai's one-cycle: lr/25 up to the rate at pct_start, down to lr/1e5; momentum 0.95-0.85-0.95", () => {
     const p = schedulePreview({ ...initialTrainState, lrInput: '1e-2', epochs: 4 })!;
     expect(p.groups).toHaveLength(1);
     const lrs = p.groups[0].lrs;

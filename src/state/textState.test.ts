@@ -4,9 +4,18 @@ import { initialTextState, textReducer } from './textState';
 import type { TextDataInfo } from '../core/text/textView';
 
 const info = (blocking: boolean): TextDataInfo => ({
-  classes: ['ham', 'spam'], counts: [], train: 2, valid: 2, unsup: 0, vocabSize: 16, tokens: 20, unkTrain: 0, unkValid: 0.1,
+  classes: ['ham', 'spam'],
+  counts: [],
+  train: 2,
+  valid: 2,
+  unsup: 0,
+  vocabSize: 16,
+  tokens: 20,
+  unkTrain: 0,
+  unkValid: 0.1,
   problems: blocking ? [{ level: 'error', blocking: true, message: 'no classes' }] : [{ level: 'warning', file: 'a.txt', message: 'a.txt is empty; left out' }],
-  batch: [], lmBatch: [],
+  batch: [],
+  lmBatch: [],
 });
 
 describe('text state', () => {

@@ -264,7 +264,12 @@ function projectReducer(s: TrainState, a: TrainAction): TrainState {
 
 function onProgress(s: TrainState, e: ProgressEvent): TrainState {
   const done = e.epoch * e.batchesPerEpoch + Math.min(e.batch + 1, e.batchesPerEpoch);
-  const progress = { done, total: e.epochs * e.batchesPerEpoch, elapsed: e.elapsed, label: e.phase === 'lrFind' ? 'LR finder' : `epoch ${e.epoch + 1}/${e.epochs} · batch ${e.batch + 1}/${e.batchesPerEpoch}${e.phase === 'valid' ? ' (validating)' : ''}` };
+  const progress = {
+    done,
+    total: e.epochs * e.batchesPerEpoch,
+    elapsed: e.elapsed,
+    label: e.phase === 'lrFind' ? 'LR finder' : `epoch ${e.epoch + 1}/${e.epochs} · batch ${e.batch + 1}/${e.batchesPerEpoch}${e.phase === 'valid' ? ' (validating)' : ''}`,
+  };
   if (e.phase === 'lrFind') {
     const f = s.finder ?? { lrs: [], losses: [], suggestions: null, cancelled: false, running: true };
     return { ...s, progress, finder: { ...f, lrs: [...f.lrs, ...e.lrs], losses: [...f.losses, ...e.smooth] } };
@@ -293,7 +298,10 @@ export function formatLr(lr: number): string {
  * @example parseLr('1e-5, 1e-3') // [1e-5, 0.001]
  */
 export function parseLr(text: string): LrSpec | null {
-  const parts = text.split(/[,\s]+/).filter((p) => p !== '').map(Number);
+  const parts = text
+    .split(/[,\s]+/)
+    .filter((p) => p !== '')
+    .map(Number);
   if (parts.length === 1 && parts[0] > 0 && Number.isFinite(parts[0])) return parts[0];
   if (parts.length === 2 && parts.every((p) => p > 0 && Number.isFinite(p))) return [Math.min(...parts), Math.max(...parts)] as [number, number];
   return null;

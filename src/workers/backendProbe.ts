@@ -35,7 +35,19 @@ export async function chooseByProbe(candidates: readonly BackendName[]): Promise
     // Tensors live on the backend that made them: rebuild when the probe moves on.
     if (state?.backend !== tf.getBackend()) {
       dispose();
-      state = { backend: tf.getBackend(), model: smallCnn(2, { seed: 1, name: 'probe' }).model, opt: tf.train.adam(1e-3), x: tf.randomNormal([BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1), y: tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 2), 'int32'), 2) as tf.Tensor2D };
+      state = {
+        backend: tf.getBackend(),
+        model: smallCnn(2, { seed: 1, name: 'probe' }).model,
+        opt: tf.train.adam(1e-3),
+        x: tf.randomNormal([BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1),
+        y: tf.oneHot(
+          tf.tensor1d(
+            Array.from({ length: BATCH }, (_, i) => i % 2),
+            'int32',
+          ),
+          2,
+        ) as tf.Tensor2D,
+      };
     }
     const { model, opt, x, y } = state;
     const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);

@@ -2,7 +2,31 @@ import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
-import type { BatchTiles, BlockView, WorkerMemory, FitInfo, ImportInfo, PredictInfo, FromWorker, InitResult, LearnerInfo, LearnerSpec, LrFindInfo, ReplyOf, Request, RequestName, ResultsInfo, TextDataInfo, TextDataSpec, TextLearnerKind, TextPredictInfo, TextResultsInfo, TrainApi, WireFile, WorkerEvent } from './protocol';
+import type {
+  BatchTiles,
+  BlockView,
+  WorkerMemory,
+  FitInfo,
+  ImportInfo,
+  PredictInfo,
+  FromWorker,
+  InitResult,
+  LearnerInfo,
+  LearnerSpec,
+  LrFindInfo,
+  ReplyOf,
+  Request,
+  RequestName,
+  ResultsInfo,
+  TextDataInfo,
+  TextDataSpec,
+  TextLearnerKind,
+  TextPredictInfo,
+  TextResultsInfo,
+  TrainApi,
+  WireFile,
+  WorkerEvent,
+} from './protocol';
 
 /** The page's typed handle on the training worker. */
 export interface TrainClient {

@@ -18,8 +18,8 @@ const HANDLERS: Handlers = {
   drawBatch: (s, r) => s.drawBatch(r.draw),
   memory: (s) => s.memory(),
   buildLearner: (s, r) => s.buildLearner(r.learner),
-  lrFind: (s, r) => s.text.active ? s.text.lrFind(r.numIt) : s.lrFind(r.numIt, r.fastHead ?? false, r.epochs),
-  fit: (s, r) => s.text.active ? s.text.fit(r.epochs, r.lr) : s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle),
+  lrFind: (s, r) => (s.text.active ? s.text.lrFind(r.numIt) : s.lrFind(r.numIt, r.fastHead ?? false, r.epochs)),
+  fit: (s, r) => (s.text.active ? s.text.fit(r.epochs, r.lr) : s.fit(r.epochs, r.lr, r.oneCycle, r.startEpoch ?? 0, r.fastHead ?? false, r.cycle)),
   fitFineTune: (s, r) => {
     if (s.text.active) throw new Error('fine_tune trains a pretrained image body; for text, fit the language model, then run ULMFiT’s gradual unfreezing from the Learner cell');
     return s.fineTuneFit(r.epochs, r.baseLr, r.freezeEpochs, r.fastHead ?? false, r.unfrozenBaseLr);
@@ -31,7 +31,12 @@ const HANDLERS: Handlers = {
   predict: (s, r) => s.predict(toSource(r.file)),
   results: (s) => s.results(),
   setThreshold: (s, r) => s.setThreshold(r.thresh),
-  fineTune: (s, r) => s.fineTune(r.corrections.map((c) => ({ file: toSource(c.file), label: c.label })), r.epochs, r.lr),
+  fineTune: (s, r) =>
+    s.fineTune(
+      r.corrections.map((c) => ({ file: toSource(c.file), label: c.label })),
+      r.epochs,
+      r.lr,
+    ),
   stop: (s) => s.stop(),
   setTextData: async (s, r) => (await s.clearImageData(), s.text.setData(r.spec, r.files.map(toSource), r.draw)),
   redrawText: (s, r) => s.text.redraw(r.draw),

@@ -6,7 +6,11 @@ describe('ProgressThrottle', () => {
   it('bundles batches so posts come at most every interval, losing no point', () => {
     let now = 0;
     const posts: ProgressEvent[] = [];
-    const t = new ProgressThrottle((e) => posts.push(e), 125, () => now);
+    const t = new ProgressThrottle(
+      (e) => posts.push(e),
+      125,
+      () => now,
+    );
     const where = { phase: 'train' as const, epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 10 };
     for (let i = 0; i < 10; i++) {
       now += 50;
@@ -21,7 +25,11 @@ describe('ProgressThrottle', () => {
   it('flush posts the batches of a fit that ended mid-epoch (stopped or diverged)', () => {
     const now = 0;
     const posts: ProgressEvent[] = [];
-    const t = new ProgressThrottle((e) => posts.push(e), 125, () => now);
+    const t = new ProgressThrottle(
+      (e) => posts.push(e),
+      125,
+      () => now,
+    );
     const where = { phase: 'train' as const, epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 10 };
     t.add(where, { lr: 1, loss: 0.5, smooth: 0.5 });
     t.add({ ...where, batch: 1 }, { lr: 1, loss: 900, smooth: 300 });

@@ -38,6 +38,14 @@ export class ProgressThrottle {
     this.pending = [];
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
     const timing = { dataWaitMs: mean(batch.flatMap((p) => (p.dataWaitMs === undefined ? [] : [p.dataWaitMs]))), stepMs: mean(batch.flatMap((p) => (p.stepMs === undefined ? [] : [p.stepMs]))) };
-    this.post({ type: 'progress', ...where, elapsed: (t - this.started) / 1000, lrs: batch.map((p) => p.lr), losses: batch.map((p) => p.loss), smooth: batch.map((p) => p.smooth), ...(timing.stepMs !== undefined ? timing : {}) });
+    this.post({
+      type: 'progress',
+      ...where,
+      elapsed: (t - this.started) / 1000,
+      lrs: batch.map((p) => p.lr),
+      losses: batch.map((p) => p.loss),
+      smooth: batch.map((p) => p.smooth),
+      ...(timing.stepMs !== undefined ? timing : {}),
+    });
   }
 }

@@ -55,7 +55,6 @@ export interface WireCorrection {
   readonly label: string;
 }
 
-
 /**
  * The worker's API in one place: each request's arguments and what it answers. The messages
  * (`Request`), the worker's handlers (`handleRequest.ts`) and the client's calls (`client.ts`)
@@ -121,9 +120,7 @@ export type Request = { [K in RequestName]: RequestOf<K> }[RequestName];
 export type ReplyOf<K extends RequestName> = TrainApi[K]['reply'];
 
 /** Replies: the value of a request, or why it failed. */
-export type Reply =
-  | { readonly type: 'reply'; readonly id: number; readonly value: unknown }
-  | { readonly type: 'failure'; readonly id: number; readonly message: string };
+export type Reply = { readonly type: 'reply'; readonly id: number; readonly value: unknown } | { readonly type: 'failure'; readonly id: number; readonly message: string };
 
 /** What `init` returns. */
 export interface InitResult {

@@ -40,7 +40,10 @@ async function mostFrequentTagsF2(spec: DataBlockSpec, files: ReturnType<typeof 
   const n = block.classes.length;
   const freq = new Array(n).fill(0);
   block.train.forEach((d) => d.item.label.kind === 'multi' && d.item.label.ids.forEach((i) => freq[i]++));
-  const order = freq.map((f, i) => [f, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+  const order = freq
+    .map((f, i) => [f, i])
+    .sort((a, b) => b[0] - a[0])
+    .map(([, i]) => i);
   const target = tf.tensor2d(block.valid.map((d) => Array.from({ length: n }, (_, c) => (d.item.label.kind === 'multi' && d.item.label.ids.includes(c) ? 1 : 0))));
   let best = 0;
   for (let k = 1; k <= n; k++) {
@@ -75,7 +78,7 @@ describe('learning on the samples', () => {
     expectBeatsBaseline('headpose_tiny', 'pixel_error', rows.at(-1)!.metrics.pixel_error, await blockBaselines(spec, files), HEADPOSE_MARGIN);
   }, 240_000);
 
-  it('headpose_tiny at a rectangle (24 high, 40 wide, squished as the head-pose lesson\'s 120x160): points follow each axis and beat the mean point', async () => {
+  it("headpose_tiny at a rectangle (24 high, 40 wide, squished as the head-pose lesson's 120x160): points follow each axis and beat the mean point", async () => {
     const patch = (s: DataBlockSpec): DataBlockSpec => ({ ...s, transforms: { ...DEFAULT_TRANSFORMS, ...s.transforms, size: [24, 40], resize: 'squish', maxWarp: 0 }, batch: { batchSize: 32, seed: 1 } });
     const { spec, files, rows, first } = await train('headpose_tiny', patch, 'smallCnn', 6, 1e-2);
     console.log(`headpose_tiny 24x40 pixel error ${first.metrics.pixel_error.toFixed(1)} -> ${rows.at(-1)!.metrics.pixel_error.toFixed(1)}`);
@@ -83,4 +86,3 @@ describe('learning on the samples', () => {
     expectBeatsBaseline('headpose_tiny 24x40', 'pixel_error', rows.at(-1)!.metrics.pixel_error, await blockBaselines(spec, files), HEADPOSE_MARGIN);
   }, 240_000);
 });
-

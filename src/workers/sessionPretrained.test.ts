@@ -27,7 +27,11 @@ describe('TrainSession with the pretrained backbone', () => {
     const spec = { ...DEFAULT_SPEC, split: { kind: 'folder', train: 'train', valid: 'valid' }, transforms: { ...DEFAULT_TRANSFORMS, size: 28, flip: false }, batch: { batchSize: 64, seed: 1 } } as const;
     await session.setData(spec, readFolder('public/samples/mnist_tiny'));
     const info = await session.buildLearner({ arch: { kind: 'pretrained', url }, wd: 0.01, thresh: 0.2, beta: 2 });
-    expect(info.groups.map((g) => [g.name, g.frozen])).toEqual([['body 1', true], ['body 2', true], ['head', false]]);
+    expect(info.groups.map((g) => [g.name, g.frozen])).toEqual([
+      ['body 1', true],
+      ['body 2', true],
+      ['head', false],
+    ]);
     expect(session.freeze(false).groups.every((g) => !g.frozen)).toBe(true);
     const scratch = await session.buildLearner({ arch: { kind: 'smallCnn' }, wd: 0.01, thresh: 0.2, beta: 2 });
     expect(scratch.groups.some((g) => g.frozen)).toBe(false);

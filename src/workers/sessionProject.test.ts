@@ -86,7 +86,7 @@ describe('TrainSession after training', () => {
     expectBeatsBaseline('mnist_tiny resumed', 'accuracy', resumed[0].metrics.accuracy, baselines, 0.4);
   });
 
-  it('resumes a fit from an autosave with its weights and Adam\'s moments, ending where the uninterrupted fit ends', async () => {
+  it("resumes a fit from an autosave with its weights and Adam's moments, ending where the uninterrupted fit ends", async () => {
     const events: WorkerEvent[] = [];
     const whole = new TrainSession(decodeInNode, (e) => events.push(e));
     await whole.setData(spec, mnist);

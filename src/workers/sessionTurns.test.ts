@@ -43,7 +43,11 @@ describe('the worker session takes one command at a time', () => {
     });
     const fit = session.fit(40, 1e-2, true);
     expect(session.running).toBe('fit');
-    const refused = (p: Promise<unknown> | (() => unknown)) => (typeof p === 'function' ? Promise.resolve().then(p) : p).then(() => 'accepted', (e: Error) => (refusals.push(e.message), 'refused'));
+    const refused = (p: Promise<unknown> | (() => unknown)) =>
+      (typeof p === 'function' ? Promise.resolve().then(p) : p).then(
+        () => 'accepted',
+        (e: Error) => (refusals.push(e.message), 'refused'),
+      );
     expect(await refused(session.fit(1, 1e-2, true))).toBe('refused');
     expect(await refused(session.lrFind(10))).toBe('refused');
     expect(await refused(session.setData(spec, files))).toBe('refused');

@@ -43,7 +43,11 @@ describe('text on spam_tiny (wasm)', () => {
     const ids = (items: typeof data.train) => items.map((t) => t.ids);
     const validTargets = lmBatchArrays(ids(data.valid), 0, { bs: 32, seqLen: 40 }).map((b) => b.y);
     const unigram = unigramPerplexity([...ids(data.train), ...ids(data.unsup)], validTargets, data.vocab.itos.length);
-    const ms = () => `${epochs.splice(0).map((e) => e.seconds.toFixed(1)).join('/')} s/epoch`;
+    const ms = () =>
+      `${epochs
+        .splice(0)
+        .map((e) => e.seconds.toFixed(1))
+        .join('/')} s/epoch`;
 
     await s.buildLearner('classifier');
     await s.fit(2, 1e-2);

@@ -117,8 +117,16 @@ export class TextSession {
         this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
         if (kind === 'classifierFromLm') this.clas.encoder.copyFrom(this.lm!.encoder);
         const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS_MAX_LEN };
-        const train = classifierLoader(data.train.map((t) => t.ids), data.train.map((t) => t.label), { ...opts, bs: 32, shuffle: true, seed: 1 });
-        const valid = classifierLoader(data.valid.map((t) => t.ids), data.valid.map((t) => t.label), { ...opts, bs: 64 });
+        const train = classifierLoader(
+          data.train.map((t) => t.ids),
+          data.train.map((t) => t.label),
+          { ...opts, bs: 32, shuffle: true, seed: 1 },
+        );
+        const valid = classifierLoader(
+          data.valid.map((t) => t.ids),
+          data.valid.map((t) => t.label),
+          { ...opts, bs: 64 },
+        );
         this.learner = new TextLearner(this.clas, { train, valid });
         this.frozenTo = kind === 'classifierFromLm' ? -1 : 0;
         this.learner.freezeTo(this.frozenTo);
@@ -151,18 +159,22 @@ export class TextSession {
   ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }> {
     return this.turns.run('ULMFiT fine-tuning', async (signal) => {
       const learn = this.requireLearner();
-      if (this.kind === 'lm') throw new Error('Gradual unfreezing is for the classifier: build the classifier on the language model\'s encoder first');
+      if (this.kind === 'lm') throw new Error("Gradual unfreezing is for the classifier: build the classifier on the language model's encoder first");
       let epochBase = 0;
-      const info = await this.training(signal, async (opts) => {
-        for (const s of ulmfitStages(lr, lastEpochs)) {
-          this.frozenTo = s.freezeTo;
-          learn.freezeTo(s.freezeTo);
-          const r = await learn.fitOneCycle(s.epochs, s.lr, { ...opts, callbacks: [this.epochPoster(learn, epochBase)] });
-          epochBase += s.epochs;
-          if (r.cancelled) return r;
-        }
-        return { cancelled: false };
-      }, true);
+      const info = await this.training(
+        signal,
+        async (opts) => {
+          for (const s of ulmfitStages(lr, lastEpochs)) {
+            this.frozenTo = s.freezeTo;
+            learn.freezeTo(s.freezeTo);
+            const r = await learn.fitOneCycle(s.epochs, s.lr, { ...opts, callbacks: [this.epochPoster(learn, epochBase)] });
+            epochBase += s.epochs;
+            if (r.cancelled) return r;
+          }
+          return { cancelled: false };
+        },
+        true,
+      );
       return { ...info, learner: this.info() };
     });
   }
@@ -185,7 +197,13 @@ export class TextSession {
     const { probs, targets, losses } = await learn.getPreds();
     const [p, t] = await Promise.all([probs.data(), targets.data()]);
     tf.dispose([probs, targets]);
-    return textResults(data.classes, p, t, losses, data.valid.map((v) => v.text.slice(0, 600)));
+    return textResults(
+      data.classes,
+      p,
+      t,
+      losses,
+      data.valid.map((v) => v.text.slice(0, 600)),
+    );
   }
 
   /** The classifier's probabilities for a typed text; for the language model, text generated from it as a prompt. */
@@ -217,7 +235,17 @@ export class TextSession {
       if (this.kind === 'lm' || !this.clas) throw new Error('Export takes a classifier: the language model alone is not exported. Build the classifier (from scratch or on the language model) and train it');
       const spec = this.spec ?? TEXT_DEFAULTS;
       const route = this.kind === 'classifierFromLm' ? 'ULMFiT: the language model fine-tuned, then gradual unfreezing' : 'trained from scratch';
-      const manifest = textManifest({ clas: this.clas, classes: data.classes, vocab: data.vocab, maxLen: CLAS_MAX_LEN, minFreq: spec.minFreq, maxVocab: spec.maxVocab, route, hidden: SIZES.hidden, history: learn.recorder.epochs });
+      const manifest = textManifest({
+        clas: this.clas,
+        classes: data.classes,
+        vocab: data.vocab,
+        maxLen: CLAS_MAX_LEN,
+        minFreq: spec.minFreq,
+        maxVocab: spec.maxVocab,
+        route,
+        hidden: SIZES.hidden,
+        history: learn.recorder.epochs,
+      });
       return textBundle(this.clas, manifest);
     });
   }
@@ -253,7 +281,7 @@ export class TextSession {
     const from = this.frozenTo >= 0 ? this.frozenTo : all.length + this.frozenTo;
     const names = this.kind === 'lm' ? [...all.slice(0, -1).map((_, i) => `LSTM ${i + 1}`), 'embedding + tied decoder'] : [...all.slice(0, -1).map((_, i) => (i === 0 ? 'embedding' : `LSTM ${i}`)), 'concat-pool head'];
     const groups = all.map((g, i) => ({ name: names[i], params: groupParams(g), frozen: i < from }));
-    const arch = this.kind === 'lm' ? 'AWD-LSTM language model' : this.kind === 'classifierFromLm' ? 'AWD-LSTM classifier on the language model\'s encoder' : 'AWD-LSTM classifier from scratch';
+    const arch = this.kind === 'lm' ? 'AWD-LSTM language model' : this.kind === 'classifierFromLm' ? "AWD-LSTM classifier on the language model's encoder" : 'AWD-LSTM classifier from scratch';
     const start = this.lmStart && this.kind !== 'classifier' ? `; language model ${this.lmStart}` : '';
     const body = `embedding ${SIZES.embSize}, ${SIZES.layers} LSTM layers of ${SIZES.hidden}, vocabulary ${this.requireData().vocab.itos.length}${start}`;
     return { task: 'single', arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body };

@@ -194,8 +194,7 @@ export class TrainSession {
     // fineTune freezes first; the fast path checks this flag when the frozen phase starts.
     this.setFrozen(true);
     const info = await this.training(async (onProgress) => {
-      const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) =>
-        this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
+      const frozenFit = (n: number, lr: number, opts: FitOptions & OneCycleOptions) => this.onRunner(learn, fastHead, (runner) => runner.fitOneCycle(n, lr, { ...opts, callbacks: [this.epochPoster(runner, 0)] }));
       const unfrozenPoster = this.epochPoster(learn, freezeEpochs);
       return fineTune(learn, epochs, baseLr, { signal, onProgress, freezeEpochs, unfrozenBaseLr, frozenFit, callbacks: [unfrozenPoster], onUnfreeze: () => this.setFrozen(false) });
     });
@@ -205,7 +204,8 @@ export class TrainSession {
   /** Runs a fit with throttled progress; a NaN or diverging loss ends it with the last good weights. */
   private async training(run: (onProgress: (p: Progress) => void) => Promise<FitResult>): Promise<FitInfo> {
     const throttle = new ProgressThrottle((e) => this.post(e));
-    const onProgress = (p: Progress) => throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
+    const onProgress = (p: Progress) =>
+      throttle.add(where(p), p.phase === 'train' ? { lr: p.lr, loss: p.loss, smooth: p.smoothLoss, dataWaitMs: p.dataWaitMs, stepMs: p.stepMs } : null, p.batch + 1 === p.batchesPerEpoch);
     try {
       const r = await run(onProgress);
       throttle.flush();
@@ -237,7 +237,7 @@ export class TrainSession {
     const { block, spec } = requireData(this.state);
     // The training pictures as validation sees them: centre crop, no augmentation, the same every epoch.
     const fast = await fastHeadLearner(learn, plainTrainLoader(block, spec), { signal, seed: spec.batch.seed });
-    if (!fast) throw new Error('This model\'s head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features');
+    if (!fast) throw new Error("This model's head reads more than one body tensor (a U-Net decoder), so it cannot train on cached features");
     return fast;
   }
 

@@ -125,7 +125,12 @@ describe('duplicate CSV rows (issue 12 #10)', () => {
 });
 
 describe('points outside the picture (issue 12 #11)', () => {
-  const pointsSpec: DataBlockSpec = { ...csvSpec, items: { kind: 'csv', csvPath: 'p.csv', fileColumn: 'image', folder: 'images' }, label: { kind: 'points', xColumn: 'x', yColumn: 'y' }, split: { kind: 'random', validPct: 0.5, seed: 3 } };
+  const pointsSpec: DataBlockSpec = {
+    ...csvSpec,
+    items: { kind: 'csv', csvPath: 'p.csv', fileColumn: 'image', folder: 'images' },
+    label: { kind: 'points', xColumn: 'x', yColumn: 'y' },
+    split: { kind: 'random', validPct: 0.5, seed: 3 },
+  };
   const csv = 'image,x,y\na.png,1,2\nb.png,-5,3\nc.png,28,28\nd.png,500,4\ne.png,3,28.5\nf.png,0,0\n';
   const files = () => [memoryFile('p.csv', csv), ...['a', 'b', 'c', 'd', 'e', 'f'].map((n) => pngFile(`images/${n}.png`, 28, 28))];
 
@@ -134,7 +139,11 @@ describe('points outside the picture (issue 12 #11)', () => {
     expect(block.ok).toBe(true);
     expect(allItems(block)).toEqual(['images/a.png', 'images/c.png', 'images/f.png']);
     const out = block.problems.filter((p) => /outside/.test(p.message)).sort((a, b) => a.line! - b.line!);
-    expect(out.map((p) => [p.line, p.file, p.level])).toEqual([[3, 'images/b.png', 'error'], [5, 'images/d.png', 'error'], [6, 'images/e.png', 'error']]);
+    expect(out.map((p) => [p.line, p.file, p.level])).toEqual([
+      [3, 'images/b.png', 'error'],
+      [5, 'images/d.png', 'error'],
+      [6, 'images/e.png', 'error'],
+    ]);
     expect(out[0].message).toBe('line 3: point (-5, 3) for images/b.png is outside its 28x28 picture: skipped');
   });
 
@@ -142,7 +151,12 @@ describe('points outside the picture (issue 12 #11)', () => {
     const block = await build({ ...pointsSpec, transforms: { ...small, size: 512 }, batch: { ...pointsSpec.batch, memoryMB: 1 } }, files());
     expect(block.pixels.streamed).toBe(true);
     expect(allItems(block)).toEqual(['images/a.png', 'images/c.png', 'images/f.png']);
-    expect(block.problems.filter((p) => /outside/.test(p.message)).map((p) => p.line).sort()).toEqual([3, 5, 6]);
+    expect(
+      block.problems
+        .filter((p) => /outside/.test(p.message))
+        .map((p) => p.line)
+        .sort(),
+    ).toEqual([3, 5, 6]);
   });
 });
 

@@ -89,7 +89,10 @@ describe('buildDataBlock: CSV', () => {
     expect(block.ok).toBe(true);
     expect(block.task).toBe('multi');
     expect(block.classes).toEqual(['one', 'seven', 'three']);
-    expect(block.train.map((d) => d.item.label)).toEqual([{ kind: 'multi', ids: [1, 2] }, { kind: 'multi', ids: [0] }]);
+    expect(block.train.map((d) => d.item.label)).toEqual([
+      { kind: 'multi', ids: [1, 2] },
+      { kind: 'multi', ids: [0] },
+    ]);
     const missing = block.problems.find((p) => p.line === 4);
     expect(missing?.message).toBe('labels.csv line 4: file "train/train_9.png" not found');
   });
@@ -111,7 +114,12 @@ describe('buildDataBlock: CSV', () => {
   });
 
   it('reads points and reports a row whose coordinates are not numbers', async () => {
-    const spec: DataBlockSpec = { ...folderSpec, items: { kind: 'csv', csvPath: 'p.csv', fileColumn: 'image', folder: 'images' }, label: { kind: 'points', xColumn: 'x', yColumn: 'y' }, split: { kind: 'random', validPct: 0.5, seed: 3 } };
+    const spec: DataBlockSpec = {
+      ...folderSpec,
+      items: { kind: 'csv', csvPath: 'p.csv', fileColumn: 'image', folder: 'images' },
+      label: { kind: 'points', xColumn: 'x', yColumn: 'y' },
+      split: { kind: 'random', validPct: 0.5, seed: 3 },
+    };
     const csv = 'image,x,y\na.png,1.5,2\nb.png,oops,3\nc.png,4,4\n';
     const files = [memoryFile('p.csv', csv), ...['a', 'b', 'c'].map((n) => pngFile(`images/${n}.png`))];
     const block = await build(spec, files);
@@ -122,16 +130,25 @@ describe('buildDataBlock: CSV', () => {
 });
 
 describe('buildDataBlock: masks', () => {
-  const spec: DataBlockSpec = { ...folderSpec, items: { kind: 'folder', folder: 'images' }, label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' }, split: { kind: 'random', validPct: 0.5, seed: 1 } };
+  const spec: DataBlockSpec = {
+    ...folderSpec,
+    items: { kind: 'folder', folder: 'images' },
+    label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' },
+    split: { kind: 'random', validPct: 0.5, seed: 1 },
+  };
   const codes = memoryFile('codes.txt', 'Void\nBackground\nDigit\n');
 
   it('pairs each image with its mask and reports a wrong-size mask and an out-of-range value', async () => {
     const files = [
       codes,
-      pngFile('images/a.png', 6, 6), maskFile('labels/a_P.png', 6, 6, (x) => (x < 3 ? 1 : 2)),
-      pngFile('images/b.png', 6, 6), maskFile('labels/b_P.png', 6, 6, () => 1),
-      pngFile('images/c.png', 6, 6), maskFile('labels/c_P.png', 5, 6, () => 1),
-      pngFile('images/d.png', 6, 6), maskFile('labels/d_P.png', 6, 6, (x, y) => (x === 2 && y === 4 ? 9 : 0)),
+      pngFile('images/a.png', 6, 6),
+      maskFile('labels/a_P.png', 6, 6, (x) => (x < 3 ? 1 : 2)),
+      pngFile('images/b.png', 6, 6),
+      maskFile('labels/b_P.png', 6, 6, () => 1),
+      pngFile('images/c.png', 6, 6),
+      maskFile('labels/c_P.png', 5, 6, () => 1),
+      pngFile('images/d.png', 6, 6),
+      maskFile('labels/d_P.png', 6, 6, (x, y) => (x === 2 && y === 4 ? 9 : 0)),
       pngFile('images/e.png', 6, 6),
     ];
     const block = await build(spec, files);

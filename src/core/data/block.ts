@@ -52,8 +52,19 @@ export interface BuildInputs {
 export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): Promise<DataBlock> {
   const problems: Problem[] = [];
   const steps: StepReport[] = [];
-  const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock =>
-    ({ ok: false, task, classes, voidIndex: -1, train: [], valid: [], pixels: keptPixels(), stats: IMAGENET_STATS, skipped, problems, steps });
+  const failed = (task: Task, classes: string[] = [], skipped: string[] = []): DataBlock => ({
+    ok: false,
+    task,
+    classes,
+    voidIndex: -1,
+    train: [],
+    valid: [],
+    pixels: keptPixels(),
+    stats: IMAGENET_STATS,
+    skipped,
+    problems,
+    steps,
+  });
   // Values typed into the form are checked before any file is read: a bad one names its field.
   problems.push(...checkSpecValues(spec));
   if (hasBlocking(problems)) return failed('single');
@@ -73,7 +84,11 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   const labels = labelItems(spec.label, items.items, files, codes?.text ?? null, csvPath);
   problems.push(...labels.problems);
   // Masks, codes.txt and the CSV are used as labels, not skipped.
-  const used = new Set([...labels.labeled.flatMap((i) => (i.label.kind === 'mask' ? [i.label.file.path] : [])), spec.label.kind === 'mask' ? spec.label.codesPath : '', spec.items.kind === 'csv' ? spec.items.csvPath : '']);
+  const used = new Set([
+    ...labels.labeled.flatMap((i) => (i.label.kind === 'mask' ? [i.label.file.path] : [])),
+    spec.label.kind === 'mask' ? spec.label.codesPath : '',
+    spec.items.kind === 'csv' ? spec.items.csvPath : '',
+  ]);
   const skipped = items.skipped.filter((p) => !used.has(p));
   steps.push({ step: 'labels', text: `${labels.labeled.length} items labelled; task ${labels.task}; ${labels.classes.length} classes${labels.classes.length ? ': ' + preview(labels.classes) : ''}` });
   if (hasBlocking(problems)) return failed(labels.task, labels.classes, skipped);
@@ -100,7 +115,10 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
     entries = checked.ok.map((item) => ({ item }));
     pixels = streamedPixels(inputs.decode, { shortSide: size, numCodes, budgetBytes: budget });
     const needed = Math.round((toDecode.length * 4 * size * size) / 2 ** 20);
-    steps.push({ step: 'decode', text: `${entries.length} images checked by their headers, ${checked.problems.length} skipped; streamed: at ${formatSize(spec.transforms.size)} px they need ${needed} MB, over the ${mib(budget)} MB memory budget, so each batch decodes its pictures again and the most recent ${mib(budget)} MB are kept` });
+    steps.push({
+      step: 'decode',
+      text: `${entries.length} images checked by their headers, ${checked.problems.length} skipped; streamed: at ${formatSize(spec.transforms.size)} px they need ${needed} MB, over the ${mib(budget)} MB memory budget, so each batch decodes its pictures again and the most recent ${mib(budget)} MB are kept`,
+    });
   } else {
     const all = await decodeItems(toDecode, inputs.decode, { size, numCodes, onProgress: inputs.onProgress, shortSide: kept.shortSide });
     problems.push(...all.problems);
@@ -118,7 +136,8 @@ export async function buildDataBlock(spec: DataBlockSpec, inputs: BuildInputs): 
   }
   const tooBig = batchSizeWarning(spec.batch.batchSize, train.length);
   if (tooBig) problems.push(tooBig);
-  const stats = spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(await loadAll(pixels, train.slice(0, STATS_SAMPLE))) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
+  const stats =
+    spec.normalize.kind === 'imagenet' ? IMAGENET_STATS : spec.normalize.kind === 'data' ? computeStats(await loadAll(pixels, train.slice(0, STATS_SAMPLE))) : { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
   return { ok: true, task: labels.task, classes: labels.classes, voidIndex: labels.voidIndex, train, valid, pixels, stats, skipped, problems, steps };
 }
 

@@ -41,12 +41,19 @@ describe('parseCsv', () => {
 describe('parseCsv: one bad row does not change how the others are read', () => {
   it('reports a quote that is never closed by its line and reads the lines after it', () => {
     const { table, problems } = parseCsv('labels.csv', 'name,label\na.png,x\n"b.png,y\nc.png,z\nd.png,w\n');
-    expect(table.rows.map((r) => [r.line, r.values.name])).toEqual([[2, 'a.png'], [4, 'c.png'], [5, 'd.png']]);
+    expect(table.rows.map((r) => [r.line, r.values.name])).toEqual([
+      [2, 'a.png'],
+      [4, 'c.png'],
+      [5, 'd.png'],
+    ]);
     expect(problems).toEqual([{ level: 'error', file: 'labels.csv', line: 3, message: 'labels.csv line 3: a quote (") opens a field but never closes; this line is left out and the next lines are read on their own' }]);
   });
 
   it('keeps the delimiter it found for the lines after a bad quote', () => {
     const { table } = parseCsv('x.csv', 'name;label\na.png;x\n"b.png;y\nc.png;z\n');
-    expect(table.rows.map((r) => r.values)).toEqual([{ name: 'a.png', label: 'x' }, { name: 'c.png', label: 'z' }]);
+    expect(table.rows.map((r) => r.values)).toEqual([
+      { name: 'a.png', label: 'x' },
+      { name: 'c.png', label: 'z' },
+    ]);
   });
 });

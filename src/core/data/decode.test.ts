@@ -44,7 +44,11 @@ const maskSpec: DataBlockSpec = {
   transforms: { ...DEFAULT_TRANSFORMS, size },
 };
 /** A 64 x 32 picture, brighter to the right, so scaling has something to keep. */
-const wide = (path: string) => memoryFile(path, pngBytes(64, 32, (x) => [x * 4, 100, 50]));
+const wide = (path: string) =>
+  memoryFile(
+    path,
+    pngBytes(64, 32, (x) => [x * 4, 100, 50]),
+  );
 
 describe('keptSize', () => {
   it('keeps twice the training size while it fits the budget, less when it does not, and flags what cannot fit', () => {
@@ -65,7 +69,10 @@ describe('keptSize', () => {
 });
 
 function pngFile(path: string) {
-  return memoryFile(path, pngBytes(4, 4, () => [1, 2, 3]));
+  return memoryFile(
+    path,
+    pngBytes(4, 4, () => [1, 2, 3]),
+  );
 }
 
 describe('decoding with a scaling decoder (as the browser does)', () => {

@@ -132,7 +132,11 @@ function checkMask(item: LabeledItem, image: RawImage, mask: RawImage, numCodes:
   for (let p = 0; p < mask.data.length; p += 4) {
     if (mask.data[p] >= numCodes) {
       const px = p / 4;
-      return { level: 'error', file: maskPath, message: `Mask ${maskPath} has value ${mask.data[p]} at (${px % mask.width}, ${Math.floor(px / mask.width)}), but codes.txt lists only ${numCodes} classes (0..${numCodes - 1}): skipped` };
+      return {
+        level: 'error',
+        file: maskPath,
+        message: `Mask ${maskPath} has value ${mask.data[p]} at (${px % mask.width}, ${Math.floor(px / mask.width)}), but codes.txt lists only ${numCodes} classes (0..${numCodes - 1}): skipped`,
+      };
     }
   }
   return null;

@@ -166,7 +166,10 @@ function locateCsvItems(table: CsvTable, fileColumn: string, paths: readonly str
   // NFC, as the items step matches names: macOS lists `é` in NFD, a CSV usually holds NFC.
   const images = paths.filter(isImagePath).map((p) => p.normalize('NFC'));
   const pathSet = new Set(images);
-  const names = table.rows.slice(0, 20).map((r) => r.values[fileColumn]?.normalize('NFC') ?? '').filter((n) => n !== '');
+  const names = table.rows
+    .slice(0, 20)
+    .map((r) => r.values[fileColumn]?.normalize('NFC') ?? '')
+    .filter((n) => n !== '');
   const candidates = new Map<string, { folder: string; suffix: string }>([['/', { folder: '', suffix: '' }]]);
   for (const name of names) {
     const image = images.find((p) => p === name || p.endsWith('/' + name) || stem(p) === baseName(name));

@@ -87,7 +87,9 @@ function regexLabels(pattern: string, items: readonly Item[]): LabelsResult {
 function csvLabels(spec: Extract<LabelSpec, { kind: 'csvColumn' }>, items: readonly Item[], csvPath?: string): LabelsResult {
   const first = items.find((i) => i.row);
   if (!first || !(spec.column in first.row!)) {
-    const problem: Problem = first ? missingColumn(csvPath, 'label.column', [spec.column], first.row!) : { level: 'error', blocking: true, field: 'label.column', message: 'Labels from a CSV column need the items to come from a CSV' };
+    const problem: Problem = first
+      ? missingColumn(csvPath, 'label.column', [spec.column], first.row!)
+      : { level: 'error', blocking: true, field: 'label.column', message: 'Labels from a CSV column need the items to come from a CSV' };
     return { task: taskOf(spec), labeled: [], classes: [], voidIndex: -1, problems: [problem] };
   }
   if (!spec.separator) {
@@ -100,7 +102,11 @@ function csvLabels(spec: Extract<LabelSpec, { kind: 'csvColumn' }>, items: reado
 }
 
 function multiLabels(column: string, separator: string, items: readonly Item[]): LabelsResult {
-  const tagsOf = (item: Item) => (item.row?.[column] ?? '').split(separator).map((t) => t.trim()).filter((t) => t !== '');
+  const tagsOf = (item: Item) =>
+    (item.row?.[column] ?? '')
+      .split(separator)
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
   const classes = [...new Set(items.flatMap(tagsOf))].sort(compareNames);
   const index = new Map(classes.map((c, i) => [c, i]));
   // An item with no tags is valid in multi-label (it is negative for every class).
@@ -114,7 +120,10 @@ function maskLabels(spec: Extract<LabelSpec, { kind: 'mask' }>, items: readonly 
     problems.push({ level: 'error', blocking: true, field: 'label.codesPath', message: `Codes file "${spec.codesPath}" was not found among the chosen files` });
     return { task: 'segmentation', labeled: [], classes: [], voidIndex: -1, problems };
   }
-  const classes = codesText.split(/\r?\n/).map((c) => c.trim()).filter((c) => c !== '');
+  const classes = codesText
+    .split(/\r?\n/)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   if (classes.length < 2) problems.push({ level: 'error', blocking: true, field: 'label.codesPath', file: spec.codesPath, message: `${spec.codesPath} must list at least two classes, one per line` });
   const byPath = new Map(files.map((f) => [f.path, f]));
   const labeled: LabeledItem[] = [];

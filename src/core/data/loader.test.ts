@@ -73,8 +73,17 @@ describe('DataLoaders', () => {
 
   it('collates masks as [B,S,S] int32 and keeps only codes that exist, through augmentation', async () => {
     const files: SourceFile[] = [memoryFile('codes.txt', 'Void\nBackground\nThing')];
-    for (let i = 0; i < 8; i++) files.push(pngFile(`images/${i}.png`, 16, 16), maskFile(`labels/${i}_P.png`, 16, 16, (x) => (x < 8 ? 1 : 2)));
-    const spec: DataBlockSpec = { ...base, items: { kind: 'folder', folder: 'images' }, label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt' }, transforms: { ...base.transforms, maxRotate: 30, maxWarp: 0.3 } };
+    for (let i = 0; i < 8; i++)
+      files.push(
+        pngFile(`images/${i}.png`, 16, 16),
+        maskFile(`labels/${i}_P.png`, 16, 16, (x) => (x < 8 ? 1 : 2)),
+      );
+    const spec: DataBlockSpec = {
+      ...base,
+      items: { kind: 'folder', folder: 'images' },
+      label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt' },
+      transforms: { ...base.transforms, maxRotate: 30, maxWarp: 0.3 },
+    };
     const r = await firstBatch(spec, files);
     expect(r.yShape).toEqual([4, 8, 8]);
     expect(r.yDtype).toBe('int32');

@@ -95,7 +95,10 @@ function targetTensor(examples: readonly Example[], task: Task, numClasses: numb
   const n = examples.length;
   switch (task) {
     case 'single':
-      return tf.tensor1d(examples.map((e) => (e.target as readonly number[])[0]), 'int32');
+      return tf.tensor1d(
+        examples.map((e) => (e.target as readonly number[])[0]),
+        'int32',
+      );
     case 'multi':
       return tf.tensor2d(concat(examples, numClasses, Float32Array), [n, numClasses], 'float32');
     case 'segmentation':

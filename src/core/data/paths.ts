@@ -16,7 +16,10 @@ export function escapesRoot(path: string): boolean {
 
 /** Normalizes separators and strips `./` and a leading slash. */
 export function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/{2,}/g, '/');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^\.?\/+/, '')
+    .replace(/\/{2,}/g, '/');
 }
 
 /** The extension with its dot, lower case; `''` when there is none. */

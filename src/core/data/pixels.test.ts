@@ -114,9 +114,6 @@ describe('a block over its memory budget streams', () => {
     ];
     const { ok, problems } = await checkHeaders(items);
     expect(ok.map((i) => i.path)).toEqual(['images/ok.png']);
-    expect(problems.map((p) => p.message)).toEqual([
-      'images/notes.png is not a PNG, JPEG or GIF image: skipped',
-      'Mask labels/a_P.png is 6x8 but its image images/a.png is 8x8: skipped',
-    ]);
+    expect(problems.map((p) => p.message)).toEqual(['images/notes.png is not a PNG, JPEG or GIF image: skipped', 'Mask labels/a_P.png is 6x8 but its image images/a.png is 8x8: skipped']);
   });
 });

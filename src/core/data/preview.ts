@@ -41,7 +41,11 @@ export async function previewBatch(block: DataBlock, spec: DataBlockSpec, draw: 
   const rgbaTensor = tf.tidy(() => {
     const pixels = denormalize(x, block.stats);
     const alpha = tf.ones([n, height, width, 1]);
-    return tf.concat([pixels.clipByValue(0, 1), alpha], 3).mul(255).round().toInt();
+    return tf
+      .concat([pixels.clipByValue(0, 1), alpha], 3)
+      .mul(255)
+      .round()
+      .toInt();
   });
   // The worker draws again and again on the backend it trains on: every tensor is freed.
   const [rgba, targets] = await Promise.all([rgbaTensor.data(), y.data()]);

@@ -55,7 +55,8 @@ export function isSizeError(v: SizeSpec | { readonly error: string }): v is { re
 
 /** Whether two sizes have the same sides (`64` and `[64, 64]` are the same). */
 export function sameSize(a: SizeSpec, b: SizeSpec): boolean {
-  const x = sidesOf(a), y = sidesOf(b);
+  const x = sidesOf(a),
+    y = sidesOf(b);
   return x.height === y.height && x.width === y.width;
 }
 

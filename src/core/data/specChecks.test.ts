@@ -52,7 +52,11 @@ describe('batch size (batch.batchSize)', () => {
   it('warns, and builds, when the batch is larger than the training set: each epoch is one smaller batch', async () => {
     const block = await build(withB({ batchSize: 512 }));
     expect(block.ok).toBe(true);
-    expect(block.problems).toContainEqual({ level: 'warning', field: 'batch.batchSize', message: `Batch size 512 is more than the ${block.train.length} training pictures: each epoch is one batch of ${block.train.length}` });
+    expect(block.problems).toContainEqual({
+      level: 'warning',
+      field: 'batch.batchSize',
+      message: `Batch size 512 is more than the ${block.train.length} training pictures: each epoch is one batch of ${block.train.length}`,
+    });
   });
 });
 

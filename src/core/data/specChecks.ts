@@ -31,7 +31,7 @@ export const SPEC_LIMITS = {
 
 /** A value as a message quotes it: numbers plainly, text in quotes. */
 function shown(v: unknown): string {
-  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? 'nothing';
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
 }
 
 /** True when `v` is a finite number within the limit. */

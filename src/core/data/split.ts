@@ -40,7 +40,10 @@ function byRandom(spec: Extract<SplitSpec, { kind: 'random' }>, items: readonly 
     return { train: [], valid: [], unused: [], problems };
   }
   // Shuffle indices, not items, so the split depends only on the seed and the sorted paths.
-  const order = shuffled(items.map((_, i) => i), makeRng(spec.seed));
+  const order = shuffled(
+    items.map((_, i) => i),
+    makeRng(spec.seed),
+  );
   const nValid = Math.round(items.length * spec.validPct);
   if (items.length > 1 && (nValid === 0 || nValid === items.length)) {
     // Rounding left one side empty: say which way to move the percent, and how far.
@@ -64,7 +67,9 @@ function byColumn(column: string, items: readonly LabeledItem[], csvPath?: strin
   const problems: Problem[] = [];
   const unused: string[] = [];
   if (items.length > 0 && !(items[0].row && column in items[0].row)) {
-    problems.push(items[0].row ? missingColumn(csvPath, 'split.column', [column], items[0].row) : { level: 'error', blocking: true, field: 'split.column', message: 'Split by CSV column needs the items to come from a CSV' });
+    problems.push(
+      items[0].row ? missingColumn(csvPath, 'split.column', [column], items[0].row) : { level: 'error', blocking: true, field: 'split.column', message: 'Split by CSV column needs the items to come from a CSV' },
+    );
     return { train, valid, unused, problems };
   }
   for (const item of items) {
@@ -98,9 +103,7 @@ export function missingValidClasses(task: Task, classes: readonly string[], vali
     if (item.label.kind === 'class') seen.add(item.label.id);
     if (item.label.kind === 'multi') item.label.ids.forEach((id) => seen.add(id));
   }
-  return classes
-    .filter((_, i) => !seen.has(i))
-    .map((name) => ({ level: 'warning' as const, field: 'split', message: `Class "${name}" has no example in the validation set` }));
+  return classes.filter((_, i) => !seen.has(i)).map((name) => ({ level: 'warning' as const, field: 'split', message: `Class "${name}" has no example in the validation set` }));
 }
 
 /**

@@ -20,13 +20,7 @@ export interface TensorLoaderOptions {
  * in order. As the picture loaders, a last training batch of a single item is dropped, because
  * batch norm cannot train on one. The loaders keep their own copies; `dispose()` frees them.
  */
-export function tensorLoaders(
-  train: { x: tf.Tensor4D; y: tf.Tensor },
-  valid: { x: tf.Tensor4D; y: tf.Tensor },
-  task: Task,
-  batchSize: number,
-  opts: TensorLoaderOptions = {},
-): DataLoaders & { dispose(): void } {
+export function tensorLoaders(train: { x: tf.Tensor4D; y: tf.Tensor }, valid: { x: tf.Tensor4D; y: tf.Tensor }, task: Task, batchSize: number, opts: TensorLoaderOptions = {}): DataLoaders & { dispose(): void } {
   const keep = [train.x, train.y, valid.x, valid.y].map((t) => tf.keep(t.clone()));
   const zero: Stats = { mean: [0, 0, 0], std: [1, 1, 1] };
   return {

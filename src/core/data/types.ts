@@ -113,9 +113,7 @@ export type LabelSpec =
 
 /** How items are split into training and validation sets. */
 export type SplitSpec =
-  | { readonly kind: 'folder'; readonly train: string; readonly valid: string }
-  | { readonly kind: 'random'; readonly validPct: number; readonly seed: number }
-  | { readonly kind: 'csvColumn'; readonly column: string };
+  { readonly kind: 'folder'; readonly train: string; readonly valid: string } | { readonly kind: 'random'; readonly validPct: number; readonly seed: number } | { readonly kind: 'csvColumn'; readonly column: string };
 
 /** How pictures are sized before batching. */
 export type ResizeMethod = 'crop' | 'squish' | 'pad';

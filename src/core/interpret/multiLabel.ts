@@ -120,13 +120,7 @@ function sweepPoint(probs: ArrayLike<number>, targets: ArrayLike<number>, n: num
  * `probs` are sigmoid outputs `[N, C]` flat, `targets` multi-hot `[N, C]` flat.
  * @example bestThreshold(thresholdSweep(probs, targets, 17))?.thresh // e.g. 0.2
  */
-export function thresholdSweep(
-  probs: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  numClasses: number,
-  beta = 2,
-  thresholds: readonly number[] = DEFAULT_THRESHOLDS,
-): SweepPoint[] {
+export function thresholdSweep(probs: ArrayLike<number>, targets: ArrayLike<number>, numClasses: number, beta = 2, thresholds: readonly number[] = DEFAULT_THRESHOLDS): SweepPoint[] {
   const n = checkShapes(probs, targets, numClasses);
   const b2 = beta * beta;
   return thresholds.map((t) => sweepPoint(probs, targets, n, numClasses, t, b2));

@@ -17,8 +17,16 @@ describe('trivial baselines', () => {
 
   it('multi-label: every tag, and the tags whose training frequency passes the threshold', async () => {
     // Tag 0 is on every training item, tag 1 on a quarter, tag 2 on none.
-    const train = tf.tensor2d([[1, 1, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]]);
-    const valid = tf.tensor2d([[1, 0, 0], [1, 1, 0]]);
+    const train = tf.tensor2d([
+      [1, 1, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
+    const valid = tf.tensor2d([
+      [1, 0, 0],
+      [1, 1, 0],
+    ]);
     const b = await trivialBaselines('multi', train, valid, ctx(3));
     const every = b.find((x) => x.name === 'every tag')!;
     const freq = b.find((x) => x.name === 'tag frequencies')!;
@@ -31,8 +39,26 @@ describe('trivial baselines', () => {
 
   it('segmentation: the most frequent non-void code everywhere', async () => {
     // Code 0 is void and the most common; code 1 is the background.
-    const train = tf.tensor3d([[[0, 0, 0], [1, 1, 2]]], undefined, 'int32');
-    const valid = tf.tensor3d([[[1, 1, 0], [2, 1, 0]]], undefined, 'int32');
+    const train = tf.tensor3d(
+      [
+        [
+          [0, 0, 0],
+          [1, 1, 2],
+        ],
+      ],
+      undefined,
+      'int32',
+    );
+    const valid = tf.tensor3d(
+      [
+        [
+          [1, 1, 0],
+          [2, 1, 0],
+        ],
+      ],
+      undefined,
+      'int32',
+    );
     const b = await trivialBaselines('segmentation', train, valid, ctx(3, 0));
     expect(b[0].name).toContain('(1)');
     expect(b[0].metrics.acc_no_void).toBeCloseTo(3 / 4);
@@ -41,8 +67,14 @@ describe('trivial baselines', () => {
   });
 
   it('points: the mean training point', async () => {
-    const train = tf.tensor2d([[0, 0], [0.5, -0.5]]);
-    const valid = tf.tensor2d([[0.25, -0.25], [0.25, 0.75]]);
+    const train = tf.tensor2d([
+      [0, 0],
+      [0.5, -0.5],
+    ]);
+    const valid = tf.tensor2d([
+      [0.25, -0.25],
+      [0.25, 0.75],
+    ]);
     const b = await trivialBaselines('points', train, valid, ctx(0, -1, 40));
     // Distances 0 and 1 in [-1, 1] coordinates: mean 0.5, times 40 / 2 pixels.
     expect(b[0].metrics.pixel_error).toBeCloseTo(10);

@@ -77,7 +77,12 @@ function constantPredictors(task: Task, trainY: tf.Tensor, validY: tf.Tensor, ct
     }
     case 'multi': {
       const tags = ctx.numClasses;
-      const freq = tf.tidy(() => trainY.toFloat().mean(0).clipByValue(1e-4, 1 - 1e-4));
+      const freq = tf.tidy(() =>
+        trainY
+          .toFloat()
+          .mean(0)
+          .clipByValue(1e-4, 1 - 1e-4),
+      );
       const logits = tf.tidy(() => freq.div(tf.scalar(1).sub(freq)).log().expandDims(0).tile([n, 1]));
       freq.dispose();
       return [
@@ -100,7 +105,12 @@ function constantPredictors(task: Task, trainY: tf.Tensor, validY: tf.Tensor, ct
 
 /** Outputs of shape [...shape, numClasses] whose argmax is `c` everywhere. */
 function oneHotLogits(shape: readonly number[], c: number, numClasses: number): tf.Tensor {
-  return tf.tidy(() => tf.oneHot(tf.fill([...shape], c, 'int32'), numClasses).toFloat().mul(10));
+  return tf.tidy(() =>
+    tf
+      .oneHot(tf.fill([...shape], c, 'int32'), numClasses)
+      .toFloat()
+      .mul(10),
+  );
 }
 
 /** The most frequent id among `ids` (skipping `skip`); the smallest id on ties. */

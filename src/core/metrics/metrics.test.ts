@@ -13,7 +13,12 @@ beforeAll(async () => {
 
 describe('single-label metrics', () => {
   it('accuracy and error rate from logits', async () => {
-    const logits = tf.tensor2d([[2, 1], [0, 3], [1, 0], [0, 1]]);
+    const logits = tf.tensor2d([
+      [2, 1],
+      [0, 3],
+      [1, 0],
+      [0, 1],
+    ]);
     const y = tf.tensor1d([0, 0, 0, 1], 'int32');
     expect(await computeMetric(accuracy(), logits, y)).toBeCloseTo(0.75, 10);
     expect(await computeMetric(errorRate(), logits, y)).toBeCloseTo(0.25, 10);
@@ -22,7 +27,14 @@ describe('single-label metrics', () => {
   it('accumulates over the whole set, not per-batch averages', async () => {
     const acc = new MetricAccumulator([accuracy()]);
     await acc.add(tf.tensor2d([[1, 0]]), tf.tensor1d([0], 'int32')); // 1 of 1
-    await acc.add(tf.tensor2d([[1, 0], [1, 0], [0, 1]]), tf.tensor1d([1, 1, 1], 'int32')); // 1 of 3
+    await acc.add(
+      tf.tensor2d([
+        [1, 0],
+        [1, 0],
+        [0, 1],
+      ]),
+      tf.tensor1d([1, 1, 1], 'int32'),
+    ); // 1 of 3
     expect(acc.result().accuracy).toBeCloseTo(2 / 4, 10); // batch averages would give 0.667
   });
 });
@@ -30,14 +42,28 @@ describe('single-label metrics', () => {
 describe('multi-label metrics (threshold 0.2 on sigmoid)', () => {
   it('accuracy_thresh counts every (item, label) pair', async () => {
     // sigmoid > 0.2  <=>  logit > ln(0.25) = -1.386
-    const logits = tf.tensor2d([[0, -3], [-1, 2]]);
-    const y = tf.tensor2d([[1, 0], [0, 1]]);
+    const logits = tf.tensor2d([
+      [0, -3],
+      [-1, 2],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(await computeMetric(accuracyThresh(), logits, y)).toBeCloseTo(0.75, 10);
   });
 
   it('fbeta (beta 2) is averaged over samples', async () => {
-    const logits = tf.tensor2d([[5, -5], [5, 5], [-5, -5]]);
-    const y = tf.tensor2d([[1, 0], [0, 1], [0, 1]]);
+    const logits = tf.tensor2d([
+      [5, -5],
+      [5, 5],
+      [-5, -5],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [0, 1],
+    ]);
     // item 1: p=r=1 -> 1; item 2: p=0.5, r=1 -> 5*0.5/(4*0.5+1) = 0.8333; item 3: nothing predicted -> 0
     expect(await computeMetric(fbeta(), logits, y)).toBeCloseTo((1 + 2.5 / 3 + 0) / 3, 6);
     expect(await computeMetric(fbeta({ beta: 1 }), logits, y)).toBeCloseTo((1 + 2 / 3 + 0) / 3, 6);
@@ -47,7 +73,10 @@ describe('multi-label metrics (threshold 0.2 on sigmoid)', () => {
 describe('segmentation metrics', () => {
   // one 2x2 image, 3 codes, code 2 is void; target [[0, 1], [2, 1]], prediction [[0, 0], [2, 1]]
   const target = tf.tensor3d([0, 1, 2, 1], [1, 2, 2], 'int32');
-  const logits = tf.oneHot(tf.tensor3d([0, 0, 2, 1], [1, 2, 2], 'int32'), 3).toFloat().mul(4);
+  const logits = tf
+    .oneHot(tf.tensor3d([0, 0, 2, 1], [1, 2, 2], 'int32'), 3)
+    .toFloat()
+    .mul(4);
 
   it('pixel accuracy ignores void pixels', async () => {
     expect(await computeMetric(pixelAccuracy(2), logits, target)).toBeCloseTo(2 / 3, 6);
@@ -63,15 +92,27 @@ describe('segmentation metrics', () => {
 
 describe('point metrics', () => {
   it('mean pixel error = mean distance * size / 2; mse over coordinates', async () => {
-    const pred = tf.tensor2d([[0, 0], [0.5, 0.5]]);
-    const y = tf.tensor2d([[0.1, 0], [0.5, -0.5]]);
+    const pred = tf.tensor2d([
+      [0, 0],
+      [0.5, 0.5],
+    ]);
+    const y = tf.tensor2d([
+      [0.1, 0],
+      [0.5, -0.5],
+    ]);
     expect(await computeMetric(meanPixelError(64), pred, y)).toBeCloseTo(((0.1 + 1) / 2) * 32, 4);
     expect(await computeMetric(mse(), pred, y)).toBeCloseTo((0.01 + 1) / 4, 6);
   });
 
   it('on a rectangle each axis counts its own half-side in pixels (160 wide, 120 high)', async () => {
-    const pred = tf.tensor2d([[0.5, 0], [0, 0.5]]);
-    const y = tf.tensor2d([[0, 0], [0, 0]]);
+    const pred = tf.tensor2d([
+      [0.5, 0],
+      [0, 0.5],
+    ]);
+    const y = tf.tensor2d([
+      [0, 0],
+      [0, 0],
+    ]);
     // 0.5 unit of x is 40 px on a 160 px width; 0.5 unit of y is 30 px on a 120 px height.
     expect(await computeMetric(meanPixelError(160, 120), pred, y)).toBeCloseTo((40 + 30) / 2, 4);
   });

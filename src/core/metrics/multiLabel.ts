@@ -20,8 +20,7 @@ export function accuracyThresh(opts: ThreshOptions = {}): Metric {
   const { thresh = 0.2, sigmoid = true } = opts;
   return {
     name: 'accuracy_thresh',
-    stats: (pred, target) =>
-      tf.tidy(() => tf.stack([predicted(pred, thresh, sigmoid).equal(target.toFloat()).toFloat().sum(), tf.scalar(target.size)]) as tf.Tensor1D),
+    stats: (pred, target) => tf.tidy(() => tf.stack([predicted(pred, thresh, sigmoid).equal(target.toFloat()).toFloat().sum(), tf.scalar(target.size)]) as tf.Tensor1D),
     value: ([c, n]) => safeDiv(c, n),
   };
 }

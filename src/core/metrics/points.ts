@@ -24,8 +24,7 @@ export function meanPixelError(width: number, height = width): Metric {
 export function mse(): Metric {
   return {
     name: 'mse',
-    stats: (pred, target) =>
-      tf.tidy(() => tf.stack([tf.squaredDifference(pred, target.toFloat()).sum(), tf.scalar(target.size)]) as tf.Tensor1D),
+    stats: (pred, target) => tf.tidy(() => tf.stack([tf.squaredDifference(pred, target.toFloat()).sum(), tf.scalar(target.size)]) as tf.Tensor1D),
     value: ([s, n]) => safeDiv(s, n),
   };
 }

@@ -88,7 +88,8 @@ describe('buildModel', () => {
 
   it('gives clear errors for pairs that do not fit', async () => {
     for (const arch of [...scratch, pretrained()]) await expect(buildModel(arch, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow('Segmentation needs a U-Net');
-    for (const task of ['single', 'multi', 'points'] as const) await expect(buildModel({ kind: 'unet', encoder: 'smallCnn' }, task, CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow(`this data is a ${task} task`);
+    for (const task of ['single', 'multi', 'points'] as const)
+      await expect(buildModel({ kind: 'unet', encoder: 'smallCnn' }, task, CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow(`this data is a ${task} task`);
     await expect(buildModel({ kind: 'unet', encoder: 'pretrained' }, 'segmentation', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow('needs the URL of its model.json');
     const missing = `${server.url}/models/none/model.json`;
     await expect(buildModel({ kind: 'pretrained', url: missing }, 'single', CLASSES, { height: 28, width: 28, stats: STATS }, backboneLoader)).rejects.toThrow(`${missing}: HTTP 404`);

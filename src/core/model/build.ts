@@ -91,7 +91,12 @@ async function pretrainedBody(loaded: tf.LayersModel, arch: BodyArch, data: Body
   const known = arch.files?.length || !arch.url ? undefined : knownBody(arch.url);
   const minSide = arch.minSide ?? known?.minSide ?? 0;
   try {
-    return await makeBody(loaded, { cut: arch.cut ?? known?.cut, normalization: arch.normalization ?? known?.normalization ?? 'data', dataStats: data.stats, upscale: upscaleFactor(Math.min(data.height, data.width), minSide) });
+    return await makeBody(loaded, {
+      cut: arch.cut ?? known?.cut,
+      normalization: arch.normalization ?? known?.normalization ?? 'data',
+      dataStats: data.stats,
+      upscale: upscaleFactor(Math.min(data.height, data.width), minSide),
+    });
   } finally {
     loaded.dispose();
   }

@@ -47,9 +47,7 @@ export function createHead(nf: number, numOut: number, opts: HeadOptions = {}): 
     layers: concatPool ? [maxPool, avgPool, concat, ...seq] : [avgPool, ...seq],
     apply(features) {
       if (features.shape[3] !== nf) throw new Error(`The head expects ${nf} feature channels but the body gives ${features.shape[3]}.`);
-      const pooled = concatPool
-        ? (concat.apply([maxPool.apply(features) as tf.SymbolicTensor, avgPool.apply(features) as tf.SymbolicTensor]) as tf.SymbolicTensor)
-        : (avgPool.apply(features) as tf.SymbolicTensor);
+      const pooled = concatPool ? (concat.apply([maxPool.apply(features) as tf.SymbolicTensor, avgPool.apply(features) as tf.SymbolicTensor]) as tf.SymbolicTensor) : (avgPool.apply(features) as tf.SymbolicTensor);
       return seq.reduce((x, layer) => layer.apply(x) as tf.SymbolicTensor, pooled);
     },
   };

@@ -78,7 +78,10 @@ describe('the built-in ImageNet MobileNetV2', () => {
 
   it('undoes the data block’s normalization: ImageNet-normalized input gives the same features as pixel / 255', async () => {
     const source = await tf.loadLayersModel(fileLoadHandler(MODEL_JSON));
-    const [plain, fromImagenet] = [await makeBody(source, { normalization: 'unit', dataStats: UNIT, cut: 'block_6_expand_relu' }), await makeBody(source, { normalization: 'unit', dataStats: IMAGENET, cut: 'block_6_expand_relu' })];
+    const [plain, fromImagenet] = [
+      await makeBody(source, { normalization: 'unit', dataStats: UNIT, cut: 'block_6_expand_relu' }),
+      await makeBody(source, { normalization: 'unit', dataStats: IMAGENET, cut: 'block_6_expand_relu' }),
+    ];
     const x = realPictures(64);
     const xImagenet = tf.tidy(() => x.sub(IMAGENET.mean as unknown as number[]).div(IMAGENET.std as unknown as number[]));
     const [a, b] = [plain.predict(x) as tf.Tensor, fromImagenet.predict(xImagenet) as tf.Tensor];
@@ -113,7 +116,10 @@ describe('the built-in ImageNet MobileNetV2', () => {
     expect(grouped.model.getLayer(INPUT_ADAPTER).trainableWeights).toHaveLength(0);
     // The same model at 96 and 128 px: 6x6 and 8x8 feature maps at stride 16.
     const features = tf.model({ inputs: grouped.model.inputs, outputs: grouped.model.getLayer(d.cut).output as tf.SymbolicTensor });
-    for (const [size, side] of [[96, 6], [128, 8]]) {
+    for (const [size, side] of [
+      [96, 6],
+      [128, 8],
+    ]) {
       const y = features.predict(tf.zeros([1, size, size, 3])) as tf.Tensor;
       expect(y.shape).toEqual([1, side, side, 576]);
       y.dispose();
@@ -134,17 +140,48 @@ describe('the built-in ImageNet MobileNetV2', () => {
 function kerasMobilenetV1(): tf.LayersModel {
   const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
   const convBnRelu = (x: tf.SymbolicTensor, name: string, filters: number, strides: number, depthwise: boolean): tf.SymbolicTensor => {
-    const conv = depthwise
-      ? tf.layers.depthwiseConv2d({ name, kernelSize: 3, strides, padding: strides === 1 ? 'same' : 'valid', useBias: false })
-      : tf.layers.conv2d({ name, filters, kernelSize: 1, useBias: false });
-    const padded = strides === 2 && depthwise ? (tf.layers.zeroPadding2d({ name: `${name.replace('dw', 'pad')}`, padding: [[0, 1], [0, 1]] }).apply(x) as tf.SymbolicTensor) : x;
+    const conv = depthwise ? tf.layers.depthwiseConv2d({ name, kernelSize: 3, strides, padding: strides === 1 ? 'same' : 'valid', useBias: false }) : tf.layers.conv2d({ name, filters, kernelSize: 1, useBias: false });
+    const padded =
+      strides === 2 && depthwise
+        ? (tf.layers
+            .zeroPadding2d({
+              name: `${name.replace('dw', 'pad')}`,
+              padding: [
+                [0, 1],
+                [0, 1],
+              ],
+            })
+            .apply(x) as tf.SymbolicTensor)
+        : x;
     const bn = tf.layers.batchNormalization({ name: `${name}_bn` }).apply(conv.apply(padded)) as tf.SymbolicTensor;
     return tf.layers.reLU({ name: `${name}_relu`, maxValue: 6 }).apply(bn) as tf.SymbolicTensor;
   };
-  let x = tf.layers.zeroPadding2d({ name: 'conv1_pad', padding: [[0, 1], [0, 1]] }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers
+    .zeroPadding2d({
+      name: 'conv1_pad',
+      padding: [
+        [0, 1],
+        [0, 1],
+      ],
+    })
+    .apply(input) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: 'conv1', filters: 8, kernelSize: 3, strides: 2, useBias: false }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: 'conv1_relu', maxValue: 6 }).apply(tf.layers.batchNormalization({ name: 'conv1_bn' }).apply(x)) as tf.SymbolicTensor;
-  const blocks: [number, number][] = [[16, 1], [32, 2], [32, 1], [64, 2], [64, 1], [128, 2], [128, 1], [128, 1], [128, 1], [128, 1], [128, 1], [256, 2], [256, 1]];
+  const blocks: [number, number][] = [
+    [16, 1],
+    [32, 2],
+    [32, 1],
+    [64, 2],
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [128, 1],
+    [128, 1],
+    [128, 1],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+  ];
   blocks.forEach(([filters, strides], i) => {
     x = convBnRelu(x, `conv_dw_${i + 1}`, filters, strides, true);
     x = convBnRelu(x, `conv_pw_${i + 1}`, filters, 1, false);

@@ -143,7 +143,12 @@ function bodyConfig(model: ModelConfig, cut: string, upscale: number): ModelConf
   };
   const added = [adapter];
   if (upscale > 1) {
-    const up: LayerConfig = { class_name: 'UpSampling2D', name: BODY_UPSCALE, config: { name: BODY_UPSCALE, trainable: false, size: [upscale, upscale], data_format: 'channels_last', interpolation: 'bilinear' }, inbound_nodes: [[[inputName, 0, 0, {}]]] };
+    const up: LayerConfig = {
+      class_name: 'UpSampling2D',
+      name: BODY_UPSCALE,
+      config: { name: BODY_UPSCALE, trainable: false, size: [upscale, upscale], data_format: 'channels_last', interpolation: 'bilinear' },
+      inbound_nodes: [[[inputName, 0, 0, {}]]],
+    };
     adapter.inbound_nodes = [[[BODY_UPSCALE, 0, 0, {}]]];
     added.unshift(up);
   }

@@ -27,13 +27,10 @@ export function smallCnn(numOut: number, opts: SmallCnnOptions = {}): GroupedMod
     x = convLayer(x, `${name}_b${i}`, { filters, stride: 2 }, seeds);
   });
   const pooled = tf.layers.globalAveragePooling2d({ name: `${name}_head_pool` }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers
-    .dense({ name: `${name}_head_fc`, units: numOut, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }) })
-    .apply(pooled) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: `${name}_head_fc`, units: numOut, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }) }).apply(pooled) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out, name });
   const half = Math.ceil(channels.length / 2);
-  const blocks = (from: number, to: number) =>
-    channels.slice(from, to).flatMap((_, i) => layersWithPrefix(model, `${name}_b${from + i}_`));
+  const blocks = (from: number, to: number) => channels.slice(from, to).flatMap((_, i) => layersWithPrefix(model, `${name}_b${from + i}_`));
   const groups = [blocks(0, half), blocks(half, channels.length), layersWithPrefix(model, `${name}_head_`)];
   return { model, layerGroups: groups.filter((g) => g.length > 0) };
 }

@@ -32,7 +32,14 @@ export class CropToMatch extends tf.layers.Layer {
     const cropped = tf.slice(x, [0, 0, 0, 0], [-1, Math.min(h, xh), Math.min(w, xw), -1]);
     // Keras bodies ('valid' stride-2 convs) floor odd sides, so the upsampled map can fall one
     // short: zeros fill the last row/column.
-    return xh >= h && xw >= w ? cropped : tf.pad(cropped, [[0, 0], [0, Math.max(0, h - xh)], [0, Math.max(0, w - xw)], [0, 0]]);
+    return xh >= h && xw >= w
+      ? cropped
+      : tf.pad(cropped, [
+          [0, 0],
+          [0, Math.max(0, h - xh)],
+          [0, Math.max(0, w - xw)],
+          [0, 0],
+        ]);
   }
 }
 tf.serialization.registerClass(CropToMatch);
@@ -88,7 +95,10 @@ export function unet(encoder: tf.LayersModel, numClasses: number, opts: UnetOpti
   // A Keras body pads before each stride-2 conv (`block_3_pad`): that padded map is one pixel too
   // big, so the skip is the stage's last layer that is not a padding.
   const skipLayer = (stage: tf.layers.Layer[]) => [...stage].reverse().find((l) => l.getClassName() !== 'ZeroPadding2D') ?? stage[stage.length - 1];
-  const skips = stages.slice(0, -1).map((s, i) => ({ t: skipLayer(s).output as tf.SymbolicTensor, stride: strides[i] })).reverse();
+  const skips = stages
+    .slice(0, -1)
+    .map((s, i) => ({ t: skipLayer(s).output as tf.SymbolicTensor, stride: strides[i] }))
+    .reverse();
   let stride = strides[strides.length - 1];
   skips.forEach((skip, i) => {
     x = unetBlock(x, skip.t, Math.round(stride / skip.stride), width, `${name}_up${i}`, seeds);

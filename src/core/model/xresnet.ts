@@ -53,9 +53,7 @@ export function xresnet(opts: XResNetOptions): GroupedModel {
   });
   let h = tf.layers.globalAveragePooling2d({ name: `${name}_head_pool` }).apply(x) as tf.SymbolicTensor;
   if (dropout > 0) h = tf.layers.dropout({ name: `${name}_head_drop`, rate: dropout }).apply(h) as tf.SymbolicTensor;
-  const out = tf.layers
-    .dense({ name: `${name}_head_fc`, units: numOut, kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }) })
-    .apply(h) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: `${name}_head_fc`, units: numOut, kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }) }).apply(h) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out, name });
   const layerGroups = [layersWithPrefix(model, `${name}_stem`), layersWithPrefix(model, `${name}_stage`), layersWithPrefix(model, `${name}_head_`)];
   return { model, layerGroups };

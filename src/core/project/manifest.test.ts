@@ -49,7 +49,10 @@ describe('parseManifest', () => {
     const input = sampleInput();
     const m = makeManifest({ ...input, inputSize: [120, 160], spec: { ...input.spec, transforms: { ...input.spec.transforms, size: [120, 160] } } });
     const r = parseManifest(manifestToJson(m));
-    expect('manifest' in r && [r.manifest.inputSize, r.manifest.spec.transforms.size]).toEqual([[120, 160], [120, 160]]);
+    expect('manifest' in r && [r.manifest.inputSize, r.manifest.spec.transforms.size]).toEqual([
+      [120, 160],
+      [120, 160],
+    ]);
   });
 
   it('rejects other versions and other formats clearly', () => {

@@ -9,21 +9,7 @@ import type { DataBlockSpec, Stats, Task } from '../data/types';
 import type { LayerGroupNames } from '../model/types';
 import type { EpochRecord } from '../train/recorder';
 import { checkSpec } from './specCheck';
-import {
-  FieldError,
-  asArray,
-  asJson,
-  asNumber,
-  asNumberOrNaN,
-  asNumberRecord,
-  asObject,
-  asOneOf,
-  asSize,
-  asString,
-  optional,
-  type JsonObject,
-  type JsonValue,
-} from './validate';
+import { FieldError, asArray, asJson, asNumber, asNumberOrNaN, asNumberRecord, asObject, asOneOf, asSize, asString, optional, type JsonObject, type JsonValue } from './validate';
 
 /** The `format` tag of every studio manifest. */
 export const MANIFEST_FORMAT = 'image-studio';

@@ -115,7 +115,7 @@ function example(m: StudioManifest): string {
     `    return ${head};`,
     '  });',
     '}',
-    "const out = predict(image);                            // image: a loaded <img> from your page",
+    'const out = predict(image);                            // image: a loaded <img> from your page',
     ...tail,
     'out.dispose();',
   ].join('\n');
@@ -140,7 +140,7 @@ function teachableLines(m: StudioManifest): string[] {
   return [
     '## Use with Teachable Machine apps',
     '',
-    "`teachable-machine/` holds the same model in the shape of a Teachable Machine image export, for apps built on `@teachablemachine/image`:",
+    '`teachable-machine/` holds the same model in the shape of a Teachable Machine image export, for apps built on `@teachablemachine/image`:',
     `it takes \`[1, ${size}, ${size}, 3]\` pixels scaled as \`pixel / ${TM_PIXEL_DIVISOR} - 1\` (what the library feeds) and gives softmax probabilities`,
     "in `metadata.json`'s `labels` order. The normalization and the softmax are layers inside the model. Serve the folder and point the app at it:",
     '',
@@ -164,9 +164,7 @@ function contractLines(m: StudioManifest, teachable: boolean): string[] {
   return [
     '- `model.json` + `weights.bin`: the model in TensorFlow.js layers format (`tf.loadLayersModel`), taking normalized pixels (below).',
     '- `studio.json`: the project (data block, classes, normalization, training history); import it back into the studio.',
-    ...(teachable
-      ? ['- `teachable-machine/` (`model.json`, `weights.bin`, `metadata.json`): the same model for Teachable Machine apps, taking their pixels and giving probabilities (see below).']
-      : []),
+    ...(teachable ? ['- `teachable-machine/` (`model.json`, `weights.bin`, `metadata.json`): the same model for Teachable Machine apps, taking their pixels and giving probabilities (see below).'] : []),
     '',
     '## Input',
     '',

@@ -15,17 +15,19 @@ const SIZE = 16;
 const CLASSES = ['cat', 'dog', 'bird'];
 const normalize: Stats = { mean: [0.3, 0.5, 0.7], std: [0.2, 0.25, 0.4] };
 /** `(pixel / 255 - mean) / std`, the studio's own input. */
-const studioInput = (pixels: tf.Tensor) => tf.tidy(() => pixels.div(255).sub([...normalize.mean]).div([...normalize.std]));
+const studioInput = (pixels: tf.Tensor) =>
+  tf.tidy(() =>
+    pixels
+      .div(255)
+      .sub([...normalize.mean])
+      .div([...normalize.std]),
+  );
 
 /** smallCnn with every weight random (batch-norm statistics too), so each layer matters. */
 function trainedLike(): tf.LayersModel {
   const { model } = smallCnn(CLASSES.length, { channels: [4, 8], seed: 3 });
   tf.tidy(() =>
-    model.setWeights(
-      model.getWeights().map((w, i) =>
-        /moving_variance/.test(model.weights[i].originalName) ? tf.randomUniform(w.shape, 0.5, 2, 'float32', i) : tf.randomNormal(w.shape, 0, 0.5, 'float32', i),
-      ),
-    ),
+    model.setWeights(model.getWeights().map((w, i) => (/moving_variance/.test(model.weights[i].originalName) ? tf.randomUniform(w.shape, 0.5, 2, 'float32', i) : tf.randomNormal(w.shape, 0, 0.5, 'float32', i)))),
   );
   return model;
 }
@@ -87,15 +89,7 @@ describe('Teachable Machine copy', () => {
   });
 
   it('writes teachable-machine/ beside the untouched root layout', () => {
-    expect(Object.keys(files).sort()).toEqual([
-      'README.md',
-      'model.json',
-      'studio.json',
-      'teachable-machine/metadata.json',
-      'teachable-machine/model.json',
-      'teachable-machine/weights.bin',
-      'weights.bin',
-    ]);
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'model.json', 'studio.json', 'teachable-machine/metadata.json', 'teachable-machine/model.json', 'teachable-machine/weights.bin', 'weights.bin']);
     const mj = JSON.parse(text(files[BUNDLE_FILES.tmModel]));
     // Relative to its own model.json, as tfjs resolves it.
     expect(mj.weightsManifest.map((g: tf.io.WeightsManifestConfig[number]) => g.paths)).toEqual([['weights.bin']]);
@@ -152,7 +146,7 @@ describe('Teachable Machine copy', () => {
     const x = studioInput(pixels);
     const logits = await predictions(model, x);
     x.dispose();
-    expect(maxAbsDiff(await tf.tidy(() => tf.softmax(tf.tensor2d(logits, [4, 3]))).data() as Float32Array, expected)).toBe(0);
+    expect(maxAbsDiff((await tf.tidy(() => tf.softmax(tf.tensor2d(logits, [4, 3]))).data()) as Float32Array, expected)).toBe(0);
   });
 
   it('readBundle still restores the project from a zipped bundle inside a top folder', async () => {

@@ -33,8 +33,16 @@ beforeAll(async () => {
   const opts = { padIdx: data.vocab.padIdx, maxLen: MAX_LEN };
   const ids = (items: TextData['train']) => items.map((t) => t.ids);
   learn = new TextLearner(clas, {
-    train: classifierLoader(ids(data.train), data.train.map((t) => t.label), { ...opts, bs: 32, shuffle: true, seed: 1 }),
-    valid: classifierLoader(ids(data.valid), data.valid.map((t) => t.label), { ...opts, bs: 64 }),
+    train: classifierLoader(
+      ids(data.train),
+      data.train.map((t) => t.label),
+      { ...opts, bs: 32, shuffle: true, seed: 1 },
+    ),
+    valid: classifierLoader(
+      ids(data.valid),
+      data.valid.map((t) => t.label),
+      { ...opts, bs: 64 },
+    ),
   });
   // Trained, so that the weights and the batch-norm statistics are not their initial values.
   await learn.fitOneCycle(1, 1e-2);
@@ -51,7 +59,11 @@ const idsOf = (text: string) => numericalize(data.vocab, tokenize(text)).slice(0
 const texts = () => data.valid.slice(0, 24).map((t) => t.text);
 
 async function probsOf(predict: (x: tf.Tensor2D) => tf.Tensor, rows: Int32Array[]): Promise<Float32Array> {
-  const x = tf.tensor2d(rows.flatMap((r) => Array.from(r)), [rows.length, rows[0].length], 'int32');
+  const x = tf.tensor2d(
+    rows.flatMap((r) => Array.from(r)),
+    [rows.length, rows[0].length],
+    'int32',
+  );
   const p = predict(x);
   const v = Float32Array.from(await p.data());
   tf.dispose([x, p]);
@@ -61,7 +73,17 @@ async function probsOf(predict: (x: tf.Tensor2D) => tf.Tensor, rows: Int32Array[
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 function manifest(): TextManifest {
-  return textManifest({ clas, classes: data.classes, vocab: data.vocab, maxLen: MAX_LEN, minFreq: TEXT_DEFAULTS.minFreq, maxVocab: TEXT_DEFAULTS.maxVocab, route: 'from scratch', hidden: SIZES.hidden, history: learn.recorder.epochs });
+  return textManifest({
+    clas,
+    classes: data.classes,
+    vocab: data.vocab,
+    maxLen: MAX_LEN,
+    minFreq: TEXT_DEFAULTS.minFreq,
+    maxVocab: TEXT_DEFAULTS.maxVocab,
+    route: 'from scratch',
+    hidden: SIZES.hidden,
+    history: learn.recorder.epochs,
+  });
 }
 
 /** Serves the bundle's files to tfjs's HTTP loader from a folder, as a web server would. */
@@ -81,7 +103,11 @@ describe('text classifier export', () => {
       worst = Math.max(worst, maxDiff(await probsOf((x) => model.predict(x) as tf.Tensor, [ids]), await probsOf((x) => learn.predict(x), [ids])));
     }
     // Texts of one length (their first 40 tokens) as one batch.
-    const rows = data.valid.map((t) => t.ids).filter((ids) => ids.length >= 40).slice(0, 16).map((ids) => ids.slice(0, 40));
+    const rows = data.valid
+      .map((t) => t.ids)
+      .filter((ids) => ids.length >= 40)
+      .slice(0, 16)
+      .map((ids) => ids.slice(0, 40));
     const batchDiff = maxDiff(await probsOf((x) => model.predict(x) as tf.Tensor, rows), await probsOf((x) => learn.predict(x), rows));
     console.log(`export parity: max |p_export - p_studio| ${worst.toExponential(2)} over ${texts().length} texts one by one, ${batchDiff.toExponential(2)} over a batch of ${rows.length}`);
     expect(worst).toBeLessThan(1e-4);
@@ -108,7 +134,9 @@ describe('text classifier export', () => {
       const ids = idsOf(text);
       worst = Math.max(worst, maxDiff(await probsOf((x) => loaded.predict(x) as tf.Tensor, [ids]), await probsOf((x) => learn.predict(x), [ids])));
     }
-    console.log(`loaded from files: max |p_loaded - p_studio| ${worst.toExponential(2)}; model.json ${files['model.json'].length} B, weights.bin ${files['weights.bin'].length} B, studio.json ${files['studio.json'].length} B`);
+    console.log(
+      `loaded from files: max |p_loaded - p_studio| ${worst.toExponential(2)}; model.json ${files['model.json'].length} B, weights.bin ${files['weights.bin'].length} B, studio.json ${files['studio.json'].length} B`,
+    );
     expect(worst).toBeLessThan(1e-4);
     loaded.dispose();
   });
@@ -128,7 +156,9 @@ describe('text classifier export', () => {
     const realFetch = globalThis.fetch;
     globalThis.fetch = folderFetch(dir);
     try {
-      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (t: typeof tf) => Promise<{ tokenize: (s: string) => string[]; classify: (s: string) => Record<string, number> }>;
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+        ...args: string[]
+      ) => (t: typeof tf) => Promise<{ tokenize: (s: string) => string[]; classify: (s: string) => Record<string, number> }>;
       const snippet = await new AsyncFunction('tf', body)(tf);
       const all = [...data.train, ...data.valid, ...data.unsup];
       const differ = all.filter((t) => JSON.stringify(snippet.tokenize(t.text)) !== JSON.stringify(t.tokens));
@@ -137,7 +167,13 @@ describe('text classifier export', () => {
       for (const text of texts()) {
         const studio = await probsOf((x) => learn.predict(x), [idsOf(text)]);
         const theirs = snippet.classify(text);
-        worst = Math.max(worst, maxDiff(data.classes.map((c) => theirs[c]), studio));
+        worst = Math.max(
+          worst,
+          maxDiff(
+            data.classes.map((c) => theirs[c]),
+            studio,
+          ),
+        );
       }
       console.log(`README snippet: tokens identical on all ${all.length} texts; max |p_snippet - p_studio| ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(1e-4);

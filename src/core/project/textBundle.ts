@@ -121,7 +121,11 @@ export function textSnippet(url = './my-classifier/'): string {
 /** The bundle's README. */
 export function textReadme(m: TextManifest): string {
   const last = m.history.at(-1);
-  const metrics = last ? Object.entries(last.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ') : 'not trained';
+  const metrics = last
+    ? Object.entries(last.metrics)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join(', ')
+    : 'not trained';
   return [
     `# Text classifier: ${m.classes.join(' / ')}`,
     '',
@@ -132,7 +136,7 @@ export function textReadme(m: TextManifest): string {
     '',
     '## Plain tfjs',
     '',
-    'The tokenizer below is the studio\'s, in plain JavaScript: fastai\'s rules (`xxbos`, `xxmaj`, `xxup`, `xxrep`, `xxwrep`, lower case), then spaCy-like word splitting.',
+    "The tokenizer below is the studio's, in plain JavaScript: fastai's rules (`xxbos`, `xxmaj`, `xxup`, `xxrep`, `xxwrep`, lower case), then spaCy-like word splitting.",
     '',
     '```js',
     textSnippet(),

@@ -83,9 +83,7 @@ export class AwdLstmEncoder {
     // fastai: encoder.weight.data.uniform_(-0.1, 0.1).
     const emb = Float32Array.from({ length: config.vocabSize * embSize }, () => (2 * rand() - 1) * 0.1);
     this.embedding = tf.variable(tf.tensor2d(emb, [config.vocabSize, embSize]), true, `${this.name}/embedding`);
-    this.lstms = Array.from({ length: layers }, (_, l) =>
-      makeLstmWeights(l === 0 ? embSize : hidden, l === layers - 1 ? embSize : hidden, `${this.name}/lstm_${l}`, rand),
-    );
+    this.lstms = Array.from({ length: layers }, (_, l) => makeLstmWeights(l === 0 ? embSize : hidden, l === layers - 1 ? embSize : hidden, `${this.name}/lstm_${l}`, rand));
   }
 
   /**

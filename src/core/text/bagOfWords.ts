@@ -35,7 +35,15 @@ function softmaxInPlace(s: Float64Array): void {
  * Validation accuracy of a bag-of-words logistic regression (texts as token ids).
  * @example bagOfWordsAccuracy(trainIds, trainLabels, validIds, validLabels, vocab.itos.length, 2) // 0.93
  */
-export function bagOfWordsAccuracy(trainIds: readonly ArrayLike<number>[], trainY: readonly number[], validIds: readonly ArrayLike<number>[], validY: readonly number[], vocabSize: number, numClasses: number, opts: BagOfWordsOptions = {}): number {
+export function bagOfWordsAccuracy(
+  trainIds: readonly ArrayLike<number>[],
+  trainY: readonly number[],
+  validIds: readonly ArrayLike<number>[],
+  validY: readonly number[],
+  vocabSize: number,
+  numClasses: number,
+  opts: BagOfWordsOptions = {},
+): number {
   const { epochs = 60, lr = 0.5, l2 = 1e-4, firstWord = 9 } = opts;
   const train = trainIds.map((t) => features(t, firstWord));
   const w = new Float64Array(vocabSize * numClasses);

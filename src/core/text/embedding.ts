@@ -66,7 +66,13 @@ export class SeedStream {
  * units dropped at every time step, Gal & Ghahramani's variational dropout).
  */
 export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor {
-  return tf.tidy(() => tf.randomUniform(shape, 0, 1, 'float32', seed).greaterEqual(p).toFloat().div(1 - p));
+  return tf.tidy(() =>
+    tf
+      .randomUniform(shape, 0, 1, 'float32', seed)
+      .greaterEqual(p)
+      .toFloat()
+      .div(1 - p),
+  );
 }
 
 /** `x * mask` in training with p > 0; `x` itself otherwise. */

@@ -6,7 +6,11 @@ describe('BatchNorm1d running statistics', () => {
   it('average the first batches evenly, so a few steps already give the data`s statistics, then move at momentum 0.1', async () => {
     const bn = new BatchNorm1d(1, 'bn_test');
     // Features far from the initial mean 0 and variance 1, as a pretrained encoder's pooled outputs are.
-    const batches = [[5, 7], [6, 8], [4, 6]];
+    const batches = [
+      [5, 7],
+      [6, 8],
+      [4, 6],
+    ];
     for (const b of batches) tf.tidy(() => bn.apply(tf.tensor2d(b, [2, 1]), true));
     const mean = (await bn.runningMean.data())[0];
     const variance = (await bn.runningVar.data())[0];

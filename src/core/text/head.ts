@@ -34,7 +34,10 @@ export class BatchNorm1d {
   /** Training batches seen: the first ones are averaged evenly (see `apply`). */
   private updates = 0;
 
-  constructor(readonly size: number, name: string) {
+  constructor(
+    readonly size: number,
+    name: string,
+  ) {
     this.gamma = tf.variable(tf.ones([size]), true, `${name}/gamma`);
     this.beta = tf.variable(tf.zeros([size]), true, `${name}/beta`);
     this.runningMean = tf.variable(tf.zeros([size]), false, `${name}/moving_mean`);

@@ -31,7 +31,10 @@ export function classifierLayersModel(clas: TextClassifier): tf.LayersModel {
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   const embedding = tf.layers.embedding({ inputDim: enc.vocabSize, outputDim: enc.embSize, embeddingsInitializer: 'zeros', name: 'embedding' });
   let x = embedding.apply(ids) as tf.SymbolicTensor;
-  const lstms = enc.lstms.map((w, l) => ({ w, layer: tf.layers.lstm({ units: w.units, returnSequences: true, returnState: l === enc.lstms.length - 1, recurrentActivation: 'sigmoid', ...ZERO, recurrentInitializer: 'zeros', name: `lstm_${l}` }) }));
+  const lstms = enc.lstms.map((w, l) => ({
+    w,
+    layer: tf.layers.lstm({ units: w.units, returnSequences: true, returnState: l === enc.lstms.length - 1, recurrentActivation: 'sigmoid', ...ZERO, recurrentInitializer: 'zeros', name: `lstm_${l}` }),
+  }));
   for (const { layer } of lstms.slice(0, -1)) x = layer.apply(x) as tf.SymbolicTensor;
   // The last layer also returns its final state [h, c]: h is the output at the last step.
   const [seq, last] = lstms[lstms.length - 1].layer.apply(x) as tf.SymbolicTensor[];

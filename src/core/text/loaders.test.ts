@@ -20,7 +20,12 @@ describe('language-model loader', () => {
   it('lays out bs streams of (N - 1) / bs tokens, seqLen at a time', () => {
     expect(lmLayout(100, 4, 6)).toEqual({ streamLen: 24, batchCount: 4 });
     const batches = lmBatchArrays(texts, 0, opts);
-    expect(batches.map((b) => b.shape)).toEqual([[4, 6], [4, 6], [4, 6], [4, 6]]);
+    expect(batches.map((b) => b.shape)).toEqual([
+      [4, 6],
+      [4, 6],
+      [4, 6],
+      [4, 6],
+    ]);
     expect(lmLayout(101, 4, 7)).toEqual({ streamLen: 25, batchCount: 4 }); // last batch 4 long
     expect(lmBatchArrays(countingTexts([101]), 0, { bs: 4, seqLen: 7 }).at(-1)!.shape).toEqual([4, 4]);
   });

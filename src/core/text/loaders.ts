@@ -144,7 +144,13 @@ export function sortedOrder(lengths: readonly number[], bs: number, shuffle: boo
     if (lengths[b[0]] > lengths[batches[longest][0]]) longest = i;
   });
   const first = batches[longest];
-  return [first, ...shuffled(batches.filter((_, i) => i !== longest), rng)];
+  return [
+    first,
+    ...shuffled(
+      batches.filter((_, i) => i !== longest),
+      rng,
+    ),
+  ];
 }
 
 function chunk<T>(xs: readonly T[], size: number): T[][] {
@@ -170,9 +176,18 @@ export function padBatch(texts: readonly Int32Array[], padIdx: number, padFirst:
 export function classifierBatchArrays(texts: readonly Int32Array[], labels: readonly number[], epoch: number, opts: ClassifierLoaderOptions = {}): BatchArrays[] {
   const { bs = 64, shuffle = false, seed = 0, padIdx = 1, padFirst = true, maxLen = Infinity } = opts;
   const cut = texts.map((t) => (t.length > maxLen ? t.subarray(0, maxLen) : t));
-  const order = sortedOrder(cut.map((t) => t.length), bs, shuffle, makeRng(seed * 1000003 + epoch));
+  const order = sortedOrder(
+    cut.map((t) => t.length),
+    bs,
+    shuffle,
+    makeRng(seed * 1000003 + epoch),
+  );
   return order.map((idx) => {
-    const { x, width } = padBatch(idx.map((i) => cut[i]), padIdx, padFirst);
+    const { x, width } = padBatch(
+      idx.map((i) => cut[i]),
+      padIdx,
+      padFirst,
+    );
     return { x, y: Int32Array.from(idx, (i) => labels[i]), shape: [idx.length, width] as const, indices: idx };
   });
 }

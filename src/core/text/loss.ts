@@ -43,7 +43,11 @@ export function sparseCrossEntropy(): Loss {
     mean: (p, t) => tf.tidy(() => meanSparseCe(...flat(p, t))),
     perItem: (p, t) =>
       tf.tidy(() => {
-        const nll = tf.logSoftmax(p).mul(tf.oneHot(t.toInt(), p.shape[p.rank - 1])).sum(-1).neg();
+        const nll = tf
+          .logSoftmax(p)
+          .mul(tf.oneHot(t.toInt(), p.shape[p.rank - 1]))
+          .sum(-1)
+          .neg();
         return (nll.rank > 1 ? nll.mean(Array.from({ length: nll.rank - 1 }, (_, i) => i + 1)) : nll) as tf.Tensor1D;
       }),
     activation: (p) => tf.tidy(() => tf.softmax(p)),

@@ -24,7 +24,10 @@ export interface LstmState {
 /** Uniform values in [-r, r) from a seeded generator. */
 function uniformTensor(shape: [number, number] | [number], r: number, rand: () => number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (2 * rand() - 1) * r), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => (2 * rand() - 1) * r),
+    shape,
+  );
 }
 
 /**
@@ -62,9 +65,14 @@ export function runLstm(xs: readonly tf.Tensor2D[], w: LstmWeights, recurrent: t
   let { h, c } = state;
   const outs: tf.Tensor2D[] = [];
   for (const xt of xs) {
-    const z = matMul2d(xt, w.kernel as tf.Tensor2D).add(matMul2d(h, recurrent)).add(w.bias);
+    const z = matMul2d(xt, w.kernel as tf.Tensor2D)
+      .add(matMul2d(h, recurrent))
+      .add(w.bias);
     const [i, f, g, o] = tf.split(z, 4, 1);
-    c = tf.sigmoid(f).mul(c).add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
+    c = tf
+      .sigmoid(f)
+      .mul(c)
+      .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
     h = tf.sigmoid(o).mul(tf.tanh(c)) as tf.Tensor2D;
     outs.push(h);
   }

@@ -16,7 +16,12 @@ export function perplexity(): Metric {
     name: 'perplexity',
     stats: (logits, target) =>
       tf.tidy(() => {
-        const nll = tf.logSoftmax(logits).mul(tf.oneHot(target.toInt(), logits.shape[logits.rank - 1])).sum(-1).neg().sum();
+        const nll = tf
+          .logSoftmax(logits)
+          .mul(tf.oneHot(target.toInt(), logits.shape[logits.rank - 1]))
+          .sum(-1)
+          .neg()
+          .sum();
         return tf.stack([nll, tf.scalar(target.size)]) as tf.Tensor1D;
       }),
     value: ([nll, n]) => (n > 0 ? Math.exp(nll / n) : NaN),

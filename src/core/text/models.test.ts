@@ -29,7 +29,10 @@ function ids(rows: number, cols: number, seed: number): tf.Tensor2D {
 
 /** Gradients of the training loss for every variable of a model, as plain arrays. */
 async function gradients(model: TextModel, x: tf.Tensor2D, y: tf.Tensor): Promise<Map<string, Float32Array>> {
-  const vars = model.paramGroups().flat().map((p) => p.variable);
+  const vars = model
+    .paramGroups()
+    .flat()
+    .map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => {
     const { logits, penalty } = model.forward(x, true);
     const ce = sparseCrossEntropy().mean(logits, y);
@@ -54,7 +57,10 @@ describe.each(['wasm', 'cpu'] as const)('gradients on %s', (backend) => {
     expect(g.size).toBe(lm.paramGroups().flat().length);
     for (const [name, v] of g) {
       expect(v.every(Number.isFinite), name).toBe(true);
-      expect(v.some((e) => e !== 0), name).toBe(true);
+      expect(
+        v.some((e) => e !== 0),
+        name,
+      ).toBe(true);
     }
     tf.dispose([x, y]);
     lm.dispose();
@@ -76,9 +82,28 @@ describe('wasm-friendly ops match tfjs', () => {
   it('the embedding lookup gradient (a JS scatter-add on wasm and cpu) equals tf.gather`s own on cpu', async () => {
     const run = async (backend: string, lookup: (w: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor) => {
       await tf.setBackend(backend);
-      const w = tf.variable(tf.tensor2d(Float32Array.from({ length: V * 4 }, (_, i) => Math.sin(i)), [V, 4]));
-      const x = tf.tensor2d([[3, 5, 3], [7, 3, 9]], [2, 3], 'int32');
-      const { grads } = tf.variableGrads(() => lookup(w as tf.Tensor2D, x).reshape([2, 3, 4]).mul(tf.range(0, 24).reshape([2, 3, 4])).sum() as tf.Scalar, [w]);
+      const w = tf.variable(
+        tf.tensor2d(
+          Float32Array.from({ length: V * 4 }, (_, i) => Math.sin(i)),
+          [V, 4],
+        ),
+      );
+      const x = tf.tensor2d(
+        [
+          [3, 5, 3],
+          [7, 3, 9],
+        ],
+        [2, 3],
+        'int32',
+      );
+      const { grads } = tf.variableGrads(
+        () =>
+          lookup(w as tf.Tensor2D, x)
+            .reshape([2, 3, 4])
+            .mul(tf.range(0, 24).reshape([2, 3, 4]))
+            .sum() as tf.Scalar,
+        [w],
+      );
       const g = Float32Array.from(await grads[w.name].data());
       tf.dispose([w, x, ...Object.values(grads)]);
       return g;
@@ -145,10 +170,25 @@ describe('AWD-LSTM behaviour', () => {
 
   it('concat pooling ignores padding: last real step, max and mean over real steps', async () => {
     // Row 0 is padded in front (pad id 1), row 1 at the end.
-    const x = tf.tensor2d([[1, 1, 5, 6], [7, 8, 9, 1]], [2, 4], 'int32');
-    const out = tf.tensor3d([[[9], [9], [1], [3]], [[2], [4], [-1], [9]]]);
+    const x = tf.tensor2d(
+      [
+        [1, 1, 5, 6],
+        [7, 8, 9, 1],
+      ],
+      [2, 4],
+      'int32',
+    );
+    const out = tf.tensor3d([
+      [[9], [9], [1], [3]],
+      [[2], [4], [-1], [9]],
+    ]);
     const pooled = await concatPool(out, x, 1).array();
-    expect(pooled).toEqual([[3, 3, 2], [-1, 4, 5 / 3]].map((r) => r.map((v) => expect.closeTo(v, 5))));
+    expect(pooled).toEqual(
+      [
+        [3, 3, 2],
+        [-1, 4, 5 / 3],
+      ].map((r) => r.map((v) => expect.closeTo(v, 5))),
+    );
     tf.dispose([x, out]);
   });
 
@@ -174,7 +214,11 @@ describe('TextLearner', () => {
   it('keeps the tensor count flat across epochs and fits (LM and classifier)', async () => {
     const lm = new LanguageModel({ vocabSize: V, embSize: 8, hidden: 12, layers: 2, seed: 7 });
     const counts: number[] = [];
-    const learn = new TextLearner(lm, { train: lmLoader(texts, { bs: 4, seqLen: 5, shuffle: true, seed: 1 }), valid: lmLoader(texts.slice(0, 8), { bs: 4, seqLen: 5 }) }, { isLm: true, callbacks: [{ name: 'count', afterEpoch: () => void counts.push(tf.memory().numTensors) }] });
+    const learn = new TextLearner(
+      lm,
+      { train: lmLoader(texts, { bs: 4, seqLen: 5, shuffle: true, seed: 1 }), valid: lmLoader(texts.slice(0, 8), { bs: 4, seqLen: 5 }) },
+      { isLm: true, callbacks: [{ name: 'count', afterEpoch: () => void counts.push(tf.memory().numTensors) }] },
+    );
     await learn.fitOneCycle(3, 1e-2);
     expect(new Set(counts).size).toBe(1);
     expect(Object.keys(learn.recorder.epochs[2].metrics)).toEqual(['accuracy', 'perplexity']);
@@ -185,7 +229,11 @@ describe('TextLearner', () => {
     const clas = new TextClassifier({ vocabSize: V, embSize: 8, hidden: 12, layers: 2, numClasses: 2, seed: 8 });
     const labels = texts.map((_, i) => i % 2);
     const ccounts: number[] = [];
-    const clearn = new TextLearner(clas, { train: classifierLoader(texts, labels, { bs: 6, shuffle: true, seed: 2 }), valid: classifierLoader(texts, labels, { bs: 6 }) }, { callbacks: [{ name: 'count', afterEpoch: () => void ccounts.push(tf.memory().numTensors) }] });
+    const clearn = new TextLearner(
+      clas,
+      { train: classifierLoader(texts, labels, { bs: 6, shuffle: true, seed: 2 }), valid: classifierLoader(texts, labels, { bs: 6 }) },
+      { callbacks: [{ name: 'count', afterEpoch: () => void ccounts.push(tf.memory().numTensors) }] },
+    );
     await clearn.fitOneCycle(3, 1e-2);
     expect(new Set(ccounts).size).toBe(1);
     expect(Object.keys(clearn.recorder.epochs[0].metrics)).toEqual(['accuracy']);

@@ -94,7 +94,9 @@ export class LanguageModel implements TextModel {
     const dropped = maybeDrop(out, this.drops.outputP, training, [batch, 1, emb], this.seeds);
     const flat = dropped.reshape([batch * steps, emb]) as tf.Tensor2D;
     // The tied decoder multiplies by the embedding's transpose: logits = h E^T + b.
-    const logits = matMul2d(flat, tf.transpose(this.encoder.embedding as tf.Tensor2D)).add(this.decoderBias).reshape([batch, steps, this.encoder.vocabSize]);
+    const logits = matMul2d(flat, tf.transpose(this.encoder.embedding as tf.Tensor2D))
+      .add(this.decoderBias)
+      .reshape([batch, steps, this.encoder.vocabSize]);
     return { logits, penalty: training ? arTar(out, dropped, this.reg) : null };
   }
 

@@ -45,7 +45,6 @@ export function splitWeights(lm: PretrainedLm): Float32Array[] {
   return out;
 }
 
-
 /**
  * Checks `model.json`'s fields and the weights' length; `where` names the files in the error.
  * @throws Error naming `where` and the field that is wrong

@@ -33,7 +33,10 @@ describe('text data block', () => {
     expect(data.train[0].tokens[0]).toBe('xxbos');
     expect(data.train[2].tokens.slice(0, 4)).toEqual(['xxbos', 'a', 'xxup', 'great']);
     const info = describeTextData(data);
-    expect(info.counts).toEqual([{ name: 'neg', train: 2, valid: 1 }, { name: 'pos', train: 2, valid: 1 }]);
+    expect(info.counts).toEqual([
+      { name: 'neg', train: 2, valid: 1 },
+      { name: 'pos', train: 2, valid: 1 },
+    ]);
     expect(info.vocabSize % 8).toBe(0);
     expect(info.unkValid).toBeGreaterThanOrEqual(0);
     expect(info.batch[0].tokens).toContain('xxbos');
@@ -51,7 +54,10 @@ describe('text data block', () => {
 
   it('turns validation predictions into a confusion matrix and top losses with their texts', () => {
     const r = textResults(['a', 'b'], [0.9, 0.1, 0.2, 0.8, 0.7, 0.3], [0, 1, 1], [0.1, 0.2, 1.2], ['x', 'y', 'z']);
-    expect(r.confusion).toEqual([[1, 0], [1, 1]]);
+    expect(r.confusion).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
     expect(r.accuracy).toBeCloseTo(2 / 3);
     expect(r.topLosses[0]).toMatchObject({ text: 'z', actual: 'b', predicted: 'a' });
     expect(r.confidentMistakes.map((m) => m.text)).toEqual(['z']);

@@ -13,9 +13,7 @@ import { tokenize } from './tokenize';
 import { countTokens, makeVocab, numericalize, unknownRate, type Vocab } from './vocab';
 
 /** Where the texts come from. */
-export type TextSource =
-  | { readonly kind: 'folder' }
-  | { readonly kind: 'csv'; readonly csvPath: string; readonly textColumn: string; readonly labelColumn: string; readonly validColumn?: string };
+export type TextSource = { readonly kind: 'folder' } | { readonly kind: 'csv'; readonly csvPath: string; readonly textColumn: string; readonly labelColumn: string; readonly validColumn?: string };
 
 /** The text data block's settings: plain JSON, as the image block's spec. */
 export interface TextDataSpec {
@@ -185,6 +183,9 @@ export async function buildTextData(files: readonly SourceFile[], spec: TextData
     vocab,
     problems,
     unkTrain: unknownRate(vocab, trainToks),
-    unkValid: unknownRate(vocab, validItems.map((it) => it.tokens)),
+    unkValid: unknownRate(
+      vocab,
+      validItems.map((it) => it.tokens),
+    ),
   };
 }

@@ -173,7 +173,14 @@ export class TextLearner implements LearnerView {
     rows.sort((a, b) => a.index - b.index);
     const flat = new Float32Array(rows.length * classes);
     rows.forEach((r, i) => flat.set(r.probs, i * classes));
-    return { probs: tf.tensor2d(flat, [rows.length, classes]), targets: tf.tensor1d(rows.map((r) => r.target), 'int32'), losses: Float32Array.from(rows, (r) => r.loss) };
+    return {
+      probs: tf.tensor2d(flat, [rows.length, classes]),
+      targets: tf.tensor1d(
+        rows.map((r) => r.target),
+        'int32',
+      ),
+      losses: Float32Array.from(rows, (r) => r.loss),
+    };
   }
 
   /** Frees the optimizer state (the model belongs to the caller). */
@@ -255,7 +262,18 @@ export class TextLearner implements LearnerView {
         s.trainIter += 1;
         s.pctTrain = s.trainIter / (s.epochs * s.batchesPerEpoch);
         await emit(cbs, 'afterBatch', this);
-        opts.onProgress?.({ phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr: this.opt.hypers[this.opt.hypers.length - 1].lr, dataWaitMs: 0, stepMs: s.stepMs });
+        opts.onProgress?.({
+          phase: s.phase,
+          epoch: s.epoch,
+          epochs: s.epochs,
+          batch: s.iter,
+          batchesPerEpoch: s.batchesPerEpoch,
+          loss: s.loss,
+          smoothLoss: s.smoothLoss,
+          lr: this.opt.hypers[this.opt.hypers.length - 1].lr,
+          dataWaitMs: 0,
+          stepMs: s.stepMs,
+        });
         watch?.check(s.loss, s.smoothLoss, s.epoch, s.iter);
       } finally {
         tf.dispose([batch.x, batch.y]);
@@ -297,7 +315,12 @@ export class TextLearner implements LearnerView {
         if (opts.signal?.aborted) throw new CancelFitError('stopped by the user');
         const logits = tf.tidy(() => this.model.forward(x, false).logits);
         // Mean over every target (token or item): perItem averages a row's tokens, so weight rows by their length.
-        const batchLoss = tf.tidy(() => this.loss.perItem(logits, y).sum().mul(y.size / y.shape[0]));
+        const batchLoss = tf.tidy(() =>
+          this.loss
+            .perItem(logits, y)
+            .sum()
+            .mul(y.size / y.shape[0]),
+        );
         lossSum += (await batchLoss.data())[0];
         count += y.size;
         await acc.add(logits, y);

@@ -44,7 +44,11 @@ export function describeTextData(data: TextData, draw = 0, rows = 8): TextDataIn
   const pick = Array.from({ length: Math.min(rows, n) }, (_, i) => data.train[(i * 37 + draw * 101) % Math.max(n, 1)]);
   const batch = pick.map((t) => ({ tokens: t.tokens.slice(0, SHOWN_TOKENS), label: data.classes[t.label] ?? '', length: t.tokens.length }));
   const seqLen = 20;
-  const first = lmBatchArrays([...data.train, ...data.unsup].map((t) => t.ids), draw, { bs: Math.min(rows, 4), seqLen })[0];
+  const first = lmBatchArrays(
+    [...data.train, ...data.unsup].map((t) => t.ids),
+    draw,
+    { bs: Math.min(rows, 4), seqLen },
+  )[0];
   const lmBatch = first
     ? Array.from({ length: first.shape[0] }, (_, r) => ({
         input: Array.from(first.x.subarray(r * first.shape[1], (r + 1) * first.shape[1]), (id) => data.vocab.itos[id]),

@@ -6,7 +6,7 @@ import { splitWords, tokenize } from './tokenize';
 describe('fastai rules, one at a time', () => {
   it('fix_html repairs broken entities, <br />, escaped newlines, then unescapes', () => {
     expect(fixHtml('A great film.<br /><br />Loved it &#8212; really')).toBe('A great film.\n\nLoved it — really');
-    expect(fixHtml("the director#39;s cut, 5 #36; only")).toBe("the director's cut, 5 $ only");
+    expect(fixHtml('the director#39;s cut, 5 #36; only')).toBe("the director's cut, 5 $ only");
     expect(fixHtml('Wait for it...')).toBe('Wait for it …');
     // fastai's own quirk, kept: the bare 'amp;' and '#39;' are replaced before the unescape,
     // so a well-formed '&amp;' reads '&&' and '&#39;' reads "&'".
@@ -60,7 +60,19 @@ describe('word splitting (spaCy-like)', () => {
 
   it('keeps numbers, abbreviations, acronyms, e-mails and URLs whole', () => {
     expect(splitWords('pay 3.50 or 1,000 at 10:30 p.m. e.g. u.s.a. mail me@example.com www.example.com.')).toEqual([
-      'pay', '3.50', 'or', '1,000', 'at', '10:30', 'p.m.', 'e.g.', 'u.s.a.', 'mail', 'me@example.com', 'www.example.com', '.',
+      'pay',
+      '3.50',
+      'or',
+      '1,000',
+      'at',
+      '10:30',
+      'p.m.',
+      'e.g.',
+      'u.s.a.',
+      'mail',
+      'me@example.com',
+      'www.example.com',
+      '.',
     ]);
   });
 
@@ -77,14 +89,59 @@ describe('tokenize', () => {
   // "I've" is one capitalised chunk when replace_maj runs, so it gets xxmaj, as in fastai.
   it('turns a review into fastai-style tokens', () => {
     expect(tokenize("I LOVED this movie!!! It's the best one I've seen... Don't miss it.")).toEqual([
-      'xxbos', 'i', 'xxup', 'loved', 'this', 'movie', 'xxrep', '3', '!', 'xxmaj', 'it', "'s", 'the', 'best', 'one', 'xxmaj', 'i', "'ve", 'seen', '…',
-      'xxmaj', 'do', "n't", 'miss', 'it', '.',
+      'xxbos',
+      'i',
+      'xxup',
+      'loved',
+      'this',
+      'movie',
+      'xxrep',
+      '3',
+      '!',
+      'xxmaj',
+      'it',
+      "'s",
+      'the',
+      'best',
+      'one',
+      'xxmaj',
+      'i',
+      "'ve",
+      'seen',
+      '…',
+      'xxmaj',
+      'do',
+      "n't",
+      'miss',
+      'it',
+      '.',
     ]);
   });
 
   it('turns an e-mail line into tokens', () => {
     expect(tokenize('Subject: FREE Viagra!!! Click http://spam.example/buy NOW')).toEqual([
-      'xxbos', 'xxmaj', 'subject', ':', 'xxup', 'free', 'xxmaj', 'viagra', 'xxrep', '3', '!', 'xxmaj', 'click', 'http', ':', '/', '/', 'spam.example', '/', 'buy', 'xxup', 'now',
+      'xxbos',
+      'xxmaj',
+      'subject',
+      ':',
+      'xxup',
+      'free',
+      'xxmaj',
+      'viagra',
+      'xxrep',
+      '3',
+      '!',
+      'xxmaj',
+      'click',
+      'http',
+      ':',
+      '/',
+      '/',
+      'spam.example',
+      '/',
+      'buy',
+      'xxup',
+      'now',
     ]);
   });
 

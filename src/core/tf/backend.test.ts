@@ -80,7 +80,12 @@ describe('fast CPU conv filter gradient', () => {
     const out = tf.conv2d(x, f, stride, pad);
     const dy = tf.randomNormal(out.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
     // d/df sum(conv(x, f) * dy) is exactly the filter gradient for upstream gradient dy.
-    const grad = tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, stride, pad).mul(dy).sum())(f);
+    const grad = tf.grad((w: tf.Tensor) =>
+      tf
+        .conv2d(x, w as tf.Tensor4D, stride, pad)
+        .mul(dy)
+        .sum(),
+    )(f);
     // tfjs 'same' puts the extra padding at the bottom/right: top = floor(total / 2).
     const total = Math.max((out.shape[1] - 1) * stride + k - size, 0);
     const top = pad === 'same' ? Math.floor(total / 2) : 0;

@@ -25,7 +25,7 @@ const cases: [string, () => tf.Tensor][] = [
 ];
 
 describe('broadcast CPU kernels', () => {
-  it('give the original kernels\' results, shapes and dtypes', async () => {
+  it("give the original kernels' results, shapes and dtypes", async () => {
     const before = cases.map(([, f]) => f());
     installBroadcastCpuKernels();
     const after = cases.map(([, f]) => f());

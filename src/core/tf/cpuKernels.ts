@@ -66,14 +66,7 @@ export function installFastCpuKernels(): void {
 
 /** dW[r, c, i, o] = sum over b, y, x of input[b, y*sh + r - top, x*sw + c - left, i] * dy[b, y, x, o]. */
 function conv2dFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: FilterGradAttrs, backend: CpuBackendLike): tf.TensorInfo {
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const xv = backend.data.get(x.dataId).values;
   const dyv = backend.data.get(dy.dataId).values;
   const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;

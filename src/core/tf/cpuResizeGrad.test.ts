@@ -28,7 +28,10 @@ describe('CPU ResizeNearestNeighborGrad', () => {
     ['half-pixel centers', [2, 4, 3, 2], [9, 7], false, true],
     ['downscale', [2, 8, 6, 1], [3, 4], false, false],
   ] as const)('adds dy back at each source pixel (%s)', async (_, shape, size, alignCorners, halfPixelCenters) => {
-    const xv = randomValues(shape.reduce((a: number, b: number) => a * b, 1), 1);
+    const xv = randomValues(
+      shape.reduce((a: number, b: number) => a * b, 1),
+      1,
+    );
     const x = tf.tensor4d(xv, [...shape] as [number, number, number, number]);
     const resize = (a: tf.Tensor) => tf.image.resizeNearestNeighbor(a as tf.Tensor4D, [...size] as [number, number], alignCorners, halfPixelCenters);
     const out = resize(x);

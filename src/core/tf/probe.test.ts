@@ -47,8 +47,18 @@ describe('pickFastest', () => {
   });
 
   it('prefers a hardware GPU by speed alone', () => {
-    expect(pickFastest([{ name: 'webgpu', msPerStep: 5 }, { name: 'wasm', msPerStep: 40 }]).name).toBe('webgpu');
-    expect(pickFastest([{ name: 'webgl', msPerStep: 50 }, { name: 'wasm', msPerStep: 40 }]).name).toBe('wasm');
+    expect(
+      pickFastest([
+        { name: 'webgpu', msPerStep: 5 },
+        { name: 'wasm', msPerStep: 40 },
+      ]).name,
+    ).toBe('webgpu');
+    expect(
+      pickFastest([
+        { name: 'webgl', msPerStep: 50 },
+        { name: 'wasm', msPerStep: 40 },
+      ]).name,
+    ).toBe('wasm');
   });
 
   it('throws a readable error when nothing ran', () => {
@@ -67,7 +77,14 @@ describe('probeBackends', () => {
         made = { backend: tf.getBackend(), w: tf.variable(tf.randomNormal([3, 3, 3, 8], 0, 0.1, 'float32', 1)), x: tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 2) as tf.Tensor4D };
       }
       const { w, x } = made;
-      const { value, grads } = tf.variableGrads(() => tf.conv2d(x, w as tf.Tensor4D, 2, 'same').relu().mean() as tf.Scalar, [w]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf
+            .conv2d(x, w as tf.Tensor4D, 2, 'same')
+            .relu()
+            .mean() as tf.Scalar,
+        [w],
+      );
       await value.data();
       tf.dispose([value, ...Object.values(grads)]);
       steps += 1;

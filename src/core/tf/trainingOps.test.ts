@@ -71,12 +71,15 @@ function tinyBody(): tf.LayersModel {
 }
 
 describe('useFastGradients', () => {
-  it.each(BACKENDS)('leaves a training step\'s loss and every gradient as they were on %s', async (backend) => {
+  it.each(BACKENDS)("leaves a training step's loss and every gradient as they were on %s", async (backend) => {
     const run = (fast: boolean) =>
       onBackend(backend, () => {
         const model = tinyBody();
         if (fast) expect(useFastGradients(model.layers)).toBe(3);
-        const x = tf.tensor4d(randomValues(2 * 9 * 9 * 3, 9).map((v) => v * 4), [2, 9, 9, 3]);
+        const x = tf.tensor4d(
+          randomValues(2 * 9 * 9 * 3, 9).map((v) => v * 4),
+          [2, 9, 9, 3],
+        );
         const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
         const { value, grads } = tf.variableGrads(() => (model.apply(x, { training: true }) as tf.Tensor).square().mean() as tf.Scalar, vars);
         const out = [value, ...vars.map((v) => grads[v.name])];

@@ -19,12 +19,19 @@ describe('CPU Transform (augmentation resampling)', () => {
     const shape: [number, number, number, number] = [3, 13, 11, 3];
     const image = () => tf.tensor4d(randomValues(3 * 13 * 11 * 3, 5), shape);
     const ts = transforms(3);
-    const cases = [['bilinear', 'reflect'], ['bilinear', 'constant'], ['nearest', 'reflect'], ['nearest', 'constant']] as const;
+    const cases = [
+      ['bilinear', 'reflect'],
+      ['bilinear', 'constant'],
+      ['nearest', 'reflect'],
+      ['nearest', 'constant'],
+    ] as const;
     // The stock kernel, one image at a time (at batch 3 it fills images 2 and 3 with the fill value).
-    const stock = cases.map(([interp, fill]) => tf.tidy(() => {
-      const x = image();
-      return tf.concat(ts.map((t, b) => tf.image.transform(tf.slice(x, [b, 0, 0, 0], [1, 13, 11, 3]) as tf.Tensor4D, tf.tensor2d([t]), interp, fill, 0.25))).dataSync();
-    }));
+    const stock = cases.map(([interp, fill]) =>
+      tf.tidy(() => {
+        const x = image();
+        return tf.concat(ts.map((t, b) => tf.image.transform(tf.slice(x, [b, 0, 0, 0], [1, 13, 11, 3]) as tf.Tensor4D, tf.tensor2d([t]), interp, fill, 0.25))).dataSync();
+      }),
+    );
     const stockBatch = tf.tidy(() => tf.image.transform(image(), tf.tensor2d(ts), 'bilinear', 'reflect', 0.25).dataSync());
     expect(relativeError(stockBatch, stock[0])).toBeGreaterThan(0.1);
     installFastCpuKernels();

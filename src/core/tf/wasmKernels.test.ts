@@ -13,11 +13,33 @@ type Pad = 'same' | 'valid';
 /** d/dx and d/dw of sum(op(x, w) * dy) on one backend: exactly the two backprop kernels for upstream dy. */
 async function convGrads(backend: 'cpu' | 'wasm', op: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D, xShape: number[], wShape: number[]) {
   return onBackend(backend, () => {
-    const x = tf.tensor4d(randomValues(xShape.reduce((a, b) => a * b), 1), xShape as [number, number, number, number]);
-    const w = tf.tensor4d(randomValues(wShape.reduce((a, b) => a * b), 2), wShape as [number, number, number, number]);
+    const x = tf.tensor4d(
+      randomValues(
+        xShape.reduce((a, b) => a * b),
+        1,
+      ),
+      xShape as [number, number, number, number],
+    );
+    const w = tf.tensor4d(
+      randomValues(
+        wShape.reduce((a, b) => a * b),
+        2,
+      ),
+      wShape as [number, number, number, number],
+    );
     const outShape = tf.tidy(() => op(x, w).shape);
-    const dy = tf.tensor(randomValues(outShape.reduce((a, b) => a * b), 3), outShape);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => op(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
+    const dy = tf.tensor(
+      randomValues(
+        outShape.reduce((a, b) => a * b),
+        3,
+      ),
+      outShape,
+    );
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      op(a as tf.Tensor4D, b as tf.Tensor4D)
+        .mul(dy)
+        .sum(),
+    )([x, w]);
     return [dx, dw];
   });
 }
@@ -85,10 +107,26 @@ describe('wasm MaxPoolGrad', () => {
     const n = b * h * w * c;
     const run = (backend: 'cpu' | 'wasm') =>
       onBackend(backend, () => {
-        const x = tf.tensor4d(randomValues(n, 7).map((v) => v + shift), [b, h, w, c]);
+        const x = tf.tensor4d(
+          randomValues(n, 7).map((v) => v + shift),
+          [b, h, w, c],
+        );
         const outShape = tf.tidy(() => tf.maxPool(x, k, stride, pad as Pad).shape);
-        const dy = tf.tensor(randomValues(outShape.reduce((p, q) => p * q), 8), outShape);
-        return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, k, stride, pad as Pad).mul(dy).sum())(x)];
+        const dy = tf.tensor(
+          randomValues(
+            outShape.reduce((p, q) => p * q),
+            8,
+          ),
+          outShape,
+        );
+        return [
+          tf.grad((a: tf.Tensor) =>
+            tf
+              .maxPool(a as tf.Tensor4D, k, stride, pad as Pad)
+              .mul(dy)
+              .sum(),
+          )(x),
+        ];
       });
     const [[wasm], [cpu]] = [await run('wasm'), await run('cpu')];
     // Overlapping windows add into one element in another order: equal up to float rounding.
@@ -115,7 +153,14 @@ describe('wasm kernels the U-Net relies on as shipped', () => {
       onBackend(backend, () => {
         const x = tf.tensor4d(randomValues(3 * 5 * 4 * 2, 10), [3, 5, 4, 2]);
         const dy = tf.tensor4d(randomValues(3 * 10 * 8 * 2, 11), [3, 10, 8, 2]);
-        return [tf.grad((a: tf.Tensor) => tf.image.resizeNearestNeighbor(a as tf.Tensor4D, [10, 8]).mul(dy).sum())(x)];
+        return [
+          tf.grad((a: tf.Tensor) =>
+            tf.image
+              .resizeNearestNeighbor(a as tf.Tensor4D, [10, 8])
+              .mul(dy)
+              .sum(),
+          )(x),
+        ];
       });
     const [[wasm], [cpu]] = [await run('wasm'), await run('cpu')];
     expect(relativeError(wasm, cpu)).toBeLessThan(1e-6);

@@ -105,11 +105,35 @@ export function inputGradWindow(s: WasmScope, dy: tf.TensorInfo, g: ConvGeometry
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw } = g;
   let spread = dy;
   if (sw > 1) {
-    const cols = s.run('PadV2', { x: s.reshape(spread, [b * oh, ow, 1, c]) }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const cols = s.run(
+      'PadV2',
+      { x: s.reshape(spread, [b * oh, ow, 1, c]) },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     spread = s.reshape(cols, [b, oh, ow * sw, c]);
   }
   if (sh > 1) {
-    const rows = s.run('PadV2', { x: s.reshape(spread, [b, oh, 1, ow * sw * c]) }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
+    const rows = s.run(
+      'PadV2',
+      { x: s.reshape(spread, [b, oh, 1, ow * sw * c]) },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     spread = s.reshape(rows, [b, oh * sh, ow * sw, c]);
   }
   // The trailing zero rows of the spread are past every window; spatialWindow crops what is not needed.

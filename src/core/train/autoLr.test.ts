@@ -100,7 +100,10 @@ describe('autoLr', () => {
       const probe = await learn.probeLr(lr, { batches: 2 * dls.train.batchCount, validBatches: dls.valid.batchCount });
       const weights = snapshotWeights(learn.model);
       const opt = learn.opt.snapshot();
-      const err = await learn.fitOneCycle(2, lr).then(() => null, (e: unknown) => e);
+      const err = await learn.fitOneCycle(2, lr).then(
+        () => null,
+        (e: unknown) => e,
+      );
       if (err instanceof DivergedLossError) stoppedAt.push(lr);
       expect(Number.isFinite(probe.validLoss), `lr ${lr}`).toBe(err === null);
       // Back to the start for the next rate, as the probes are.

@@ -155,7 +155,10 @@ export async function autoLr(learn: Learner, suggestions: LrSuggestions, opts: A
   const chosen = bestProbe(probes, lowerIsBetter(metric));
   const run = whole && batches === opts.epochs! * learn.dls.train.batchCount ? `${opts.epochs}-epoch fit` : `${batches}-step run`;
   if (!chosen) return { lr: suggestions.valley, name: 'valley', reason: 'valley: no probe finished, so fastai’s default', metric, probes };
-  const others = probes.filter((p) => p !== chosen).map((p) => `${p.lr.toExponential(1)} ${formatScore(p, metric)}`).join(', ');
+  const others = probes
+    .filter((p) => p !== chosen)
+    .map((p) => `${p.lr.toExponential(1)} ${formatScore(p, metric)}`)
+    .join(', ');
   const won = Number.isNaN(chosen.metric) ? `lowest validation loss, ${chosen.validLoss.toFixed(3)}` : `best ${metric}, ${chosen.metric.toFixed(3)}`;
   const reason = `${chosen.name} (${chosen.lr.toExponential(1)}): ${won}, after a ${run} of each of ${probes.length} candidates${others ? ` (${others})` : ''}`;
   return { lr: chosen.lr, name: chosen.name, reason, metric, probes };

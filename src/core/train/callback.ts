@@ -1,17 +1,7 @@
 import type { AdamW } from './optimizer';
 
 /** The events of the training loop, in fastai's order (learner.py `_events`). */
-export const EVENTS = [
-  'beforeFit',
-  'beforeEpoch',
-  'beforeBatch',
-  'afterLoss',
-  'afterBatch',
-  'beforeValidate',
-  'afterValidate',
-  'afterEpoch',
-  'afterFit',
-] as const;
+export const EVENTS = ['beforeFit', 'beforeEpoch', 'beforeBatch', 'afterLoss', 'afterBatch', 'beforeValidate', 'afterValidate', 'afterEpoch', 'afterFit'] as const;
 
 /** One loop event. */
 export type LearnerEvent = (typeof EVENTS)[number];
@@ -71,8 +61,7 @@ export class NonFiniteLossError extends Error {
     readonly epoch: number,
     readonly batch: number,
     readonly loss: number,
-    message = `The loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped and the weights of the last ` +
-      'completed epoch were restored. Try a lower learning rate.',
+    message = `The loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; training stopped and the weights of the last ` + 'completed epoch were restored. Try a lower learning rate.',
   ) {
     super(message);
     this.name = 'NonFiniteLossError';
@@ -84,7 +73,13 @@ export class NonFiniteLossError extends Error {
  * weights were put back as for a NaN, which is where such a run ends a few batches later anyway.
  */
 export class DivergedLossError extends NonFiniteLossError {
-  constructor(epoch: number, batch: number, loss: number, readonly startLoss: number, restoredEpoch: number | null) {
+  constructor(
+    epoch: number,
+    batch: number,
+    loss: number,
+    readonly startLoss: number,
+    restoredEpoch: number | null,
+  ) {
     super(
       epoch,
       batch,
@@ -101,10 +96,12 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toPrecision(3);
 }
 
-
 /** Callbacks sorted by `order`, keeping insertion order on ties. */
 export function sortCallbacks(cbs: readonly Callback[]): Callback[] {
-  return cbs.map((cb, i) => ({ cb, i })).sort((a, b) => (a.cb.order ?? 0) - (b.cb.order ?? 0) || a.i - b.i).map((x) => x.cb);
+  return cbs
+    .map((cb, i) => ({ cb, i }))
+    .sort((a, b) => (a.cb.order ?? 0) - (b.cb.order ?? 0) || a.i - b.i)
+    .map((x) => x.cb);
 }
 
 /** Runs one event on every callback, in order. */

@@ -38,8 +38,8 @@ async function epochTargets(head: Learner): Promise<number[]> {
   return out;
 }
 
-describe('the fast path\'s feature pass', () => {
-  it('shuffles the cached features by the data block\'s batch seed, as the full fit\'s loader does', async () => {
+describe("the fast path's feature pass", () => {
+  it("shuffles the cached features by the data block's batch seed, as the full fit's loader does", async () => {
     const grouped = smallCnn(2, { channels: [4, 8], seed: 1 });
     const learn = new Learner(dls, grouped);
     const orders: number[][] = [];

@@ -168,7 +168,7 @@ describe('Learner loop', () => {
 
   it('does not leak tensors across epochs; getPreds matches the validation loss', async () => {
     const counts: number[] = [];
-    const learn = new Learner(dls, tiny(), { callbacks: [{ name: 'mem', afterEpoch: () => void counts.push(tf.memory().numTensors)}] });
+    const learn = new Learner(dls, tiny(), { callbacks: [{ name: 'mem', afterEpoch: () => void counts.push(tf.memory().numTensors) }] });
     await learn.fitOneCycle(3, 1e-2);
     expect(counts[1]).toBe(counts[0]);
     expect(counts[2]).toBe(counts[1]);

@@ -391,4 +391,3 @@ export class Learner implements LearnerView {
     return { phase: s.phase, epoch: s.epoch, epochs: s.epochs, batch: s.iter, batchesPerEpoch: s.batchesPerEpoch, loss: s.loss, smoothLoss: s.smoothLoss, lr, dataWaitMs: s.dataWaitMs, stepMs: s.stepMs };
   }
 }
-

@@ -11,7 +11,10 @@ const num = async (t: tf.Tensor) => (await t.data())[0];
 describe('losses', () => {
   it('cross-entropy: -log softmax at the target', async () => {
     const ce = crossEntropyFlat();
-    const logits = tf.tensor2d([[0, Math.log(3)], [0, Math.log(3)]]);
+    const logits = tf.tensor2d([
+      [0, Math.log(3)],
+      [0, Math.log(3)],
+    ]);
     const y = tf.tensor1d([1, 0], 'int32');
     // softmax = [1/4, 3/4]: losses -ln(3/4) and -ln(1/4)
     expect(Array.from(await ce.perItem(logits, y).data()).map((v) => +v.toFixed(5))).toEqual([0.28768, 1.38629]);
@@ -33,8 +36,14 @@ describe('losses', () => {
 
   it('BCE with logits: max(x,0) - x z + log(1 + exp(-|x|))', async () => {
     const bce = bceWithLogitsFlat();
-    const x = tf.tensor2d([[0, 2], [-30, 30]]);
-    const z = tf.tensor2d([[1, 0], [0, 1]]);
+    const x = tf.tensor2d([
+      [0, 2],
+      [-30, 30],
+    ]);
+    const z = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     const per = Array.from(await bce.perItem(x, z).data());
     expect(per[0]).toBeCloseTo((Math.log(2) + 2 + Math.log1p(Math.exp(-2))) / 2, 5);
     // saturated logits stay finite and near 0
@@ -44,7 +53,20 @@ describe('losses', () => {
 
   it('MSE and the task defaults', async () => {
     const mse = mseFlat();
-    expect(await num(mse.mean(tf.tensor2d([[0, 0], [1, 1]]), tf.tensor2d([[0.5, 0], [1, -1]])))).toBeCloseTo((0.25 + 4) / 4, 6);
+    expect(
+      await num(
+        mse.mean(
+          tf.tensor2d([
+            [0, 0],
+            [1, 1],
+          ]),
+          tf.tensor2d([
+            [0.5, 0],
+            [1, -1],
+          ]),
+        ),
+      ),
+    ).toBeCloseTo((0.25 + 4) / 4, 6);
     expect(lossForTask('single').name).toBe('cross_entropy');
     expect(lossForTask('segmentation').name).toBe('cross_entropy');
     expect(lossForTask('multi').name).toBe('bce_with_logits');

@@ -55,14 +55,22 @@ export function crossEntropyFlat(): Loss {
 export function bceWithLogitsFlat(): Loss {
   return fromElementwise(
     'bce_with_logits',
-    (x, z) => tf.relu(x).sub(x.mul(z)).add(tf.log1p(tf.exp(x.abs().neg()))),
+    (x, z) =>
+      tf
+        .relu(x)
+        .sub(x.mul(z))
+        .add(tf.log1p(tf.exp(x.abs().neg()))),
     (x) => tf.sigmoid(x),
   );
 }
 
 /** Mean squared error (fastai's `MSELossFlat`): loss = (pred - target)^2. */
 export function mseFlat(): Loss {
-  return fromElementwise('mse', (p, t) => tf.squaredDifference(p, t), (p) => p.clone());
+  return fromElementwise(
+    'mse',
+    (p, t) => tf.squaredDifference(p, t),
+    (p) => p.clone(),
+  );
 }
 
 /**

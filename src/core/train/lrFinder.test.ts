@@ -76,7 +76,7 @@ describe('SmoothLoss (fastai AvgSmoothLoss)', () => {
   });
 });
 
-describe('the LR finder\'s rates', () => {
+describe("the LR finder's rates", () => {
   it('LR finder ramp: start * (end / start) ** (i / numIt)', () => {
     expect(lrFinderLr(0, 100)).toBeCloseTo(1e-7, 20);
     expect(lrFinderLr(50, 100)).toBeCloseTo(1e-3, 12);

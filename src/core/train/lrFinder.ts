@@ -7,7 +7,6 @@
 import { CancelFitError, type Callback, type LearnerView } from './callback';
 import { schedExp } from './schedules';
 
-
 /** The four suggestions fastai offers, each a learning rate. */
 export interface LrSuggestions {
   /** Two thirds down the longest valley of the loss curve (fastai's default). */

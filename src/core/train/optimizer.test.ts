@@ -37,7 +37,11 @@ describe('AdamW (fastai Adam, decoupled wd)', () => {
     expect(() => third.importMoments(saved.moments.slice(0, 1))).toThrow('the saved optimizer has 1 parameters, the model 2');
     second.clearState();
     second.importMoments(saved.moments);
-    for (const [opt, a] of [[first, a1], [second, a2]] as const) opt.step({ [a.variable.name]: tf.tensor1d([-0.3, 0.2]) });
+    for (const [opt, a] of [
+      [first, a1],
+      [second, a2],
+    ] as const)
+      opt.step({ [a.variable.name]: tf.tensor1d([-0.3, 0.2]) });
     expect(Array.from(await a2.variable.data())).toEqual(Array.from(await a1.variable.data()));
     expect(second.stepCount(a2.variable.name)).toBe(2);
     [first, second, third].forEach((o) => o.dispose());

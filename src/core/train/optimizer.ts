@@ -62,7 +62,10 @@ export class AdamW {
   private readonly params = new Map<string, Param>();
   private state = new Map<string, ParamState>();
 
-  constructor(readonly groups: readonly (readonly Param[])[], defaults: Partial<AdamHypers> = {}) {
+  constructor(
+    readonly groups: readonly (readonly Param[])[],
+    defaults: Partial<AdamHypers> = {},
+  ) {
     this.hypers = groups.map(() => ({ ...ADAM_DEFAULTS, ...defaults }));
     groups.forEach((g, i) =>
       g.forEach((p) => {

@@ -38,7 +38,15 @@ export async function predictPicture(model: tf.LayersModel, view: PictureView, i
   const { height, width } = view;
   const { pixels } = resizeItem(image, [height, width], view.resize, null, 'bilinear');
   const activation = lossForTask(view.task).activation;
-  const x = tf.tidy(() => normalizeBatch(tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, height, width, 3]), view.stats));
+  const x = tf.tidy(() =>
+    normalizeBatch(
+      tf.tensor4d(
+        Float32Array.from(pixels, (v) => v / 255),
+        [1, height, width, 3],
+      ),
+      view.stats,
+    ),
+  );
   try {
     const out = tf.tidy(() => activation(forward(model, x)));
     const values = Array.from(await out.data());

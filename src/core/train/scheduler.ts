@@ -17,7 +17,10 @@ export function paramScheduler(scheds: ParamSchedules): Callback {
     order: 60,
     beforeBatch: ({ state, opt }: LearnerView) => {
       if (state.phase === 'valid') return;
-      opt.setHyper('lr', scheds.lr.map((f) => f(state.pctTrain)));
+      opt.setHyper(
+        'lr',
+        scheds.lr.map((f) => f(state.pctTrain)),
+      );
       if (scheds.mom) opt.setHyper('mom', scheds.mom(state.pctTrain));
     },
   };

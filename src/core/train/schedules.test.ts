@@ -70,7 +70,7 @@ describe('spreadLrs (fastai even_mults)', () => {
 });
 
 describe('one-cycle options passed as undefined', () => {
-  it('take fastai\'s defaults (autoLr passes { pctStart: undefined })', () => {
+  it("take fastai's defaults (autoLr passes { pctStart: undefined })", () => {
     expect(oneCycleLr(1e-2, { pctStart: undefined })(0)).toBeCloseTo(1e-2 / 25, 12);
     expect(oneCycleLr(1e-2, { pctStart: undefined, div: undefined, divFinal: undefined })(1)).toBeCloseTo(1e-7, 14);
     expect(oneCycleMom({ pctStart: undefined, moms: undefined })(0.25)).toBeCloseTo(0.85, 12);

@@ -67,7 +67,19 @@ describe('a diverging fit', () => {
     await backends.cpu();
     let epochs = 0;
     // A fit whose rate jumps to 1000 after its first epoch.
-    const jump: Callback = { name: 'jump', order: 100, afterEpoch: () => void (epochs += 1), beforeBatch: (l) => void (epochs >= 1 && l.opt.setHyper('lr', l.opt.hypers.map(() => 1000))) };
+    const jump: Callback = {
+      name: 'jump',
+      order: 100,
+      afterEpoch: () => void (epochs += 1),
+      beforeBatch: (l) =>
+        void (
+          epochs >= 1 &&
+          l.opt.setHyper(
+            'lr',
+            l.opt.hypers.map(() => 1000),
+          )
+        ),
+    };
     const learn = new Learner(dls, tiny(), { callbacks: [jump] });
     const err = await learn.fit(3, 1e-2).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DivergedLossError);

@@ -50,7 +50,7 @@ describe('the other lesson-3 tasks train end to end', () => {
     learn.dispose();
   });
 
-  it('points: MSE falls and the pixel error ends 0.5 px below the mean point\'s', async () => {
+  it("points: MSE falls and the pixel error ends 0.5 px below the mean point's", async () => {
     const dls = taskLoaders('points');
     const backbone = smallCnn(1, { channels: [8, 16], name: 'ptsbb' }).model;
     // No dropout: with 64 items the default ps makes the few-epoch curve too noisy to assert on.
@@ -74,7 +74,9 @@ describe('the other lesson-3 tasks train end to end', () => {
     await learn.fitOneCycle(1, 1e-2);
     const w1 = await weightValues(learn.model);
     const changed = (a: Record<string, number[]>, b: Record<string, number[]>, re: RegExp) =>
-      Object.keys(a).filter((k) => re.test(k)).map((k) => a[k].some((v, i) => v !== b[k][i]));
+      Object.keys(a)
+        .filter((k) => re.test(k))
+        .map((k) => a[k].some((v, i) => v !== b[k][i]));
     expect(changed(w0, w1, /tbb_.*_conv\/kernel/).every((c) => !c)).toBe(true);
     expect(changed(w0, w1, /tbb_.*_bn\/(gamma|beta)/).every(Boolean)).toBe(true);
     expect(changed(w0, w1, /thead_fc/).every(Boolean)).toBe(true);

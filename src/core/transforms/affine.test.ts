@@ -32,9 +32,16 @@ describe('matrices', () => {
   });
 
   it('zooms on a window that stays inside the picture', () => {
-    for (const [col, row] of [[0, 0], [1, 1], [0.3, 0.8]]) {
+    for (const [col, row] of [
+      [0, 0],
+      [1, 1],
+      [0.3, 0.8],
+    ]) {
       const m = zoomMatrix(2, col, row);
-      for (const [u, v] of [[-1, -1], [1, 1]]) {
+      for (const [u, v] of [
+        [-1, -1],
+        [1, 1],
+      ]) {
         const [x, y] = applyToPoint(m, u, v);
         expect(Math.abs(x)).toBeLessThanOrEqual(1 + 1e-12);
         expect(Math.abs(y)).toBeLessThanOrEqual(1 + 1e-12);

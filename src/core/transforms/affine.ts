@@ -44,7 +44,12 @@ export function zoomMatrix(zoom: number, colPct: number, rowPct: number): Mat3 {
 }
 
 /** Output corners in unit space, in fastai's order. */
-const CORNERS: readonly (readonly [number, number])[] = [[-1, -1], [-1, 1], [1, -1], [1, 1]];
+const CORNERS: readonly (readonly [number, number])[] = [
+  [-1, -1],
+  [-1, 1],
+  [1, -1],
+  [1, 1],
+];
 
 /**
  * Perspective warp as fastai's Warp: the output corners sample from corners moved by the draws,
@@ -52,7 +57,12 @@ const CORNERS: readonly (readonly [number, number])[] = [[-1, -1], [-1, 1], [1, 
  * so `dx` tilts the picture about the vertical axis and `dy` about the horizontal one.
  */
 export function warpMatrix(dx: number, dy: number): Mat3 {
-  const targets: [number, number][] = [[-1 - dy, -1 - dx], [-1 + dy, 1 + dx], [1 + dy, -1 + dx], [1 - dy, 1 - dx]];
+  const targets: [number, number][] = [
+    [-1 - dy, -1 - dx],
+    [-1 + dy, 1 + dx],
+    [1 + dy, -1 + dx],
+    [1 - dy, 1 - dx],
+  ];
   return homographyFromPoints(CORNERS, targets);
 }
 

@@ -7,7 +7,16 @@ import type { AugmentBatch } from './augment';
 import { applyLighting, drawLighting, lightingOnTensors } from './lighting';
 
 const OFF: TransformSpec = {
-  size: 8, resize: 'squish', flip: false, flipVert: false, maxRotate: 0, maxZoom: 1, maxLighting: 0, maxWarp: 0, pAffine: 0.75, pLighting: 0.75,
+  size: 8,
+  resize: 'squish',
+  flip: false,
+  flipVert: false,
+  maxRotate: 0,
+  maxZoom: 1,
+  maxLighting: 0,
+  maxWarp: 0,
+  pAffine: 0.75,
+  pLighting: 0.75,
 };
 const FULL: TransformSpec = { ...OFF, flipVert: true, maxRotate: 20, maxZoom: 1.4, maxWarp: 0.2, maxLighting: 0.4, pAffine: 1, pLighting: 1 };
 
@@ -95,7 +104,11 @@ describe('augmentBatch', () => {
       const [px, py] = po[b].map((u) => ((u + 1) * size) / 2 - 0.5);
       if (px < 1 || py < 1 || px > size - 2 || py > size - 2) continue; // zoomed out of view
       let best = [0, 0];
-      xo[b].forEach((row, r) => row.forEach((p, c) => { if (p[0] > xo[b][best[1]][best[0]][0]) best = [c, r]; }));
+      xo[b].forEach((row, r) =>
+        row.forEach((p, c) => {
+          if (p[0] > xo[b][best[1]][best[0]][0]) best = [c, r];
+        }),
+      );
       expect(Math.hypot(best[0] - px, best[1] - py)).toBeLessThanOrEqual(1.5);
       checked++;
     }
@@ -120,7 +133,11 @@ describe('augmentBatch', () => {
       const [px, py] = [((po[b][0] + 1) * w) / 2 - 0.5, ((po[b][1] + 1) * h) / 2 - 0.5];
       if (px < 1 || py < 1 || px > w - 2 || py > h - 2) continue;
       let best = [0, 0];
-      xo[b].forEach((row, r) => row.forEach((p, c) => { if (p[0] > xo[b][best[1]][best[0]][0]) best = [c, r]; }));
+      xo[b].forEach((row, r) =>
+        row.forEach((p, c) => {
+          if (p[0] > xo[b][best[1]][best[0]][0]) best = [c, r];
+        }),
+      );
       expect(Math.hypot(best[0] - px, best[1] - py)).toBeLessThanOrEqual(1.5);
       checked++;
     }

@@ -68,13 +68,7 @@ export function augmentBatch(batch: AugmentBatch, spec: TransformSpec, rng: Rng,
  * image of a batch and leaves the others filled with the fill value, so unless the studio's CPU
  * kernel is installed (`installFastCpuKernels`, done by `chooseBackend`), images go one at a time.
  */
-function transformImages(
-  images: tf.Tensor4D,
-  params: tf.Tensor2D,
-  interpolation: 'bilinear' | 'nearest',
-  fillMode: 'reflect' | 'constant',
-  fillValue: number,
-): tf.Tensor4D {
+function transformImages(images: tf.Tensor4D, params: tf.Tensor2D, interpolation: 'bilinear' | 'nearest', fillMode: 'reflect' | 'constant', fillValue: number): tf.Tensor4D {
   const n = images.shape[0];
   if (tf.getBackend() !== 'cpu' || n === 1 || cpuTransformInstalled()) return tf.image.transform(images, params, interpolation, fillMode, fillValue);
   const imgs = tf.split(images, n);
@@ -96,7 +90,10 @@ function transformMasks(masks: tf.Tensor3D, params: tf.Tensor2D, fill: number | 
  */
 function transformPoints(points: tf.Tensor2D, mats: readonly Mat3[]): tf.Tensor2D {
   const n = points.shape[0];
-  const inv = tf.tensor3d(mats.flatMap((m) => matInvert(m)), [n, 3, 3]);
+  const inv = tf.tensor3d(
+    mats.flatMap((m) => matInvert(m)),
+    [n, 3, 3],
+  );
   const hom = tf.concat([points, tf.ones([n, 1])], 1).reshape([n, 3, 1]) as tf.Tensor3D;
   const moved = tf.matMul(inv, hom).reshape([n, 3]);
   const xy = tf.slice(moved, [0, 0], [n, 2]);

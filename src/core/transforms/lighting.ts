@@ -72,7 +72,10 @@ export function lightingOnTensors(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor
     // x + m * (lit - x) with m in {0, 1} is x where m = 0 (x + 0 * d is x exactly). A float
     // mask broadcasts inside Mul; tf.where would need the bool mask tiled to the full shape,
     // and that generic Tile kernel was ~20% of a wasm training step.
-    const mask = tf.tensor4d(draw.applied.map((a) => (a ? 1 : 0)), [n, 1, 1, 1]);
+    const mask = tf.tensor4d(
+      draw.applied.map((a) => (a ? 1 : 0)),
+      [n, 1, 1, 1],
+    );
     return tf.add(x, tf.mul(mask, tf.sub(lit, x))) as tf.Tensor4D;
   });
 }

@@ -28,7 +28,9 @@ export function matChain(...ms: Mat3[]): Mat3 {
 /** Inverse by the adjugate: inv = adj(m) / det(m). Throws on a singular matrix. */
 export function matInvert(m: Mat3): Mat3 {
   const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (Math.abs(det) < 1e-12) throw new Error('Cannot invert a singular transform matrix');
   const adj = [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d];

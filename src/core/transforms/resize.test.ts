@@ -27,8 +27,18 @@ describe('resizeItem', () => {
   it('gives size*size*3 RGB bytes for every method, interpolation and shape', () => {
     for (const method of METHODS) {
       for (const interp of ['bilinear', 'nearest'] as const) {
-        for (const [w, h] of [[37, 23], [5, 41], [16, 16]]) {
-          const out = resizeItem(image(w, h, () => [1, 2, 3]), 11, method, makeRng(1), interp);
+        for (const [w, h] of [
+          [37, 23],
+          [5, 41],
+          [16, 16],
+        ]) {
+          const out = resizeItem(
+            image(w, h, () => [1, 2, 3]),
+            11,
+            method,
+            makeRng(1),
+            interp,
+          );
           expect(out.pixels.length).toBe(11 * 11 * 3);
           expect(out.geometry).toMatchObject({ outWidth: 11, outHeight: 11 });
         }
@@ -72,15 +82,24 @@ describe('resizeItem', () => {
   });
 
   it('keeps a flat picture flat when shrinking or enlarging with bilinear', () => {
-    for (const [w, h, size] of [[50, 30, 7], [3, 5, 13]]) {
-      const { pixels } = resizeItem(image(w, h, () => [90, 91, 92]), size, 'squish', null, 'bilinear');
+    for (const [w, h, size] of [
+      [50, 30, 7],
+      [3, 5, 13],
+    ]) {
+      const { pixels } = resizeItem(
+        image(w, h, () => [90, 91, 92]),
+        size,
+        'squish',
+        null,
+        'bilinear',
+      );
       for (let k = 0; k < pixels.length; k += 3) expect([pixels[k], pixels[k + 1], pixels[k + 2]]).toEqual([90, 91, 92]);
     }
   });
 });
 
-describe('rectangular sizes (height x width, as fastai\'s size=(h, w))', () => {
-  it('gives height*width*3 bytes and a window of the output\'s shape: the largest inside for crop, the smallest around for pad', () => {
+describe("rectangular sizes (height x width, as fastai's size=(h, w))", () => {
+  it("gives height*width*3 bytes and a window of the output's shape: the largest inside for crop, the smallest around for pad", () => {
     const pic = image(100, 100, () => [9, 9, 9]);
     const crop = resizeItem(pic, [30, 40], 'crop', null, 'bilinear');
     expect(crop.pixels.length).toBe(30 * 40 * 3);
@@ -88,10 +107,24 @@ describe('rectangular sizes (height x width, as fastai\'s size=(h, w))', () => {
     const pad = resizeItem(pic, [30, 40], 'pad', null, 'bilinear');
     expect(pad.geometry).toMatchObject({ width: 133, height: 100, y0: 0 });
     expect(pad.geometry.x0).toBeLessThan(0);
-    const squish = resizeItem(image(50, 20, () => [9, 9, 9]), [30, 40], 'squish', null, 'bilinear');
+    const squish = resizeItem(
+      image(50, 20, () => [9, 9, 9]),
+      [30, 40],
+      'squish',
+      null,
+      'bilinear',
+    );
     expect(squish.geometry).toMatchObject({ x0: 0, y0: 0, width: 50, height: 20 });
     // A landscape photo cropped to a landscape size keeps all of it.
-    expect(resizeItem(image(160, 120, () => [1, 1, 1]), [60, 80], 'crop', null, 'bilinear').geometry).toMatchObject({ x0: 0, y0: 0, width: 160, height: 120 });
+    expect(
+      resizeItem(
+        image(160, 120, () => [1, 1, 1]),
+        [60, 80],
+        'crop',
+        null,
+        'bilinear',
+      ).geometry,
+    ).toMatchObject({ x0: 0, y0: 0, width: 160, height: 120 });
   });
 
   it('a mask and a point get exactly the window their picture got', () => {

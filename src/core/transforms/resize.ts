@@ -90,15 +90,21 @@ function horizontalPass(image: RawImage, cols: AxisTaps, outWidth: number): Floa
   const tmp = new Float32Array(h * outWidth * 3);
   for (let y = 0; y < h; y++) {
     for (let i = 0; i < outWidth; i++) {
-      let r = 0, gr = 0, b = 0;
+      let r = 0,
+        gr = 0,
+        b = 0;
       for (let k = 0; k < cols.count[i]; k++) {
         const t = i * cols.stride + k;
         const p = (y * w + cols.index[t]) * 4;
         const wt = cols.weight[t];
-        r += wt * data[p]; gr += wt * data[p + 1]; b += wt * data[p + 2];
+        r += wt * data[p];
+        gr += wt * data[p + 1];
+        b += wt * data[p + 2];
       }
       const o = (y * outWidth + i) * 3;
-      tmp[o] = r; tmp[o + 1] = gr; tmp[o + 2] = b;
+      tmp[o] = r;
+      tmp[o + 1] = gr;
+      tmp[o + 2] = b;
     }
   }
   return tmp;
@@ -150,7 +156,9 @@ function axisTaps(srcLen: number, x0: number, win: number, size: number, interpo
     if (interpolation === 'nearest') {
       const j = Math.floor(c);
       if (j >= 0 && j < srcLen) {
-        count[i] = 1; index[i] = j; weight[i] = 1;
+        count[i] = 1;
+        index[i] = j;
+        weight[i] = 1;
       }
       continue;
     }
@@ -160,7 +168,9 @@ function axisTaps(srcLen: number, x0: number, win: number, size: number, interpo
       const wt = Math.max(0, 1 - Math.abs(j + 0.5 - c) / support);
       total += wt;
       if (wt > 0 && j >= 0 && j < srcLen) {
-        index[i * stride + n] = j; weight[i * stride + n] = wt; n++;
+        index[i * stride + n] = j;
+        weight[i * stride + n] = wt;
+        n++;
       }
     }
     for (let k = 0; k < n; k++) weight[i * stride + k] /= total;

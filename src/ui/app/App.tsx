@@ -89,7 +89,16 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
         </p>
       )}
       <DataSourceCell commands={data} files={state.files} source={state.source} reselect={state.reselect} matched={state.matched} />
-      {state.files.length > 0 && !state.textSpec && <DataBlockCell spec={state.spec} files={state.files} commands={data} busy={busy} dirty={state.builtSpec !== state.spec && state.builtSpec !== null} training={trainState.busy === 'fit' || trainState.busy === 'lrFind'} />}
+      {state.files.length > 0 && !state.textSpec && (
+        <DataBlockCell
+          spec={state.spec}
+          files={state.files}
+          commands={data}
+          busy={busy}
+          dirty={state.builtSpec !== state.spec && state.builtSpec !== null}
+          training={trainState.busy === 'fit' || trainState.busy === 'lrFind'}
+        />
+      )}
       {state.progress && (
         <p className="muted" data-testid="block-progress">
           {state.textSpec ? 'Tokenizing the texts in the training worker…' : `Decoding images… ${state.progress.done}/${state.progress.total}`}
@@ -123,7 +132,8 @@ function BackendTimings(props: { timings: readonly ProbeResult[]; chosen: string
       {props.timings.map((t, i) => (
         <span key={t.name} data-backend={t.name} data-ms={t.msPerStep?.toFixed(1) ?? ''}>
           {i > 0 && ' · '}
-          {t.name === props.chosen ? <b>{t.name}</b> : t.name} {t.msPerStep !== undefined ? `${t.msPerStep.toFixed(0)} ms${t.fallbackAdapter ? ' (software GPU)' : t.name === 'wasm' && t.adapter ? ` (${t.adapter})` : ''}` : `unavailable (${t.error})`}
+          {t.name === props.chosen ? <b>{t.name}</b> : t.name}{' '}
+          {t.msPerStep !== undefined ? `${t.msPerStep.toFixed(0)} ms${t.fallbackAdapter ? ' (software GPU)' : t.name === 'wasm' && t.adapter ? ` (${t.adapter})` : ''}` : `unavailable (${t.error})`}
         </span>
       ))}{' '}
       — pick another with <code>?backend=webgpu|webgl|wasm|cpu</code>

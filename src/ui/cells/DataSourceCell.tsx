@@ -123,7 +123,9 @@ export const DataSourceCell = memo(function DataSourceCell(props: { commands: Da
           <button data-testid="sample-load" onClick={onSample} disabled={!can.sample.ok} title={can.sample.why}>
             Load sample
           </button>
-          <p className="muted" data-testid="source-loading">{loading || samples.find((s) => s.name === chosen)?.description}</p>
+          <p className="muted" data-testid="source-loading">
+            {loading || samples.find((s) => s.name === chosen)?.description}
+          </p>
           <p>Or a dataset's address (.tgz, .tar or .zip), as fastai's untar_data:</p>
           <div className="url-row">
             <input type="url" data-testid="url-input" placeholder="https://…/mnist_tiny.tgz" value={url} onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && onUrl(url)} />

@@ -19,7 +19,11 @@ export const ShowBatchCell = memo(function ShowBatchCell(props: { block: BlockVi
   const style: MaskStyle = useMemo(() => ({ voidIndex: block.voidIndex, backgroundIndex: block.classes.indexOf('Background') }), [block]);
   return (
     <Cell index={4} title="show_batch" note={`${tiles.length} augmented training images at ${formatSize(spec.transforms.size)}px`}>
-      {batch?.error && <p className="error" data-testid="error">{batch.error}</p>}
+      {batch?.error && (
+        <p className="error" data-testid="error">
+          {batch.error}
+        </p>
+      )}
       <div className="batch-grid" data-testid="show-batch">
         {tiles.map((tile, i) => (
           <TileView key={`${batch?.draw}-${i}`} tile={tile} style={style} testId="show-batch-item" />

@@ -11,8 +11,7 @@ export const SummaryCell = memo(function SummaryCell(props: { block: BlockView; 
     <Cell index={3} title="Summary" note={block.ok ? `${block.task}${block.classes.length ? ` · ${block.classes.length} ${block.task === 'segmentation' ? 'codes' : 'classes'}` : ''}` : 'the block could not be built'}>
       <div data-testid="block-summary" className="summary">
         <p>
-          <b data-testid="count-train">{block.train.length}</b> training · <b data-testid="count-valid">{block.valid.length}</b> validation · task{' '}
-          <b data-testid="task">{block.task}</b>
+          <b data-testid="count-train">{block.train.length}</b> training · <b data-testid="count-valid">{block.valid.length}</b> validation · task <b data-testid="task">{block.task}</b>
           {block.skipped.length > 0 && <> · {block.skipped.length} other files not used</>}
         </p>
         {block.streamed && (

@@ -26,9 +26,7 @@ export function ConfusionMatrix(props: { matrix: readonly (readonly number[])[];
     // Positions on a category axis are indices: names like "3" and "7" would be read as
     // coordinates 3 and 7 and stretch the axes. Rows are drawn reversed (actual[0] on top).
     const n = classes.length;
-    const annotations = matrix.flatMap((row, i) =>
-      row.map((v, j) => ({ x: j, y: n - 1 - i, text: String(v), showarrow: false, font: { color: v > max / 2 ? 'white' : '#1d1d1f', size: 14 } })),
-    );
+    const annotations = matrix.flatMap((row, i) => row.map((v, j) => ({ x: j, y: n - 1 - i, text: String(v), showarrow: false, font: { color: v > max / 2 ? 'white' : '#1d1d1f', size: 14 } })));
     const side = Math.min(560, Math.max(300, 120 + 44 * n));
     return { xaxis: { title: { text: 'predicted' }, type: 'category', side: 'bottom' }, yaxis: { title: { text: 'actual' }, type: 'category' }, annotations, width: side + 80, margin: { l: 80, r: 20, t: 20, b: 60 } };
   }, [matrix, classes]);

@@ -25,7 +25,10 @@ export function LossChart(props: { series: History }) {
       xaxis: { title: { text: 'batches seen' } },
       yaxis: offChart === null ? { title: { text: 'loss' }, rangemode: 'tozero' } : { title: { text: 'loss' }, range: [0, top * 1.05] },
       yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.0e', nticks: 5, rangemode: 'nonnegative' },
-      annotations: offChart === null ? [] : [{ text: `losses up to ${offChart.toExponential(1)} run off the top`, xref: 'paper', yref: 'paper', x: 1, y: 1, xanchor: 'right', yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#a33' } }],
+      annotations:
+        offChart === null
+          ? []
+          : [{ text: `losses up to ${offChart.toExponential(1)} run off the top`, xref: 'paper', yref: 'paper', x: 1, y: 1, xanchor: 'right', yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#a33' } }],
       margin: { l: 64, r: 72, t: 28, b: 52 },
     };
   }, [s]);

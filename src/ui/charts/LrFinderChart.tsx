@@ -34,10 +34,27 @@ export function LrFinderChart(props: {
 }) {
   const { lrs, losses, suggestions } = props;
   const data = useMemo(() => {
-    const curve = { x: lrs, y: losses, type: 'scatter', mode: 'lines+markers', name: 'smoothed loss', line: { color: '#0072B2', width: 2 }, marker: { size: 4 }, hovertemplate: 'lr %{x:.2e}<br>loss %{y:.4f}<extra></extra>' };
+    const curve = {
+      x: lrs,
+      y: losses,
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: 'smoothed loss',
+      line: { color: '#0072B2', width: 2 },
+      marker: { size: 4 },
+      hovertemplate: 'lr %{x:.2e}<br>loss %{y:.4f}<extra></extra>',
+    };
     const marks = MARKS.filter((m) => suggestions[m.key] !== undefined).map((m) => {
       const lr = suggestions[m.key]!;
-      return { x: [lr], y: [lossAt(lrs, losses, lr)], type: 'scatter', mode: 'markers', name: `${m.label} ${lr.toExponential(1)}`, marker: { size: 13, color: m.colour, symbol: m.symbol, line: { width: 1.5, color: 'white' } }, hovertemplate: `${m.label} %{x:.2e}<extra></extra>` };
+      return {
+        x: [lr],
+        y: [lossAt(lrs, losses, lr)],
+        type: 'scatter',
+        mode: 'markers',
+        name: `${m.label} ${lr.toExponential(1)}`,
+        marker: { size: 13, color: m.colour, symbol: m.symbol, line: { width: 1.5, color: 'white' } },
+        hovertemplate: `${m.label} %{x:.2e}<extra></extra>`,
+      };
     });
     return [curve, ...marks];
   }, [lrs, losses, suggestions]);
@@ -59,7 +76,10 @@ export function LrFinderChart(props: {
       layout={layout}
       onClickX={(lr) => props.onPick(lr)}
       onSelect={(e) => {
-        const range = selectedRange(e.points.map((p) => p.x), e.range?.x);
+        const range = selectedRange(
+          e.points.map((p) => p.x),
+          e.range?.x,
+        );
         if (range) props.onPickRange(range[0], range[1]);
       }}
     />

@@ -76,7 +76,10 @@ export function Plot(props: {
       // Purged only once a draw in progress has finished: plotly reads the layout it would remove
       // ("Cannot read properties of undefined (reading '_rehover')" when a chart unmounts mid-draw,
       // as the schedule preview does when a fit starts).
-      void drawn.current.then(() => Plotly.purge(el), () => Plotly.purge(el));
+      void drawn.current.then(
+        () => Plotly.purge(el),
+        () => Plotly.purge(el),
+      );
     };
   }, []);
   return <div ref={ref} data-testid={props.testId} className="plot" />;

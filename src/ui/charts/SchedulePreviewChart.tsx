@@ -9,7 +9,15 @@ export function SchedulePreviewChart(props: { preview: SchedulePreview }) {
   const p = props.preview;
   const data = useMemo(
     () => [
-      ...p.groups.map((g, i) => ({ x: p.epochs, y: g.lrs, type: 'scatter', mode: 'lines', name: `lr (${g.name})`, line: { color: GROUP_COLOURS[i % GROUP_COLOURS.length], width: 2 }, hovertemplate: `${g.name}: lr %{y:.2e} at epoch %{x:.2f}<extra></extra>` })),
+      ...p.groups.map((g, i) => ({
+        x: p.epochs,
+        y: g.lrs,
+        type: 'scatter',
+        mode: 'lines',
+        name: `lr (${g.name})`,
+        line: { color: GROUP_COLOURS[i % GROUP_COLOURS.length], width: 2 },
+        hovertemplate: `${g.name}: lr %{y:.2e} at epoch %{x:.2f}<extra></extra>`,
+      })),
       { x: p.epochs, y: p.mom, type: 'scatter', mode: 'lines', name: 'momentum', yaxis: 'y2', line: { color: '#999', width: 1.5, dash: 'dot' }, hovertemplate: 'momentum %{y:.3f} at epoch %{x:.2f}<extra></extra>' },
     ],
     [p],

@@ -32,7 +32,14 @@ export function drawLossCurves(ctx: CanvasRenderingContext2D, width: number, hei
   const sx = linear(xAxis.lo, xAxis.hi, x0, x1);
   const sy = linear(yAxis.lo, yAxis.hi, yBottom, yTop);
   const sl = linear(lrAxis.lo, lrAxis.hi, yBottom, yTop);
-  drawGrid(ctx, { x0, x1, yTop, yBottom }, xAxis.ticks.map((t) => [sx(t), tickLabel(t)]), yAxis.ticks.map((t) => [sy(t), tickLabel(t)]), lrAxis.ticks.map((t) => [sl(t), tickLabel(t, true)]), ink);
+  drawGrid(
+    ctx,
+    { x0, x1, yTop, yBottom },
+    xAxis.ticks.map((t) => [sx(t), tickLabel(t)]),
+    yAxis.ticks.map((t) => [sy(t), tickLabel(t)]),
+    lrAxis.ticks.map((t) => [sl(t), tickLabel(t, true)]),
+    ink,
+  );
   ctx.save();
   ctx.beginPath();
   ctx.rect(x0, yTop, x1 - x0, yBottom - yTop);

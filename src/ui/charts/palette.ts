@@ -1,7 +1,21 @@
 /** Distinct, colour-blind-friendlier colours for classes (Okabe-Ito first, then Tableau). */
 export const CLASS_COLOURS: readonly string[] = [
-  '#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7',
-  '#4E79A7', '#F28E2B', '#59A14F', '#EDC948', '#B07AA1', '#FF9DA7', '#9C755F', '#76B7B2', '#E15759',
+  '#E69F00',
+  '#56B4E9',
+  '#009E73',
+  '#F0E442',
+  '#0072B2',
+  '#D55E00',
+  '#CC79A7',
+  '#4E79A7',
+  '#F28E2B',
+  '#59A14F',
+  '#EDC948',
+  '#B07AA1',
+  '#FF9DA7',
+  '#9C755F',
+  '#76B7B2',
+  '#E15759',
 ];
 
 /** Colour of a code; the void code is drawn neutral grey so it never reads as a class. */

@@ -45,7 +45,11 @@ export async function textBaselines(sample: string): Promise<{ mostFrequent: num
 /** One route from data to the classifier's last epoch; every epoch's accuracy and the language model's perplexities. */
 export async function runTextRoute(sample: string, route: TextRoute, opts: RouteOptions = ROUTE_DEFAULTS, pretrained?: PretrainedLm) {
   const epochs: EpochEvent[] = [];
-  const s = new TextSession(new OneAtATime(), (e: WorkerEvent) => void (e.type === 'epoch' && epochs.push(e)), async () => pretrained ?? readPretrainedLm());
+  const s = new TextSession(
+    new OneAtATime(),
+    (e: WorkerEvent) => void (e.type === 'epoch' && epochs.push(e)),
+    async () => pretrained ?? readPretrainedLm(),
+  );
   const spec: TextDataSpec = { source: { kind: 'folder' }, ...TEXT_DEFAULTS };
   await s.setData(spec, readFolder(`public/samples/${sample}`));
   const started = performance.now();

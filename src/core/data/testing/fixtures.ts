@@ -16,15 +16,21 @@ export function pngBytes(w: number, h: number, fill: (x: number, y: number) => [
 
 /** A small grey PNG under `path`. */
 export function pngFile(path: string, w = 8, h = 8, value = 128): SourceFile {
-  return memoryFile(path, pngBytes(w, h, () => [value, value, value]));
+  return memoryFile(
+    path,
+    pngBytes(w, h, () => [value, value, value]),
+  );
 }
 
 /** A mask PNG whose R channel holds `codeAt(x, y)`. */
 export function maskFile(path: string, w: number, h: number, codeAt: (x: number, y: number) => number): SourceFile {
-  return memoryFile(path, pngBytes(w, h, (x, y) => {
-    const c = codeAt(x, y);
-    return [c, c, c];
-  }));
+  return memoryFile(
+    path,
+    pngBytes(w, h, (x, y) => {
+      const c = codeAt(x, y);
+      return [c, c, c];
+    }),
+  );
 }
 
 export { memoryFile };

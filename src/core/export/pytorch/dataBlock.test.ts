@@ -47,9 +47,18 @@ async function compare(sample: string, specOf: (root: string) => Promise<DataBlo
   expect(py.train).toEqual(block.train.map((i) => i.item.path));
   expect(py.valid).toEqual(block.valid.map((i) => i.item.path));
   // The studio's first validation batch, un-normalized back to bytes.
-  const batch = (await makeDataLoaders(block, { ...spec, batch: { ...spec.batch, batchSize: SHOWN } }).valid.batches(0).next()).value!;
+  const batch = (
+    await makeDataLoaders(block, { ...spec, batch: { ...spec.batch, batchSize: SHOWN } })
+      .valid.batches(0)
+      .next()
+  ).value!;
   const stats = block.stats;
-  const pixels = tf.tidy(() => batch.x.mul(tf.tensor1d([...stats.std])).add(tf.tensor1d([...stats.mean])).mul(255));
+  const pixels = tf.tidy(() =>
+    batch.x
+      .mul(tf.tensor1d([...stats.std]))
+      .add(tf.tensor1d([...stats.mean]))
+      .mul(255),
+  );
   const [xs, ys] = [(await pixels.array()) as number[][][][], (await batch.y.array()) as unknown[]];
   tf.dispose([pixels, batch.x, batch.y]);
   py.x.forEach((x, i) => {
@@ -71,13 +80,23 @@ async function compare(sample: string, specOf: (root: string) => Promise<DataBlo
 
 describe('studio_data.py builds the studio’s data block', () => {
   it('mnist_tiny: folders, parent labels, split by folder', () => compare('mnist_tiny', async () => loadSpec('scripts/blocks/mnist_tiny.json')), 60_000);
-  it('planet_tiny: CSV tags with a separator, random split with its seed, resized from 64 to 48', () => compare('planet_tiny', async () => {
-    const spec = loadSpec('scripts/blocks/planet_tiny.json');
-    return { ...spec, transforms: { ...spec.transforms, size: 48 } };
-  }), 60_000);
+  it(
+    'planet_tiny: CSV tags with a separator, random split with its seed, resized from 64 to 48',
+    () =>
+      compare('planet_tiny', async () => {
+        const spec = loadSpec('scripts/blocks/planet_tiny.json');
+        return { ...spec, transforms: { ...spec.transforms, size: 48 } };
+      }),
+    60_000,
+  );
   it('camvid_tiny: masks from a template and codes.txt', () => compare('camvid_tiny', async (root) => guessSpec(gatherFiles(root))), 60_000);
-  it('headpose_tiny: points from CSV columns, padded to a square', () => compare('headpose_tiny', async (root) => {
-    const spec = await guessSpec(gatherFiles(root));
-    return { ...spec, transforms: { ...spec.transforms, resize: 'pad', size: 40 } };
-  }), 60_000);
+  it(
+    'headpose_tiny: points from CSV columns, padded to a square',
+    () =>
+      compare('headpose_tiny', async (root) => {
+        const spec = await guessSpec(gatherFiles(root));
+        return { ...spec, transforms: { ...spec.transforms, resize: 'pad', size: 40 } };
+      }),
+    60_000,
+  );
 });

@@ -21,9 +21,25 @@ import { hasTorch, runPython } from './testing/python';
 const BASE: DataBlockSpec = { ...DEFAULT_SPEC, transforms: { ...DEFAULT_SPEC.transforms, size: 28 } };
 const SPECS: Record<Task, DataBlockSpec> = {
   single: BASE,
-  multi: { ...BASE, items: { kind: 'csv', csvPath: 'labels.csv', fileColumn: 'image_name', folder: 'train', suffix: '.png' }, label: { kind: 'csvColumn', column: 'tags', separator: ' ' }, split: { kind: 'random', validPct: 0.2, seed: 42 } },
-  segmentation: { ...BASE, items: { kind: 'folder', folder: 'images' }, label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' }, split: { kind: 'random', validPct: 0.2, seed: 1 } },
-  points: { ...BASE, items: { kind: 'csv', csvPath: 'points.csv', fileColumn: 'image' }, label: { kind: 'points', xColumn: 'x', yColumn: 'y' }, split: { kind: 'csvColumn', column: 'is_valid' }, transforms: { ...BASE.transforms, resize: 'pad' } },
+  multi: {
+    ...BASE,
+    items: { kind: 'csv', csvPath: 'labels.csv', fileColumn: 'image_name', folder: 'train', suffix: '.png' },
+    label: { kind: 'csvColumn', column: 'tags', separator: ' ' },
+    split: { kind: 'random', validPct: 0.2, seed: 42 },
+  },
+  segmentation: {
+    ...BASE,
+    items: { kind: 'folder', folder: 'images' },
+    label: { kind: 'mask', template: 'labels/{name}_P{ext}', codesPath: 'codes.txt', voidCode: 'Void' },
+    split: { kind: 'random', validPct: 0.2, seed: 1 },
+  },
+  points: {
+    ...BASE,
+    items: { kind: 'csv', csvPath: 'points.csv', fileColumn: 'image' },
+    label: { kind: 'points', xColumn: 'x', yColumn: 'y' },
+    split: { kind: 'csvColumn', column: 'is_valid' },
+    transforms: { ...BASE.transforms, resize: 'pad' },
+  },
 };
 const ARCHS: Record<Task, ArchDescription> = {
   single: { name: 'smallCnn' },
@@ -49,7 +65,17 @@ beforeAll(async () => {
   const artifacts = await savedArtifacts(model);
   model.dispose();
   bundleFor = (task: Task) => {
-    const manifest = makeManifest({ task, classes: CLASSES[task], voidIndex: task === 'segmentation' ? 0 : -1, inputSize: 28, normalize: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, spec: SPECS[task], arch: ARCHS[task], layerGroups: [['cnn_b0_conv'], ['cnn_head_fc']], history: [] });
+    const manifest = makeManifest({
+      task,
+      classes: CLASSES[task],
+      voidIndex: task === 'segmentation' ? 0 : -1,
+      inputSize: 28,
+      normalize: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      spec: SPECS[task],
+      arch: ARCHS[task],
+      layerGroups: [['cnn_b0_conv'], ['cnn_head_fc']],
+      history: [],
+    });
     return makeBundle(artifacts, manifest);
   };
 });
@@ -76,9 +102,22 @@ describe('planFromRuns', () => {
 describe('the PyTorch export', () => {
   it('holds train.py and its modules, weights/ (the studio bundle), plan.json, notebook.ipynb and README.md', () => {
     const files = pytorchExport(bundleFor('single'), RUNS, { wd: 0.05, threshold: 0.2, beta: 2 }, PYTHON_FILES);
-    expect(Object.keys(files).sort()).toEqual(
-      ['README.md', 'launch.py', 'notebook.ipynb', 'plan.json', 'studio_augment.py', 'studio_data.py', 'studio_fit.py', 'studio_layers.py', 'studio_model.py', 'studio_table.py', 'train.py', 'weights/model.json', 'weights/studio.json', 'weights/weights.bin'],
-    );
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      'launch.py',
+      'notebook.ipynb',
+      'plan.json',
+      'studio_augment.py',
+      'studio_data.py',
+      'studio_fit.py',
+      'studio_layers.py',
+      'studio_model.py',
+      'studio_table.py',
+      'train.py',
+      'weights/model.json',
+      'weights/studio.json',
+      'weights/weights.bin',
+    ]);
     const plan = JSON.parse(new TextDecoder().decode(files['plan.json']));
     expect(plan).toMatchObject({ wd: 0.05, pretrainedBody: false });
     expect(new TextDecoder().decode(files['README.md'])).toContain('torchrun --nproc_per_node');
@@ -103,7 +142,7 @@ print(json.dumps(code))`;
     expect(all).toContain('DataBlock(');
     expect(all).toContain('learn.lr_find()');
     expect(all).toMatch(task === 'segmentation' ? /unet_learner\(dls, xresnet18/ : /vision_learner\(dls, /);
-    expect(all).toContain({ single: 'CategoryBlock', multi: "MultiCategoryBlock", segmentation: 'MaskBlock(codes)', points: 'PointBlock' }[task]);
+    expect(all).toContain({ single: 'CategoryBlock', multi: 'MultiCategoryBlock', segmentation: 'MaskBlock(codes)', points: 'PointBlock' }[task]);
     // One cell per fit, in order, with freeze/unfreeze and the size change where they happen.
     const fits = code.filter((c) => c.includes('learn.fit_one_cycle('));
     expect(fits).toHaveLength(4);

@@ -81,11 +81,9 @@ function helpers(spec: DataBlockSpec): string {
     ].join('\n');
   }
   if (label.kind === 'points') {
-    return [
-      'def point_of(row):',
-      '    "The point in the CSV row, in source pixels (fastai scales it to [-1, 1])."',
-      `    return tensor([[float(row[${py(label.xColumn)}]), float(row[${py(label.yColumn)}])]])`,
-    ].join('\n');
+    return ['def point_of(row):', '    "The point in the CSV row, in source pixels (fastai scales it to [-1, 1])."', `    return tensor([[float(row[${py(label.xColumn)}]), float(row[${py(label.yColumn)}])]])`].join(
+      '\n',
+    );
   }
   return '';
 }
@@ -152,7 +150,7 @@ function learnerCell(manifest: StudioManifest, plan: TrainingPlan): string {
 function studioLearnerCell(manifest: StudioManifest, plan: TrainingPlan): string {
   const loss = { single: 'CrossEntropyLossFlat()', multi: 'BCEWithLogitsLossFlat()', segmentation: 'CrossEntropyLossFlat(axis=1)', points: 'MSELossFlat()' }[manifest.task];
   return [
-    '# Or the studio\'s exact network and weights (weights/), with its layer groups as the splitter:',
+    "# Or the studio's exact network and weights (weights/), with its layer groups as the splitter:",
     'from studio_model import load_studio_model',
     'from studio_fit import layer_groups',
     "studio_model = load_studio_model('weights')",
@@ -186,7 +184,9 @@ function runCells(manifest: StudioManifest, plan: TrainingPlan): NotebookCell[] 
 export function fastaiNotebook(manifest: StudioManifest, plan: TrainingPlan): string {
   const extra = helpers(manifest.spec);
   const cells: NotebookCell[] = [
-    markdown(`# ${manifest.task} model, from the image studio\n\nThe studio's notebook as fastai v2 code: the same data block, the closest fastai learner, the same fits. \`train.py\` beside it runs the studio's exact network in plain PyTorch.`),
+    markdown(
+      `# ${manifest.task} model, from the image studio\n\nThe studio's notebook as fastai v2 code: the same data block, the closest fastai learner, the same fits. \`train.py\` beside it runs the studio's exact network in plain PyTorch.`,
+    ),
     code("from fastai.vision.all import *\nimport json\n\npath = Path('data')  # the folder the studio read"),
     ...(extra ? [code(extra)] : []),
     code(dataCell(manifest)),

@@ -68,8 +68,16 @@ export function lrText(lr: LrSpec): string {
 
 function cycleArgs(cycle: OneCycleOptions | undefined): string {
   if (!cycle) return '';
-  const args = [cycle.pctStart !== undefined ? `pct_start=${cycle.pctStart}` : '', cycle.div !== undefined ? `div=${cycle.div}` : '', cycle.divFinal !== undefined ? `div_final=${cycle.divFinal}` : '', cycle.moms ? `moms=(${cycle.moms.join(', ')})` : ''];
-  return args.filter(Boolean).map((a) => `, ${a}`).join('');
+  const args = [
+    cycle.pctStart !== undefined ? `pct_start=${cycle.pctStart}` : '',
+    cycle.div !== undefined ? `div=${cycle.div}` : '',
+    cycle.divFinal !== undefined ? `div_final=${cycle.divFinal}` : '',
+    cycle.moms ? `moms=(${cycle.moms.join(', ')})` : '',
+  ];
+  return args
+    .filter(Boolean)
+    .map((a) => `, ${a}`)
+    .join('');
 }
 
 /** A plan run with its fastai call written from its fields. */
@@ -84,7 +92,8 @@ function fineTuneRuns(run: RecordedRun, freezeEpochs: number): PlanRun[] {
   const base = typeof run.lr === 'number' ? run.lr : run.lr[1];
   const plan = fineTunePlan(Math.max(run.epochs - freezeEpochs, 0), base, { freezeEpochs });
   const out = [planRun({ epochs: plan.frozen.epochs, lr: plan.frozen.lr, frozen: true, size: run.size, oneCycle: true, cycle: { pctStart: plan.frozen.pctStart } })];
-  if (plan.unfrozen.epochs > 0) out.push(planRun({ epochs: plan.unfrozen.epochs, lr: plan.unfrozen.lr, frozen: false, size: run.size, oneCycle: true, cycle: { pctStart: plan.unfrozen.pctStart, div: plan.unfrozen.div } }));
+  if (plan.unfrozen.epochs > 0)
+    out.push(planRun({ epochs: plan.unfrozen.epochs, lr: plan.unfrozen.lr, frozen: false, size: run.size, oneCycle: true, cycle: { pctStart: plan.unfrozen.pctStart, div: plan.unfrozen.div } }));
   return out;
 }
 

@@ -37,7 +37,11 @@ afterAll(() => {
   tf.dispose([...cases.values()].map((c) => c.x));
   rmSync(work, { recursive: true, force: true });
   // The figures the issue asks for, one line per architecture.
-  console.log(`round trip max |difference| on outputs:\n${Object.entries(measured).map(([k, v]) => `  ${k}: tfjs->torch ${v.torch.toExponential(2)}, torch->tfjs ${v.back.toExponential(2)}`).join('\n')}`);
+  console.log(
+    `round trip max |difference| on outputs:\n${Object.entries(measured)
+      .map(([k, v]) => `  ${k}: tfjs->torch ${v.torch.toExponential(2)}, torch->tfjs ${v.back.toExponential(2)}`)
+      .join('\n')}`,
+  );
 });
 
 /**
@@ -108,7 +112,10 @@ async function check(c: Case): Promise<void> {
   back.dispose();
   const maxDiff = (a: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - c.expected[i])), a.length === c.expected.length ? 0 : Infinity);
   measured[c.name] = { torch: maxDiff(fromTorch), back: maxDiff(again) };
-  expect(c.expected.some((v) => Math.abs(v) > 1e-3), `${c.name}: outputs are not all near zero`).toBe(true);
+  expect(
+    c.expected.some((v) => Math.abs(v) > 1e-3),
+    `${c.name}: outputs are not all near zero`,
+  ).toBe(true);
   expect(measured[c.name].torch).toBeLessThanOrEqual(TOLERANCE);
   expect(measured[c.name].back).toBeLessThanOrEqual(TOLERANCE);
 }

@@ -43,7 +43,11 @@ const finalLine = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at
 
 /** The files of a folder (not its sub-folders), as the studio's import takes them. */
 function folderFiles(dir: string): Record<string, Uint8Array> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => statSync(join(dir, f)).isFile())
+      .map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]),
+  );
 }
 
 beforeAll(async () => {
@@ -64,7 +68,11 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  console.log(`seconds: ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  console.log(
+    `seconds: ${Object.entries(seconds)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
 });
 
 describe('the exported train.py on mnist_tiny (CPU)', () => {
@@ -95,7 +103,12 @@ describe('the exported train.py on mnist_tiny (CPU)', () => {
     if (!block.ok) throw new Error('mnist_tiny did not build');
     let right = 0;
     for await (const { x, y } of makeDataLoaders(block, spec).valid.batches(0)) {
-      const pred = tf.tidy(() => (model.predict(x) as tf.Tensor).argMax(-1).equal(y.reshape([-1]).toInt()).sum());
+      const pred = tf.tidy(() =>
+        (model.predict(x) as tf.Tensor)
+          .argMax(-1)
+          .equal(y.reshape([-1]).toInt())
+          .sum(),
+      );
       right += (await pred.data())[0];
       tf.dispose([x, y, pred]);
     }
@@ -118,7 +131,9 @@ describe('the exported train.py on mnist_tiny (CPU)', () => {
   it('resumes from the studio’s weights (the same validation loss to start) and keeps improving', () => {
     const stdout = run('resume', [PYTHON, 'train.py', '--data', join(process.cwd(), SAMPLE), '--out', join(work, 'resumed'), '--resume', '--epochs', '3', '--lr', '1e-3'], exported);
     const final = finalLine(stdout);
-    console.log(`resume: valid_loss ${final.start!.valid_loss.toFixed(4)} -> ${final.valid_loss.toFixed(4)}, accuracy ${final.start!.accuracy.toFixed(3)} -> ${final.accuracy.toFixed(3)} (the studio ended at valid_loss ${studio.valid_loss.toFixed(4)})`);
+    console.log(
+      `resume: valid_loss ${final.start!.valid_loss.toFixed(4)} -> ${final.valid_loss.toFixed(4)}, accuracy ${final.start!.accuracy.toFixed(3)} -> ${final.accuracy.toFixed(3)} (the studio ended at valid_loss ${studio.valid_loss.toFixed(4)})`,
+    );
     // The same weights on the same validation pictures, sized the same way: PyTorch measures what the studio did.
     expect(final.start!.valid_loss).toBeCloseTo(studio.valid_loss, 3);
     expect(final.valid_loss).toBeLessThan(final.start!.valid_loss);
@@ -134,22 +149,28 @@ describe('the exported train.py on masks and points (CPU)', () => {
   it.each([
     ['camvid_tiny', 'unet', 'acc_no_void', 32],
     ['headpose_tiny', 'smallCnn', 'pixel_error', [24, 40] as const],
-  ] as const)('%s (%s): resumes from the studio’s weights at its validation loss, trains, and writes an importable bundle', async (sample, arch, metric, size) => {
-    const dir = join(work, sample);
-    const studioRun = await trainFromCli(
-      { folder: join('public/samples', sample), epochs: 1, lr: 1e-2, fineTune: false, fullFrozen: false, arch, out: join(dir, 'studio'), size, python: join(dir, 'export') },
-      { out: () => undefined, err: () => undefined },
-    );
-    const out = join(dir, 'out');
-    const final = finalLine(run(`resume ${sample}`, [PYTHON, 'train.py', '--data', join(process.cwd(), 'public/samples', sample), '--out', out, '--resume', '--epochs', '1', '--lr', '1e-3'], join(dir, 'export')));
-    console.log(`${sample}: the studio's valid_loss ${studioRun.valid_loss.toFixed(4)}, train.py's on its weights ${final.start!.valid_loss.toFixed(4)}, after one more epoch ${final.valid_loss.toFixed(4)}; ${metric} ${final.start![metric].toFixed(3)} -> ${final[metric].toFixed(3)}`);
-    // PIL's and the studio's resampling differ by a grey level here and there: within 2%.
-    expect(Math.abs(final.start!.valid_loss / studioRun.valid_loss - 1)).toBeLessThan(0.02);
-    expect(Math.abs(final.start![metric] / studioRun[metric] - 1)).toBeLessThan(0.03);
-    expect(final.valid_loss).toBeLessThan(final.start!.valid_loss);
-    const bundle = readBundle(folderFiles(out));
-    if ('error' in bundle) throw new Error(bundle.error);
-    expect(bundle.manifest.history).toHaveLength(2);
-    expect(bundle.manifest.inputSize).toEqual(size);
-  }, 150_000);
+  ] as const)(
+    '%s (%s): resumes from the studio’s weights at its validation loss, trains, and writes an importable bundle',
+    async (sample, arch, metric, size) => {
+      const dir = join(work, sample);
+      const studioRun = await trainFromCli(
+        { folder: join('public/samples', sample), epochs: 1, lr: 1e-2, fineTune: false, fullFrozen: false, arch, out: join(dir, 'studio'), size, python: join(dir, 'export') },
+        { out: () => undefined, err: () => undefined },
+      );
+      const out = join(dir, 'out');
+      const final = finalLine(run(`resume ${sample}`, [PYTHON, 'train.py', '--data', join(process.cwd(), 'public/samples', sample), '--out', out, '--resume', '--epochs', '1', '--lr', '1e-3'], join(dir, 'export')));
+      console.log(
+        `${sample}: the studio's valid_loss ${studioRun.valid_loss.toFixed(4)}, train.py's on its weights ${final.start!.valid_loss.toFixed(4)}, after one more epoch ${final.valid_loss.toFixed(4)}; ${metric} ${final.start![metric].toFixed(3)} -> ${final[metric].toFixed(3)}`,
+      );
+      // PIL's and the studio's resampling differ by a grey level here and there: within 2%.
+      expect(Math.abs(final.start!.valid_loss / studioRun.valid_loss - 1)).toBeLessThan(0.02);
+      expect(Math.abs(final.start![metric] / studioRun[metric] - 1)).toBeLessThan(0.03);
+      expect(final.valid_loss).toBeLessThan(final.start!.valid_loss);
+      const bundle = readBundle(folderFiles(out));
+      if ('error' in bundle) throw new Error(bundle.error);
+      expect(bundle.manifest.history).toHaveLength(2);
+      expect(bundle.manifest.inputSize).toEqual(size);
+    },
+    150_000,
+  );
 });

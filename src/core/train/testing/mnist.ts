@@ -54,7 +54,10 @@ export function mnistLoaders(opts: MnistOptions = {}): DataLoaders & { dispose()
   const std = Math.sqrt(tr.pixels.reduce((a, b) => a + (b - mean) ** 2, 0) / tr.pixels.length);
   const toX = (p: Float32Array) =>
     tf.tidy(() => {
-      const grey = tf.tensor4d(p, [p.length / (tr.size * tr.size), tr.size, tr.size, 1]).sub(mean).div(std);
+      const grey = tf
+        .tensor4d(p, [p.length / (tr.size * tr.size), tr.size, tr.size, 1])
+        .sub(mean)
+        .div(std);
       return tf.concat([grey, grey, grey], 3) as tf.Tensor4D;
     });
   const train = { x: toX(tr.pixels), y: tf.tensor1d(tr.labels, 'int32') };

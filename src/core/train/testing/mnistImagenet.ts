@@ -54,7 +54,13 @@ export function mnistBatch(split: Split, index: readonly number[], stats: Stats 
       for (let c = 0; c < 3; c++) x[(k * px + j) * 3 + c] = (v - stats.mean[c]) / stats.std[c];
     }
   });
-  return { x: tf.tensor4d(x, [index.length, side, side, 3]), y: tf.tensor1d(Int32Array.from(index, (i) => split.labels[i]), 'int32') };
+  return {
+    x: tf.tensor4d(x, [index.length, side, side, 3]),
+    y: tf.tensor1d(
+      Int32Array.from(index, (i) => split.labels[i]),
+      'int32',
+    ),
+  };
 }
 
 /** A loader over a split: shuffled by `seed` and the epoch, or in order when `seed` is null. */
@@ -104,5 +110,8 @@ export function mnistImagenetLoaders(opts: MnistImagenetOptions = {}): DataLoade
 /** The first `n` images of MNIST test (all digits) as one normalized batch, for checking a model. */
 export function mnistTestBatch(n: number, offset = 0): Batch {
   const split = readSplit('t10k', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], offset + n);
-  return mnistBatch(split, Array.from({ length: n }, (_, i) => offset + i));
+  return mnistBatch(
+    split,
+    Array.from({ length: n }, (_, i) => offset + i),
+  );
 }

@@ -64,12 +64,25 @@ export function taskLoaders(task: 'multi' | 'segmentation' | 'points', opts: { n
         ? [...(spec[i].a ? [[0, 0, h, size] as [number, number, number, number]] : []), ...(spec[i].b ? [[h, 0, size, h] as [number, number, number, number]] : [])]
         : [[spec[i].x, spec[i].y, spec[i].x + 5, spec[i].y + 5]];
     const x = tf.tensor4d(boxImages(count, size, rand, boxes), [count, size, size, 3]);
-    if (task === 'multi') return { x, y: tf.tensor2d(spec.flatMap((s) => [+s.a, +s.b]), [count, 2]) };
-    if (task === 'points') return { x, y: tf.tensor2d(spec.flatMap((s) => [((s.x + 2.5) / size) * 2 - 1, ((s.y + 2.5) / size) * 2 - 1]), [count, 2]) };
+    if (task === 'multi')
+      return {
+        x,
+        y: tf.tensor2d(
+          spec.flatMap((s) => [+s.a, +s.b]),
+          [count, 2],
+        ),
+      };
+    if (task === 'points')
+      return {
+        x,
+        y: tf.tensor2d(
+          spec.flatMap((s) => [((s.x + 2.5) / size) * 2 - 1, ((s.y + 2.5) / size) * 2 - 1]),
+          [count, 2],
+        ),
+      };
     const mask = new Int32Array(count * size * size);
     spec.forEach((s, i) => {
-      for (let y = 0; y < size; y++)
-        for (let x = 0; x < size; x++) mask[(i * size + y) * size + x] = y === 0 ? 2 : x >= s.x && x < s.x + 5 && y >= s.y && y < s.y + 5 ? 1 : 0;
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) mask[(i * size + y) * size + x] = y === 0 ? 2 : x >= s.x && x < s.x + 5 && y >= s.y && y < s.y + 5 ? 1 : 0;
     });
     return { x, y: tf.tensor3d(mask, [count, size, size], 'int32') };
   };

@@ -5,7 +5,10 @@ import { Field, NumberInput, Select, TextInput } from '../../components/Field';
 /** Step 1: where the items are. */
 export function ItemsForm(props: { value: ItemsSpec; files: readonly SourceFile[]; onChange: (v: ItemsSpec) => void }) {
   const v = props.value;
-  const kinds = [['folder', 'Image files under a folder'], ['csv', 'Rows of a CSV']] as const;
+  const kinds = [
+    ['folder', 'Image files under a folder'],
+    ['csv', 'Rows of a CSV'],
+  ] as const;
   return (
     <fieldset className="step">
       <legend>1 · Items</legend>
@@ -46,7 +49,13 @@ const LABEL_KINDS = [
 ] as const;
 
 // Multi-label separators a CSV uses in practice; the value is the separator itself.
-const SEPARATORS = [['', 'one label (single-label)'], [' ', 'several, space-separated'], [',', 'several, comma-separated'], [';', 'several, semicolon-separated'], ['|', 'several, |-separated']] as const;
+const SEPARATORS = [
+  ['', 'one label (single-label)'],
+  [' ', 'several, space-separated'],
+  [',', 'several, comma-separated'],
+  [';', 'several, semicolon-separated'],
+  ['|', 'several, |-separated'],
+] as const;
 
 /** Step 2: how each item is labelled. */
 export function LabelForm(props: { value: LabelSpec; files: readonly SourceFile[]; onChange: (v: LabelSpec) => void }) {
@@ -99,7 +108,11 @@ export function LabelForm(props: { value: LabelSpec; files: readonly SourceFile[
   );
 }
 
-const SPLIT_KINDS = [['folder', 'By folder names'], ['random', 'Random percentage'], ['csvColumn', 'CSV true/false column']] as const;
+const SPLIT_KINDS = [
+  ['folder', 'By folder names'],
+  ['random', 'Random percentage'],
+  ['csvColumn', 'CSV true/false column'],
+] as const;
 
 /** Step 3: training and validation sets. */
 export function SplitForm(props: { value: SplitSpec; onChange: (v: SplitSpec) => void }) {

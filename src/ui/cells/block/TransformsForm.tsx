@@ -3,7 +3,11 @@ import { SPEC_LIMITS as L } from '../../../core/data/specChecks';
 import type { DataBlockSpec, ResizeMethod, TransformSpec } from '../../../core/data/types';
 import { Check, Field, NumberInput, Select, SizeInput } from '../../components/Field';
 
-const RESIZE = [['crop', 'crop (random in training)'], ['squish', 'squish'], ['pad', 'pad']] as const;
+const RESIZE = [
+  ['crop', 'crop (random in training)'],
+  ['squish', 'squish'],
+  ['pad', 'pad'],
+] as const;
 
 /** Step 4 and 5: sizing, augmentation, batch size and normalization. */
 export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataBlockSpec) => void }) {
@@ -40,16 +44,34 @@ export function TransformsForm(props: { spec: DataBlockSpec; onChange: (v: DataB
       <fieldset className="step">
         <legend>5 · Batch</legend>
         <Field label="Batch size">
-          <NumberInput testId="batch-size" value={props.spec.batch.batchSize} min={L.batchSize.min} max={L.batchSize.max} onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })} />
+          <NumberInput
+            testId="batch-size"
+            value={props.spec.batch.batchSize}
+            min={L.batchSize.min}
+            max={L.batchSize.max}
+            onChange={(batchSize) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, batchSize } })}
+          />
         </Field>
         <Field label="Memory for pictures (MB)" hint="more than this is streamed from the files">
-          <NumberInput testId="batch-memory" value={props.spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20} min={L.memoryMB.min} max={L.memoryMB.max} onChange={(memoryMB) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, memoryMB } })} />
+          <NumberInput
+            testId="batch-memory"
+            value={props.spec.batch.memoryMB ?? DECODED_BUDGET_BYTES / 2 ** 20}
+            min={L.memoryMB.min}
+            max={L.memoryMB.max}
+            onChange={(memoryMB) => props.onChange({ ...props.spec, batch: { ...props.spec.batch, memoryMB } })}
+          />
         </Field>
         <Field label="Normalize with">
           <Select
             testId="normalize"
             value={norm}
-            options={[['imagenet', 'ImageNet statistics'], ['data', 'statistics of this data'], ['none', 'none']] as const}
+            options={
+              [
+                ['imagenet', 'ImageNet statistics'],
+                ['data', 'statistics of this data'],
+                ['none', 'none'],
+              ] as const
+            }
             onChange={(kind) => props.onChange({ ...props.spec, normalize: { kind } })}
           />
         </Field>

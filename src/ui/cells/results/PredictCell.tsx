@@ -30,12 +30,20 @@ export const PredictCell = memo(function PredictCell(props: { state: PredictSlic
         <p>Drop pictures here, or</p>
         <label className="button" title={can.predict.why}>
           Choose pictures…
-          <input type="file" data-testid="predict-input" accept="image/*" multiple hidden disabled={!can.predict.ok} onChange={(e) => {
+          <input
+            type="file"
+            data-testid="predict-input"
+            accept="image/*"
+            multiple
+            hidden
+            disabled={!can.predict.ok}
+            onChange={(e) => {
               const files = e.target.files ? Array.from(e.target.files) : [];
               // Cleared so that choosing the same picture again (after fine-tuning, say) predicts again.
               e.target.value = '';
               onFiles(files);
-            }} />
+            }}
+          />
         </label>
         {state.busy === 'predict' && <span className="muted">predicting…</span>}
         {state.predictions.some((p) => p.info.heat) && (
@@ -74,9 +82,23 @@ function PredictionView(props: { prediction: Prediction; thresh: number; command
   const [label, setLabel] = useState(info.classes[0] ?? '');
   const url = useObjectUrl(p.file);
   const ranked = useMemo(() => info.classes.map((name, c) => ({ name, prob: info.values[c] })).sort((a, b) => b.prob - a.prob), [info]);
-  const top = info.task === 'single' ? ranked[0]?.name : info.task === 'multi' ? ranked.filter((r) => r.prob > props.thresh).map((r) => r.name).join(' ') : '';
+  const top =
+    info.task === 'single'
+      ? ranked[0]?.name
+      : info.task === 'multi'
+        ? ranked
+            .filter((r) => r.prob > props.thresh)
+            .map((r) => r.name)
+            .join(' ')
+        : '';
   return (
-    <li className="prediction" data-testid="prediction" data-path={p.file.path} data-top={top} data-probs={info.task === 'single' || info.task === 'multi' ? JSON.stringify(Object.fromEntries(ranked.map((r) => [r.name, Number(r.prob.toFixed(6))]))) : ''}>
+    <li
+      className="prediction"
+      data-testid="prediction"
+      data-path={p.file.path}
+      data-top={top}
+      data-probs={info.task === 'single' || info.task === 'multi' ? JSON.stringify(Object.fromEntries(ranked.map((r) => [r.name, Number(r.prob.toFixed(6))]))) : ''}
+    >
       <div className="picture">
         {url && info.task !== 'segmentation' && !(props.heat && info.heat) && <img src={url} alt={p.file.path} />}
         {url && props.heat && info.heat && <HeatOverlay url={url} heat={info.heat} />}
@@ -136,10 +158,18 @@ function Answer(props: { info: Prediction['info']; ranked: { name: string; prob:
   }
   if (info.task === 'multi') {
     const on = ranked.filter((r) => r.prob > props.thresh);
-    return <p>tags over {props.thresh}: {on.length ? on.map((r) => `${r.name} (${(r.prob * 100).toFixed(0)}%)`).join(', ') : 'none'}</p>;
+    return (
+      <p>
+        tags over {props.thresh}: {on.length ? on.map((r) => `${r.name} (${(r.prob * 100).toFixed(0)}%)`).join(', ') : 'none'}
+      </p>
+    );
   }
   if (info.task === 'points') {
-    return <p>point at ({((info.values[0] + 1) / 2).toFixed(3)}, {((info.values[1] + 1) / 2).toFixed(3)}) of the width and height</p>;
+    return (
+      <p>
+        point at ({((info.values[0] + 1) / 2).toFixed(3)}, {((info.values[1] + 1) / 2).toFixed(3)}) of the width and height
+      </p>
+    );
   }
   return <MaskShare info={info} />;
 }

@@ -32,7 +32,9 @@ export const ResultsCell = memo(function ResultsCell(props: { state: ResultsSlic
         <button data-testid="results-run" disabled={!can.ok} title={can.why} onClick={() => commands.showResults()}>
           {results ? 'Refresh results' : 'Show results'}
         </button>
-        <span className="muted">{results ? `${results.count} validation images at ${formatSize(sizeFromSides(results))}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}</span>
+        <span className="muted">
+          {results ? `${results.count} validation images at ${formatSize(sizeFromSides(results))}px` : trained ? 'Interpret the model as it is now.' : 'Train first (or interpret the untrained model).'}
+        </span>
         {hasHeat && (
           <label className="check" title="Grad-CAM: where the model looked for its predicted class (the body's last feature map, weighted by the gradient of that class)">
             <input type="checkbox" data-testid="results-heatmap" checked={heat} onChange={(e) => setHeat(e.target.checked)} />
@@ -67,7 +69,16 @@ function TaskSection(props: { view: ResultsView; state: ResultsSlice; commands: 
     case 'single':
       return <ClassificationResults view={view} classes={state.results!.classes} />;
     case 'multi':
-      return <MultiLabelResults view={view} thresh={state.learnerSpec.thresh} beta={state.learnerSpec.beta} metrics={state.thresholdMetrics ?? state.results!.metrics} can={canSetThreshold(state)} onPick={(t) => props.commands.setThreshold(t)} />;
+      return (
+        <MultiLabelResults
+          view={view}
+          thresh={state.learnerSpec.thresh}
+          beta={state.learnerSpec.beta}
+          metrics={state.thresholdMetrics ?? state.results!.metrics}
+          can={canSetThreshold(state)}
+          onPick={(t) => props.commands.setThreshold(t)}
+        />
+      );
     case 'segmentation':
       return <SegmentationResults view={view} />;
     case 'points':
@@ -90,7 +101,11 @@ function ResultGrid(props: { title: string; tiles: readonly ResultTile[]; style:
             <p className="result-caption" title={t.path}>
               {t.caption}
             </p>
-            {!t.correct && <span className="wrong-mark" aria-label="wrong">✗</span>}
+            {!t.correct && (
+              <span className="wrong-mark" aria-label="wrong">
+                ✗
+              </span>
+            )}
           </div>
         ))}
       </div>

@@ -42,8 +42,7 @@ export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; be
       <ThresholdChart sweep={view.sweep} best={view.best} chosen={props.thresh} beta={props.beta} onPick={(t) => props.can.ok && props.onPick(Math.round(t * 100) / 100)} />
       <div className="actions">
         <label>
-          threshold{' '}
-          <input data-testid="threshold-input" type="number" min={0.01} max={0.99} step={0.01} value={typed || String(props.thresh)} onChange={(e) => setTyped(e.target.value)} />
+          threshold <input data-testid="threshold-input" type="number" min={0.01} max={0.99} step={0.01} value={typed || String(props.thresh)} onChange={(e) => setTyped(e.target.value)} />
         </label>
         <button className="secondary" data-testid="threshold-apply" disabled={!props.can.ok} title={props.can.why} onClick={() => typed !== '' && (props.onPick(typed.trim() === '' ? NaN : Number(typed)), setTyped(''))}>
           Use threshold
@@ -130,7 +129,10 @@ export function PointResults(props: { view: Of<'points'> }) {
   return (
     <div className="result-block">
       <h3>
-        error distribution <span className="muted">(red: prediction, green: truth on the pictures; mean {view.meanError.toFixed(2)}px over {view.errors.length} images)</span>
+        error distribution{' '}
+        <span className="muted">
+          (red: prediction, green: truth on the pictures; mean {view.meanError.toFixed(2)}px over {view.errors.length} images)
+        </span>
       </h3>
       <ErrorHistogram bins={view.bins} mean={view.meanError} />
     </div>

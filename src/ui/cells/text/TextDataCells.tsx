@@ -13,12 +13,12 @@ export const TextSummaryCell = memo(function TextSummaryCell(props: { info: Text
     <Cell index={3} title="Summary" note={blocking ? 'the text block could not be built' : `text · ${info.classes.length} classes`}>
       <div data-testid="block-summary" className="summary">
         <p>
-          <b data-testid="count-train">{info.train}</b> training · <b data-testid="count-valid">{info.valid}</b> validation · <b data-testid="count-unsup">{info.unsup}</b> unlabelled
-          texts · task <b data-testid="task">text</b>
+          <b data-testid="count-train">{info.train}</b> training · <b data-testid="count-valid">{info.valid}</b> validation · <b data-testid="count-unsup">{info.unsup}</b> unlabelled texts · task{' '}
+          <b data-testid="task">text</b>
         </p>
         <p data-testid="text-vocab" data-vocab={info.vocabSize} data-unk={info.unkValid.toFixed(4)}>
-          vocabulary <b>{info.vocabSize}</b> tokens (special tokens included, words seen at least twice) · {info.tokens} tokens in all · unknown words (<code>xxunk</code>){' '}
-          {pct(info.unkTrain)} of training tokens, <b>{pct(info.unkValid)}</b> of validation tokens
+          vocabulary <b>{info.vocabSize}</b> tokens (special tokens included, words seen at least twice) · {info.tokens} tokens in all · unknown words (<code>xxunk</code>) {pct(info.unkTrain)} of training tokens,{' '}
+          <b>{pct(info.unkValid)}</b> of validation tokens
         </p>
         <table className="counts">
           <thead>

@@ -17,7 +17,9 @@ export const TextExportCell = memo(function TextExportCell(props: { state: Proje
         <button data-testid="export-download" disabled={!can.ok || lm} title={why} onClick={() => props.train.exportModel((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}>
           Download classifier (.zip)
         </button>
-        <span className="muted">model.json + weights.bin (embedding, LSTMs, concat-pool head), studio.json (classes, vocabulary, tokenizer rules, maximum length), README.md with a plain-tfjs snippet that tokenizes and predicts.</span>
+        <span className="muted">
+          model.json + weights.bin (embedding, LSTMs, concat-pool head), studio.json (classes, vocabulary, tokenizer rules, maximum length), README.md with a plain-tfjs snippet that tokenizes and predicts.
+        </span>
       </div>
     </Cell>
   );

@@ -29,9 +29,9 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
             </button>
           </div>
           <p className="muted">
-            ULMFiT (lesson 3): the language model starts from the studio&apos;s pretrained one (general English: State of the Union addresses and Moby-Dick, as fastai&apos;s starts
-            from Wikipedia), you fine-tune it on every text here, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the classifier
-            on its encoder and unfreeze it gradually. Sizes for a browser: embedding 64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
+            ULMFiT (lesson 3): the language model starts from the studio&apos;s pretrained one (general English: State of the Union addresses and Moby-Dick, as fastai&apos;s starts from Wikipedia), you fine-tune it on
+            every text here, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the classifier on its encoder and unfreeze it gradually. Sizes for a browser: embedding
+            64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
           </p>
           {text.kind === 'lm' && (
             <p>
@@ -70,7 +70,12 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
 function UlmfitForm(props: { text: TextState; commands: TextCommands; busy: boolean }) {
   const { text, commands } = props;
   const lr = text.ulmfitLr;
-  const stages = [`freeze() · fit_one_cycle(1, ${lr})`, `freeze_to(-2) · fit_one_cycle(1, slice(${lr / 2}/2.6⁴, ${lr / 2}))`, `freeze_to(-3) · fit_one_cycle(1, slice(${lr / 4}/2.6⁴, ${lr / 4}))`, `unfreeze() · fit_one_cycle(${text.ulmfitLastEpochs}, slice(${lr / 20}/2.6⁴, ${lr / 20}))`];
+  const stages = [
+    `freeze() · fit_one_cycle(1, ${lr})`,
+    `freeze_to(-2) · fit_one_cycle(1, slice(${lr / 2}/2.6⁴, ${lr / 2}))`,
+    `freeze_to(-3) · fit_one_cycle(1, slice(${lr / 4}/2.6⁴, ${lr / 4}))`,
+    `unfreeze() · fit_one_cycle(${text.ulmfitLastEpochs}, slice(${lr / 20}/2.6⁴, ${lr / 20}))`,
+  ];
   return (
     <div data-testid="ulmfit">
       <Field label="First stage's rate" hint="lesson 3: 2e-2">

@@ -94,7 +94,8 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status} data-tensors={r.tensors}>
-            <b>fit {r.index}</b>: {runCall(r)} at {formatSize(r.size)}px{r.frozen && !r.fineTune ? ', body frozen' : ''}{r.fastHead ? ' (head on cached features)' : ''}
+            <b>fit {r.index}</b>: {runCall(r)} at {formatSize(r.size)}px{r.frozen && !r.fineTune ? ', body frozen' : ''}
+            {r.fastHead ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className={r.status === 'failed' ? 'error' : 'muted'}> {r.message}</span>}
           </li>

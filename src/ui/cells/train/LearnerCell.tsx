@@ -53,8 +53,7 @@ export const LearnerCell = memo(function LearnerCell(props: { state: LearnerSlic
           {spec.arch.kind === 'pretrained' && <BackboneSource arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           {spec.arch.kind === 'unet' && <UnetEncoder arch={spec.arch} onChange={(arch) => commands.setLearnerSpec({ ...spec, arch })} />}
           <p className="muted" data-testid="learner-precision">
-            Trains in float32: tfjs has no float16 training, so lesson 3's <code>to_fp16()</code> has no counterpart here (the PyTorch export
-            carries it). The export can store float16 weights, half the download.
+            Trains in float32: tfjs has no float16 training, so lesson 3's <code>to_fp16()</code> has no counterpart here (the PyTorch export carries it). The export can store float16 weights, half the download.
           </p>
           <Field label="Weight decay" hint="AdamW, decoupled (fastai: 0.01)">
             <NumberInput testId="wd" value={spec.wd} step={0.01} min={L.wd.min} max={L.wd.max} onChange={(wd) => commands.setLearnerSpec({ ...spec, wd })} />
@@ -149,7 +148,12 @@ function BackboneSource(props: { arch: PretrainedArch; onChange: (a: PretrainedA
         )}
       </Field>
       <Field label="Body's input scaling" hint="as the body was trained; the data block's normalization is undone in the model">
-        <Select<BodyNormalization> testId="backbone-normalization" value={arch.normalization ?? known?.normalization ?? 'data'} options={BODY_NORMALIZATIONS} onChange={(normalization) => props.onChange({ ...arch, normalization })} />
+        <Select<BodyNormalization>
+          testId="backbone-normalization"
+          value={arch.normalization ?? known?.normalization ?? 'data'}
+          options={BODY_NORMALIZATIONS}
+          onChange={(normalization) => props.onChange({ ...arch, normalization })}
+        />
       </Field>
       <Field label="Scale small pictures up to" hint="px, bilinear inside the model (0: never)">
         <NumberInput testId="backbone-min-side" value={arch.minSide ?? known?.minSide ?? 0} min={L.minSide.min} max={L.minSide.max} step={16} onChange={(minSide) => props.onChange({ ...arch, minSide })} />

@@ -12,7 +12,10 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
   const { state, commands } = props;
   const f = state.finder;
   const can = canLrFind(state);
-  const chosen = state.lrInput.split(',').map(Number).filter((v) => v > 0);
+  const chosen = state.lrInput
+    .split(',')
+    .map(Number)
+    .filter((v) => v > 0);
   return (
     <Cell index={6} title="Learning rate finder" note="click the curve to pick a rate; drag across it to pick a slice lo,hi">
       <div className="actions">
@@ -23,8 +26,23 @@ export function LrFinderCell(props: { state: TrainState; commands: TrainCommands
           Run LR finder
         </button>
         {f?.suggestions && (
-          <span data-testid="lr-suggestion" data-valley={f.suggestions.valley} data-slide={f.suggestions.slide} data-steep={f.suggestions.steep} data-minimum={f.suggestions.minimum} data-auto={f.auto?.lr} className="suggestion">
-            suggested: {f.auto && <>auto <b>{formatLr(f.auto.lr)}</b> · </>}valley {f.auto ? formatLr(f.suggestions.valley) : <b>{formatLr(f.suggestions.valley)}</b>} · slide {formatLr(f.suggestions.slide)} · steepest {formatLr(f.suggestions.steep)} · minimum/10 {formatLr(f.suggestions.minimum)}
+          <span
+            data-testid="lr-suggestion"
+            data-valley={f.suggestions.valley}
+            data-slide={f.suggestions.slide}
+            data-steep={f.suggestions.steep}
+            data-minimum={f.suggestions.minimum}
+            data-auto={f.auto?.lr}
+            className="suggestion"
+          >
+            suggested:{' '}
+            {f.auto && (
+              <>
+                auto <b>{formatLr(f.auto.lr)}</b> ·{' '}
+              </>
+            )}
+            valley {f.auto ? formatLr(f.suggestions.valley) : <b>{formatLr(f.suggestions.valley)}</b>} · slide {formatLr(f.suggestions.slide)} · steepest {formatLr(f.suggestions.steep)} · minimum/10{' '}
+            {formatLr(f.suggestions.minimum)}
           </span>
         )}
         {f && !f.running && !f.suggestions && <span className="muted">Too few points for a suggestion; try more data or a smaller batch.</span>}

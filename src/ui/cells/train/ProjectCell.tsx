@@ -31,21 +31,32 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
           className="secondary"
           data-testid="export-pytorch"
           disabled={!can.export.ok}
-          title={can.export.why ?? "train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md"}
+          title={can.export.why ?? 'train.py (plain PyTorch, torchrun for many GPUs), the weights converted at load, plan.json (the fits of this notebook), notebook.ipynb (fastai v2) and README.md'}
           onClick={() => props.train.exportPytorch((file, bytes) => downloadBytes(file, bytes, 'application/zip'))}
         >
           Export for PyTorch (.zip)
         </button>
         <label className="button secondary">
           Import project…
-          <input type="file" data-testid="import-project" accept=".zip,.json,.bin" multiple hidden onChange={async (e) => {
+          <input
+            type="file"
+            data-testid="import-project"
+            accept=".zip,.json,.bin"
+            multiple
+            hidden
+            onChange={async (e) => {
               const files = e.target.files ? Array.from(e.target.files) : [];
               e.target.value = '';
               // Kept whole (a zip is not expanded here) and by relative path, so teachable-machine/model.json stays apart.
               if (files.length) await project.importProject(fromFolderInput(files));
-            }} />
+            }}
+          />
         </label>
-        <span className="muted">{trained ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md. For PyTorch: train.py (torchrun for GPUs), weights/, notebook.ipynb (fastai); its output imports here.' : 'Train first to export; import takes an exported zip (or its files).'}</span>
+        <span className="muted">
+          {trained
+            ? 'model.json + weights.bin, teachable-machine/, studio.json (classes, normalization, data block, history), README.md. For PyTorch: train.py (torchrun for GPUs), weights/, notebook.ipynb (fastai); its output imports here.'
+            : 'Train first to export; import takes an exported zip (or its files).'}
+        </span>
       </div>
       <div className="actions">
         <label>
@@ -58,7 +69,10 @@ export const ProjectCell = memo(function ProjectCell(props: { state: ProjectSlic
       <ul className="checkpoints" data-testid="checkpoints">
         {state.checkpoints.map((c) => (
           <li key={c.name} data-testid="checkpoint-item" data-name={c.name}>
-            <b>{c.name}</b> <span className="muted">{new Date(c.savedAt).toLocaleString()}, after {c.epochs} epochs</span>{' '}
+            <b>{c.name}</b>{' '}
+            <span className="muted">
+              {new Date(c.savedAt).toLocaleString()}, after {c.epochs} epochs
+            </span>{' '}
             <button className="secondary" data-testid="checkpoint-load" disabled={!can.load.ok} title={can.load.why} onClick={() => project.loadCheckpoint(c.name)}>
               learn.load
             </button>{' '}
