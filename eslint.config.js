@@ -36,5 +36,5 @@ export default tseslint.config(
   { files: ['src/state/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: aboveNoTfjs('ui') },
   { files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'], ignores: ['**/*.test.ts', '**/testing/**'], rules: aboveNoTfjs() },
   // The command line and the benches train in Node on core and io, as the worker does, never through it.
-  { files: ['scripts/**/*.ts', 'bench/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('workers', 'ui') },
+  { files: ['scripts/**/*.ts', 'bench/**/*.ts'], ignores: ['**/*.test.ts', '**/testing/**'], rules: above('state', 'workers', 'ui') },
 );

@@ -19,7 +19,7 @@ import { disposeSnapshot } from '../../src/core/train/optimizer';
 import { backboneLoader } from '../../src/io/backbone';
 import { decodeInNode } from '../../src/io/node/nodeDecode';
 import { readFolder } from '../../src/io/node/nodeFiles';
-import { guessArch } from '../../src/state/guessLearner';
+import { guessArch } from '../../src/core/model/guessArch';
 import { archName, buildModel, startsFrozen } from '../../src/core/model/build';
 import * as tf from '@tensorflow/tfjs';
 import { formatSize, sizeFromSides } from '../../src/core/data/sizeSpec';

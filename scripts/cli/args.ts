@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SPEC_LIMITS, withinLimit, type NumberLimit } from '../../src/core/data/specChecks';
 import type { LrSpec } from '../../src/core/train/schedules';
 import { isSizeError, parseSize, sidesOf, type SizeSpec } from '../../src/core/data/sizeSpec';
-import { TRAIN_LIMITS } from '../../src/state/inputChecks';
+import { TRAIN_LIMITS } from '../../src/core/train/trainLimits';
 import { KNOWN_BODIES } from '../../src/core/model/bodies';
 
 /**

@@ -20,7 +20,7 @@ import type { OneCycleOptions } from '../../src/core/train/schedules';
 import type { LrSpec } from '../../src/core/train/schedules';
 import { backboneLoader } from '../../src/io/backbone';
 import { serveFolder } from '../../src/io/node/staticServer';
-import { guessArch, pretrainedArch } from '../../src/state/guessLearner';
+import { guessArch, pretrainedArch } from '../../src/core/model/guessArch';
 import { ARCHS, CliError, type CliArch, type CliOptions, type LrFindCliOptions } from './args';
 import { pngChart, textChart } from './lrChart';
 import type { LrSuggestions } from '../../src/core/train/lrFinder';
