@@ -14,6 +14,18 @@ import torch
 from torch import nn
 
 
+
+def blas_gflops() -> float:
+    """Single-precision matmul speed: Debian's python3-torch calls whatever libblas.so.3 the system
+    selects, and the reference BLAS (no libopenblas0 installed) is ~7x slower than OpenBLAS, which
+    would make PyTorch look slow and the studio's ratios look good."""
+    a, b = torch.randn(512, 512), torch.randn(512, 512)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(5):
+        a @ b
+    return round(5 * 2 * 512**3 / (time.perf_counter() - start) / 1e9, 1)
+
 def small_cnn(num_out: int = 10) -> nn.Module:
     layers, c_in = [], 3
     for c_out in (8, 16, 32, 64):
@@ -45,7 +57,7 @@ def main() -> None:
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "msPerStep": statistics.median(times), "reps": len(times)}))
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blasGflops": blas_gflops(), "msPerStep": statistics.median(times), "reps": len(times)}))
 
 
 if __name__ == "__main__":

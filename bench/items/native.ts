@@ -44,12 +44,17 @@ export type NativeResult =
       readonly item: 7;
       readonly torch: string;
       readonly threads: number;
+      /** PyTorch's 512x512 float32 matmul speed: under ~10, it runs Debian's reference BLAS (install libopenblas0-pthread). */
+      readonly blasGflops?: number;
       readonly msPerStep: number;
       /** Studio ms per step / PyTorch ms per step, per backend (when item 1 ran). */
       readonly ratios: Readonly<Record<string, number>>;
       /** Item 2b's model (absent in results written before it was added). */
       readonly body?: NativeBodyResult;
     };
+
+/** Under this, PyTorch's matmul is Debian's reference BLAS (measured 2.7 GFLOPS there, 124 with OpenBLAS on 2 cores). */
+const SLOW_BLAS_GFLOPS = 10;
 
 /** Runs a script with `python` and parses the JSON object on its last stdout line, or says why not. */
 function runScript<T>(python: string, name: string, timeoutMs: number): T | { skipped: string } {
@@ -94,11 +99,14 @@ export function nativeBench(studioMsPerStep: Readonly<Record<string, number>> = 
     progress(`item 7: ${skipped}`);
     return { item: 7, skipped };
   }
-  const out = runScript<{ torch: string; threads: number; msPerStep: number }>(python, 'native.py', 120_000);
+  const out = runScript<{ torch: string; threads: number; blasGflops?: number; msPerStep: number }>(python, 'native.py', 120_000);
   if ('skipped' in out) return { item: 7, skipped: out.skipped };
+  if ((out.blasGflops ?? Infinity) < SLOW_BLAS_GFLOPS) {
+    progress(`item 7: PyTorch's BLAS runs ${out.blasGflops} GFLOPS, the reference BLAS: its times are not a fair reference (apt-get install libopenblas0-pthread)`);
+  }
   const ratios = Object.fromEntries(Object.entries(studioMsPerStep).map(([b, ms]) => [b, round(ms / out.msPerStep, 1)]));
-  progress(`item 7: PyTorch ${out.torch} ${out.msPerStep.toFixed(1)} ms per step on ${out.threads} threads`);
-  return { item: 7, torch: out.torch, threads: out.threads, msPerStep: round(out.msPerStep, 2), ratios, body: bodyBench(python, backbone) };
+  progress(`item 7: PyTorch ${out.torch} ${out.msPerStep.toFixed(1)} ms per step on ${out.threads} threads, BLAS ${out.blasGflops ?? '?'} GFLOPS`);
+  return { item: 7, torch: out.torch, threads: out.threads, blasGflops: out.blasGflops, msPerStep: round(out.msPerStep, 2), ratios, body: bodyBench(python, backbone) };
 }
 
 if (isMain(import.meta.url)) printJson(nativeBench());

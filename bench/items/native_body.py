@@ -44,6 +44,18 @@ class ConcatPool(nn.Module):
         return torch.cat([torch.amax(x, dim=(2, 3)), torch.mean(x, dim=(2, 3))], dim=1)
 
 
+
+def blas_gflops() -> float:
+    """Single-precision matmul speed: Debian's python3-torch calls whatever libblas.so.3 the system
+    selects, and the reference BLAS (no libopenblas0 installed) is ~7x slower than OpenBLAS, which
+    would make PyTorch look slow and the studio's ratios look good."""
+    a, b = torch.randn(512, 512), torch.randn(512, 512)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(5):
+        a @ b
+    return round(5 * 2 * 512**3 / (time.perf_counter() - start) / 1e9, 1)
+
 def body() -> nn.Sequential:
     features = torchvision.models.mobilenet_v2(weights=None).features
     adapter = nn.Conv2d(3, 3, 1, bias=True)
@@ -133,7 +145,7 @@ def main() -> None:
                 loss.item()
 
             rows.append({"size": size, "batch": batch, "mode": mode, **timed(step, 2, 10, 15.0)})
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "params": {"frozen": frozen, "total": total}, "rows": rows}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blasGflops": blas_gflops(), "params": {"frozen": frozen, "total": total}, "rows": rows}
     print(json.dumps(out))
 
 
