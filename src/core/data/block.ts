@@ -5,6 +5,7 @@ import { computeStats } from './examples';
 import { collectItems, insideRoot } from './items';
 import { labelItems } from './labels';
 import { makeLoader } from './loader';
+import type { BatchPreparer } from './preparePool';
 import { checkHeaders, keptPixels, loadAll, streamedPixels, type PixelSource } from './pixels';
 import { batchSizeWarning, checkSpecValues } from './specChecks';
 import { missingTrainClasses, missingValidClasses, splitItems } from './split';
@@ -158,8 +159,11 @@ function loaderOptions(block: DataBlock, spec: DataBlockSpec) {
   return { task: block.task, numClasses: block.classes.length, transforms: spec.transforms, batchSize: spec.batch.batchSize, seed: spec.batch.seed, stats: block.stats };
 }
 
-/** Makes the training and validation loaders of a built block; cheap, so a size change just calls it again. */
-export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoaders {
+/**
+ * Makes the training and validation loaders of a built block; cheap, so a size change just calls
+ * it again. `preparer`, when given, makes the training batches on wasm and CPU (see `makeLoader`).
+ */
+export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec, preparer?: BatchPreparer): DataLoaders {
   const common = loaderOptions(block, spec);
   return {
     task: block.task,
@@ -167,7 +171,7 @@ export function makeDataLoaders(block: DataBlock, spec: DataBlockSpec): DataLoad
     voidIndex: block.voidIndex,
     ...sidesOf(spec.transforms.size),
     stats: block.stats,
-    train: makeLoader(block.train, block.pixels, { ...common, train: true }),
+    train: makeLoader(block.train, block.pixels, { ...common, train: true, preparer }),
     valid: makeLoader(block.valid, block.pixels, { ...common, train: false }),
   };
 }

@@ -1,4 +1,4 @@
-import { mapPoint, resizeItem, resizeMask, toUnitRange } from '../transforms/resize';
+import { mapPoint, resizeItem, resizeMask, toUnitRange, type ResizeGeometry } from '../transforms/resize';
 import type { DecodedItem } from './decode';
 import type { Rng } from './random';
 import type { Example, RawImage, Stats, Task, TransformSpec } from './types';
@@ -8,25 +8,35 @@ import type { Example, RawImage, Stats, Task, TransformSpec } from './types';
  * lands at a random place, without one (validation) in the centre, as fastai's `Resize`.
  */
 export function makeExample(d: DecodedItem, t: TransformSpec, task: Task, numClasses: number, rng: Rng | null): Example {
-  const interpolation = 'bilinear';
-  const { pixels, geometry } = resizeItem(d.image, t.size, t.resize, rng, interpolation);
-  const base = { path: d.item.path, pixels, height: geometry.outHeight, width: geometry.outWidth };
+  const { pixels, geometry } = resizeItem(d.image, t.size, t.resize, rng, 'bilinear');
+  return { path: d.item.path, pixels, height: geometry.outHeight, width: geometry.outWidth, target: targetOf(d, geometry, task, numClasses) };
+}
+
+/**
+ * An item's target once its picture is sized through `geometry`: the class id, the multi-hot
+ * row, the mask cut and scaled as the picture, or the point in [-1, 1] of the sized picture.
+ */
+export function targetOf(d: DecodedItem, geometry: ResizeGeometry, task: Task, numClasses: number): Example['target'] {
   const label = d.item.label;
   switch (task) {
     case 'single':
-      return { ...base, target: [label.kind === 'class' ? label.id : 0] };
+      return [label.kind === 'class' ? label.id : 0];
     case 'multi': {
       const hot = new Float32Array(numClasses);
       if (label.kind === 'multi') label.ids.forEach((id) => (hot[id] = 1));
-      return { ...base, target: hot };
+      return hot;
     }
     case 'segmentation':
-      return { ...base, target: resizeMask(d.mask as RawImage, geometry) };
-    case 'points': {
-      const [px, py] = mapPoint(geometry, d.point![0], d.point![1]);
-      return { ...base, target: toUnitRange(px, py, geometry.outWidth, geometry.outHeight) };
-    }
+      return resizeMask(d.mask as RawImage, geometry);
+    case 'points':
+      return pointTarget(d.point!, geometry);
   }
+}
+
+/** A point in source pixels to fastai's [-1, 1] scale of the sized picture. */
+export function pointTarget(point: readonly [number, number], geometry: ResizeGeometry): [number, number] {
+  const [px, py] = mapPoint(geometry, point[0], point[1]);
+  return toUnitRange(px, py, geometry.outWidth, geometry.outHeight);
 }
 
 /**

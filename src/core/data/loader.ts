@@ -3,7 +3,10 @@ import { augmentBatch, normalizeBatch } from '../transforms/augment';
 import type { Batch, DataLoader } from './batch';
 import type { BlockItem } from './decode';
 import { makeExample } from './examples';
+import { preparedBatches } from './offThread';
 import { loadAll, type PixelSource } from './pixels';
+import { backendRunsAhead } from './prefetch';
+import type { BatchPreparer } from './preparePool';
 import { makeRng, shuffled } from './random';
 import type { Example, Stats, Task, TransformSpec } from './types';
 
@@ -17,6 +20,11 @@ export interface LoaderOptions {
   readonly stats: Stats;
   /** Training loaders shuffle, crop at random and augment; validation loaders do none of it. */
   readonly train: boolean;
+  /**
+   * Workers that prepare training batches off this thread. Used on wasm and CPU only, whose
+   * kernels run on this thread; GPU backends augment on the device, overlapped by prefetching.
+   */
+  readonly preparer?: BatchPreparer;
 }
 
 /**
@@ -24,6 +32,7 @@ export interface LoaderOptions {
  * augmentation of epoch `e` depend only on `seed` and `e`, so a run can be repeated exactly.
  * The last partial training batch is dropped when it would hold a single item, because batch
  * norm cannot train on one. A streamed picture that fails to decode is left out of its batch.
+ * With `opts.preparer` on wasm or CPU, training batches are made by its workers, ahead.
  */
 export function makeLoader(entries: readonly BlockItem[], pixels: PixelSource, opts: LoaderOptions): DataLoader {
   const full = Math.floor(entries.length / opts.batchSize);
@@ -36,6 +45,10 @@ export function makeLoader(entries: readonly BlockItem[], pixels: PixelSource, o
     async *batches(epoch: number): AsyncGenerator<Batch> {
       const rng = makeRng(opts.seed * 1_000_003 + epoch);
       const order = opts.train ? shuffled(entries, rng) : entries;
+      if (opts.train && opts.preparer && !backendRunsAhead()) {
+        yield* preparedBatches(order, pixels, opts, rng, batchCount, opts.preparer);
+        return;
+      }
       const load = (b: number) => loadAll(pixels, order.slice(b * opts.batchSize, (b + 1) * opts.batchSize));
       let next = batchCount > 0 ? load(0) : null;
       for (let b = 0; b < batchCount; b++) {

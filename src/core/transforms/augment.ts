@@ -10,7 +10,7 @@ import type { Rng } from '../data/random';
 import type { Stats, TransformSpec } from '../data/types';
 import { cpuTransformInstalled } from '../tf/cpuKernels';
 import { drawAffine, forAspect, toPixelTransform } from './affine';
-import { applyLighting, drawLighting } from './lighting';
+import { applyLighting, drawLighting, type LightingDraw } from './lighting';
 import { isIdentity, matInvert } from './matrix';
 import type { Mat3 } from './matrix';
 
@@ -47,10 +47,7 @@ export const IMAGENET_STATS: Stats = { mean: [0.485, 0.456, 0.406], std: [0.229,
  */
 export function augmentBatch(batch: AugmentBatch, spec: TransformSpec, rng: Rng, options: AugmentOptions = {}): AugmentBatch {
   const [n, h, w] = batch.x.shape;
-  // All randomness is drawn up front on plain numbers: it is reproducible and needs no readback.
-  const mats: Mat3[] = [];
-  for (let b = 0; b < n; b++) mats.push(forAspect(drawAffine(spec, rng), w, h));
-  const lighting = drawLighting(spec.maxLighting, spec.pLighting, n, rng);
+  const { mats, lighting } = drawAugment(spec, n, w, h, rng);
   const geometric = !mats.every((m) => isIdentity(m));
   return tf.tidy(() => {
     const params = geometric ? tf.tensor2d(mats.map((m) => toPixelTransform(m, w, h))) : null;
@@ -61,6 +58,24 @@ export function augmentBatch(batch: AugmentBatch, spec: TransformSpec, rng: Rng,
     if (batch.points) out.points = geometric ? transformPoints(batch.points, mats) : tf.clone(batch.points);
     return out;
   });
+}
+
+/** One batch's random augmentation: a unit-space matrix per picture (output -> input) and the lighting. */
+export interface AugmentDraw {
+  readonly mats: Mat3[];
+  readonly lighting: LightingDraw | null;
+}
+
+/**
+ * Draws a batch's augmentation for `n` pictures of `width x height`, every matrix first, then the
+ * lighting. All randomness is drawn up front on plain numbers: it is reproducible and needs no
+ * readback, and the off-thread loader draws through this same function so both paths see the
+ * same transforms for a seed and an epoch.
+ */
+export function drawAugment(spec: TransformSpec, n: number, width: number, height: number, rng: Rng): AugmentDraw {
+  const mats: Mat3[] = [];
+  for (let b = 0; b < n; b++) mats.push(forAspect(drawAffine(spec, rng), width, height));
+  return { mats, lighting: drawLighting(spec.maxLighting, spec.pLighting, n, rng) };
 }
 
 /**

@@ -5,15 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniform } from '../data/random';
 import type { Rng } from '../data/random';
+import { LIGHTING_EPS as EPS, lightImageInPlace, type LightingDraw } from './lightingValues';
 
-/** Per-image lighting parameters; `applied[b]` false leaves image b exactly as it was. */
-export interface LightingDraw {
-  /** logit(change) added in logit space; 0 is neutral. */
-  readonly shift: readonly number[];
-  /** Factor on the logit; 1 is neutral. */
-  readonly scale: readonly number[];
-  readonly applied: readonly boolean[];
-}
+export type { LightingDraw } from './lightingValues';
 
 /** logit(p) = log(p / (1 - p)). */
 function logit(p: number): number {
@@ -41,12 +35,6 @@ export function drawLighting(maxLighting: number, p: number, n: number, rng: Rng
   }
   return applied.some(Boolean) ? { shift, scale, applied } : null;
 }
-
-/**
- * Clamp away from 0 and 1 before the logit; 1e-6 rather than fastai's 1e-7 because 1 - 1e-7 is
- * barely representable in float32 and not at all in the float16 some WebGL devices use.
- */
-const EPS = 1e-6;
 
 /**
  * Applies a draw to float32 [B, H, W, 3] pixels in 0..1:
@@ -82,16 +70,8 @@ export function lightingOnTensors(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor
 
 /** `applyLighting` in one pass over the values read back: the same formula, in float64. */
 function lightingOnValues(x: tf.Tensor4D, draw: LightingDraw): tf.Tensor4D {
-  const values = x.dataSync() as Float32Array;
-  const out = Float32Array.from(values);
-  const per = values.length / x.shape[0];
-  for (let b = 0; b < x.shape[0]; b++) {
-    if (!draw.applied[b]) continue;
-    const [shift, scale] = [draw.shift[b], draw.scale[b]];
-    for (let i = b * per; i < (b + 1) * per; i++) {
-      const c = Math.min(Math.max(values[i], EPS), 1 - EPS);
-      out[i] = 1 / (1 + Math.exp(-(Math.log(c / (1 - c)) + shift) * scale));
-    }
-  }
+  const out = Float32Array.from(x.dataSync() as Float32Array);
+  const per = out.length / x.shape[0];
+  for (let b = 0; b < x.shape[0]; b++) lightImageInPlace(out.subarray(b * per, (b + 1) * per), draw, b);
   return tf.tensor4d(out, x.shape);
 }
