@@ -1,6 +1,7 @@
 import { buildDataBlock, makeDataLoaders, type DataBlock } from '../core/data/block';
 import { decodeRate, viewOfBlock, type BatchTiles, type BlockView } from '../core/data/blockView';
 import { hasPixels, type DecodeProgress } from '../core/data/decode';
+import type { BatchPreparer } from '../core/data/preparePool';
 import { previewBatch } from '../core/data/preview';
 import { summarize } from '../core/data/summary';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
@@ -19,12 +20,15 @@ export interface BuiltImageData {
   readonly ms: number;
 }
 
-/** Builds the image data block from the files, once: the pictures are decoded here and stay here. */
-export async function buildImageData(spec: DataBlockSpec, files: readonly SourceFile[], decode: ImageDecoder, onProgress?: DecodeProgress): Promise<BuiltImageData> {
+/**
+ * Builds the image data block from the files, once: the pictures are decoded here and stay here.
+ * `preparer` makes its training batches on wasm and CPU (see `makeLoader`).
+ */
+export async function buildImageData(spec: DataBlockSpec, files: readonly SourceFile[], decode: ImageDecoder, onProgress?: DecodeProgress, preparer?: BatchPreparer): Promise<BuiltImageData> {
   const started = performance.now();
   const block = await buildDataBlock(spec, { files, decode, onProgress });
   const ms = performance.now() - started;
-  return { block, ms, data: block.ok ? { block, spec, dls: makeDataLoaders(block, spec) } : null };
+  return { block, ms, data: block.ok ? { block, spec, dls: makeDataLoaders(block, spec, preparer) } : null };
 }
 
 /**

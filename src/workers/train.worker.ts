@@ -5,7 +5,9 @@ import { makeDecodePool, poolSizeFor, type DecodePool } from '../io/decodePool';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { makePreparePool } from '../core/data/preparePool';
 import { serveRequests } from './handleRequest';
+import { browserPreparePort } from './preparePort';
 import type { FromWorker } from './protocol';
 import type { NamedDecoder } from './imageData';
 import { TrainSession } from './trainSession';
@@ -31,7 +33,15 @@ function buildDecoder(count?: number): NamedDecoder {
   }
   return { decode: pool.decode, name: `${pool.size} decode worker${pool.size === 1 ? '' : 's'}` };
 }
-const session = new TrainSession(decodeInBrowser, post, buildDecoder);
+
+// On wasm and CPU the kernels run on this thread, so the training batches (crop, resize,
+// augmentation, normalization) are made by workers spawned from here, ahead of the steps, and
+// arrive as transferred arrays (see core/data/offThread.ts). One worker up to 4 cores (the
+// threaded wasm build already uses the others for the step), two beyond; GPU backends keep
+// augmenting on the device.
+const preparers = Math.max(1, Math.min(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)));
+const preparer = makePreparePool(preparers, () => browserPreparePort(new Worker(new URL('./prepare.worker.ts', import.meta.url), { type: 'module' })));
+const session = new TrainSession(decodeInBrowser, post, buildDecoder, preparer);
 // The wasm binaries are served by the bundler; tfjs picks one by SIMD and thread support. The
 // studio's server sends COOP/COEP, so the page is cross-origin isolated and the threaded build
 // runs (its pthread workers start from the bundled factory: see vite.config.ts).

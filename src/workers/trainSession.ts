@@ -1,6 +1,7 @@
 import { fastHeadLearner, type FastHead } from '../core/train/fastHead';
 import * as tf from '@tensorflow/tfjs';
 import { makeDataLoaders, plainTrainLoader } from '../core/data/block';
+import type { BatchPreparer } from '../core/data/preparePool';
 import type { BatchTiles, BlockView } from '../core/data/blockView';
 import { buildImageData, describeImageData, drawTiles, keptPixelBytes, type BuiltImageData, type NamedDecoder } from './imageData';
 import type { DataBlockSpec, ImageDecoder, SourceFile } from '../core/data/types';
@@ -52,12 +53,14 @@ export class TrainSession {
   /**
    * `decode` reads one picture (predictions, corrections); `buildDecoder` gives the decoder of
    * data-block builds and its name for the summary: in the browser, a pool of decode workers
-   * spawned from this worker (see train.worker.ts), else `decode` itself.
+   * spawned from this worker (see train.worker.ts), else `decode` itself. `preparer` makes the
+   * training batches on wasm and CPU off this thread (in the browser, workers this one spawns).
    */
   constructor(
     private readonly decode: ImageDecoder,
     private readonly post: (e: WorkerEvent) => void,
     private readonly buildDecoder: (count?: number) => NamedDecoder = () => ({ decode, name: 'the training worker' }),
+    private readonly preparer?: BatchPreparer,
   ) {}
 
   /**
@@ -107,7 +110,7 @@ export class TrainSession {
   /** Builds once the backend is chosen, and makes a usable block the session's data. */
   private async buildImage(spec: DataBlockSpec, files: readonly SourceFile[], decode: ImageDecoder, onProgress?: (done: number, total: number) => void): Promise<BuiltImageData> {
     await this.backendChosen;
-    const built = await buildImageData(spec, files, decode, onProgress);
+    const built = await buildImageData(spec, files, decode, onProgress, this.preparer);
     if (built.data) this.state = withData(this.state, built.data);
     return built;
   }
@@ -320,7 +323,7 @@ export class TrainSession {
       const { learner: learn } = requireLearner(this.state);
       const { block: original, spec, dls } = requireData(this.state);
       const block = await withCorrections(original, corrections, this.decode, spec.batch.batchSize);
-      learn.replaceData(makeDataLoaders(block, spec));
+      learn.replaceData(makeDataLoaders(block, spec, this.preparer));
       try {
         return await this.fitNow(signal, epochs, lr, true);
       } finally {
