@@ -87,21 +87,24 @@ export function sampleImage(image: RawImage, g: ResizeGeometry, interpolation: I
 /** Filters every source row along x: tmp[y][i] = sum_k w_k * src[y][index_k], RGB only. */
 function horizontalPass(image: RawImage, cols: AxisTaps, outWidth: number): Float32Array {
   const { width: w, height: h, data } = image;
+  // The taps in locals: this pass is most of a resize, and of the off-thread batch preparation.
+  const { stride, count, index, weight } = cols;
   const tmp = new Float32Array(h * outWidth * 3);
   for (let y = 0; y < h; y++) {
-    for (let i = 0; i < outWidth; i++) {
+    const row = y * w;
+    let o = y * outWidth * 3;
+    for (let i = 0; i < outWidth; i++, o += 3) {
       let r = 0,
         gr = 0,
         b = 0;
-      for (let k = 0; k < cols.count[i]; k++) {
-        const t = i * cols.stride + k;
-        const p = (y * w + cols.index[t]) * 4;
-        const wt = cols.weight[t];
+      const end = i * stride + count[i];
+      for (let t = i * stride; t < end; t++) {
+        const p = (row + index[t]) * 4;
+        const wt = weight[t];
         r += wt * data[p];
         gr += wt * data[p + 1];
         b += wt * data[p + 2];
       }
-      const o = (y * outWidth + i) * 3;
       tmp[o] = r;
       tmp[o + 1] = gr;
       tmp[o + 2] = b;
@@ -115,12 +118,12 @@ function verticalPass(tmp: Float32Array, rows: AxisTaps, outWidth: number, outHe
   const n = outWidth * 3;
   const out = new Uint8Array(outHeight * n);
   const acc = new Float32Array(n);
+  const { stride, count, index, weight } = rows;
   for (let j = 0; j < outHeight; j++) {
     acc.fill(0);
-    for (let k = 0; k < rows.count[j]; k++) {
-      const t = j * rows.stride + k;
-      const src = rows.index[t] * n;
-      const wt = rows.weight[t];
+    for (let t = j * stride; t < j * stride + count[j]; t++) {
+      const src = index[t] * n;
+      const wt = weight[t];
       for (let q = 0; q < n; q++) acc[q] += wt * tmp[src + q];
     }
     for (let q = 0; q < n; q++) out[j * n + q] = Math.round(Math.min(255, Math.max(0, acc[q])));
