@@ -1,7 +1,7 @@
 import { backboneSection } from './backboneSection';
 import { textLstmSection } from '../items/textLstm';
 import { loopSection } from './loopSection';
-import type { BenchResults } from './results';
+import type { BenchResults, TargetCheck } from './results';
 import { browserOnlySection, matrixSection, memorySection, nativeSection, pipelineSection } from './sections';
 
 /** bench/RESULTS.md for one run: the machine, one table per item, then the targets. */
@@ -16,7 +16,7 @@ export function renderResults(r: BenchResults): string {
     `- Whole run: ${Math.round(r.seconds)} s. Backends are set as the studio sets them (\`trySetBackend\`): cpu with the studio's fast CPU kernels, wasm with its training kernels (stock tfjs-backend-wasm cannot train convolutions).`,
     '- stdout of `npm run -s bench` (`-s` drops the npm banner) is this page as JSON; each item also runs alone: `npx tsx bench/items/<loop|backendMatrix|backbone|pipeline|memory|native|textLstm>.ts`.',
   ].join('\n');
-  const targets = ['## Targets', '', ...r.targets.map((t) => `- ${t.item}. ${t.target}: **${t.met === null ? (t.unjudged ?? 'not measured') : t.met ? 'met' : 'not met'}**: ${t.figure}`)].join('\n');
+  const targets = ['## Targets', '', ...r.targets.map(targetLine)].join('\n');
   return (
     [
       header,
@@ -32,4 +32,9 @@ export function renderResults(r: BenchResults): string {
       targets,
     ].join('\n\n') + '\n'
   );
+}
+
+/** One line of the Targets section. */
+export function targetLine(t: TargetCheck): string {
+  return `- ${t.item}. ${t.target}: **${t.met === null ? (t.unjudged ?? 'not measured') : t.met ? 'met' : 'not met'}**: ${t.figure}`;
 }
