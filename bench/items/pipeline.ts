@@ -157,7 +157,7 @@ export async function pipelineBench(trainRows?: readonly MatrixRow[], backends: 
     const offThread = backends.includes('wasm') ? await offThreadPart(block, spec, rows) : undefined;
     return {
       item: 4,
-      setup: `${COUNT} generated ${SOURCE} px JPEGs (quality 85) decoded; ${EPOCH_BATCHES - 1} timed batches of ${BATCH} resized to ${SIZE} px and augmented (fastai defaults) per backend; one thread in Node (no worker pool)`,
+      setup: `${COUNT} generated ${SOURCE} px JPEGs (quality 85) decoded; ${EPOCH_BATCHES - 1} timed batches of ${BATCH} resized to ${SIZE} px and augmented (fastai defaults) per backend; one thread in Node for these rows; 4b runs the training loader with worker_threads`,
       decodedImages: decoded.length,
       megabytesOnDisk: mb(bytes),
       peakRssMb: mb(peakRss),

@@ -60,7 +60,7 @@ export function pipelineSection(r: PipelineResult): string {
   return [
     '## 4. Pipeline (Node side)',
     '',
-    `${r.setup}; ${r.decodedImages} images decoded. Decode is \`decodeInNode\` (jpeg-js, pure JavaScript) through \`buildDataBlock\`; resize is \`makeExample\` (random crop, bilinear); augment is the loader's \`collate\` (stack, flip/rotate/zoom/warp/lighting on the backend, normalize, read back). The worker pool and \`createImageBitmap\` are browser-only. ${r.megabytesOnDisk} MB of JPEGs on disk.`,
+    `${r.setup}; ${r.decodedImages} images decoded. Decode is \`decodeInNode\` (jpeg-js, pure JavaScript) through \`buildDataBlock\`; resize is \`makeExample\` (random crop, bilinear); augment is the loader's \`collate\` (stack, flip/rotate/zoom/warp/lighting on the backend, normalize, read back). The decode worker pool and \`createImageBitmap\` are browser-only. ${r.megabytesOnDisk} MB of JPEGs on disk.`,
     '',
     table,
     '',
@@ -90,7 +90,7 @@ function offThreadSection(o: OffThreadResult): string {
   return [
     '### 4b. Off the training thread (wasm)',
     '',
-    "On wasm and CPU the studio's training loader draws each batch's crops and augmentation on the training thread (the same draws, in the same order, as `collate`) and sends the pictures to batch-preparation workers (`prepareBatch`: resize, flip/rotate/zoom/warp in one bilinear resampling, lighting, normalize, on plain arrays, no tfjs), which send back transferred buffers, `workers + 1` batches ahead. Here the workers are `worker_threads`; in the browser, module workers spawned by the training worker. Rate: one training epoch of the block's loader, consumed as fast as it comes, after a warm-up epoch; CPU time counts every thread of the process; *training thread busy* is its event loop's active time (drawing, sending the pictures, making tensors).",
+    "On wasm and CPU the studio's training loader draws each batch's crops and augmentation on the training thread (the same draws, in the same order, as `collate`) and sends the pictures to batch-preparation workers (`prepareBatch`, on plain arrays without tfjs: the loader's antialiased crop and resize, then flip/rotate/zoom/warp in one bilinear resampling, lighting, normalize), which send back transferred buffers, `workers + 1` batches ahead. Here the workers are `worker_threads`; in the browser, module workers spawned by the training worker. Rate: one training epoch of the block's loader, consumed as fast as it comes, after a warm-up epoch; CPU time counts every thread of the process; *training thread busy* is its event loop's active time (drawing, sending the pictures, making tensors).",
     '',
     rates,
     '',
@@ -107,7 +107,12 @@ function stepGrowth(o: OffThreadResult): string {
   const [own, ...pooled] = o.waits;
   if (!own || pooled.length === 0) return '';
   const grown = pooled.map((w) => `${num(w.stepMs, 0)} ms with ${w.loader}`).join(', ');
-  return `The median step was ${num(own.stepMs, 0)} ms with the in-thread loader and ${grown}, on ${o.cores} cores whose 1-minute load average was ${o.loadAverage[0]} before and ${o.loadAverage[1]} after: a worker only hides its work where a core would otherwise idle. Without one it takes its CPU time from the step, so the figure to compare across machines is the rate per core, the images prepared per CPU-second.`;
+  const perCore = Math.max(...o.rates.map((r) => r.ratioPerCore));
+  const need = 3 / perCore;
+  return [
+    `The median step was ${num(own.stepMs, 0)} ms with the in-thread loader and ${grown}, on ${o.cores} cores whose 1-minute load average was ${o.loadAverage[0]} before and ${o.loadAverage[1]} after: a worker only hides its work where a core would otherwise idle. Without one it takes its CPU time from the step, so the figure to compare across machines is the rate per core, the images prepared per CPU-second.`,
+    `Per core the preparation runs at ${times(perCore)} the training's consumption, so 3x needs about ${num(need, 1)} cores preparing beside the one that trains (${num(need + 1, 1)} in all, idle): out of reach on ${o.cores} cores, where the most the pool can give is the second core, ${times(perCore)}.`,
+  ].join(' ');
 }
 
 /** Section 6: tf.memory() after every epoch. */
