@@ -30,6 +30,8 @@ import { offThreadBench, type OffThreadResult } from './pipelineOffThread';
 const COUNT = 320;
 const SOURCE = 256;
 const SIZE = 128;
+/** The second training size of the off-thread part (4b): the ImageNet bodies' own. */
+const LARGE = 224;
 const BATCH = 32;
 /** Batches resized and augmented per backend: one warm-up, then 5 timed (augmentation takes ~3 s a batch on the CPU backend). */
 const EPOCH_BATCHES = 6;
@@ -157,7 +159,7 @@ export async function pipelineBench(trainRows?: readonly MatrixRow[], backends: 
     const offThread = backends.includes('wasm') ? await offThreadPart(block, spec, rows) : undefined;
     return {
       item: 4,
-      setup: `${COUNT} generated ${SOURCE} px JPEGs (quality 85) decoded; ${EPOCH_BATCHES - 1} timed batches of ${BATCH} resized to ${SIZE} px and augmented (fastai defaults) per backend; one thread in Node for these rows; 4b runs the training loader with worker_threads`,
+      setup: `${COUNT} generated ${SOURCE} px JPEGs (quality 85) decoded; ${EPOCH_BATCHES - 1} timed batches of ${BATCH} resized to ${SIZE} px and augmented (fastai defaults) per backend; one thread in Node for these rows; 4b runs the training loader with worker_threads at ${SIZE} and ${LARGE} px`,
       decodedImages: decoded.length,
       megabytesOnDisk: mb(bytes),
       peakRssMb: mb(peakRss),
@@ -172,13 +174,25 @@ export async function pipelineBench(trainRows?: readonly MatrixRow[], backends: 
   }
 }
 
-/** The off-thread measurements on wasm, against the fastest wasm training at 128 px. */
+/**
+ * The off-thread measurements on wasm at 128 and 224 px, each against the fastest wasm training
+ * at that size: item 2's rows where they have it; item 2 stops at 128 px, so at 224 px the
+ * pretrained body (frozen and unfrozen; the fastest consumer at 128 px) is timed here. The data
+ * wait at 224 px is timed for the in-thread loader and 1 worker (the studio's count on up to 4
+ * cores) only, as its steps take ~3x longer.
+ */
 async function offThreadPart(block: Parameters<typeof offThreadBench>[0], spec: DataBlockSpec, rows: readonly MatrixRow[]): Promise<OffThreadResult> {
   await useBackend('wasm');
-  const train = rows.filter((r) => r.backend === 'wasm' && r.size === SIZE && r.mode === 'train').sort((a, b) => b.result.samplesPerSecond - a.result.samplesPerSecond);
-  const best = train[0];
-  const fastest = best ? { model: best.model, samplesPerSecond: best.result.samplesPerSecond, samplesPerCpuSecond: best.result.samplesPerCpuSecond } : { model: 'none', samplesPerSecond: NaN, samplesPerCpuSecond: NaN };
-  return offThreadBench(block, spec, fastest);
+  const fastestAt = (size: number, from: readonly MatrixRow[]) => {
+    const best = from.filter((r) => r.backend === 'wasm' && r.size === size && r.mode === 'train').sort((a, b) => b.result.samplesPerSecond - a.result.samplesPerSecond)[0];
+    return best ? { model: best.model, samplesPerSecond: best.result.samplesPerSecond, samplesPerCpuSecond: best.result.samplesPerCpuSecond } : undefined;
+  };
+  const none = { model: 'none', samplesPerSecond: NaN, samplesPerCpuSecond: NaN };
+  const large = fastestAt(LARGE, rows) ?? fastestAt(LARGE, (await matrixBench({ backends: ['wasm'], archs: ['pretrained'], sizes: [LARGE], trainOnly: true })).rows);
+  return offThreadBench(block, spec, [
+    { size: SIZE, fastest: fastestAt(SIZE, rows) ?? none, waitWorkers: [0, 1, 2] },
+    { size: LARGE, fastest: large ?? none, waitWorkers: [0, 1] },
+  ]);
 }
 
 if (isMain(import.meta.url)) {

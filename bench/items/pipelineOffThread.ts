@@ -1,7 +1,7 @@
 /**
  * Item 4, off the training thread: the loader with a batch-preparation pool (`worker_threads`
  * running the same `prepareBatch` as the browser's preparation workers), its images/s with 1
- * and 2 workers against training consumption, and the data wait of a real wasm fit (the
+ * and 2 workers against training consumption at 128 and 224 px, and the data wait of a real wasm fit (the
  * Learner's own `dataWaitMs` next to its `stepMs`) with the in-thread loader and with the pool.
  */
 import { cpus, loadavg } from 'node:os';
@@ -42,15 +42,35 @@ export interface DataWaitRow {
   readonly share: number;
 }
 
-/** The off-thread part of item 4. */
-export interface OffThreadResult {
-  readonly fastest: { readonly model: string; readonly samplesPerSecond: number; readonly samplesPerCpuSecond: number };
+/** The fastest training on wasm at one size: the consumer the pool has to keep fed. */
+export interface Fastest {
+  readonly model: string;
+  readonly samplesPerSecond: number;
+  readonly samplesPerCpuSecond: number;
+}
+
+/** The pool's rates and a fit's data wait at one training size. */
+export interface OffThreadSize {
+  readonly size: number;
+  readonly fastest: Fastest;
   readonly rates: readonly OffThreadRate[];
-  readonly waitModel: string;
   readonly waits: readonly DataWaitRow[];
-  /** os.loadavg() (1 min) before and after: whether the workers had an idle core to use. */
+  /** os.loadavg() (1 min) before and after this size: whether the workers had an idle core to use. */
   readonly loadAverage: readonly [number, number];
+}
+
+/** The off-thread part of item 4, one entry per training size. */
+export interface OffThreadResult {
+  readonly sizes: readonly OffThreadSize[];
+  readonly waitModel: string;
   readonly cores: number;
+}
+
+/** What to measure at one size: its consumer, and the loaders (preparation workers, 0 = in-thread) whose data wait a fit times. */
+export interface OffThreadPlan {
+  readonly size: number;
+  readonly fastest: Fastest;
+  readonly waitWorkers: readonly number[];
 }
 
 /**
@@ -108,10 +128,17 @@ async function dataWait(block: DataBlock, spec: DataBlockSpec, pool: BatchPrepar
 }
 
 /**
- * Measures the pool's rate with 1 and 2 workers and, on wasm, the data wait of a fit with the
- * in-thread loader, 1 and 2 workers. `fastest` is item 2's fastest training on wasm at this size.
+ * Measures, at each planned size, the pool's rate with 1 and 2 workers and, on wasm, the data
+ * wait of a fit with each planned loader. The block's decoded pictures serve every size (kept at
+ * up to twice the training side, they are the source's 256 px at both 128 and 224 px).
  */
-export async function offThreadBench(block: DataBlock, spec: DataBlockSpec, fastest: OffThreadResult['fastest']): Promise<OffThreadResult> {
+export async function offThreadBench(block: DataBlock, spec: DataBlockSpec, plans: readonly OffThreadPlan[]): Promise<OffThreadResult> {
+  const sizes: OffThreadSize[] = [];
+  for (const plan of plans) sizes.push(await atSize(block, { ...spec, transforms: { ...spec.transforms, size: plan.size } }, plan));
+  return { sizes, waitModel: 'pretrained (frozen)', cores: cpus().length };
+}
+
+async function atSize(block: DataBlock, spec: DataBlockSpec, { size, fastest, waitWorkers }: OffThreadPlan): Promise<OffThreadSize> {
   const loadBefore = loadavg()[0];
   const rates: OffThreadRate[] = [];
   for (const workers of [1, 2]) {
@@ -125,20 +152,22 @@ export async function offThreadBench(block: DataBlock, spec: DataBlockSpec, fast
       ratioPerCore: round(r.perCpuSecond / fastest.samplesPerCpuSecond, 2),
       trainingThreadMsPerImage: round(r.mainMsPerImage, 2),
     });
-    progress(`item 4 off-thread: ${workers} worker(s) ${round(r.perSecond)} img/s (${round(r.perCpuSecond)} per CPU-s; training thread ${round(r.mainMsPerImage, 2)} ms/img) vs training ${fastest.samplesPerSecond}/s`);
+    progress(
+      `item 4 off-thread at ${size} px: ${workers} worker(s) ${round(r.perSecond)} img/s (${round(r.perCpuSecond)} per CPU-s; training thread ${round(r.mainMsPerImage, 2)} ms/img) vs training ${fastest.samplesPerSecond}/s`,
+    );
   }
   const waits: DataWaitRow[] = [];
-  for (const workers of [0, 1, 2]) {
+  for (const workers of waitWorkers) {
     const pool = workers ? nodePreparePool(workers) : undefined;
     try {
       const { stepMs, waitMs } = await dataWait(block, spec, pool);
       const [wait, step] = [waitMs.reduce((a, b) => a + b, 0), stepMs.reduce((a, b) => a + b, 0)];
       const loader = workers ? `${workers} preparation worker${workers > 1 ? 's' : ''}` : 'in-thread (collate)';
       waits.push({ loader, steps: stepMs.length, stepMs: round(median(stepMs), 1), waitMs: round(median(waitMs), 1), share: round(wait / (wait + step), 3) });
-      progress(`item 4 data wait, ${loader}: step ${round(median(stepMs), 1)} ms, wait ${round(median(waitMs), 1)} ms (${round((100 * wait) / (wait + step), 1)}%)`);
+      progress(`item 4 data wait at ${size} px, ${loader}: step ${round(median(stepMs), 1)} ms, wait ${round(median(waitMs), 1)} ms (${round((100 * wait) / (wait + step), 1)}%)`);
     } finally {
       pool?.close();
     }
   }
-  return { fastest, rates, waitModel: 'pretrained (frozen)', waits, loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)], cores: cpus().length };
+  return { size, fastest, rates, waits, loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)] };
 }

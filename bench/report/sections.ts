@@ -2,7 +2,7 @@ import type { MatrixResult, MatrixRow } from '../items/backendMatrix';
 import type { MemoryResult } from '../items/memory';
 import type { NativeResult } from '../items/native';
 import type { PipelineResult } from '../items/pipeline';
-import type { OffThreadResult } from '../items/pipelineOffThread';
+import { offThreadSection } from './offThreadSection';
 import { BROWSER_ONLY } from './results';
 import { mdTable, num, times } from './table';
 
@@ -67,52 +67,6 @@ export function pipelineSection(r: PipelineResult): string {
     `Peak memory: RSS ${num(r.rssBeforeMb)} MB before the folder was written, ${num(r.peakRssMb)} MB at peak (+${num(r.peakRssMb - r.rssBeforeMb)} MB; decoded RGBA is kept for the whole block, as the studio does while it fits the memory budget; over it, the studio streams); array buffers ${num(r.peakArrayBuffersMb)} MB at peak.`,
     ...(r.offThread ? ['', offThreadSection(r.offThread)] : []),
   ].join('\n');
-}
-
-/** Section 4, wasm: the loader with batch-preparation workers, and the data wait of a fit. */
-function offThreadSection(o: OffThreadResult): string {
-  const rates = mdTable(
-    [
-      'preparation workers',
-      'images timed',
-      'img/s',
-      'img/CPU-s (all threads)',
-      `vs ${o.fastest.model} training (${num(o.fastest.samplesPerSecond)} samples/s)`,
-      'per core (img/CPU-s vs samples/CPU-s)',
-      'training thread busy, ms/img',
-    ],
-    o.rates.map((x) => [x.workers, x.images, num(x.perSecond), num(x.perCpuSecond), times(x.ratio), times(x.ratioPerCore), num(x.trainingThreadMsPerImage, 2)]),
-  );
-  const waits = mdTable(
-    ['loader', 'timed steps', 'median step ms', 'median data wait ms', 'data wait / (wait + step)'],
-    o.waits.map((w) => [w.loader, w.steps, num(w.stepMs, 1), num(w.waitMs, 1), `${num(100 * w.share, 1)}%`]),
-  );
-  return [
-    '### 4b. Off the training thread (wasm)',
-    '',
-    "On wasm and CPU the studio's training loader draws each batch's crops and augmentation on the training thread (the same draws, in the same order, as `collate`) and sends the pictures to batch-preparation workers (`prepareBatch`, on plain arrays without tfjs: the loader's antialiased crop and resize, then flip/rotate/zoom/warp in one bilinear resampling, lighting, normalize), which send back transferred buffers, `workers + 1` batches ahead. Here the workers are `worker_threads`; in the browser, module workers spawned by the training worker. Rate: one training epoch of the block's loader, consumed as fast as it comes, after a warm-up epoch; CPU time counts every thread of the process; *training thread busy* is its event loop's active time (drawing, sending the pictures, making tensors).",
-    '',
-    rates,
-    '',
-    `Data wait in a wasm fit of ${o.waitModel} at 128 px, batch 32, through the block's training loader (the Learner's own \`dataWaitMs\` and \`stepMs\`, one epoch after a warm-up epoch):`,
-    '',
-    waits,
-    '',
-    stepGrowth(o),
-  ].join('\n');
-}
-
-/** What the workers cost the step: on cores without idle time they take CPU from it rather than adding any. */
-function stepGrowth(o: OffThreadResult): string {
-  const [own, ...pooled] = o.waits;
-  if (!own || pooled.length === 0) return '';
-  const grown = pooled.map((w) => `${num(w.stepMs, 0)} ms with ${w.loader}`).join(', ');
-  const perCore = Math.max(...o.rates.map((r) => r.ratioPerCore));
-  const need = 3 / perCore;
-  return [
-    `The median step was ${num(own.stepMs, 0)} ms with the in-thread loader and ${grown}, on ${o.cores} cores whose 1-minute load average was ${o.loadAverage[0]} before and ${o.loadAverage[1]} after: a worker only hides its work where a core would otherwise idle. Without one it takes its CPU time from the step, so the figure to compare across machines is the rate per core, the images prepared per CPU-second.`,
-    `Per core the preparation runs at ${times(perCore)} the training's consumption, so 3x needs about ${num(need, 1)} cores preparing beside the one that trains (${num(need + 1, 1)} in all, idle): out of reach on ${o.cores} cores, where the most the pool can give is the second core, ${times(perCore)}.`,
-  ].join(' ');
 }
 
 /** Section 6: tf.memory() after every epoch. */
