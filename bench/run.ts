@@ -2,9 +2,9 @@
  * `npm run bench`: the Node half of the issue's benchmark, in one process so ratios are
  * measured side by side: 1 studio loop vs bare tfjs, 2 backends x models x sizes, 2b the
  * pretrained ImageNet body (MobileNetV2) frozen / unfrozen / inference at 128 and 224 px, 4 pipeline
- * vs training consumption, 6 memory over 5 epochs, 7 PyTorch reference where installed (3 and
+ * vs training consumption (off the training thread at 128 and 224 px), 6 memory over 5 epochs, 7 PyTorch reference where installed (3 and
  * 5 need a browser), 8 the text AWD-LSTM's training steps (classifier, language model) with a profile on wasm. Prints the results as JSON on stdout (progress on stderr) and writes
- * bench/RESULTS.md. About 9 minutes on 2 cores (13 when other jobs load them), on the cpu and wasm backends
+ * bench/RESULTS.md. About 11 minutes on 2 cores (15 when other jobs load them; item 4's 224 px part adds ~2 of them), on the cpu and wasm backends
  * (BENCH_BACKENDS=wasm narrows it).
  */
 import { writeFileSync } from 'node:fs';

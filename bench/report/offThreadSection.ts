@@ -47,7 +47,7 @@ export function offThreadSection(o: OffThreadResult): string {
     '',
     rates,
     '',
-    `Data wait in a wasm fit of ${o.waitModel}, batch 32, through the block's training loader (the Learner's own \`dataWaitMs\` and \`stepMs\`, one epoch after a warm-up epoch; at 224 px only the in-thread loader and 1 worker, the studio's count on up to 4 cores):`,
+    `Data wait in a wasm fit of ${o.waitModel}, batch 32, through the block's training loader (the Learner's own \`dataWaitMs\` and \`stepMs\`, one epoch after a warm-up epoch):`,
     '',
     waits,
     '',
