@@ -4,7 +4,7 @@
  * from scratch, and the classifier on a fine-tuned language model that starts from the shipped
  * pretrained one (`ulmfit`) or from random weights (`ulmfit-random`). The learning test uses it;
  * by hand it prints one JSON line per route:
- *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit] [--lm-epochs 2] [--last 1] [--lr 2e-2]
+ *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit,ulmfit-unfrozen] [--lm-epochs 2] [--last 1] [--lr 2e-2]
  */
 import { bagOfWordsAccuracy } from '../../core/text/bagOfWords';
 import { mostFrequentAccuracy } from '../../core/text/metrics';
@@ -16,7 +16,12 @@ import type { EpochEvent, WorkerEvent } from '../protocol';
 import { OneAtATime } from '../sessionParts';
 import { TextSession } from '../textSession';
 
-export type TextRoute = 'scratch' | 'ulmfit' | 'ulmfit-random';
+/**
+ * `ulmfit-unfrozen` fine-tunes the language model as `ulmfit` does, then trains the classifier on
+ * its encoder unfrozen, one-cycle at `scratchLr` for as many epochs as the others (fastai's
+ * `fit_one_cycle` after `unfreeze()`, in place of the lesson's gradual unfreezing).
+ */
+export type TextRoute = 'scratch' | 'ulmfit' | 'ulmfit-unfrozen' | 'ulmfit-random';
 
 /** How each route trains; the classifier gets `3 + last` epochs either way (ULMFiT's 4 stages). */
 export interface RouteOptions {
@@ -59,8 +64,9 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     await s.buildLearner('classifier');
     await s.fit(3 + opts.last, opts.scratchLr);
   } else {
-    lmSummary = (await s.buildLearner('lm', route === 'ulmfit' ? 'shipped' : undefined)).body ?? '';
-    if (route === 'ulmfit') {
+    const pretrainedStart = route !== 'ulmfit-random';
+    lmSummary = (await s.buildLearner('lm', pretrainedStart ? 'shipped' : undefined)).body ?? '';
+    if (pretrainedStart) {
       // fastai's habit on a pretrained model: one frozen epoch, then unfrozen at a tenth of the rate.
       await s.fit(1, opts.lr);
       s.freeze(false);
@@ -68,7 +74,10 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     } else await s.fit(opts.lmEpochs, opts.lr);
     lmPerplexity = epochs.splice(0).map((e) => e.metrics.perplexity);
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(opts.lr, opts.last);
+    if (route === 'ulmfit-unfrozen') {
+      s.freeze(false);
+      await s.fit(3 + opts.last, opts.scratchLr);
+    } else await s.ulmfit(opts.lr, opts.last);
   }
   const out = { route, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
   s.clear();
