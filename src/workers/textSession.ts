@@ -27,11 +27,6 @@ const SIZES = PRETRAINED_LM_SIZES;
 const LM_BATCH = { bs: 32, seqLen: 40 } as const;
 /** The classifier reads each text's first tokens (fastai reads up to 1,440; a browser cannot). */
 const CLAS_MAX_LEN = 80;
-/**
- * The classifier's training batch: fastai's 64 would leave a few hundred texts (what a browser
- * user brings) a handful of steps per epoch, and the head's batch norm a handful of batches.
- */
-const CLAS_BS = 16;
 
 /**
  * The worker's text task: it owns the tokenized texts, the language model and the classifier;
@@ -125,7 +120,7 @@ export class TextSession {
         const train = classifierLoader(
           data.train.map((t) => t.ids),
           data.train.map((t) => t.label),
-          { ...opts, bs: CLAS_BS, shuffle: true, seed: 1 },
+          { ...opts, bs: 32, shuffle: true, seed: 1 },
         );
         const valid = classifierLoader(
           data.valid.map((t) => t.ids),

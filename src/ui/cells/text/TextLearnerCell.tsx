@@ -94,9 +94,6 @@ function UlmfitForm(props: { text: TextState; commands: TextCommands; busy: bool
       <button data-testid="ulmfit-run" disabled={props.busy} onClick={() => commands.ulmfit()}>
         Fine-tune: gradual unfreezing
       </button>
-      <p className="muted" data-testid="ulmfit-small-data-hint">
-        On a few hundred texts, Unfreeze then Fit (one-cycle at about 1e-2) measured better than the lesson&apos;s stages with this small language model (README, &quot;Text quality&quot;).
-      </p>
     </div>
   );
 }
