@@ -13,7 +13,17 @@ import { tokenize } from './tokenize';
 import { countTokens, makeVocab, numericalize, unknownRate, type Vocab } from './vocab';
 
 /** Where the texts come from. */
-export type TextSource = { readonly kind: 'folder' } | { readonly kind: 'csv'; readonly csvPath: string; readonly textColumn: string; readonly labelColumn: string; readonly validColumn?: string };
+export type TextSource =
+  | { readonly kind: 'folder' }
+  | {
+      readonly kind: 'csv';
+      readonly csvPath: string;
+      readonly textColumn: string;
+      readonly labelColumn: string;
+      readonly validColumn?: string;
+      /** Set for multi-label (fastai's `label_delim`): the label cell holds tags split on it, usually a space. */
+      readonly separator?: string;
+    };
 
 /** The text data block's settings: plain JSON, as the image block's spec. */
 export interface TextDataSpec {
