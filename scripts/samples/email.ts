@@ -23,7 +23,7 @@ function parseHeaders(block: string): Map<string, string> {
 }
 
 /** Splits headers from body at the first blank line. */
-function splitMessage(raw: string): { headers: Map<string, string>; body: string } {
+export function splitMessage(raw: string): { headers: Map<string, string>; body: string } {
   const text = raw.replace(/\r\n?/g, '\n');
   const at = text.indexOf('\n\n');
   return at < 0 ? { headers: parseHeaders(text), body: '' } : { headers: parseHeaders(text.slice(0, at)), body: text.slice(at + 2) };

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRng, shuffled } from '../../src/core/data/random';
-import { emailText } from './email';
+import { emailText, splitMessage } from './email';
 import type { SampleOutput } from './output';
 
 /** One message of the corpus, already reduced to its text. */
@@ -24,6 +24,24 @@ export interface SpamMessage {
   readonly group: string;
   readonly label: 'ham' | 'spam';
   readonly text: string;
+  /** Tags of the message from its label and headers (`messageTags`), for the multi-label sample. */
+  readonly tags: readonly string[];
+}
+
+/**
+ * A message's tags, read from what the corpus records and not from the text the sample keeps:
+ * `spam` (its group), `html` (a part of type text/html), `list` (mailing-list headers), `reply`
+ * (a subject that answers: "Re:"). Real, overlapping labels in the spirit of Planet's.
+ * @example messageTags('Subject: Re: hi\nList-Id: <x>\n\nbody', 'ham') // ['list', 'reply']
+ */
+export function messageTags(raw: string, label: 'ham' | 'spam'): string[] {
+  const { headers } = splitMessage(raw);
+  const tags: string[] = [];
+  if (label === 'spam') tags.push('spam');
+  if (/content-type:\s*text\/html/i.test(raw)) tags.push('html');
+  if (['list-id', 'list-unsubscribe', 'list-post', 'mailing-list'].some((h) => headers.has(h))) tags.push('list');
+  if (/^\s*(re|aw)\s*:/i.test(headers.get('subject') ?? '')) tags.push('reply');
+  return tags;
 }
 
 /** Where the package keeps its data, under a node_modules folder. */
@@ -53,7 +71,7 @@ export function readSpamAssassin(dataDir: string = SPAM_ASSASSIN_DATA): SpamMess
     const text = emailText(json.text);
     if (text.length < 20 || seen.has(text)) continue;
     seen.add(text);
-    out.push({ name: `${json.group}-${json.id}`, group: json.group, label, text });
+    out.push({ name: `${json.group}-${json.id}`, group: json.group, label, text, tags: messageTags(json.text, label) });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { initialTextState, textReducer } from './textState';
 import type { TextDataInfo } from '../core/text/textView';
 
 const info = (blocking: boolean): TextDataInfo => ({
+  task: 'single',
   classes: ['ham', 'spam'],
   counts: [],
   train: 2,

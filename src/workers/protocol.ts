@@ -18,7 +18,7 @@ export type { BatchTiles, BlockView } from '../core/data/blockView';
 export type { ResultsInfo } from '../core/interpret/resultsInfo';
 export type { PredictInfo } from '../core/train/predictPicture';
 export type { TextDataSpec } from '../core/text/textData';
-export type { TextDataInfo, TextResultItem, TextResultsInfo } from '../core/text/textView';
+export type { TextDataInfo, TextMultiResults, TextResultItem, TextResultsInfo, TextSingleResults } from '../core/text/textView';
 
 /** Which text model to build: the language model, a classifier from scratch, or one on the language model's encoder (ULMFiT). */
 export type TextLearnerKind = 'lm' | 'classifier' | 'classifierFromLm';
@@ -26,6 +26,8 @@ export type TextLearnerKind = 'lm' | 'classifier' | 'classifierFromLm';
 /** A typed text's prediction: the classifier's probabilities, or the language model's continuation. */
 export type TextPredictInfo =
   | { readonly kind: 'classes'; readonly tokens: readonly string[]; readonly classes: readonly string[]; readonly probs: readonly number[]; readonly predicted: string }
+  /** Multi-label: every tag's probability and the tags above `thresh`. */
+  | { readonly kind: 'tags'; readonly tokens: readonly string[]; readonly classes: readonly string[]; readonly probs: readonly number[]; readonly thresh: number; readonly predicted: readonly string[] }
   | { readonly kind: 'generated'; readonly tokens: readonly string[]; readonly generated: string };
 
 /**

@@ -10,7 +10,9 @@ import { textBundle, textManifest } from '../core/project/textBundle';
 import type { BundleFiles } from '../core/project/bundle';
 import { TEXT_DEFAULTS, buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
 import { TextLearner } from '../core/text/textLearner';
-import { describeTextData, groupParams, textResults, type TextDataInfo, type TextResultsInfo } from '../core/text/textView';
+import { describeTextData, groupParams, textMultiResults, textResults, type TextDataInfo, type TextResultsInfo } from '../core/text/textView';
+import { metricsForTask } from '../core/metrics/forTask';
+import { bceWithLogitsFlat } from '../core/train/losses';
 import { tokenize } from '../core/text/tokenize';
 import { numericalize } from '../core/text/vocab';
 import { ulmfitStages } from '../core/text/ulmfit';
@@ -27,6 +29,8 @@ const SIZES = PRETRAINED_LM_SIZES;
 const LM_BATCH = { bs: 32, seqLen: 40 } as const;
 /** The classifier reads each text's first tokens (fastai reads up to 1,440; a browser cannot). */
 const CLAS_MAX_LEN = 80;
+/** A tag is predicted above this probability: the threshold of the multi-label metrics (lesson 3's Planet). */
+const MULTI_THRESH = 0.2;
 
 /**
  * The worker's text task: it owns the tokenized texts, the language model and the classifier;
@@ -116,18 +120,22 @@ export class TextSession {
       } else {
         this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
         if (kind === 'classifierFromLm') this.clas.encoder.copyFrom(this.lm!.encoder);
-        const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS_MAX_LEN };
+        const multi = data.task === 'multi';
+        const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS_MAX_LEN, ...(multi ? { numClasses: data.classes.length } : {}) };
+        const targets = (items: TextData['train']) => items.map((t) => (multi ? t.tags : t.label));
         const train = classifierLoader(
           data.train.map((t) => t.ids),
-          data.train.map((t) => t.label),
+          targets(data.train),
           { ...opts, bs: 32, shuffle: true, seed: 1 },
         );
         const valid = classifierLoader(
           data.valid.map((t) => t.ids),
-          data.valid.map((t) => t.label),
+          targets(data.valid),
           { ...opts, bs: 64 },
         );
-        this.learner = new TextLearner(this.clas, { train, valid });
+        // Tags: one sigmoid per tag and lesson 3's Planet metrics (accuracy_thresh and F2 at 0.2), as the image multi-label task.
+        const ctx = { numClasses: data.classes.length, voidIndex: -1, height: 0, width: 0 };
+        this.learner = new TextLearner(this.clas, { train, valid }, multi ? { loss: bceWithLogitsFlat(), metrics: metricsForTask('multi', ctx) } : {});
         this.frozenTo = kind === 'classifierFromLm' ? -1 : 0;
         this.learner.freezeTo(this.frozenTo);
       }
@@ -197,13 +205,8 @@ export class TextSession {
     const { probs, targets, losses } = await learn.getPreds();
     const [p, t] = await Promise.all([probs.data(), targets.data()]);
     tf.dispose([probs, targets]);
-    return textResults(
-      data.classes,
-      p,
-      t,
-      losses,
-      data.valid.map((v) => v.text.slice(0, 600)),
-    );
+    const texts = data.valid.map((v) => v.text.slice(0, 600));
+    return data.task === 'multi' ? textMultiResults(data.classes, p, t, losses, texts, MULTI_THRESH) : textResults(data.classes, p, t, losses, texts);
   }
 
   /** The classifier's probabilities for a typed text; for the language model, text generated from it as a prompt. */
@@ -217,9 +220,14 @@ export class TextSession {
     const model = this.requireLearner().model;
     const ids = numericalize(data.vocab, tokens).slice(0, CLAS_MAX_LEN);
     const { x, width } = padBatch([ids], data.vocab.padIdx, true);
-    const probs = tf.tidy(() => tf.softmax(model.forward(tf.tensor2d(x, [1, width], 'int32'), false).logits));
+    const learn = this.requireLearner();
+    const probs = tf.tidy(() => learn.loss.activation(model.forward(tf.tensor2d(x, [1, width], 'int32'), false).logits));
     const values = Array.from(await probs.data());
     probs.dispose();
+    if (data.task === 'multi') {
+      const tags = data.classes.filter((_, k) => values[k] > Math.fround(MULTI_THRESH));
+      return { kind: 'tags', tokens, classes: data.classes, probs: values, thresh: MULTI_THRESH, predicted: tags };
+    }
     const best = values.indexOf(Math.max(...values));
     return { kind: 'classes', tokens, classes: data.classes, probs: values, predicted: data.classes[best] };
   }
@@ -237,6 +245,8 @@ export class TextSession {
       const route = this.kind === 'classifierFromLm' ? 'ULMFiT: the language model fine-tuned, then gradual unfreezing' : 'trained from scratch';
       const manifest = textManifest({
         clas: this.clas,
+        task: data.task,
+        thresh: MULTI_THRESH,
         classes: data.classes,
         vocab: data.vocab,
         maxLen: CLAS_MAX_LEN,
@@ -284,7 +294,7 @@ export class TextSession {
     const arch = this.kind === 'lm' ? 'AWD-LSTM language model' : this.kind === 'classifierFromLm' ? "AWD-LSTM classifier on the language model's encoder" : 'AWD-LSTM classifier from scratch';
     const start = this.lmStart && this.kind !== 'classifier' ? `; language model ${this.lmStart}` : '';
     const body = `embedding ${SIZES.embSize}, ${SIZES.layers} LSTM layers of ${SIZES.hidden}, vocabulary ${this.requireData().vocab.itos.length}${start}`;
-    return { task: 'single', arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body };
+    return { task: this.kind === 'lm' ? 'single' : this.requireData().task, arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body };
   }
 
   /** Loads the pretrained model once per URL and copies it into `lm`; says what it did. */

@@ -18,6 +18,8 @@ import { TEXT_DEFAULTS, buildTextData, type TextData } from '../text/textData';
 import { TextLearner } from '../text/textLearner';
 import { tokenize } from '../text/tokenize';
 import { numericalize } from '../text/vocab';
+import { accuracyThresh } from '../metrics/multiLabel';
+import { bceWithLogitsFlat } from '../train/losses';
 import { textBundle, textManifest, type TextManifest } from './textBundle';
 
 const MAX_LEN = 80;
@@ -181,4 +183,92 @@ describe('text classifier export', () => {
       globalThis.fetch = realFetch;
     }
   });
+});
+
+describe('multi-label text classifier export (spam_tags_tiny)', () => {
+  it('exports one sigmoid per tag: the loaded model and the README snippet give the studio`s probabilities and its tags over the threshold', async () => {
+    const spec = { source: { kind: 'csv', csvPath: 'emails.csv', textColumn: 'text', labelColumn: 'tags', validColumn: 'is_valid', separator: ' ' }, ...TEXT_DEFAULTS } as const;
+    const tags = await buildTextData(readFolder('public/samples/spam_tags_tiny'), spec);
+    const c = tags.classes.length;
+    const multi = new TextClassifier({ vocabSize: tags.vocab.itos.length, ...SIZES, numClasses: c, padIdx: tags.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
+    const opts = { padIdx: tags.vocab.padIdx, maxLen: MAX_LEN, numClasses: c };
+    const tagLearn = new TextLearner(
+      multi,
+      {
+        train: classifierLoader(
+          tags.train.map((t) => t.ids),
+          tags.train.map((t) => t.tags),
+          { ...opts, bs: 32, shuffle: true, seed: 1 },
+        ),
+        valid: classifierLoader(
+          tags.valid.map((t) => t.ids),
+          tags.valid.map((t) => t.tags),
+          { ...opts, bs: 64 },
+        ),
+      },
+      { loss: bceWithLogitsFlat(), metrics: [accuracyThresh({ thresh: 0.2 })] },
+    );
+    await tagLearn.fitOneCycle(1, 1e-2);
+    const m = textManifest({
+      clas: multi,
+      task: 'multi',
+      thresh: 0.2,
+      classes: tags.classes,
+      vocab: tags.vocab,
+      maxLen: MAX_LEN,
+      minFreq: 2,
+      maxVocab: 6000,
+      route: 'from scratch',
+      hidden: SIZES.hidden,
+      history: tagLearn.recorder.epochs,
+    });
+    const files = await textBundle(multi, m);
+    const dir = mkdtempSync(join(tmpdir(), 'text-tags-'));
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    const studio = JSON.parse(readFileSync(join(dir, 'studio.json'), 'utf8')) as TextManifest;
+    expect([studio.task, studio.thresh, studio.classes]).toEqual(['multi', 0.2, [...tags.classes]]);
+    const loaded = await tf.loadLayersModel('http://bundle.test/model.json', { fetchFunc: folderFetch(dir) });
+    const code = /```js\n([\s\S]*?)```/
+      .exec(new TextDecoder().decode(files['README.md']))![1]
+      .replace(/^import .*$/m, '')
+      .replace(/const url = '[^']*'/, "const url = 'http://bundle.test/'")
+      .replace(/^console\.log\(.*$/m, 'return { classify, tagsOf };');
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = folderFetch(dir);
+    try {
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+        ...args: string[]
+      ) => (t: typeof tf) => Promise<{ classify: (s: string) => Record<string, number>; tagsOf: (p: Record<string, number>) => string[] }>;
+      const snippet = await new AsyncFunction('tf', code)(tf);
+      let worst = 0;
+      let differ = 0;
+      for (const t of tags.valid.slice(0, 16)) {
+        const ids = numericalize(tags.vocab, tokenize(t.text)).slice(0, MAX_LEN);
+        const studioProbs = await probsOf((x) => tagLearn.predict(x), [ids]);
+        const loadedProbs = await probsOf((x) => loaded.predict(x) as tf.Tensor, [ids]);
+        const theirs = snippet.classify(t.text);
+        worst = Math.max(
+          worst,
+          maxDiff(loadedProbs, studioProbs),
+          maxDiff(
+            tags.classes.map((k) => theirs[k]),
+            studioProbs,
+          ),
+        );
+        const studioTags = tags.classes.filter((_, k) => studioProbs[k] > Math.fround(0.2));
+        if (JSON.stringify(snippet.tagsOf(theirs)) !== JSON.stringify(studioTags)) differ++;
+      }
+      // Sigmoids, not a softmax: the probabilities of a text need not add up to 1.
+      const sums = (await probsOf((x) => loaded.predict(x) as tf.Tensor, [tags.valid[0].ids.slice(0, MAX_LEN)])).reduce((a, b) => a + b, 0);
+      console.log(`multi-label export: max |p - p_studio| ${worst.toExponential(2)} (loaded model and README snippet), tags differ on ${differ} of 16 texts; probabilities of one text sum to ${sums.toFixed(3)}`);
+      expect(worst).toBeLessThan(1e-4);
+      expect(differ).toBe(0);
+      expect(Math.abs(sums - 1)).toBeGreaterThan(1e-3);
+    } finally {
+      globalThis.fetch = realFetch;
+      loaded.dispose();
+      tagLearn.dispose();
+      multi.dispose();
+    }
+  }, 300_000);
 });

@@ -40,8 +40,11 @@ export interface TextManifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly version: typeof MANIFEST_VERSION;
   readonly kind: 'text';
-  readonly task: 'single';
+  /** `multi`: one sigmoid per class (tag), and a text has every tag whose probability is above `thresh`. */
+  readonly task: 'single' | 'multi';
   readonly classes: readonly string[];
+  /** Multi-label: the threshold the metrics used. */
+  readonly thresh?: number;
   readonly text: TextInputSpec;
   readonly arch: { readonly name: string; readonly embSize: number; readonly hidden: number; readonly layers: number; readonly route: string };
   readonly input: string;
@@ -57,6 +60,10 @@ export const TEXT_RULE_NAMES = ['fix_html', 'replace_rep', 'replace_wrep', 'spec
 /** What `textManifest` needs. */
 export interface TextManifestInput {
   readonly clas: TextClassifier;
+  /** Default `single`. */
+  readonly task?: 'single' | 'multi';
+  /** The multi-label threshold (ignored for single-label). */
+  readonly thresh?: number;
   readonly classes: readonly string[];
   readonly vocab: Vocab;
   readonly maxLen: number;
@@ -72,12 +79,14 @@ export interface TextManifestInput {
 /** `studio.json` for a trained text classifier. */
 export function textManifest(m: TextManifestInput): TextManifest {
   const enc = m.clas.encoder;
+  const multi = m.task === 'multi';
   return {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     kind: 'text',
-    task: 'single',
+    task: multi ? 'multi' : 'single',
     classes: [...m.classes],
+    ...(multi ? { thresh: m.thresh ?? 0.2 } : {}),
     text: {
       itos: [...m.vocab.itos],
       unkIdx: m.vocab.unkIdx,
@@ -87,7 +96,7 @@ export function textManifest(m: TextManifestInput): TextManifest {
     },
     arch: { name: 'awd-lstm-classifier', embSize: enc.embSize, hidden: m.hidden, layers: enc.lstms.length, route: m.route },
     input: `int32 [batch, time] token ids of one text (or of texts of one length), unpadded, at most ${m.maxLen} tokens`,
-    output: 'softmax probabilities in classes order',
+    output: multi ? `sigmoid probabilities in classes order, one per tag: a text has the tags above ${m.thresh ?? 0.2}` : 'softmax probabilities in classes order',
     history: m.history,
     metrics: m.history.at(-1)?.metrics ?? {},
     createdAt: (m.createdAt ?? new Date()).toISOString(),
@@ -114,7 +123,11 @@ export function textSnippet(url = './my-classifier/'): string {
     '  return Object.fromEntries(studio.classes.map((c, i) => [c, probs[i]]));',
     '}',
     '',
-    "console.log(classify('Click here to claim your FREE prize!!!'));",
+    '/** Multi-label models (studio.task === "multi"): the tags whose probability is above studio.thresh. */',
+    'const tagsOf = (probs) => Object.keys(probs).filter((c) => probs[c] > studio.thresh);',
+    '',
+    "const probs = classify('Click here to claim your FREE prize!!!');",
+    "console.log(studio.task === 'multi' ? tagsOf(probs) : probs);",
   ].join('\n');
 }
 
@@ -150,7 +163,7 @@ export function textReadme(m: TextManifest): string {
  * @example const files = await textBundle(clas, textManifest({ clas, classes, vocab, ... }));
  */
 export async function textBundle(clas: TextClassifier, manifest: TextManifest): Promise<BundleFiles> {
-  const model = classifierLayersModel(clas);
+  const model = classifierLayersModel(clas, manifest.task === 'multi' ? 'sigmoid' : 'softmax');
   try {
     let a: tf.io.ModelArtifacts | null = null;
     await model.save(

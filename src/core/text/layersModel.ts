@@ -6,7 +6,8 @@
  *
  *   ids [B, T] int32 -> embedding -> LSTM x L (returnSequences; the last also returns its final
  *   state h, which is the last step's output) -> concat pooling [last, max over time, mean over
- *   time] -> (batch norm -> dense (ReLU)) per head block -> softmax probabilities.
+ *   time] -> (batch norm -> dense (ReLU)) per head block -> softmax probabilities (sigmoid per tag
+ *   for a multi-label classifier).
  *
  * The LSTMs use sigmoid gates (tfjs's default is hard sigmoid) and Keras's gate order, which is
  * the studio's (`lstm.ts`), so their weights copy over as they are. The pooling here has no
@@ -26,7 +27,7 @@ const ZERO = { kernelInitializer: 'zeros', biasInitializer: 'zeros' } as const;
  * (later training of `clas` does not change it). The caller disposes it.
  * @example const model = classifierLayersModel(clas); model.predict(tf.tensor2d([ids], [1, ids.length], 'int32'));
  */
-export function classifierLayersModel(clas: TextClassifier): tf.LayersModel {
+export function classifierLayersModel(clas: TextClassifier, output: 'softmax' | 'sigmoid' = 'softmax'): tf.LayersModel {
   const enc = clas.encoder;
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   const embedding = tf.layers.embedding({ inputDim: enc.vocabSize, outputDim: enc.embSize, embeddingsInitializer: 'zeros', name: 'embedding' });
@@ -45,7 +46,7 @@ export function classifierLayersModel(clas: TextClassifier): tf.LayersModel {
   const blocks = clas.head.blocks();
   const headLayers = blocks.map((b, i) => {
     const bn = tf.layers.batchNormalization({ epsilon: BN_EPS, name: `head_bn_${i}` });
-    const dense = tf.layers.dense({ units: b.linear.kernel.shape[1] as number, activation: i < blocks.length - 1 ? 'relu' : 'softmax', ...ZERO, name: `head_dense_${i}` });
+    const dense = tf.layers.dense({ units: b.linear.kernel.shape[1] as number, activation: i < blocks.length - 1 ? 'relu' : output, ...ZERO, name: `head_dense_${i}` });
     h = dense.apply(bn.apply(h)) as tf.SymbolicTensor;
     return { bn, dense, b };
   });

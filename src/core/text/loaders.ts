@@ -10,7 +10,7 @@ import { makeRng, shuffled } from '../data/random';
 export interface TextBatch {
   /** int32 `[B, T]` token ids. */
   readonly x: tf.Tensor2D;
-  /** int32 `[B, T]` next tokens (language model) or `[B]` class ids (classifier). */
+  /** int32 `[B, T]` next tokens (language model), `[B]` class ids (classifier) or float32 `[B, C]` multi-hot tags (multi-label classifier). */
   readonly y: tf.Tensor;
   /** Which item each row came from (classifier), for predictions in item order; empty for the language model. */
   readonly indices: readonly number[];
@@ -28,7 +28,8 @@ export interface TextLoader {
 /** Plain arrays of one batch: `x` and `y` row-major. */
 export interface BatchArrays {
   readonly x: Int32Array;
-  readonly y: Int32Array;
+  /** Token or class ids; multi-hot rows `[B, C]` (a Float32Array) for a multi-label classifier. */
+  readonly y: Int32Array | Float32Array;
   /** `[B, T]` of `x`. */
   readonly shape: readonly [number, number];
   readonly indices: readonly number[];
@@ -123,6 +124,21 @@ export interface ClassifierLoaderOptions {
   readonly padFirst?: boolean;
   /** Texts longer than this keep their first `maxLen` tokens (the browser cannot run fastai's 1,440). */
   readonly maxLen?: number;
+  /** Number of tags, when the labels are tag lists (multi-label): `y` is multi-hot `[B, numClasses]`. */
+  readonly numClasses?: number;
+}
+
+/** A text's class id, or its tag ids (multi-label). */
+export type TextTarget = number | readonly number[];
+
+/** Row-major targets of `idx`: class ids, or multi-hot rows of `numClasses` for tag lists. */
+function targetArray(labels: readonly TextTarget[], idx: readonly number[], numClasses: number | undefined): Int32Array | Float32Array {
+  if (numClasses === undefined) return Int32Array.from(idx, (i) => labels[i] as number);
+  const y = new Float32Array(idx.length * numClasses);
+  idx.forEach((item, row) => {
+    for (const c of labels[item] as readonly number[]) y[row * numClasses + c] = 1;
+  });
+  return y;
 }
 
 /**
@@ -173,7 +189,7 @@ export function padBatch(texts: readonly Int32Array[], padIdx: number, padFirst:
 }
 
 /** Every classifier batch of one epoch as plain arrays. */
-export function classifierBatchArrays(texts: readonly Int32Array[], labels: readonly number[], epoch: number, opts: ClassifierLoaderOptions = {}): BatchArrays[] {
+export function classifierBatchArrays(texts: readonly Int32Array[], labels: readonly TextTarget[], epoch: number, opts: ClassifierLoaderOptions = {}): BatchArrays[] {
   const { bs = 64, shuffle = false, seed = 0, padIdx = 1, padFirst = true, maxLen = Infinity } = opts;
   const cut = texts.map((t) => (t.length > maxLen ? t.subarray(0, maxLen) : t));
   const order = sortedOrder(
@@ -188,28 +204,29 @@ export function classifierBatchArrays(texts: readonly Int32Array[], labels: read
       padIdx,
       padFirst,
     );
-    return { x, y: Int32Array.from(idx, (i) => labels[i]), shape: [idx.length, width] as const, indices: idx };
+    return { x, y: targetArray(labels, idx, opts.numClasses), shape: [idx.length, width] as const, indices: idx };
   });
 }
 
 /**
  * fastai's classifier loader: texts sorted by length (with randomness for training), padded with
- * `xxpad`, labels as int32 class ids.
+ * `xxpad`, labels as int32 class ids, or tag lists as float32 multi-hot rows (`numClasses` set).
  * @example const dl = classifierLoader(ids, labels, { bs: 32, shuffle: true, seed: 1, padIdx: vocab.padIdx });
  */
-export function classifierLoader(texts: readonly Int32Array[], labels: readonly number[], opts: ClassifierLoaderOptions = {}): TextLoader {
+export function classifierLoader(texts: readonly Int32Array[], labels: readonly TextTarget[], opts: ClassifierLoaderOptions = {}): TextLoader {
   if (texts.length !== labels.length) throw new Error(`${texts.length} texts but ${labels.length} labels`);
+  if (labels.some((l) => typeof l !== 'number') !== (opts.numClasses !== undefined)) throw new Error('Tag lists (multi-label) need numClasses, and class ids must not have it');
   const bs = opts.bs ?? 64;
   return {
     count: texts.length,
     batchCount: Math.ceil(texts.length / bs),
     batchSize: bs,
     async *batches(epoch: number) {
-      for (const b of classifierBatchArrays(texts, labels, epoch, opts)) yield toTensors(b, [b.shape[0]]);
+      for (const b of classifierBatchArrays(texts, labels, epoch, opts)) yield toTensors(b, opts.numClasses === undefined ? [b.shape[0]] : [b.shape[0], opts.numClasses]);
     },
   };
 }
 
 function toTensors(b: BatchArrays, yShape: number[]): TextBatch {
-  return { x: tf.tensor2d(b.x, [b.shape[0], b.shape[1]], 'int32'), y: tf.tensor(b.y, yShape, 'int32'), indices: b.indices };
+  return { x: tf.tensor2d(b.x, [b.shape[0], b.shape[1]], 'int32'), y: tf.tensor(b.y, yShape, b.y instanceof Float32Array ? 'float32' : 'int32'), indices: b.indices };
 }

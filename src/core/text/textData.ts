@@ -46,12 +46,20 @@ export interface TextItem {
   readonly text: string;
   readonly tokens: readonly string[];
   readonly ids: Int32Array;
-  /** Class index, or -1 for an unlabelled text (language model only). */
+  /**
+   * Class index, or -1 for an unlabelled text (language model only). In a multi-label block every
+   * text read from the CSV is labelled (no tag is an answer too, as fastai's `MultiCategoryBlock`
+   * reads an empty cell) and this is 0; its classes are in `tags`.
+   */
   readonly label: number;
+  /** The text's class indices: its tags in a multi-label block, `[label]` in a single-label one, none when unlabelled. */
+  readonly tags: readonly number[];
 }
 
 /** The built block: items per split, classes, vocabulary and what was wrong with the input. */
 export interface TextData {
+  /** `multi` when the label column holds tags (the source's `separator` is set). */
+  readonly task: 'single' | 'multi';
   readonly classes: readonly string[];
   readonly train: readonly TextItem[];
   readonly valid: readonly TextItem[];
@@ -68,7 +76,8 @@ export interface TextData {
 interface RawText {
   readonly name: string;
   readonly text: string;
-  readonly label: string | null;
+  /** The class, or the tags (multi-label); null when unlabelled. */
+  readonly label: string | readonly string[] | null;
   readonly split: 'train' | 'valid' | null;
 }
 
@@ -135,17 +144,36 @@ async function readCsv(source: Extract<TextSource, { kind: 'csv' }>, files: read
   }
   if (problems.some((p) => p.blocking)) return [];
   const out: RawText[] = [];
+  const sep = source.separator;
   for (const row of table.rows) {
     const text = row.values[source.textColumn] ?? '';
-    const label = (row.values[source.labelColumn] ?? '').trim();
+    const cell = (row.values[source.labelColumn] ?? '').trim();
     if (text.trim() === '') {
       problems.push({ level: 'warning', file: file.path, line: row.line, message: `${file.path} line ${row.line}: no text in "${source.textColumn}"; left out` });
       continue;
     }
     const split = source.validColumn ? (isTruthy(row.values[source.validColumn] ?? '') ? 'valid' : 'train') : null;
-    out.push({ name: `${file.path}:${row.line}`, text, label: label === '' ? null : label, split });
+    // Multi-label: an empty cell is a text with none of the tags, not an unlabelled one.
+    const label = sep
+      ? [
+          ...new Set(
+            cell
+              .split(sep)
+              .map((t) => t.trim())
+              .filter((t) => t !== ''),
+          ),
+        ]
+      : cell === ''
+        ? null
+        : cell;
+    out.push({ name: `${file.path}:${row.line}`, text, label, split });
   }
   return out;
+}
+
+/** A raw text's classes: its tags, its one class, or none. */
+function labelsOf(r: RawText): readonly string[] {
+  return r.label === null ? [] : typeof r.label === 'string' ? [r.label] : r.label;
 }
 
 /** Splits labelled texts: by their folders when both splits are there, else at random with `validPct`. */
@@ -170,9 +198,17 @@ export async function buildTextData(files: readonly SourceFile[], spec: TextData
   const problems: Problem[] = [];
   const raw = spec.source.kind === 'folder' ? await readFolder(files, problems) : await readCsv(spec.source, files, problems);
   const { train, valid, unsup } = splitTexts(raw, spec);
-  const classes = [...new Set(train.map((r) => r.label!))].sort();
+  const task = spec.source.kind === 'csv' && spec.source.separator ? 'multi' : 'single';
+  const classes = [...new Set(train.flatMap((r) => labelsOf(r)))].sort();
   if (!problems.some((p) => p.blocking)) {
-    if (classes.length < 2) problems.push({ level: 'error', blocking: true, message: `The texts need at least two classes to classify; found ${classes.length === 0 ? 'no labelled text' : `only "${classes[0]}"`}` });
+    // One tag is a question too (does the text have it or not); one class is not.
+    const least = task === 'multi' ? 1 : 2;
+    if (classes.length < least)
+      problems.push({
+        level: 'error',
+        blocking: true,
+        message: `The texts need at least two classes to classify; found ${classes.length === 0 ? (task === 'multi' ? 'no tag in the training texts' : 'no labelled text') : `only "${classes[0]}"`}`,
+      });
     else if (valid.length === 0) problems.push({ level: 'error', blocking: true, message: 'No validation texts: add a valid/ folder, or raise the validation share' });
   }
   const toks = (rs: readonly RawText[]) => rs.map((r) => tokenize(r.text));
@@ -180,12 +216,20 @@ export async function buildTextData(files: readonly SourceFile[], spec: TextData
   const vocab = makeVocab(countTokens([...trainToks, ...unsupToks]), { minFreq: spec.minFreq, maxVocab: spec.maxVocab });
   const items = (rs: readonly RawText[], ts: string[][], known: boolean): TextItem[] =>
     rs.map((r, i) => {
-      const label = r.label === null ? -1 : classes.indexOf(r.label);
+      const base = { name: r.name, text: r.text, tokens: ts[i], ids: numericalize(vocab, ts[i]) };
+      if (r.label === null) return { ...base, label: -1, tags: [] };
+      if (typeof r.label !== 'string') {
+        const unknown = r.label.filter((t) => !classes.includes(t));
+        if (known && unknown.length > 0) problems.push({ level: 'warning', file: r.name, message: `${r.name}: tag ${unknown.map((t) => `"${t}"`).join(', ')} has no training text; ignored` });
+        return { ...base, label: 0, tags: r.label.map((t) => classes.indexOf(t)).filter((c) => c >= 0) };
+      }
+      const label = classes.indexOf(r.label);
       if (known && label < 0) problems.push({ level: 'warning', file: r.name, message: `${r.name}: class "${r.label}" has no training text; left out` });
-      return { name: r.name, text: r.text, tokens: ts[i], ids: numericalize(vocab, ts[i]), label };
+      return { ...base, label, tags: label >= 0 ? [label] : [] };
     });
   const validItems = items(valid, validToks, true).filter((it) => it.label >= 0);
   return {
+    task,
     classes,
     train: items(train, trainToks, false),
     valid: validItems,

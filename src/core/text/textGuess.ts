@@ -17,6 +17,24 @@ function looksLikeProse(values: readonly string[]): boolean {
   return mean >= 30 && spaced >= 0.5;
 }
 
+/** A label column has at least two values and at most half as many as rows (or two). */
+function fewValues(values: readonly string[]): boolean {
+  const distinct = new Set(values.filter((v) => v !== '')).size;
+  return distinct >= 2 && distinct <= Math.max(2, values.length / 2);
+}
+
+/** Space-separated tags: a few per cell, from a small set, and not prose (a second text column would split into words too). */
+function looksLikeTags(values: readonly string[]): boolean {
+  const tags = values.flatMap((v) =>
+    v
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== ''),
+  );
+  const filled = values.filter((v) => v.trim() !== '').length;
+  return !looksLikeProse(values) && filled > 0 && tags.length / filled <= 10 && fewValues(tags);
+}
+
 /**
  * A text spec when the files are text, else null.
  * @example await guessTextSpec([{ path: 'train/pos/1.txt', ... }, ...]) // { source: { kind: 'folder' }, ... }
@@ -32,10 +50,12 @@ export async function guessTextSpec(files: readonly SourceFile[]): Promise<TextD
     const col = (c: string) => sample.map((r) => r.values[c] ?? '');
     const textColumn = table.columns.find((c) => looksLikeProse(col(c)));
     if (!textColumn) continue;
-    const labelColumn = table.columns.find((c) => c !== textColumn && !/^(is_)?valid$/i.test(c) && new Set(col(c)).size >= 2 && new Set(col(c)).size <= Math.max(2, sample.length / 2));
+    const labelColumn = table.columns.find((c) => c !== textColumn && !/^(is_)?valid$/i.test(c) && (fewValues(col(c)) || looksLikeTags(col(c))));
     if (!labelColumn) continue;
     const validColumn = table.columns.find((c) => /^(is_)?valid$/i.test(c));
-    return { source: { kind: 'csv', csvPath: csv.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}) }, ...TEXT_DEFAULTS };
+    // Tags split on spaces, as the image guess reads a label column (Planet's "clear primary").
+    const multi = col(labelColumn).some((v) => /\s/.test(v.trim()));
+    return { source: { kind: 'csv', csvPath: csv.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}), ...(multi ? { separator: ' ' } : {}) }, ...TEXT_DEFAULTS };
   }
   return null;
 }

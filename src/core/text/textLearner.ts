@@ -33,6 +33,8 @@ export interface TextLoaders {
 export interface TextLearnerOptions {
   /** Default: accuracy and perplexity for a language model, accuracy for a classifier. */
   readonly metrics?: readonly Metric[];
+  /** Default: cross-entropy on token or class ids; a multi-label classifier takes `bceWithLogitsFlat()`. */
+  readonly loss?: Loss;
   readonly lr?: number;
   readonly wd?: number;
   readonly callbacks?: readonly Callback[];
@@ -59,7 +61,7 @@ export function clipGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number
  * @example const learn = new TextLearner(new LanguageModel({ vocabSize }), { train, valid }, { isLm: true }); await learn.fitOneCycle(1, 2e-2);
  */
 export class TextLearner implements LearnerView {
-  readonly loss: Loss = sparseCrossEntropy();
+  readonly loss: Loss;
   readonly metrics: readonly Metric[];
   readonly opt: AdamW;
   readonly recorder = new Recorder();
@@ -79,6 +81,7 @@ export class TextLearner implements LearnerView {
     opts: TextLearnerOptions & { readonly isLm?: boolean } = {},
   ) {
     this.metrics = opts.metrics ?? (opts.isLm ? [accuracy(), perplexity()] : [accuracy()]);
+    this.loss = opts.loss ?? sparseCrossEntropy();
     this.lr = opts.lr ?? 1e-3;
     this.wd = opts.wd ?? 0.01;
     this.clip = opts.clip;
@@ -146,39 +149,42 @@ export class TextLearner implements LearnerView {
     return { validLoss: this.state.validLoss, metrics: { ...this.state.metrics } };
   }
 
-  /** Probabilities for int32 `[B, T]` ids (inference mode); the caller disposes the result. */
+  /** Probabilities (the loss's activation: softmax, or sigmoid for tags) for int32 `[B, T]` ids, in inference mode; the caller disposes the result. */
   predict(ids: tf.Tensor2D): tf.Tensor {
     this.model.reset();
-    return tf.tidy(() => tf.softmax(this.model.forward(ids, false).logits));
+    return tf.tidy(() => this.loss.activation(this.model.forward(ids, false).logits));
   }
 
   /**
    * The classifier's probabilities, targets and per-item losses over a loader (validation by
    * default), in item order: the sorted batches are put back by their `indices` (what the
-   * confusion matrix and top losses need). The caller disposes `probs` and `targets`.
+   * confusion matrix and top losses need). Targets are class ids `[N]`, or multi-hot `[N, C]` for
+   * tags. The caller disposes `probs` and `targets`.
    */
-  async getPreds(loader: TextLoader = this.dls.valid): Promise<{ probs: tf.Tensor2D; targets: tf.Tensor1D; losses: Float32Array }> {
-    const rows: { index: number; probs: Float32Array; target: number; loss: number }[] = [];
+  async getPreds(loader: TextLoader = this.dls.valid): Promise<{ probs: tf.Tensor2D; targets: tf.Tensor; losses: Float32Array }> {
+    const rows: { index: number; probs: Float32Array; target: Float32Array; loss: number }[] = [];
     let classes = 0;
+    let targetShape: number[] = [0];
     for await (const { x, y, indices } of loader.batches(0)) {
       const [p, l] = tf.tidy(() => {
         const logits = this.model.forward(x, false).logits;
-        return [tf.softmax(logits), this.loss.perItem(logits, y)];
+        return [this.loss.activation(logits), this.loss.perItem(logits, y)];
       });
       const [pv, lv, yv] = await Promise.all([p.data(), l.data(), y.data()]);
       classes = p.shape[1] ?? 0;
-      indices.forEach((index, i) => rows.push({ index, probs: Float32Array.from(pv.subarray(i * classes, (i + 1) * classes)), target: yv[i], loss: lv[i] }));
+      const width = y.rank > 1 ? (y.shape[1] as number) : 1;
+      targetShape = y.rank > 1 ? [0, width] : [0];
+      indices.forEach((index, i) => rows.push({ index, probs: Float32Array.from(pv.subarray(i * classes, (i + 1) * classes)), target: Float32Array.from(yv.subarray(i * width, (i + 1) * width)), loss: lv[i] }));
       tf.dispose([x, y, p, l]);
     }
     rows.sort((a, b) => a.index - b.index);
     const flat = new Float32Array(rows.length * classes);
     rows.forEach((r, i) => flat.set(r.probs, i * classes));
+    const targets = Float32Array.from(rows.flatMap((r) => Array.from(r.target)));
+    const shape = [rows.length, ...targetShape.slice(1)];
     return {
       probs: tf.tensor2d(flat, [rows.length, classes]),
-      targets: tf.tensor1d(
-        rows.map((r) => r.target),
-        'int32',
-      ),
+      targets: targetShape.length > 1 ? tf.tensor(targets, shape, 'float32') : tf.tensor1d(Int32Array.from(targets), 'int32'),
       losses: Float32Array.from(rows, (r) => r.loss),
     };
   }

@@ -1,7 +1,8 @@
 import { memo, useState } from 'react';
 import type { TextCommands } from '../../../state/textActions';
 import type { TextState } from '../../../state/textState';
-import type { TextResultItem } from '../../../workers/protocol';
+import type { TextMultiResults, TextResultItem, TextSingleResults } from '../../../workers/protocol';
+import { ThresholdChart } from '../../charts/ThresholdChart';
 import { Cell } from '../../components/Cell';
 import { Tokens } from './TextDataCells';
 
@@ -16,42 +17,94 @@ export const TextResultsCell = memo(function TextResultsCell(props: { text: Text
         Show results
       </button>
       {props.text.kind === 'lm' && <span className="muted"> the language model&apos;s results are its perplexity (epoch table) and its text (Predict)</span>}
-      {r && (
-        <div data-testid="text-results">
-          <p data-testid="results-metrics" data-accuracy={r.accuracy.toFixed(4)}>
-            accuracy <b>{pct(r.accuracy)}</b> on {r.confusion.flat().reduce((a, b) => a + b, 0)} validation texts
-          </p>
-          <table className="counts" data-testid="confusion-matrix">
-            <thead>
-              <tr>
-                <th>actual \ predicted</th>
-                {r.classes.map((c) => (
-                  <th key={c}>{c}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {r.confusion.map((row, i) => (
-                <tr key={r.classes[i]}>
-                  <th>{r.classes[i]}</th>
-                  {row.map((n, j) => (
-                    <td key={j} data-testid="confusion-cell" className={i === j ? 'right' : n > 0 ? 'wrong' : ''}>
-                      {n}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <ResultTable title="Top losses" testId="top-losses" items={r.topLosses} />
-          <ResultTable title="Most confident mistakes" testId="confident-mistakes" items={r.confidentMistakes} />
-        </div>
-      )}
+      {r?.kind === 'multi' && <MultiTextResults r={r} />}
+      {r?.kind === 'single' && <SingleTextResults r={r} />}
     </Cell>
   );
 });
 
-function ResultTable(props: { title: string; testId: string; items: readonly TextResultItem[] }) {
+/** Single-label: accuracy, the confusion matrix, top losses and the most confident mistakes. */
+function SingleTextResults({ r }: { r: TextSingleResults }) {
+  return (
+    <div data-testid="text-results">
+      <p data-testid="results-metrics" data-accuracy={r.accuracy.toFixed(4)}>
+        accuracy <b>{pct(r.accuracy)}</b> on {r.confusion.flat().reduce((a, b) => a + b, 0)} validation texts
+      </p>
+      <table className="counts" data-testid="confusion-matrix">
+        <thead>
+          <tr>
+            <th>actual \ predicted</th>
+            {r.classes.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {r.confusion.map((row, i) => (
+            <tr key={r.classes[i]}>
+              <th>{r.classes[i]}</th>
+              {row.map((n, j) => (
+                <td key={j} data-testid="confusion-cell" className={i === j ? 'right' : n > 0 ? 'wrong' : ''}>
+                  {n}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ResultTable title="Top losses" testId="top-losses" items={r.topLosses} />
+      <ResultTable title="Most confident mistakes" testId="confident-mistakes" items={r.confidentMistakes} />
+    </div>
+  );
+}
+
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+
+/** Multi-label (lesson 3's Planet, on texts): accuracy_thresh and F2 at the threshold, per-tag scores, the threshold sweep, top losses. */
+function MultiTextResults({ r }: { r: TextMultiResults }) {
+  return (
+    <div data-testid="text-results">
+      <p data-testid="results-metrics" data-accuracy={r.accuracy.toFixed(4)} data-fbeta={r.fbeta.toFixed(4)} data-thresh={r.thresh}>
+        at threshold {r.thresh.toFixed(2)}: accuracy_thresh <b>{pct(r.accuracy)}</b> · F2 <b>{f3(r.fbeta)}</b> on {r.count} validation texts
+        {r.best && (
+          <span className="muted">
+            {' '}
+            · the best threshold on these texts is {r.best.thresh.toFixed(2)} (F2 {f3(r.best.fbeta)})
+          </span>
+        )}
+      </p>
+      <ThresholdChart sweep={r.sweep} best={r.best} chosen={r.thresh} beta={2} onPick={() => undefined} />
+      <table className="epochs" data-testid="tag-stats">
+        <thead>
+          <tr>
+            <th>tag</th>
+            <th>precision</th>
+            <th>recall</th>
+            <th>F1</th>
+            <th>support</th>
+            <th>predicted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.perTag.map((t) => (
+            <tr key={t.tag} data-testid="tag-row" data-tag={r.classes[t.tag]}>
+              <td>{r.classes[t.tag]}</td>
+              <td>{f3(t.precision)}</td>
+              <td>{f3(t.recall)}</td>
+              <td>{f3(t.f1)}</td>
+              <td>{t.support}</td>
+              <td>{t.predicted}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ResultTable title="Top losses" testId="top-losses" items={r.topLosses} multi />
+      <ResultTable title="Most confident mistakes" testId="confident-mistakes" items={r.confidentMistakes} multi />
+    </div>
+  );
+}
+
+function ResultTable(props: { title: string; testId: string; items: readonly TextResultItem[]; multi?: boolean }) {
   return (
     <>
       <h3>{props.title}</h3>
@@ -61,7 +114,7 @@ function ResultTable(props: { title: string; testId: string; items: readonly Tex
             <th>text</th>
             <th>actual</th>
             <th>predicted</th>
-            <th>probability</th>
+            <th>{props.multi ? 'furthest tag off by' : 'probability'}</th>
             <th>loss</th>
           </tr>
         </thead>
@@ -69,8 +122,8 @@ function ResultTable(props: { title: string; testId: string; items: readonly Tex
           {props.items.map((t) => (
             <tr key={t.index} data-testid="text-result" className={t.actual === t.predicted ? 'right' : 'wrong'}>
               <td className="tokens">{t.text.length > 300 ? `${t.text.slice(0, 300)}…` : t.text}</td>
-              <td>{t.actual}</td>
-              <td>{t.predicted}</td>
+              <td>{t.actual || (props.multi ? '(no tag)' : '')}</td>
+              <td>{t.predicted || (props.multi ? '(no tag)' : '')}</td>
               <td>{t.prob.toFixed(2)}</td>
               <td>{t.loss.toFixed(2)}</td>
             </tr>
@@ -95,11 +148,25 @@ export const TextPredictCell = memo(function TextPredictCell(props: { text: Text
         </button>
       </div>
       {p && (
-        <div data-testid="predict-output" data-top={p.kind === 'classes' ? p.predicted : ''}>
+        <div data-testid="predict-output" data-top={p.kind === 'classes' ? p.predicted : p.kind === 'tags' ? p.predicted.join(';') : ''}>
           <p className="muted">
             tokens: <Tokens tokens={p.tokens.slice(0, 60)} />
           </p>
-          {p.kind === 'classes' ? (
+          {p.kind === 'tags' && (
+            <>
+              <p data-testid="predict-tags">
+                tags (probability over {p.thresh.toFixed(2)}): <b>{p.predicted.length ? p.predicted.join(', ') : 'none'}</b>
+              </p>
+              <ul className="predictions">
+                {p.classes.map((c, i) => (
+                  <li key={c} data-testid="predict-prob" data-class={c} data-prob={p.probs[i].toFixed(4)}>
+                    {p.predicted.includes(c) ? <b>{c}</b> : c}: {pct(p.probs[i])}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {p.kind === 'classes' && (
             <ul className="predictions">
               {p.classes.map((c, i) => (
                 <li key={c} data-testid="predict-prob" data-class={c} data-prob={p.probs[i].toFixed(4)}>
@@ -107,9 +174,8 @@ export const TextPredictCell = memo(function TextPredictCell(props: { text: Text
                 </li>
               ))}
             </ul>
-          ) : (
-            <p data-testid="generated">{p.generated}</p>
           )}
+          {p.kind === 'generated' && <p data-testid="generated">{p.generated}</p>}
         </div>
       )}
     </Cell>
