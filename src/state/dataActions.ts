@@ -9,6 +9,7 @@ import { guessTextSpec } from '../core/text/textGuess';
 import type { TextDataSpec } from '../core/text/textData';
 import type { TextDataInfo } from '../core/text/textView';
 import type { DataAction, DataState } from './dataState';
+import { checkTextSpec } from './textSpecForm';
 import type { Store } from './store';
 
 /** The data cells' store. */
@@ -23,10 +24,12 @@ export interface DataCommands {
   /** Adds loose files (a CSV, `codes.txt`) to what is loaded, or to what is still being loaded. */
   addFiles(added: readonly SourceFile[]): Promise<void>;
   setSpec(spec: DataBlockSpec): void;
+  /** The text form's edit; `build` rebuilds the text block with it. */
+  setTextSpec(spec: TextDataSpec): void;
   build(): Promise<void>;
   redrawBatch(): void;
   /** After a reload or import: fetch a sample again, or ask for the folder again, then rebuild with the saved spec. */
-  restoreSource(source: { source: string; sample: string | null; paths: readonly string[]; spec: DataBlockSpec }): Promise<void>;
+  restoreSource(source: { source: string; sample: string | null; paths: readonly string[]; spec: DataBlockSpec; textSpec?: TextDataSpec | null }): Promise<void>;
 }
 
 /** Where text is tokenized: the training worker, which keeps the texts (`draw` picks show_batch's rows). */
@@ -88,7 +91,9 @@ export function makeDataCommands(store: DataStore, images: ImageBuilder, beforeB
     const known = new Set(saved?.paths ?? []);
     if (saved && (known.size === 0 || files.some((f) => known.has(f.path)))) {
       // Chosen again after a reload (or for an imported model): keep the saved spec rather than guessing.
-      store.dispatch({ type: 'reselected', files, source });
+      // A notebook saved before text specs were kept has none: text is guessed again.
+      const textSpec = saved.textSpec === undefined && text ? await guessTextSpec(files) : saved.textSpec;
+      store.dispatch({ type: 'reselected', files, source, textSpec });
     } else {
       const textSpec = text ? await guessTextSpec(files) : null;
       store.dispatch({ type: 'filesLoaded', files, source, spec: textSpec ? store.getState().spec : await guessSpec(files), textSpec });
@@ -113,6 +118,9 @@ export function makeDataCommands(store: DataStore, images: ImageBuilder, beforeB
     },
     setSpec(spec) {
       store.dispatch({ type: 'specChanged', spec });
+    },
+    setTextSpec(spec) {
+      store.dispatch({ type: 'textSpecChanged', spec });
     },
     async build() {
       // A bad value in the form (size 5000, batch size 0, an empty pattern) is named before anything
@@ -155,25 +163,36 @@ export function makeDataCommands(store: DataStore, images: ImageBuilder, beforeB
           .then((batch) => store.dispatch({ type: 'batchDrawn', batch }));
       }
     },
-    async restoreSource({ source, sample, paths, spec }) {
-      store.dispatch({ type: 'reselectNeeded', source, paths, spec });
+    async restoreSource({ source, sample, paths, spec, textSpec }) {
+      store.dispatch({ type: 'reselectNeeded', source, paths, spec, textSpec });
       if (!sample) return;
       // A built-in sample needs no permission: fetch it again.
       const info = (await listSamples()).find((s) => s.name === sample);
       if (info) await commands.loadFiles(await loadSample(info), source);
     },
   };
-  /** The text block: built in the worker after a running fit stops; its problems listed, the rest kept. */
+  /**
+   * The text block: built in the worker after a running fit stops; its problems listed, the rest
+   * kept. A bad value of the form (a validation share of 2, a column the CSV lacks) is named
+   * first: nothing is rebuilt, the block built before stays and a running fit goes on.
+   */
   async function buildText(builder: TextBuilder): Promise<void> {
+    const asked = store.getState().textSpec!;
+    const bad = await checkTextSpec(asked, store.getState().files);
+    if (bad.length > 0) {
+      store.dispatch({ type: 'specRejected', problems: bad });
+      return;
+    }
     const token = ++buildToken;
     store.dispatch({ type: 'buildStarted' });
     try {
       await beforeBuild();
       await buildInTurn(token, async () => {
-        const { textSpec, files, spec, batchDraw } = store.getState();
-        const info = await builder.build(textSpec!, files, batchDraw);
+        // The spec that was checked: an edit made since waits for the next Build.
+        const { files, spec, batchDraw } = store.getState();
+        const info = await builder.build(asked, files, batchDraw);
         // A spec of its own: the runner tells a new block from the one it last sent by identity.
-        if (token === buildToken) store.dispatch({ type: 'textBuilt', info, spec: { ...spec } });
+        if (token === buildToken) store.dispatch({ type: 'textBuilt', info, spec: { ...spec }, textSpec: asked });
       });
     } catch (e) {
       if (token === buildToken) store.dispatch({ type: 'failed', error: `Building the text block failed: ${(e as Error).message}` });

@@ -21,11 +21,12 @@ export interface DataState {
   /** show_batch's tiles as the worker drew them (plain RGBA arrays). */
   readonly batch: BatchTiles | null;
   /**
-   * After a reload or an import: the saved spec and the paths of the files it was built on. The
+   * After a reload or an import: the saved spec (and text spec: null for images, absent in a
+   * notebook saved before text specs were kept) and the paths of the files it was built on. The
    * browser cannot read those files again without the person's permission, so the studio asks
    * them to choose the folder again and matches files by path.
    */
-  readonly reselect: { readonly source: string; readonly paths: readonly string[]; readonly spec: DataBlockSpec } | null;
+  readonly reselect: { readonly source: string; readonly paths: readonly string[]; readonly spec: DataBlockSpec; readonly textSpec?: TextDataSpec | null } | null;
   /** How the files chosen again matched the saved paths. */
   readonly matched: { readonly found: number; readonly expected: number; readonly missing: readonly string[] } | null;
   readonly error: string | null;
@@ -34,8 +35,10 @@ export interface DataState {
    * pattern): the problems, one per field. The block built before, the learner and a running fit are kept.
    */
   readonly rejected: readonly Problem[] | null;
-  /** Set when the guess found text (a folder of `.txt` files, a CSV with prose): the worker builds that block. */
+  /** Set when the guess found text (a folder of `.txt` files, a CSV with prose): the worker builds that block; the text form edits it. */
   readonly textSpec: TextDataSpec | null;
+  /** The text spec the current text block was built from, to tell when the form has moved on. */
+  readonly builtTextSpec: TextDataSpec | null;
   /** The text block as the worker built it: summary and show_batch (the texts stay in the worker). */
   readonly text: TextDataInfo | null;
 }
@@ -43,7 +46,8 @@ export interface DataState {
 /** Every change the data cells can make. */
 export type DataAction =
   | { type: 'filesLoaded'; files: readonly SourceFile[]; source: string; spec: DataBlockSpec; textSpec?: TextDataSpec | null }
-  | { type: 'textBuilt'; info: TextDataInfo; spec: DataBlockSpec }
+  | { type: 'textBuilt'; info: TextDataInfo; spec: DataBlockSpec; textSpec?: TextDataSpec }
+  | { type: 'textSpecChanged'; spec: TextDataSpec }
   | { type: 'specChanged'; spec: DataBlockSpec }
   | { type: 'buildStarted' }
   | { type: 'specRejected'; problems: readonly Problem[] }
@@ -51,8 +55,9 @@ export type DataAction =
   | { type: 'built'; block: BlockView; spec: DataBlockSpec }
   | { type: 'redrawBatch' }
   | { type: 'batchDrawn'; batch: BatchTiles }
-  | { type: 'reselectNeeded'; source: string; paths: readonly string[]; spec: DataBlockSpec }
-  | { type: 'reselected'; files: readonly SourceFile[]; source: string }
+  | { type: 'reselectNeeded'; source: string; paths: readonly string[]; spec: DataBlockSpec; textSpec?: TextDataSpec | null }
+  /** `textSpec`: the saved text spec, or for a notebook saved before text specs were kept, the guess's. */
+  | { type: 'reselected'; files: readonly SourceFile[]; source: string; textSpec?: TextDataSpec | null }
   | { type: 'failed'; error: string };
 
 /** The studio before anything is loaded. */
@@ -70,6 +75,7 @@ export const initialDataState: DataState = {
   error: null,
   rejected: null,
   textSpec: null,
+  builtTextSpec: null,
   text: null,
 };
 
@@ -90,11 +96,23 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
         error: null,
         rejected: null,
         textSpec: action.textSpec ?? null,
+        builtTextSpec: null,
         text: null,
       };
     case 'textBuilt':
       // builtSpec marks the block as built for the training cells; the image block stays empty.
-      return { ...state, progress: null, block: null, batch: null, builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec, text: action.info };
+      return {
+        ...state,
+        progress: null,
+        block: null,
+        batch: null,
+        builtSpec: action.info.problems.some((p) => p.blocking) ? null : action.spec,
+        // A redraw brings no spec: the block is the one built before.
+        builtTextSpec: action.textSpec ?? state.builtTextSpec,
+        text: action.info,
+      };
+    case 'textSpecChanged':
+      return { ...state, textSpec: action.spec };
     case 'specChanged':
       return { ...state, spec: action.spec };
     case 'buildStarted':
@@ -111,20 +129,21 @@ export function dataReducer(state: DataState, action: DataAction): DataState {
       // A draw that a later click overtook is dropped.
       return action.batch.draw === state.batchDraw ? { ...state, batch: action.batch } : state;
     case 'reselectNeeded':
-      return { ...state, reselect: { source: action.source, paths: action.paths, spec: action.spec }, spec: action.spec };
+      return { ...state, reselect: { source: action.source, paths: action.paths, spec: action.spec, textSpec: action.textSpec }, spec: action.spec };
     case 'reselected':
-      return reselected(state, action.files, action.source);
+      return reselected(state, action.files, action.source, action.textSpec ?? null);
     case 'failed':
       return { ...state, progress: null, error: action.error };
   }
 }
 
 /** Files chosen again after a reload: the saved spec comes back, and how many saved paths were found is kept. */
-function reselected(state: DataState, files: readonly SourceFile[], source: string): DataState {
+function reselected(state: DataState, files: readonly SourceFile[], source: string, textSpec: TextDataSpec | null): DataState {
   const saved = state.reselect;
   if (!saved) return state;
   const have = new Set(files.map((f) => f.path));
   const missing = saved.paths.filter((p) => !have.has(p));
   const matched = { found: saved.paths.length - missing.length, expected: saved.paths.length, missing: missing.slice(0, 20) };
-  return { ...state, files, source, spec: saved.spec, block: null, builtSpec: null, batch: null, reselect: null, matched, error: null };
+  // A text notebook comes back as text, with the spec its form last built.
+  return { ...state, files, source, spec: saved.spec, block: null, builtSpec: null, batch: null, reselect: null, matched, error: null, textSpec, builtTextSpec: null, text: null };
 }

@@ -1,4 +1,5 @@
 import type { DataBlockSpec } from '../core/data/types';
+import type { TextDataSpec } from '../core/text/textData';
 import type { DataState } from './dataState';
 import type { SavedTrainState, TrainState } from './trainState';
 
@@ -13,6 +14,8 @@ export interface NotebookSnapshot {
   readonly paths: readonly string[];
   readonly spec: DataBlockSpec;
   readonly builtSpec: DataBlockSpec | null;
+  /** Text: the text form's spec (the built one, else the one shown); null for images, absent in older notebooks. */
+  readonly textSpec?: TextDataSpec | null;
   readonly train: SavedTrainState;
 }
 
@@ -59,6 +62,7 @@ export function snapshotOf(data: DataState, train: TrainState, now = new Date())
     paths: data.files.map((f) => f.path),
     spec: data.spec,
     builtSpec: data.builtSpec,
+    textSpec: data.builtTextSpec ?? data.textSpec,
     train: { learnerSpec, archChosen, learner, data: info, finder: finder && { ...finder, running: false }, lrInput, epochs, finderIters, runs, rows, history, autosaved, checkpoints },
   };
 }

@@ -138,7 +138,7 @@ async function restoreNotebook(runner: TrainRunner, dataCommands: DataCommands):
     // The learner spec may hold dropped backbone files the bundle does not; keep the saved one.
     runner.dispatch({ type: 'learnerReady', learner: imported.learner });
   }
-  if (snap.paths.length > 0) await dataCommands.restoreSource({ source: snap.source, sample: snap.sample, paths: snap.paths, spec: snap.builtSpec ?? snap.spec });
+  if (snap.paths.length > 0) await dataCommands.restoreSource({ source: snap.source, sample: snap.sample, paths: snap.paths, spec: snap.builtSpec ?? snap.spec, textSpec: snap.textSpec });
   return true;
 }
 
@@ -160,7 +160,7 @@ async function importBundle(runner: TrainRunner, dataCommands: DataCommands, cho
   const notebook = readNotebookFile(files[NOTEBOOK_FILE]);
   if (notebook) {
     runner.dispatch({ type: 'restored', saved: { ...notebook.train, learner: info.learner, learnerSpec: info.learnerSpec, checkpoints: runner.store.getState().checkpoints, autosaved: null }, notice });
-    if (!info.attached) await dataCommands.restoreSource({ source: notebook.source, sample: notebook.sample, paths: notebook.paths, spec: notebook.builtSpec ?? notebook.spec });
+    if (!info.attached) await dataCommands.restoreSource({ source: notebook.source, sample: notebook.sample, paths: notebook.paths, spec: notebook.builtSpec ?? notebook.spec, textSpec: notebook.textSpec });
     return;
   }
   const rows = m.history.map((r) => ({ type: 'epoch' as const, ...r }));

@@ -20,6 +20,7 @@ import { useSlice } from '../hooks/useSlice';
 import { useStore } from '../hooks/useStore';
 import type { TextCommands, TextStore } from '../../state/textActions';
 import { TextBatchCell, TextSummaryCell } from '../cells/text/TextDataCells';
+import { TextBlockCell } from '../cells/text/TextBlockCell';
 import { TextLearnerCell } from '../cells/text/TextLearnerCell';
 import { TextExportCell } from '../cells/text/TextExportCell';
 import { TextPredictCell, TextResultsCell } from '../cells/text/TextResultsCells';
@@ -99,12 +100,24 @@ export function App(props: { dataStore: DataStore; trainStore: TrainStore; data:
           training={trainState.busy === 'fit' || trainState.busy === 'lrFind'}
         />
       )}
+      {state.files.length > 0 && state.textSpec && (
+        <TextBlockCell
+          spec={state.textSpec}
+          builtSpec={state.builtTextSpec}
+          files={state.files}
+          commands={data}
+          busy={busy}
+          training={trainState.busy === 'fit' || trainState.busy === 'lrFind'}
+          rejected={state.rejected}
+          built={state.text !== null}
+        />
+      )}
       {state.progress && (
         <p className="muted" data-testid="block-progress">
           {state.textSpec ? 'Tokenizing the texts in the training worker…' : `Decoding images… ${state.progress.done}/${state.progress.total}`}
         </p>
       )}
-      {state.text && <TextSummaryCell info={state.text} />}
+      {state.text && <TextSummaryCell info={state.text} spec={state.builtTextSpec} />}
       {state.text && ready && <TextBatchCell info={state.text} commands={data} />}
       {state.text && ready && <TextLearnerCell state={learnerSlice} text={textState} commands={props.text} train={props.train} />}
       {state.text && ready && <LrFinderCell state={train} commands={props.train} />}

@@ -1,13 +1,20 @@
 import { memo } from 'react';
+import type { TextDataSpec } from '../../../core/text/textData';
 import type { DataCommands } from '../../../state/dataActions';
 import type { TextDataInfo } from '../../../workers/protocol';
 import { Cell } from '../../components/Cell';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** "seen at least twice", as the vocabulary's minimum frequency says it. */
+function seenAtLeast(n: number): string {
+  return n <= 1 ? 'every word seen' : n === 2 ? 'words seen at least twice' : `words seen at least ${n} times`;
+}
+
 /** The text block's summary: texts per split and class, vocabulary, unknown words, every problem by file or line. */
-export const TextSummaryCell = memo(function TextSummaryCell(props: { info: TextDataInfo }) {
+export const TextSummaryCell = memo(function TextSummaryCell(props: { info: TextDataInfo; spec?: TextDataSpec | null }) {
   const { info } = props;
+  const minFreq = props.spec?.minFreq ?? 2;
   const blocking = info.problems.some((p) => p.blocking);
   return (
     <Cell index={3} title="Summary" note={blocking ? 'the text block could not be built' : `text · ${info.classes.length} classes`}>
@@ -17,7 +24,8 @@ export const TextSummaryCell = memo(function TextSummaryCell(props: { info: Text
           <b data-testid="task">text</b>
         </p>
         <p data-testid="text-vocab" data-vocab={info.vocabSize} data-unk={info.unkValid.toFixed(4)}>
-          vocabulary <b>{info.vocabSize}</b> tokens (special tokens included, words seen at least twice) · {info.tokens} tokens in all · unknown words (<code>xxunk</code>) {pct(info.unkTrain)} of training tokens,{' '}
+          vocabulary <b>{info.vocabSize}</b> tokens (special tokens included, {seenAtLeast(minFreq)}
+          {props.spec && info.vocabSize >= props.spec.maxVocab ? `, capped at ${props.spec.maxVocab}` : ''}) · {info.tokens} tokens in all · unknown words (<code>xxunk</code>) {pct(info.unkTrain)} of training tokens,{' '}
           <b>{pct(info.unkValid)}</b> of validation tokens
         </p>
         <table className="counts">

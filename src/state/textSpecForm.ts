@@ -1,0 +1,138 @@
+/**
+ * The text data block's form, without React: the columns of a chosen CSV, sensible columns when
+ * the person picks another CSV, and the checks of the values typed (fastai's `valid_pct`,
+ * `seed`, `Numericalize(min_freq, max_vocab)`, `from_csv`'s `text_col`, `label_col`,
+ * `valid_col`) before the worker rebuilds anything. Each bad value is one blocking problem whose
+ * `field` names the form's field, so the form shows it there.
+ */
+import { parseCsv } from '../core/data/csv';
+import { decodeText } from '../core/data/text';
+import type { Problem, SourceFile } from '../core/data/types';
+import type { TextDataSpec, TextSource } from '../core/text/textData';
+
+/** A CSV's header, and the first row's value of each column (to show what a column holds). */
+export interface CsvHeader {
+  readonly path: string;
+  readonly columns: readonly string[];
+  readonly examples: Readonly<Record<string, string>>;
+  /** Mean length of each column's values over the first rows: prose is long. */
+  readonly meanLength: Readonly<Record<string, number>>;
+  /** Distinct values of each column over the first rows. */
+  readonly distinct: Readonly<Record<string, number>>;
+  readonly rows: number;
+}
+
+/** Characters read to find the header and a few rows: a 60 MB CSV is not parsed to fill a select. */
+const HEAD_CHARS = 256 * 1024;
+
+/** The `.csv` files among the chosen ones, in path order. */
+export function csvFilesOf(files: readonly SourceFile[]): string[] {
+  return files
+    .filter((f) => /\.csv$/i.test(f.path))
+    .map((f) => f.path)
+    .sort();
+}
+
+/**
+ * Reads a CSV's header as the guess does (`decodeText`, `parseCsv`), or null when the file is not
+ * among the chosen ones.
+ * @example (await readCsvHeader(files, 'texts.csv'))?.columns // ['id', 'text', 'label']
+ */
+export async function readCsvHeader(files: readonly SourceFile[], path: string): Promise<CsvHeader | null> {
+  const file = files.find((f) => f.path === path);
+  if (!file) return null;
+  const text = decodeText(path, await file.read()).text;
+  // Cut at a line end so the last row read is whole (a quoted field may still span the cut; that row is dropped as malformed).
+  const head = text.length > HEAD_CHARS ? text.slice(0, text.lastIndexOf('\n', HEAD_CHARS) + 1 || HEAD_CHARS) : text;
+  const { table } = parseCsv(path, head);
+  const rows = table.rows.slice(0, 200);
+  const stat = (f: (values: string[]) => number) => Object.fromEntries(table.columns.map((c) => [c, f(rows.map((r) => r.values[c] ?? ''))]));
+  return {
+    path,
+    columns: table.columns,
+    examples: Object.fromEntries(table.columns.map((c) => [c, rows[0]?.values[c] ?? ''])),
+    meanLength: stat((vs) => (vs.length ? vs.reduce((n, v) => n + v.length, 0) / vs.length : 0)),
+    distinct: stat((vs) => new Set(vs).size),
+    rows: rows.length,
+  };
+}
+
+const VALID = /^(is_)?valid(ation)?$/i;
+
+/**
+ * The columns a person most likely wants when they pick a CSV in the form: the longest column
+ * holds the texts, the first other one with a few repeated values the labels, `is_valid` the split.
+ * @example csvSourceFor(header).textColumn // 'subject_and_body'
+ */
+export function csvSourceFor(header: CsvHeader): Extract<TextSource, { kind: 'csv' }> {
+  const cols = header.columns;
+  const textColumn = [...cols].sort((a, b) => header.meanLength[b] - header.meanLength[a])[0] ?? '';
+  const others = cols.filter((c) => c !== textColumn && !VALID.test(c));
+  const few = (c: string) => header.distinct[c] >= 2 && header.distinct[c] <= Math.max(2, header.rows / 2);
+  const labelColumn = others.find(few) ?? others[0] ?? '';
+  const validColumn = cols.find((c) => VALID.test(c));
+  return { kind: 'csv', csvPath: header.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}) };
+}
+
+/** The allowed values of the form's numbers, with the labels the form shows. */
+export const TEXT_SPEC_LIMITS = {
+  validPct: { label: 'Validation share', rule: 'a number more than 0 and less than 1 (0.2 = a fifth of the texts)' },
+  seed: { label: 'Seed', rule: 'a whole number' },
+  minFreq: { label: 'Min frequency', rule: 'a whole number of at least 1' },
+  maxVocab: { label: 'Max vocabulary', rule: 'a whole number of at least 10' },
+} as const;
+
+/** What was typed, as the message ends: an empty box reads as NaN. */
+const typed = (v: number) => (Number.isNaN(v) ? '; it is empty or not a number' : `, not ${v}`);
+
+/** The numbers' problems, in the form's order. */
+function numberProblems(spec: TextDataSpec): Problem[] {
+  const ok = {
+    validPct: Number.isFinite(spec.validPct) && spec.validPct > 0 && spec.validPct < 1,
+    seed: Number.isInteger(spec.seed),
+    minFreq: Number.isInteger(spec.minFreq) && spec.minFreq >= 1,
+    maxVocab: Number.isInteger(spec.maxVocab) && spec.maxVocab >= 10,
+  };
+  return (Object.keys(ok) as (keyof typeof ok)[])
+    .filter((k) => !ok[k])
+    .map((k) => ({ level: 'error', blocking: true, field: k, message: `${TEXT_SPEC_LIMITS[k].label} must be ${TEXT_SPEC_LIMITS[k].rule}${typed(spec[k])}` }));
+}
+
+/** The CSV source's problems: a file that is not chosen, a column not in it, one column used twice. */
+function sourceProblems(source: Extract<TextSource, { kind: 'csv' }>, header: CsvHeader | null): Problem[] {
+  const problems: Problem[] = [];
+  const add = (field: string, message: string) => problems.push({ level: 'error', blocking: true, field, message });
+  if (!header) {
+    add('source.csvPath', source.csvPath ? `CSV file ${source.csvPath} is not among the chosen files` : 'CSV file: choose a .csv among the chosen files');
+    return problems;
+  }
+  const has = header.columns.join(', ');
+  const column = (field: string, label: string, name: string | undefined) => {
+    if (name === undefined) return;
+    if (name === '') add(field, `${label}: choose a column of ${header.path}`);
+    else if (!header.columns.includes(name)) add(field, `${label} "${name}" is not a column of ${header.path} (it has ${has})`);
+  };
+  column('source.textColumn', 'Text column', source.textColumn);
+  column('source.labelColumn', 'Label column', source.labelColumn);
+  column('source.validColumn', 'Validation column', source.validColumn);
+  if (source.textColumn && source.textColumn === source.labelColumn) add('source.labelColumn', `Text and label are both "${source.textColumn}": the labels must come from another column`);
+  if (source.validColumn && (source.validColumn === source.textColumn || source.validColumn === source.labelColumn)) {
+    add('source.validColumn', `Validation column "${source.validColumn}" is already the ${source.validColumn === source.textColumn ? 'text' : 'label'} column: choose another, or none to split at random`);
+  }
+  return problems;
+}
+
+/**
+ * Every bad value of the text spec, one blocking problem each, in the form's order; `header` is
+ * the chosen CSV's (null when that file is not among the chosen ones). Empty when all is fine.
+ * @example checkTextSpecValues({ ...spec, minFreq: 0 }, null)[0].field // 'minFreq'
+ */
+export function checkTextSpecValues(spec: TextDataSpec, header: CsvHeader | null): Problem[] {
+  return [...(spec.source.kind === 'csv' ? sourceProblems(spec.source, header) : []), ...numberProblems(spec)];
+}
+
+/** `checkTextSpecValues` after reading the chosen CSV's header from the files. */
+export async function checkTextSpec(spec: TextDataSpec, files: readonly SourceFile[]): Promise<Problem[]> {
+  const header = spec.source.kind === 'csv' ? await readCsvHeader(files, spec.source.csvPath) : null;
+  return checkTextSpecValues(spec, header);
+}
