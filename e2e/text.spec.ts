@@ -6,6 +6,7 @@ import { readBundle } from '../src/core/project/bundle';
 import type { TextManifest } from '../src/core/project/textBundle';
 import { unzipBundle } from '../src/core/project/zip';
 import { tokenize } from '../src/core/text/tokenize';
+import Papa from 'papaparse';
 import { SAMPLES, StudioPage, TrainCells } from './pages/studio';
 
 /** The most frequent class's share of the validation texts, counted from the sample's files. */
@@ -111,4 +112,55 @@ test('text ULMFiT route (wasm): the language model starts from the shipped pretr
   // Before any fine-tuning the pretrained model already writes English words, not unknowns.
   expect(words.length).toBeGreaterThan(10);
   await studio.cellShot('learner-summary', 'text-ulmfit-pretrained');
+});
+
+/** "Every tag on every text": its sample-averaged F2 on the CSV's validation rows (fastai's FBetaMulti, 0 for a text with no tag). */
+function everyTagF2(csvPath: string): { f2: number; tags: string[] } {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(csvPath, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const tags = [...new Set(rows.flatMap((r) => r.tags.split(' ').filter(Boolean)))].sort();
+  const valid = rows.filter((r) => r.is_valid === 'True');
+  const f = valid.map((r) => {
+    const n = r.tags.split(' ').filter(Boolean).length;
+    const [p, rec] = [n / tags.length, n > 0 ? 1 : 0];
+    return p + rec > 0 ? (5 * p * rec) / (4 * p + rec) : 0;
+  });
+  return { f2: f.reduce((a, b) => a + b, 0) / f.length, tags };
+}
+
+test('multi-label text on spam_tags_tiny (wasm): tags in show_batch, F2 above every tag, per-tag results, typed text gets its tags', async ({ page }) => {
+  const studio = new StudioPage(page);
+  const train = new TrainCells(page);
+  await studio.open();
+  await studio.loadSample('spam_tags_tiny');
+  expect(await studio.counts()).toEqual({ train: 240, valid: 80, task: 'text, multi-label' });
+  await expect(page.getByTestId('task')).toHaveAttribute('data-task', 'multi');
+  await expect(page.getByTestId('text-spec-separator')).toHaveValue(' ');
+  const labels = await page.getByTestId('show-batch-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-label') ?? ''));
+  expect(labels.some((l) => l.includes(';'))).toBe(true);
+  await studio.cellShot('show-batch', 'text-tags-show-batch');
+
+  await page.getByTestId('text-route-scratch').click();
+  await expect(page.getByTestId('learner-summary')).toContainText('classifier from scratch');
+  await train.fit(3, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  const last = (await train.rows()).at(-1)!;
+  const baseline = everyTagF2(join(SAMPLES, 'spam_tags_tiny', 'emails.csv'));
+  console.log(`text tags e2e: F2 ${last.fbeta}, accuracy_thresh ${last.accuracy_thresh} vs every tag F2 ${baseline.f2.toFixed(3)}`);
+  expect(last.fbeta).toBeGreaterThan(baseline.f2 + 0.02);
+
+  await page.getByTestId('results-run').click();
+  await expect(page.getByTestId('tag-stats')).toBeVisible({ timeout: 60_000 });
+  expect(await page.getByTestId('tag-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))).toEqual(baseline.tags);
+  expect(Number(await page.getByTestId('results-metrics').getAttribute('data-fbeta'))).toBeCloseTo(last.fbeta, 2);
+  await studio.cellShot('tag-stats', 'text-tags-results');
+
+  await page.getByTestId('predict-input').fill('Re: [ILUG] kernel compile question\n\nThanks for the reply, I will try that on my box tonight.');
+  await page.getByTestId('predict-run').click();
+  await expect(page.getByTestId('predict-tags')).toBeVisible({ timeout: 60_000 });
+  const probs = await page.getByTestId('predict-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-prob'))));
+  const top = ((await page.getByTestId('predict-output').getAttribute('data-top')) ?? '').split(';').filter(Boolean);
+  // Sigmoids: each tag on its own, shown exactly when its probability is over the threshold.
+  expect(top).toEqual(baseline.tags.filter((_, k) => probs[k] > 0.2));
+  console.log(`text tags e2e: typed reply tagged ${top.join(' ')} (${probs.join(', ')})`);
+  await studio.cellShot('predict-output', 'text-tags-predict');
 });

@@ -48,6 +48,22 @@ export interface ImageBuilder {
   redraw(draw: number): Promise<BatchTiles>;
 }
 
+/**
+ * The text builder of a training worker. The worker drops its text learners whenever it builds
+ * text (their vocabulary and classes were the old block's), so `onRebuilt` tells the page's
+ * stores to drop theirs.
+ */
+export function workerTextBuilder(client: Pick<TrainClient, 'setTextData' | 'redrawText'>, onRebuilt: () => void): TextBuilder {
+  return {
+    async build(spec, files, draw) {
+      const info = await client.setTextData(spec, files, draw);
+      onRebuilt();
+      return info;
+    },
+    redraw: (draw) => client.redrawText(draw),
+  };
+}
+
 /** The image builder of a training worker: its `buildProgress` events feed the build's progress. */
 export function workerImageBuilder(client: TrainClient): ImageBuilder {
   return {

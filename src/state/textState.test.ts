@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dataReducer, initialDataState } from './dataState';
 import { initialTextState, textReducer } from './textState';
+import { initialTrainState, trainReducer } from './trainState';
+import { workerTextBuilder } from './dataActions';
 import type { TextDataInfo } from '../core/text/textView';
 
 const info = (blocking: boolean): TextDataInfo => ({
@@ -36,5 +38,26 @@ describe('text state', () => {
     s = textReducer(textReducer(s, { type: 'lmTrained', epochs: 1 }), { type: 'lmTrained', epochs: 1 });
     expect(textReducer(s, { type: 'textLearner', kind: 'classifierFromLm' }).lmEpochs).toBe(2);
     expect(textReducer(s, { type: 'textLearner', kind: 'lm' }).lmEpochs).toBe(0);
+  });
+
+  it('a text rebuild drops the page`s learner, LR finder and text results, as the worker drops its models; a redraw does not', async () => {
+    let rebuilt = 0;
+    const calls: string[] = [];
+    const builder = workerTextBuilder(
+      {
+        setTextData: async () => (calls.push('build'), info(false)),
+        redrawText: async () => (calls.push('redraw'), info(false)),
+      },
+      () => rebuilt++,
+    );
+    await builder.build({ source: { kind: 'folder' }, validPct: 0.2, seed: 1, minFreq: 2, maxVocab: 100 }, [], 0);
+    await builder.redraw(1);
+    expect([calls, rebuilt]).toEqual([['build', 'redraw'], 1]);
+    const learner = { task: 'single', arch: 'AWD-LSTM', groups: [], totalParams: 1, body: '' } as const;
+    const trained = trainReducer(trainReducer(initialTrainState, { type: 'learnerReady', learner }), { type: 'finderStarted' });
+    const dropped = trainReducer(trained, { type: 'learnerDropped' });
+    expect([dropped.learner, dropped.finder]).toEqual([null, null]);
+    const text = textReducer(textReducer({ ...initialTextState, ulmfitLr: 1e-2 }, { type: 'textLearner', kind: 'lm' }), { type: 'lmTrained', epochs: 2 });
+    expect(textReducer(text, { type: 'textReset' })).toEqual({ ...initialTextState, ulmfitLr: 1e-2 });
   });
 });

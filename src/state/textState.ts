@@ -39,6 +39,7 @@ export function textReducer(s: TextState, a: TextAction): TextState {
     case 'ulmfitSettings':
       return { ...s, ulmfitLr: a.lr ?? s.ulmfitLr, ulmfitLastEpochs: a.lastEpochs ?? s.ulmfitLastEpochs };
     case 'textReset':
-      return initialTextState;
+      // The models and what they showed go; the ULMFiT settings the user chose stay.
+      return { ...initialTextState, ulmfitLr: s.ulmfitLr, ulmfitLastEpochs: s.ulmfitLastEpochs };
   }
 }

@@ -50,7 +50,7 @@ export function makeTrainRunner(store: TrainStore, data: DataStore, client: Trai
     if (builtSpec === sentSpec) return;
     if (text) {
       // The worker built the text block itself (the page holds only its summary).
-      dispatch({ type: 'dataReady', data: { task: 'single', classes: text.classes, train: text.train, valid: text.valid, size: builtSpec.transforms.size } });
+      dispatch({ type: 'dataReady', data: { task: text.task, classes: text.classes, train: text.train, valid: text.valid, size: builtSpec.transforms.size } });
       sentSpec = builtSpec;
       return;
     }

@@ -126,6 +126,8 @@ export type TrainAction =
   | { type: 'dataReady'; data: DataInfo }
   | { type: 'learnerSpec'; spec: LearnerSpec }
   | { type: 'learnerReady'; learner: LearnerInfo }
+  /** The worker dropped its learner (the text block was rebuilt): its view and LR finder go too. */
+  | { type: 'learnerDropped' }
   | { type: 'finderStarted' }
   | { type: 'finderDone'; result: LrFindInfo }
   | { type: 'lrInput'; value: string }
@@ -196,6 +198,8 @@ export function trainReducer(s: TrainState, a: TrainAction): TrainState {
       return { ...s, learnerSpec: a.spec, archChosen: s.archChosen || a.spec.arch !== s.learnerSpec.arch };
     case 'learnerReady':
       return { ...s, learner: a.learner };
+    case 'learnerDropped':
+      return { ...s, learner: null, finder: null };
     case 'finderStarted':
       return { ...s, finder: { lrs: [], losses: [], suggestions: null, cancelled: false, running: true } };
     case 'finderDone':

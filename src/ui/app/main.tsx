@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { makeDataCommands, workerImageBuilder } from '../../state/dataActions';
+import { makeDataCommands, workerImageBuilder, workerTextBuilder } from '../../state/dataActions';
 import { dataReducer, initialDataState } from '../../state/dataState';
 import { createStore } from '../../state/store';
 import { makeProjectCommands } from '../../state/projectActions';
@@ -21,9 +21,12 @@ const runner = makeTrainRunner(trainStore, dataStore, createTrainClient(worker))
 // workers it spawns); the page gets plain views. A rebuild stops a running fit first (its run
 // says so): the worker never trains on data that changed under it.
 // Text is tokenized in the training worker, which keeps the texts; the page gets the summary.
-const textBuilder = { build: runner.client.setTextData, redraw: runner.client.redrawText };
-const data = makeDataCommands(dataStore, workerImageBuilder(runner.client), runner.settleForRebuild, textBuilder);
 const textStore = createStore(textReducer, initialTextState);
+const textBuilder = workerTextBuilder(runner.client, () => {
+  trainStore.dispatch({ type: 'learnerDropped' });
+  textStore.dispatch({ type: 'textReset' });
+});
+const data = makeDataCommands(dataStore, workerImageBuilder(runner.client), runner.settleForRebuild, textBuilder);
 const text = makeTextCommands(textStore, runner);
 const train = makeTrainCommands(trainStore, dataStore, runner.client, runner);
 const results = makeResultsCommands(runner);

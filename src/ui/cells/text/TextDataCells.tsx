@@ -16,12 +16,15 @@ export const TextSummaryCell = memo(function TextSummaryCell(props: { info: Text
   const { info } = props;
   const minFreq = props.spec?.minFreq ?? 2;
   const blocking = info.problems.some((p) => p.blocking);
+  const multi = info.task === 'multi';
   return (
-    <Cell index={3} title="Summary" note={blocking ? 'the text block could not be built' : `text · ${info.classes.length} classes`}>
+    <Cell index={3} title="Summary" note={blocking ? 'the text block could not be built' : `text · ${info.classes.length} ${multi ? 'tags (multi-label)' : 'classes'}`}>
       <div data-testid="block-summary" className="summary">
         <p>
           <b data-testid="count-train">{info.train}</b> training · <b data-testid="count-valid">{info.valid}</b> validation · <b data-testid="count-unsup">{info.unsup}</b> unlabelled texts · task{' '}
-          <b data-testid="task">text</b>
+          <b data-testid="task" data-task={info.task}>
+            {multi ? 'text, multi-label' : 'text'}
+          </b>
         </p>
         <p data-testid="text-vocab" data-vocab={info.vocabSize} data-unk={info.unkValid.toFixed(4)}>
           vocabulary <b>{info.vocabSize}</b> tokens (special tokens included, {seenAtLeast(minFreq)}
@@ -31,7 +34,7 @@ export const TextSummaryCell = memo(function TextSummaryCell(props: { info: Text
         <table className="counts">
           <thead>
             <tr>
-              <th>class</th>
+              <th>{multi ? 'tag (texts that have it)' : 'class'}</th>
               <th>train</th>
               <th>valid</th>
             </tr>
@@ -69,7 +72,7 @@ export const TextBatchCell = memo(function TextBatchCell(props: { info: TextData
         <thead>
           <tr>
             <th>text (tokens)</th>
-            <th>category</th>
+            <th>{props.info.task === 'multi' ? 'tags' : 'category'}</th>
           </tr>
         </thead>
         <tbody>
@@ -79,7 +82,7 @@ export const TextBatchCell = memo(function TextBatchCell(props: { info: TextData
                 <Tokens tokens={row.tokens} />
                 {row.length > row.tokens.length && <span className="muted"> … ({row.length} tokens)</span>}
               </td>
-              <td>{row.label}</td>
+              <td>{row.label || (info.task === 'multi' ? '(no tag)' : '')}</td>
             </tr>
           ))}
         </tbody>
