@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { accuracy } from '../metrics/classification';
+import { accuracyThresh } from '../metrics/multiLabel';
 import { MetricAccumulator, type Metric } from '../metrics/metric';
 import { CancelFitError, NonFiniteLossError, emit, sortCallbacks, type Callback, type LearnerView, type LoopState } from '../train/callback';
 import { DivergenceWatch } from '../train/divergence';
@@ -31,7 +32,7 @@ export interface TextLoaders {
 
 /** Options of a `TextLearner`; defaults follow fastai's text learners. */
 export interface TextLearnerOptions {
-  /** Default: accuracy and perplexity for a language model, accuracy for a classifier. */
+  /** Default: accuracy and perplexity for a language model, accuracy for a classifier (accuracy_thresh at 0.2 with a sigmoid loss). */
   readonly metrics?: readonly Metric[];
   /** Default: cross-entropy on token or class ids; a multi-label classifier takes `bceWithLogitsFlat()`. */
   readonly loss?: Loss;
@@ -80,8 +81,10 @@ export class TextLearner implements LearnerView {
     readonly dls: TextLoaders,
     opts: TextLearnerOptions & { readonly isLm?: boolean } = {},
   ) {
-    this.metrics = opts.metrics ?? (opts.isLm ? [accuracy(), perplexity()] : [accuracy()]);
     this.loss = opts.loss ?? sparseCrossEntropy();
+    // Tags (a sigmoid loss) are scored per (text, tag) pair: class accuracy has no meaning there.
+    const tags = this.loss.name === 'bce_with_logits';
+    this.metrics = opts.metrics ?? (opts.isLm ? [accuracy(), perplexity()] : [tags ? accuracyThresh({ thresh: 0.2 }) : accuracy()]);
     this.lr = opts.lr ?? 1e-3;
     this.wd = opts.wd ?? 0.01;
     this.clip = opts.clip;
