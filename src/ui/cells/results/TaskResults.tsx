@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TagStatsTable } from '../../components/TagStatsTable';
 import type { CanRun } from '../../../state/canRun';
 import type { ResultsView } from '../../../state/resultsView';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
@@ -59,30 +60,7 @@ export function MultiLabelResults(props: { view: Of<'multi'>; thresh: number; be
             .join(' · ')}
         </span>
       </div>
-      <table className="epochs" data-testid="tag-stats">
-        <thead>
-          <tr>
-            <th>tag</th>
-            <th>precision</th>
-            <th>recall</th>
-            <th>F1</th>
-            <th>support</th>
-            <th>predicted</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.tags.map((t) => (
-            <tr key={t.tag} data-testid="tag-row" data-tag={t.name}>
-              <td>{t.name}</td>
-              <td>{f3(t.precision)}</td>
-              <td>{f3(t.recall)}</td>
-              <td>{f3(t.f1)}</td>
-              <td>{t.support}</td>
-              <td>{t.predicted}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TagStatsTable tags={view.tags} />
     </div>
   );
 }

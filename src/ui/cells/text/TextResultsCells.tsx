@@ -1,4 +1,5 @@
 import { memo, useState } from 'react';
+import { TagStatsTable } from '../../components/TagStatsTable';
 import type { TextCommands } from '../../../state/textActions';
 import type { TextState } from '../../../state/textState';
 import type { TextMultiResults, TextResultItem, TextSingleResults } from '../../../workers/protocol';
@@ -74,30 +75,7 @@ function MultiTextResults({ r }: { r: TextMultiResults }) {
         )}
       </p>
       <ThresholdChart sweep={r.sweep} best={r.best} chosen={r.thresh} beta={2} onPick={() => undefined} />
-      <table className="epochs" data-testid="tag-stats">
-        <thead>
-          <tr>
-            <th>tag</th>
-            <th>precision</th>
-            <th>recall</th>
-            <th>F1</th>
-            <th>support</th>
-            <th>predicted</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.perTag.map((t) => (
-            <tr key={t.tag} data-testid="tag-row" data-tag={r.classes[t.tag]}>
-              <td>{r.classes[t.tag]}</td>
-              <td>{f3(t.precision)}</td>
-              <td>{f3(t.recall)}</td>
-              <td>{f3(t.f1)}</td>
-              <td>{t.support}</td>
-              <td>{t.predicted}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TagStatsTable tags={r.perTag.map((t) => ({ ...t, name: r.classes[t.tag] }))} />
       <ResultTable title="Top losses" testId="top-losses" items={r.topLosses} multi />
       <ResultTable title="Most confident mistakes" testId="confident-mistakes" items={r.confidentMistakes} multi />
     </div>
