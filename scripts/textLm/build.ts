@@ -35,7 +35,7 @@ function stream(vocab: ReturnType<typeof makeVocab>, toks: string[][]): Int32Arr
 
 function main(): void {
   const args = process.argv.slice(2);
-  const epochs = Number(args[args.indexOf('--epochs') + 1] ?? 4) || 4;
+  const epochs = Number(args[args.indexOf('--epochs') + 1] ?? 2) || 2;
   const started = performance.now();
   const corpus = readLmCorpus();
   const trainToks = tokenizeAll(corpus.train);
