@@ -217,11 +217,10 @@ export class TextSession {
       const out = await generate(this.lm, data.vocab, text, { words, temperature: 0.75, seed: 1 });
       return { kind: 'generated', tokens, generated: decodeSpecTokens(out).join(' ') };
     }
-    const model = this.requireLearner().model;
+    const learn = this.requireLearner();
     const ids = numericalize(data.vocab, tokens).slice(0, CLAS_MAX_LEN);
     const { x, width } = padBatch([ids], data.vocab.padIdx, true);
-    const learn = this.requireLearner();
-    const probs = tf.tidy(() => learn.loss.activation(model.forward(tf.tensor2d(x, [1, width], 'int32'), false).logits));
+    const probs = tf.tidy(() => learn.loss.activation(learn.model.forward(tf.tensor2d(x, [1, width], 'int32'), false).logits));
     const values = Array.from(await probs.data());
     probs.dispose();
     if (data.task === 'multi') {
