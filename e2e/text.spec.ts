@@ -152,6 +152,13 @@ test('multi-label text on spam_tags_tiny (wasm): tags in show_batch, F2 above ev
   await expect(page.getByTestId('tag-stats')).toBeVisible({ timeout: 60_000 });
   expect(await page.getByTestId('tag-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))).toEqual(baseline.tags);
   expect(Number(await page.getByTestId('results-metrics').getAttribute('data-fbeta'))).toBeCloseTo(last.fbeta, 2);
+  // The best threshold of the sweep becomes the results' and Predict's threshold.
+  const best = page.getByTestId('threshold-best');
+  const bestThresh = Number(/\(([\d.]+)\)/.exec((await best.textContent()) ?? '')![1]);
+  if (bestThresh !== 0.2) {
+    await best.click();
+    await expect(page.getByTestId('results-metrics')).toHaveAttribute('data-thresh', String(bestThresh), { timeout: 60_000 });
+  }
   await studio.cellShot('tag-stats', 'text-tags-results');
 
   await page.getByTestId('predict-input').fill('Re: [ILUG] kernel compile question\n\nThanks for the reply, I will try that on my box tonight.');
@@ -160,7 +167,8 @@ test('multi-label text on spam_tags_tiny (wasm): tags in show_batch, F2 above ev
   const probs = await page.getByTestId('predict-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-prob'))));
   const top = ((await page.getByTestId('predict-output').getAttribute('data-top')) ?? '').split(';').filter(Boolean);
   // Sigmoids: each tag on its own, shown exactly when its probability is over the threshold.
-  expect(top).toEqual(baseline.tags.filter((_, k) => probs[k] > 0.2));
+  expect(top).toEqual(baseline.tags.filter((_, k) => probs[k] > bestThresh));
+  await expect(page.getByTestId('predict-tags')).toContainText(`over ${bestThresh.toFixed(2)}`);
   console.log(`text tags e2e: typed reply tagged ${top.join(' ')} (${probs.join(', ')})`);
   await studio.cellShot('predict-output', 'text-tags-predict');
 });

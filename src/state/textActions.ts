@@ -14,7 +14,8 @@ export interface TextCommands {
   setUlmfit(lr?: number, lastEpochs?: number): void;
   /** Lesson 3's gradual unfreezing of the classifier on the language model's encoder. */
   ulmfit(): Promise<void>;
-  results(): Promise<void>;
+  /** Multi-label: `thresh` becomes the threshold of Predict, the export and the results. */
+  results(thresh?: number): Promise<void>;
   /** The classifier's probabilities for typed text, or the language model's continuation of a prompt. */
   predict(text: string): Promise<void>;
 }
@@ -46,9 +47,10 @@ export function makeTextCommands(store: TextStore, runner: TrainRunner): TextCom
         return r;
       });
     }),
-    results: guarded('results', async () => {
-      store.dispatch({ type: 'textResults', results: await client.textResults() });
-    }),
+    results: (thresh) =>
+      guarded('results', async () => {
+        store.dispatch({ type: 'textResults', results: await client.textResults(thresh) });
+      })(),
     predict: (text) =>
       guarded('predict', async () => {
         if (text.trim() === '') throw new Error('Type some text to predict');

@@ -73,7 +73,7 @@ export interface TrainClient {
   buildTextLearner(kind: TextLearnerKind, lmUrl?: string): Promise<LearnerInfo>;
   /** ULMFiT's gradual unfreezing of the classifier. */
   ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }>;
-  textResults(): Promise<TextResultsInfo>;
+  textResults(thresh?: number): Promise<TextResultsInfo>;
   /** The classifier's probabilities for a typed text, or the language model's continuation of it. */
   predictText(text: string, words?: number): Promise<TextPredictInfo>;
   /** Listens to progress and epoch events; returns an unsubscribe function. */
@@ -148,7 +148,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     redrawText: (draw) => call('redrawText', { draw }),
     buildTextLearner: (kind, lmUrl) => call('buildTextLearner', { kind, lmUrl }),
     ulmfit: (lr, lastEpochs) => call('ulmfit', { lr, lastEpochs }),
-    textResults: () => call('textResults', {}),
+    textResults: (thresh) => call('textResults', thresh === undefined ? {} : { thresh }),
     predictText: (text, words) => call('predictText', { text, words }),
     onEvent(listener) {
       listeners.add(listener);

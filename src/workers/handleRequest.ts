@@ -42,7 +42,7 @@ const HANDLERS: Handlers = {
   redrawText: (s, r) => s.text.redraw(r.draw),
   buildTextLearner: (s, r) => s.text.buildLearner(r.kind, r.lmUrl),
   ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs),
-  textResults: (s) => s.text.results(),
+  textResults: (s, r) => s.text.results(r.thresh),
   predictText: (s, r) => s.text.predict(r.text, r.words),
 };
 

@@ -102,7 +102,8 @@ export interface TrainApi {
   buildTextLearner: { args: { readonly kind: TextLearnerKind; readonly lmUrl?: string }; reply: LearnerInfo };
   /** ULMFiT's gradual unfreezing of the classifier (lesson 3), `lr` the first stage's rate. */
   ulmfit: { args: { readonly lr: number; readonly lastEpochs: number }; reply: FitInfo & { readonly learner: LearnerInfo } };
-  textResults: { args: NoArgs; reply: TextResultsInfo };
+  /** With `thresh` (multi-label), Predict, the export and these results use that threshold from now on. */
+  textResults: { args: { readonly thresh?: number }; reply: TextResultsInfo };
   predictText: { args: { readonly text: string; readonly words?: number }; reply: TextPredictInfo };
 }
 

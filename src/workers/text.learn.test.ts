@@ -125,6 +125,13 @@ describe('text on spam_tiny (wasm)', () => {
     // The results' metrics are the epoch table's, from the same predictions.
     expect(r.kind === 'multi' && r.fbeta).toBeCloseTo(last.fbeta, 4);
     expect(tagged.kind).toBe('tags');
+    // A threshold picked in the results is Predict's from then on; a threshold that is no probability is refused.
+    const picked = await s.results(0.5);
+    const at05 = await s.predict('Re: [ILUG] kernel compile question\n\nThanks for the reply, I will try that on my box tonight.');
+    expect(picked.kind === 'multi' && [picked.thresh, picked.perTag.length]).toEqual([0.5, c]);
+    if (at05.kind !== 'tags') throw new Error(`expected tags, got ${at05.kind}`);
+    expect([at05.thresh, at05.predicted]).toEqual([0.5, data.classes.filter((_, k) => at05.probs[k] > 0.5)]);
+    await expect(s.results(1.5)).rejects.toThrow(/between 0 and 1/);
     expect(tf.memory().numTensors).toBe(before);
     s.clear();
   }, 600_000);

@@ -29,7 +29,7 @@ const SIZES = PRETRAINED_LM_SIZES;
 const LM_BATCH = { bs: 32, seqLen: 40 } as const;
 /** The classifier reads each text's first tokens (fastai reads up to 1,440; a browser cannot). */
 const CLAS_MAX_LEN = 80;
-/** A tag is predicted above this probability: the threshold of the multi-label metrics (lesson 3's Planet). */
+/** A tag is predicted above this probability until the person picks another: the multi-label metrics' threshold (lesson 3's Planet). */
 const MULTI_THRESH = 0.2;
 
 /**
@@ -48,6 +48,8 @@ export class TextSession {
   /** Where the language model started: the shipped model (and how many words it knew) or random weights. */
   private lmStart: string | null = null;
   private pretrained: { url: string; lm: Promise<PretrainedLm> } | null = null;
+  /** Multi-label: the threshold of Predict, the export and the results (the epoch table's metrics stay at 0.2). */
+  private thresh = MULTI_THRESH;
 
   constructor(
     private readonly turns: OneAtATime,
@@ -84,6 +86,7 @@ export class TextSession {
     this.lm?.dispose();
     this.clas?.dispose();
     this.data = this.lm = this.clas = this.learner = this.kind = this.lmStart = null;
+    this.thresh = MULTI_THRESH;
   }
 
   /**
@@ -197,16 +200,24 @@ export class TextSession {
     return this.info();
   }
 
-  /** The classifier's confusion matrix and top losses over the validation texts. */
-  async results(): Promise<TextResultsInfo> {
+  /**
+   * The classifier's confusion matrix and top losses over the validation texts; multi-label, the
+   * per-tag scores and the sweep at `thresh`, which Predict and the export then use too.
+   */
+  async results(thresh?: number): Promise<TextResultsInfo> {
     const learn = this.requireLearner();
     const data = this.requireData();
     if (this.kind === 'lm') throw new Error('The language model has no classes: its results are its perplexity and the text it generates (Predict)');
+    if (thresh !== undefined) {
+      if (!(thresh > 0 && thresh < 1)) throw new Error(`The threshold ${thresh} is not a probability between 0 and 1: pick one such as 0.3`);
+      if (data.task !== 'multi') throw new Error('A threshold is for tags (multi-label); a single-label classifier predicts its most probable class');
+      this.thresh = thresh;
+    }
     const { probs, targets, losses } = await learn.getPreds();
     const [p, t] = await Promise.all([probs.data(), targets.data()]);
     tf.dispose([probs, targets]);
     const texts = data.valid.map((v) => v.text.slice(0, 600));
-    return data.task === 'multi' ? textMultiResults(data.classes, p, t, losses, texts, MULTI_THRESH) : textResults(data.classes, p, t, losses, texts);
+    return data.task === 'multi' ? textMultiResults(data.classes, p, t, losses, texts, this.thresh) : textResults(data.classes, p, t, losses, texts);
   }
 
   /** The classifier's probabilities for a typed text; for the language model, text generated from it as a prompt. */
@@ -224,8 +235,8 @@ export class TextSession {
     const values = Array.from(await probs.data());
     probs.dispose();
     if (data.task === 'multi') {
-      const tags = data.classes.filter((_, k) => values[k] > Math.fround(MULTI_THRESH));
-      return { kind: 'tags', tokens, classes: data.classes, probs: values, thresh: MULTI_THRESH, predicted: tags };
+      const tags = data.classes.filter((_, k) => values[k] > Math.fround(this.thresh));
+      return { kind: 'tags', tokens, classes: data.classes, probs: values, thresh: this.thresh, predicted: tags };
     }
     const best = values.indexOf(Math.max(...values));
     return { kind: 'classes', tokens, classes: data.classes, probs: values, predicted: data.classes[best] };
@@ -245,7 +256,7 @@ export class TextSession {
       const manifest = textManifest({
         clas: this.clas,
         task: data.task,
-        thresh: MULTI_THRESH,
+        thresh: this.thresh,
         classes: data.classes,
         vocab: data.vocab,
         maxLen: CLAS_MAX_LEN,

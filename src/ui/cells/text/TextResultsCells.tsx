@@ -18,7 +18,7 @@ export const TextResultsCell = memo(function TextResultsCell(props: { text: Text
         Show results
       </button>
       {props.text.kind === 'lm' && <span className="muted"> the language model&apos;s results are its perplexity (epoch table) and its text (Predict)</span>}
-      {r?.kind === 'multi' && <MultiTextResults r={r} />}
+      {r?.kind === 'multi' && <MultiTextResults r={r} busy={props.busy} onPick={(t) => props.commands.results(Math.round(t * 100) / 100)} />}
       {r?.kind === 'single' && <SingleTextResults r={r} />}
     </Cell>
   );
@@ -61,8 +61,12 @@ function SingleTextResults({ r }: { r: TextSingleResults }) {
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 
-/** Multi-label (lesson 3's Planet, on texts): accuracy_thresh and F2 at the threshold, per-tag scores, the threshold sweep, top losses. */
-function MultiTextResults({ r }: { r: TextMultiResults }) {
+/**
+ * Multi-label (lesson 3's Planet, on texts): accuracy_thresh and F2 at the threshold, per-tag
+ * scores, the threshold sweep, top losses. Clicking the chart or "Use the best" sets the threshold
+ * that Predict and the export use (the epoch table's metrics stay at 0.2, as they were trained).
+ */
+function MultiTextResults({ r, busy, onPick }: { r: TextMultiResults; busy: boolean; onPick: (thresh: number) => void }) {
   return (
     <div data-testid="text-results">
       <p data-testid="results-metrics" data-accuracy={r.accuracy.toFixed(4)} data-fbeta={r.fbeta.toFixed(4)} data-thresh={r.thresh}>
@@ -74,7 +78,15 @@ function MultiTextResults({ r }: { r: TextMultiResults }) {
           </span>
         )}
       </p>
-      <ThresholdChart sweep={r.sweep} best={r.best} chosen={r.thresh} beta={2} onPick={() => undefined} />
+      <ThresholdChart sweep={r.sweep} best={r.best} chosen={r.thresh} beta={2} onPick={(t) => !busy && onPick(t)} />
+      <div className="actions">
+        {r.best && (
+          <button className="secondary" data-testid="threshold-best" disabled={busy || r.best.thresh === r.thresh} onClick={() => onPick(r.best!.thresh)}>
+            Use the best ({r.best.thresh.toFixed(2)})
+          </button>
+        )}
+        <span className="muted"> click the chart to pick a threshold: Predict and the export use it</span>
+      </div>
       <TagStatsTable tags={r.perTag.map((t) => ({ ...t, name: r.classes[t.tag] }))} />
       <ResultTable title="Top losses" testId="top-losses" items={r.topLosses} multi />
       <ResultTable title="Most confident mistakes" testId="confident-mistakes" items={r.confidentMistakes} multi />
