@@ -173,13 +173,11 @@ export function textMultiResults(classes: readonly string[], probs: ArrayLike<nu
   const n = losses.length;
   const sweep = thresholdSweep(probs, targets, c);
   const at = thresholdSweep(probs, targets, c, 2, [thresh])[0];
-  const row = (i: number, of: ArrayLike<number>) => Array.from({ length: c }, (_, k) => of[i * c + k]);
-  // How far a tag's probability is from its answer: 1 - p for a tag the text has, p for one it has not.
-  const misses = (i: number) => row(i, probs).map((p, k) => (targets[i * c + k] > 0.5 ? 1 - p : p));
   const item = (index: number): TextResultItem => {
-    const p = row(index, probs);
+    const p = Array.from({ length: c }, (_, k) => probs[index * c + k]);
     const actual = p.map((_, k) => k).filter((k) => targets[index * c + k] > 0.5);
-    const worst = Math.max(...misses(index));
+    // How far a tag's probability is from its answer: 1 - p for a tag the text has, p for one it has not.
+    const worst = Math.max(...p.map((q, k) => (targets[index * c + k] > 0.5 ? 1 - q : q)));
     return {
       index,
       text: texts[index],
@@ -193,7 +191,7 @@ export function textMultiResults(classes: readonly string[], probs: ArrayLike<nu
       loss: losses[index],
     };
   };
-  const wrong = Array.from({ length: n }, (_, i) => i).filter((i) => item(i).actual !== item(i).predicted);
+  const items = Array.from({ length: n }, (_, i) => item(i));
   return {
     kind: 'multi',
     classes,
@@ -204,9 +202,9 @@ export function textMultiResults(classes: readonly string[], probs: ArrayLike<nu
     perTag: perTagStats(probs, targets, c, thresh),
     sweep,
     best: bestThreshold(sweep),
-    topLosses: topLosses(losses, shown).map((l) => item(l.index)),
-    confidentMistakes: wrong
-      .map(item)
+    topLosses: topLosses(losses, shown).map((l) => items[l.index]),
+    confidentMistakes: items
+      .filter((t) => t.actual !== t.predicted)
       .sort((a, b) => b.prob - a.prob || a.index - b.index)
       .slice(0, shown),
   };
