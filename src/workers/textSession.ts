@@ -55,6 +55,8 @@ export class TextSession {
     private readonly turns: OneAtATime,
     private readonly post: (e: WorkerEvent) => void,
     private readonly loadLm: (url: string) => Promise<PretrainedLm> = loadPretrainedLmFromUrl,
+    /** Seeds the models' weights, dropout and shuffling: the trials compare routes over several. */
+    private readonly seed = 1,
   ) {}
 
   /** True while the data is text: the shared commands (LR finder, fit, results) come here. */
@@ -105,7 +107,7 @@ export class TextSession {
       this.learner = this.clas = null;
       const vocabSize = data.vocab.itos.length;
       if (kind === 'lm') {
-        const lm = new LanguageModel({ vocabSize, ...SIZES, seed: 1, drops: scaleDrops(LM_DROPS, 0.3) });
+        const lm = new LanguageModel({ vocabSize, ...SIZES, seed: this.seed, drops: scaleDrops(LM_DROPS, 0.3) });
         try {
           this.lmStart = lmUrl ? await this.startFromPretrained(lm, lmUrl, data) : 'random weights';
         } catch (e) {
@@ -115,13 +117,17 @@ export class TextSession {
         this.lm?.dispose();
         this.lm = lm;
         const ids = (items: TextData['train']) => items.map((t) => t.ids);
-        this.learner = new TextLearner(lm, { train: lmLoader([...ids(data.train), ...ids(data.unsup)], { ...LM_BATCH, shuffle: true, seed: 1 }), valid: lmLoader(ids(data.valid), LM_BATCH) }, { isLm: true, clip: 0.1 });
+        this.learner = new TextLearner(
+          lm,
+          { train: lmLoader([...ids(data.train), ...ids(data.unsup)], { ...LM_BATCH, shuffle: true, seed: this.seed }), valid: lmLoader(ids(data.valid), LM_BATCH) },
+          { isLm: true, clip: 0.1 },
+        );
         // Pretrained, it starts frozen as fastai's `language_model_learner` does: the first fit
         // trains the embedding and decoder (this vocabulary's new words) before the LSTMs move.
         this.frozenTo = lmUrl ? -1 : 0;
         this.learner.freezeTo(this.frozenTo);
       } else {
-        this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: 1, drops: scaleDrops(CLAS_DROPS, 0.5) });
+        this.clas = new TextClassifier({ vocabSize, ...SIZES, numClasses: data.classes.length, padIdx: data.vocab.padIdx, seed: this.seed, drops: scaleDrops(CLAS_DROPS, 0.5) });
         if (kind === 'classifierFromLm') this.clas.encoder.copyFrom(this.lm!.encoder);
         const multi = data.task === 'multi';
         const opts = { padIdx: data.vocab.padIdx, maxLen: CLAS_MAX_LEN, ...(multi ? { numClasses: data.classes.length } : {}) };
@@ -129,7 +135,7 @@ export class TextSession {
         const train = classifierLoader(
           data.train.map((t) => t.ids),
           targets(data.train),
-          { ...opts, bs: 32, shuffle: true, seed: 1 },
+          { ...opts, bs: 32, shuffle: true, seed: this.seed },
         );
         const valid = classifierLoader(
           data.valid.map((t) => t.ids),

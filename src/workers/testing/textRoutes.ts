@@ -4,7 +4,9 @@
  * from scratch, and the classifier on a fine-tuned language model that starts from the shipped
  * pretrained one (`ulmfit`) or from random weights (`ulmfit-random`). The learning test uses it;
  * by hand it prints one JSON line per route:
- *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit,ulmfit-unfrozen] [--lm-epochs 2] [--last 1] [--lr 2e-2]
+ *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit,ulmfit-unfrozen] [--lm-epochs 2] [--last 1] [--lr 2e-2] [--labels 20] [--seeds 1,2,3]
+ * `--labels N` keeps N labelled texts per class and makes the rest of the training texts
+ * unlabelled (ULMFiT's own setting: few labels, many texts for the language model).
  */
 import { bagOfWordsAccuracy } from '../../core/text/bagOfWords';
 import { mostFrequentAccuracy } from '../../core/text/metrics';
@@ -12,6 +14,7 @@ import type { PretrainedLm } from '../../core/text/pretrainedLmFile';
 import { TEXT_DEFAULTS, buildTextData, type TextDataSpec } from '../../core/text/textData';
 import { readFolder } from '../../io/node/nodeFiles';
 import { readPretrainedLm } from '../../io/node/textLm';
+import type { SourceFile } from '../../core/data/types';
 import type { EpochEvent, WorkerEvent } from '../protocol';
 import { OneAtATime } from '../sessionParts';
 import { TextSession } from '../textSession';
@@ -29,13 +32,42 @@ export interface RouteOptions {
   readonly last: number;
   readonly lr: number;
   readonly scratchLr: number;
+  /** Labelled training texts kept per class (`fewerLabels`); all when absent. */
+  readonly labelsPerClass?: number;
+  /** The session's seed (weights, dropout, shuffling). */
+  readonly seed?: number;
 }
 
 export const ROUTE_DEFAULTS: RouteOptions = { lmEpochs: 2, last: 1, lr: 2e-2, scratchLr: 1e-2 };
 
+/**
+ * An IMDB-like folder with `perClass` labelled texts per `train/<class>/` folder, picked evenly
+ * through each folder's sorted files (so a class keeps its mix of sources); the other training
+ * texts move to `unsup/`, where only the language model reads them. Validation is untouched.
+ */
+export function fewerLabels(files: readonly SourceFile[], perClass: number): SourceFile[] {
+  const byClass = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const m = /^train\/([^/]+)\//.exec(f.path);
+    if (m) byClass.set(m[1], [...(byClass.get(m[1]) ?? []), f]);
+  }
+  const kept = new Set<SourceFile>();
+  for (const group of byClass.values()) {
+    const n = Math.min(perClass, group.length);
+    for (let i = 0; i < n; i++) kept.add(group[Math.floor((i * group.length) / n)]);
+  }
+  return files.map((f) => (!f.path.startsWith('train/') || kept.has(f) ? f : { ...f, path: `unsup/${f.path.replaceAll('/', '_')}` }));
+}
+
+/** The sample's files, with fewer labels when asked. */
+function sampleFiles(sample: string, labelsPerClass?: number): SourceFile[] {
+  const files = readFolder(`public/samples/${sample}`);
+  return labelsPerClass === undefined ? files : fewerLabels(files, labelsPerClass);
+}
+
 /** The trivial and bag-of-words baselines on the sample's split. */
-export async function textBaselines(sample: string): Promise<{ mostFrequent: number; bow: number; train: number; valid: number; vocab: number }> {
-  const data = await buildTextData(readFolder(`public/samples/${sample}`), { source: { kind: 'folder' }, ...TEXT_DEFAULTS });
+export async function textBaselines(sample: string, labelsPerClass?: number): Promise<{ mostFrequent: number; bow: number; train: number; valid: number; vocab: number }> {
+  const data = await buildTextData(sampleFiles(sample, labelsPerClass), { source: { kind: 'folder' }, ...TEXT_DEFAULTS });
   const ids = (items: typeof data.train) => items.map((t) => t.ids);
   const labels = (items: typeof data.train) => items.map((t) => t.label);
   return {
@@ -54,9 +86,10 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     new OneAtATime(),
     (e: WorkerEvent) => void (e.type === 'epoch' && epochs.push(e)),
     async () => pretrained ?? readPretrainedLm(),
+    opts.seed,
   );
   const spec: TextDataSpec = { source: { kind: 'folder' }, ...TEXT_DEFAULTS };
-  await s.setData(spec, readFolder(`public/samples/${sample}`));
+  await s.setData(spec, sampleFiles(sample, opts.labelsPerClass));
   const started = performance.now();
   let lmPerplexity: number[] = [];
   let lmSummary = '';
@@ -79,7 +112,7 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
       await s.fit(3 + opts.last, opts.scratchLr);
     } else await s.ulmfit(opts.lr, opts.last);
   }
-  const out = { route, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
+  const out = { route, seed: opts.seed ?? 1, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
   s.clear();
   return out;
 }
@@ -89,9 +122,17 @@ async function main(): Promise<void> {
   await loadWasmBackend();
   const arg = (name: string, fallback: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
   const sample = arg('sample', 'spam_tiny');
-  const opts: RouteOptions = { lmEpochs: Number(arg('lm-epochs', '2')), last: Number(arg('last', '1')), lr: Number(arg('lr', '2e-2')), scratchLr: Number(arg('scratch-lr', '1e-2')) };
-  console.log(JSON.stringify({ sample, ...opts, ...(await textBaselines(sample)) }));
-  for (const route of arg('routes', 'scratch,ulmfit').split(',') as TextRoute[]) console.log(JSON.stringify(await runTextRoute(sample, route, opts)));
+  const labels = arg('labels', '');
+  const opts: RouteOptions = {
+    lmEpochs: Number(arg('lm-epochs', '2')),
+    last: Number(arg('last', '1')),
+    lr: Number(arg('lr', '2e-2')),
+    scratchLr: Number(arg('scratch-lr', '1e-2')),
+    ...(labels ? { labelsPerClass: Number(labels) } : {}),
+  };
+  console.log(JSON.stringify({ sample, ...opts, ...(await textBaselines(sample, opts.labelsPerClass)) }));
+  for (const seed of arg('seeds', '1').split(',').map(Number))
+    for (const route of arg('routes', 'scratch,ulmfit').split(',') as TextRoute[]) console.log(JSON.stringify(await runTextRoute(sample, route, { ...opts, seed })));
 }
 
 if (process.argv[1]?.endsWith('textRoutes.ts')) void main();
