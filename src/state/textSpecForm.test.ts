@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryFile } from '../io/node/nodeFiles';
+import { memoryFile, readFolder } from '../io/node/nodeFiles';
+import { guessTextSpec } from '../core/text/textGuess';
 import { TEXT_DEFAULTS, type TextDataSpec } from '../core/text/textData';
 import { checkTextSpecValues, csvFilesOf, csvSourceFor, readCsvHeader } from './textSpecForm';
 import { spamCsv } from './testing/spamCsv';
@@ -29,6 +30,15 @@ describe('the text form: a CSV`s columns', () => {
     const small = (await readCsvHeader(files, 'other/b.csv'))!;
     // One row: no column repeats, so the labels fall back to the first other column.
     expect(csvSourceFor(small)).toEqual({ kind: 'csv', csvPath: 'other/b.csv', textColumn: 'a', labelColumn: 'b' });
+  });
+
+  it('reads a column of space-separated tags as the guess does: multi-label, split on spaces', async () => {
+    const tagged = readFolder('public/samples/spam_tags_tiny');
+    const header = (await readCsvHeader(tagged, 'emails.csv'))!;
+    const source = csvSourceFor(header);
+    expect(source).toEqual({ kind: 'csv', csvPath: 'emails.csv', textColumn: 'text', labelColumn: 'tags', validColumn: 'is_valid', separator: ' ' });
+    expect(source).toEqual((await guessTextSpec(tagged))?.source);
+    expect(checkTextSpecValues({ source, ...TEXT_DEFAULTS }, header)).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import { parseCsv } from '../core/data/csv';
 import { decodeText } from '../core/data/text';
 import type { Problem, SourceFile } from '../core/data/types';
 import type { TextDataSpec, TextSource } from '../core/text/textData';
+import { VALID_COLUMN, guessCsvColumns, type CsvTextSource } from '../core/text/textGuess';
 
 /** A CSV's header, and the first row's value of each column (to show what a column holds). */
 export interface CsvHeader {
@@ -20,6 +21,8 @@ export interface CsvHeader {
   /** Distinct values of each column over the first rows. */
   readonly distinct: Readonly<Record<string, number>>;
   readonly rows: number;
+  /** The first rows' values by column: what the guess reads. */
+  readonly sample: readonly Readonly<Record<string, string>>[];
 }
 
 /** Characters read to find the header and a few rows: a 60 MB CSV is not parsed to fill a select. */
@@ -54,24 +57,22 @@ export async function readCsvHeader(files: readonly SourceFile[], path: string):
     meanLength: stat((vs) => (vs.length ? vs.reduce((n, v) => n + v.length, 0) / vs.length : 0)),
     distinct: stat((vs) => new Set(vs).size),
     rows: rows.length,
+    sample: rows.map((r) => r.values),
   };
 }
 
-const VALID = /^(is_)?valid(ation)?$/i;
-
 /**
- * The columns a person most likely wants when they pick a CSV in the form: the longest column
- * holds the texts, the first other one with a few repeated values the labels, `is_valid` the split.
+ * The columns a person most likely wants when they pick a CSV in the form: the guess's (a column of
+ * prose, a label or tag column, `is_valid`); where it finds none, the longest column for the texts
+ * and the first other one for the labels, for the person to change.
  * @example csvSourceFor(header).textColumn // 'subject_and_body'
  */
-export function csvSourceFor(header: CsvHeader): Extract<TextSource, { kind: 'csv' }> {
+export function csvSourceFor(header: CsvHeader): CsvTextSource {
+  const guessed = guessCsvColumns(header.path, header.columns, header.sample);
+  if (guessed) return guessed;
   const cols = header.columns;
   const textColumn = [...cols].sort((a, b) => header.meanLength[b] - header.meanLength[a])[0] ?? '';
-  const others = cols.filter((c) => c !== textColumn && !VALID.test(c));
-  const few = (c: string) => header.distinct[c] >= 2 && header.distinct[c] <= Math.max(2, header.rows / 2);
-  const labelColumn = others.find(few) ?? others[0] ?? '';
-  const validColumn = cols.find((c) => VALID.test(c));
-  return { kind: 'csv', csvPath: header.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}) };
+  return { kind: 'csv', csvPath: header.path, textColumn, labelColumn: cols.find((c) => c !== textColumn && !VALID_COLUMN.test(c)) ?? '' };
 }
 
 /** The allowed values of the form's numbers, with the labels the form shows. */

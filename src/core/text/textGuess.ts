@@ -35,6 +35,30 @@ function looksLikeTags(values: readonly string[]): boolean {
   return !looksLikeProse(values) && filled > 0 && tags.length / filled <= 10 && fewValues(tags);
 }
 
+/** A CSV source: which columns hold the texts, the labels and the split. */
+export type CsvTextSource = Extract<TextDataSpec['source'], { kind: 'csv' }>;
+
+/** A column that says which rows are for validation (fastai's `is_valid`). */
+export const VALID_COLUMN = /^(is_)?valid(ation)?$/i;
+
+/**
+ * The columns of a CSV that make it text, from its first rows, or null: the first column of prose
+ * holds the texts, the first other one with a few repeated values (or a few space-separated tags,
+ * then multi-label) the labels, `is_valid` the split. The guess and the form's CSV pick share it.
+ * @example guessCsvColumns('texts.csv', ['text', 'label'], rows) // { kind: 'csv', csvPath: 'texts.csv', textColumn: 'text', labelColumn: 'label' }
+ */
+export function guessCsvColumns(path: string, columns: readonly string[], rows: readonly Readonly<Record<string, string>>[]): CsvTextSource | null {
+  const col = (c: string) => rows.map((r) => r[c] ?? '');
+  const textColumn = columns.find((c) => looksLikeProse(col(c)));
+  if (!textColumn) return null;
+  const labelColumn = columns.find((c) => c !== textColumn && !VALID_COLUMN.test(c) && (fewValues(col(c)) || looksLikeTags(col(c))));
+  if (!labelColumn) return null;
+  const validColumn = columns.find((c) => VALID_COLUMN.test(c));
+  // Tags split on spaces, as the image guess reads a label column (Planet's "clear primary").
+  const multi = col(labelColumn).some((v) => /\s/.test(v.trim()));
+  return { kind: 'csv', csvPath: path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}), ...(multi ? { separator: ' ' } : {}) };
+}
+
 /**
  * A text spec when the files are text, else null.
  * @example await guessTextSpec([{ path: 'train/pos/1.txt', ... }, ...]) // { source: { kind: 'folder' }, ... }
@@ -46,16 +70,12 @@ export async function guessTextSpec(files: readonly SourceFile[]): Promise<TextD
   if (images > 0) return null;
   for (const csv of files.filter((f) => /\.csv$/i.test(f.path))) {
     const { table } = parseCsv(csv.path, decodeText(csv.path, await csv.read()).text);
-    const sample = table.rows.slice(0, 200);
-    const col = (c: string) => sample.map((r) => r.values[c] ?? '');
-    const textColumn = table.columns.find((c) => looksLikeProse(col(c)));
-    if (!textColumn) continue;
-    const labelColumn = table.columns.find((c) => c !== textColumn && !/^(is_)?valid$/i.test(c) && (fewValues(col(c)) || looksLikeTags(col(c))));
-    if (!labelColumn) continue;
-    const validColumn = table.columns.find((c) => /^(is_)?valid$/i.test(c));
-    // Tags split on spaces, as the image guess reads a label column (Planet's "clear primary").
-    const multi = col(labelColumn).some((v) => /\s/.test(v.trim()));
-    return { source: { kind: 'csv', csvPath: csv.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}), ...(multi ? { separator: ' ' } : {}) }, ...TEXT_DEFAULTS };
+    const source = guessCsvColumns(
+      csv.path,
+      table.columns,
+      table.rows.slice(0, 200).map((r) => r.values),
+    );
+    if (source) return { source, ...TEXT_DEFAULTS };
   }
   return null;
 }
