@@ -30,6 +30,9 @@ describe('the text form: a CSV`s columns', () => {
     const small = (await readCsvHeader(files, 'other/b.csv'))!;
     // One row: no column repeats, so the labels fall back to the first other column.
     expect(csvSourceFor(small)).toEqual({ kind: 'csv', csvPath: 'other/b.csv', textColumn: 'a', labelColumn: 'b' });
+    // Short texts are no prose to the guess: the longest column still holds them, and `is_valid` still splits.
+    const short = (await readCsvHeader([memoryFile('c.csv', 'is_valid,label,note\nFalse,x,short one\nTrue,y,short two\n')], 'c.csv'))!;
+    expect(csvSourceFor(short)).toEqual({ kind: 'csv', csvPath: 'c.csv', textColumn: 'note', labelColumn: 'label', validColumn: 'is_valid' });
   });
 
   it('reads a column of space-separated tags as the guess does: multi-label, split on spaces', async () => {

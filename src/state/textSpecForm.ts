@@ -72,7 +72,9 @@ export function csvSourceFor(header: CsvHeader): CsvTextSource {
   if (guessed) return guessed;
   const cols = header.columns;
   const textColumn = [...cols].sort((a, b) => header.meanLength[b] - header.meanLength[a])[0] ?? '';
-  return { kind: 'csv', csvPath: header.path, textColumn, labelColumn: cols.find((c) => c !== textColumn && !VALID_COLUMN.test(c)) ?? '' };
+  const labelColumn = cols.find((c) => c !== textColumn && !VALID_COLUMN.test(c)) ?? '';
+  const validColumn = cols.find((c) => VALID_COLUMN.test(c));
+  return { kind: 'csv', csvPath: header.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}) };
 }
 
 /** The allowed values of the form's numbers, with the labels the form shows. */
