@@ -11,17 +11,11 @@ import type { Problem, SourceFile } from '../core/data/types';
 import type { TextDataSpec, TextSource } from '../core/text/textData';
 import { VALID_COLUMN, guessCsvColumns, type CsvTextSource } from '../core/text/textGuess';
 
-/** A CSV's header, and the first row's value of each column (to show what a column holds). */
+/** A CSV's header and its first rows: what the guess reads, and what the form shows of each column. */
 export interface CsvHeader {
   readonly path: string;
   readonly columns: readonly string[];
-  readonly examples: Readonly<Record<string, string>>;
-  /** Mean length of each column's values over the first rows: prose is long. */
-  readonly meanLength: Readonly<Record<string, number>>;
-  /** Distinct values of each column over the first rows. */
-  readonly distinct: Readonly<Record<string, number>>;
-  readonly rows: number;
-  /** The first rows' values by column: what the guess reads. */
+  /** The first rows' values by column. */
   readonly sample: readonly Readonly<Record<string, string>>[];
 }
 
@@ -48,16 +42,10 @@ export async function readCsvHeader(files: readonly SourceFile[], path: string):
   // Cut at a line end so the last row read is whole (a quoted field may still span the cut; that row is dropped as malformed).
   const head = text.length > HEAD_CHARS ? text.slice(0, text.lastIndexOf('\n', HEAD_CHARS) + 1 || HEAD_CHARS) : text;
   const { table } = parseCsv(path, head);
-  const rows = table.rows.slice(0, 200);
-  const stat = (f: (values: string[]) => number) => Object.fromEntries(table.columns.map((c) => [c, f(rows.map((r) => r.values[c] ?? ''))]));
   return {
     path,
     columns: table.columns,
-    examples: Object.fromEntries(table.columns.map((c) => [c, rows[0]?.values[c] ?? ''])),
-    meanLength: stat((vs) => (vs.length ? vs.reduce((n, v) => n + v.length, 0) / vs.length : 0)),
-    distinct: stat((vs) => new Set(vs).size),
-    rows: rows.length,
-    sample: rows.map((r) => r.values),
+    sample: table.rows.slice(0, 200).map((r) => r.values),
   };
 }
 
@@ -71,7 +59,8 @@ export function csvSourceFor(header: CsvHeader): CsvTextSource {
   const guessed = guessCsvColumns(header.path, header.columns, header.sample);
   if (guessed) return guessed;
   const cols = header.columns;
-  const textColumn = [...cols].sort((a, b) => header.meanLength[b] - header.meanLength[a])[0] ?? '';
+  const meanLength = (c: string) => header.sample.reduce((n, r) => n + (r[c] ?? '').length, 0) / Math.max(1, header.sample.length);
+  const textColumn = [...cols].sort((a, b) => meanLength(b) - meanLength(a))[0] ?? '';
   const labelColumn = cols.find((c) => c !== textColumn && !VALID_COLUMN.test(c)) ?? '';
   const validColumn = cols.find((c) => VALID_COLUMN.test(c));
   return { kind: 'csv', csvPath: header.path, textColumn, labelColumn, ...(validColumn ? { validColumn } : {}) };

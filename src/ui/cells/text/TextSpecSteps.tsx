@@ -24,7 +24,7 @@ function SpecField(props: { label: string; hint?: string; field: string; problem
 
 /** A column's option: its name and what its first row holds, cut short. */
 function columnOption(header: CsvHeader | null, c: string): readonly [string, string] {
-  const ex = (header?.examples[c] ?? '').replace(/\s+/g, ' ').trim();
+  const ex = (header?.sample[0]?.[c] ?? '').replace(/\s+/g, ' ').trim();
   return [c, ex ? `${c} — ${ex.length > 24 ? `${ex.slice(0, 24)}…` : ex}` : c];
 }
 
