@@ -49,7 +49,10 @@ export function fewerLabels(files: readonly SourceFile[], perClass: number): Sou
   const byClass = new Map<string, SourceFile[]>();
   for (const f of files) {
     const m = /^train\/([^/]+)\//.exec(f.path);
-    if (m) byClass.set(m[1], [...(byClass.get(m[1]) ?? []), f]);
+    if (!m) continue;
+    const group = byClass.get(m[1]) ?? [];
+    group.push(f);
+    byClass.set(m[1], group);
   }
   const kept = new Set<SourceFile>();
   for (const group of byClass.values()) {
