@@ -130,6 +130,86 @@ describe('AdamW (fastai Adam, decoupled wd)', () => {
     opt.dispose();
     ref.dispose();
   });
+  it('follows the reference through freezing and unfreezing: per-group lr, wd only where doWd, each parameter its own step count', async () => {
+    // A body weight (wd), a body batch-norm weight (no wd, trains while frozen) and a head weight.
+    const init = { body: [0.5, -1, 2], bn: [1, 1], head: [-0.3, 0.7] };
+    const body = param(init.body);
+    const bn = param(init.bn, false, true);
+    const head = param(init.head);
+    const opt = new AdamW([[body, bn], [head]], { lr: 0.1, wd: 0.1 });
+    const hyp = (lr: number, mom: number) => ({ lr, mom, sqrMom: 0.99, eps: 1e-5, wd: 0.1 });
+    const ref = Object.fromEntries(Object.entries(init).map(([k, v]) => [k, v.map((p) => ({ p, m: 0, v: 0, t: 0 }))]));
+    const refStep = (key: keyof typeof init, g: number[], h: ReturnType<typeof hyp>, wd: boolean) =>
+      ref[key].forEach((s, i) => {
+        const r = adamRef(s.p, g[i], s.m, s.v, s.t + 1, wd ? h : { ...h, wd: 0 });
+        ref[key][i] = { ...r, t: s.t + 1 };
+      });
+    const grads = [
+      { body: [0.2, -0.1, 0.05], bn: [0.3, -0.2], head: [0.4, 0.1] },
+      { body: [-0.1, 0.2, 0.1], bn: [0.1, 0.1], head: [-0.2, 0.3] },
+      { body: [0.3, 0.3, -0.2], bn: [-0.2, 0.4], head: [0.1, -0.1] },
+    ];
+    // Frozen: batch norm and head step twice, with momentum changed between steps.
+    for (const [k, mom] of [
+      [0, 0.9],
+      [1, 0.8],
+    ] as const) {
+      opt.setHyper('mom', mom);
+      opt.step({ [bn.variable.name]: tf.tensor1d(grads[k].bn), [head.variable.name]: tf.tensor1d(grads[k].head) });
+      refStep('bn', grads[k].bn, hyp(0.1, mom), false);
+      refStep('head', grads[k].head, hyp(0.1, mom), true);
+    }
+    // Unfrozen with discriminative rates: the body's first step (debiased as step 1), the others' third.
+    opt.setHyper('lr', [0.01, 0.05]);
+    opt.step({ [body.variable.name]: tf.tensor1d(grads[2].body), [bn.variable.name]: tf.tensor1d(grads[2].bn), [head.variable.name]: tf.tensor1d(grads[2].head) });
+    refStep('body', grads[2].body, hyp(0.01, 0.8), true);
+    refStep('bn', grads[2].bn, hyp(0.01, 0.8), false);
+    refStep('head', grads[2].head, hyp(0.05, 0.8), true);
+    expect([body, bn, head].map((p) => opt.stepCount(p.variable.name))).toEqual([1, 3, 3]);
+    for (const [key, p] of [
+      ['body', body],
+      ['bn', bn],
+      ['head', head],
+    ] as const) {
+      const got = await p.variable.data();
+      ref[key].forEach((r, i) => expect(got[i]).toBeCloseTo(r.p, 5));
+    }
+    // The moments come back per parameter, as the reference has them.
+    const moments = opt.exportMoments();
+    expect(moments.map((m) => m.step)).toEqual([1, 3, 3]);
+    ref.head.forEach((r, i) => {
+      expect(moments[2].gradAvg[i]).toBeCloseTo(r.m, 6);
+      expect(moments[2].sqrAvg[i]).toBeCloseTo(r.v, 6);
+    });
+    opt.dispose();
+  });
+
+  it('steps any number of parameters in the same few kernels, and keeps the tensor count flat', async () => {
+    /** Kernels of one step of `n` parameters in 3 groups with discriminative rates, bias-like ones without wd. */
+    const kernelsFor = async (n: number) => {
+      const params = Array.from({ length: n }, (_, i) => param([i, -i, 0.5], i % 3 !== 0, i % 3 === 0));
+      const opt = new AdamW([params.slice(0, n / 3), params.slice(n / 3, (2 * n) / 3), params.slice((2 * n) / 3)]);
+      opt.setHyper('lr', [1e-4, 1e-3, 1e-2]);
+      const step = () => {
+        const grads = params.map((_, i) => tf.tensor1d([0.1 * i, -0.2, 0.3]));
+        opt.step(Object.fromEntries(params.map((p, i) => [p.variable.name, grads[i]])));
+        tf.dispose(grads);
+      };
+      step();
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(step);
+      step();
+      expect(tf.memory().numTensors).toBe(before);
+      opt.dispose();
+      tf.dispose(params.map((p) => p.variable));
+      // Reshapes move no data (GPU backends do not dispatch them).
+      return info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'Reshape').map((k) => k.name);
+    };
+    const [few, many] = [await kernelsFor(30), await kernelsFor(90)];
+    // Each parameter apart took 14 kernels: 420 and 1,260 here.
+    expect(many).toEqual(few);
+    expect(few.length).toBeLessThan(40);
+  });
 });
 
 describe('paramGroups', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { PackedMoments } from './packedMoments';
 
 /** Hyper-parameters of one parameter group; names follow fastai (`mom` is Adam's beta1). */
 export interface AdamHypers {
@@ -42,11 +43,7 @@ export interface ParamMoments {
 export interface OptimizerSnapshot {
   readonly hypers: readonly AdamHypers[];
   readonly state: ReadonlyMap<string, Readonly<ParamState>>;
-}
-
-/** fastai's `debias`: damp * (1 - mom ** step) / (1 - mom), which is 1 - mom ** step when damp = 1 - mom. */
-function debias(mom: number, step: number): number {
-  return 1 - mom ** step;
+  readonly pack?: PackedMoments;
 }
 
 /**
@@ -60,7 +57,10 @@ export class AdamW {
   readonly hypers: AdamHypers[];
   private readonly groupOf = new Map<string, number>();
   private readonly params = new Map<string, Param>();
+  /** Moments of parameters outside the pack. */
   private state = new Map<string, ParamState>();
+  /** Moments of the parameters stepped last, flat; each parameter is in `state` or here, never both. */
+  private pack?: PackedMoments;
 
   constructor(
     readonly groups: readonly (readonly Param[])[],
@@ -84,48 +84,59 @@ export class AdamW {
     this.hypers.forEach((h, i) => (h[key] = values[i]));
   }
 
-  /** Applies one update with the given gradients (keyed by variable name); others are left alone. */
+  /**
+   * Applies one update with the given gradients (keyed by variable name); others are left alone.
+   * The stepped parameters are updated together (`PackedMoments`); the pack is rebuilt only when
+   * the set of parameters with gradients changes (freezing, unfreezing).
+   */
   step(grads: Readonly<Record<string, tf.Tensor | null>>): void {
-    for (const [name, grad] of Object.entries(grads)) {
-      const param = this.params.get(name);
-      if (!grad || !param) continue;
-      this.updateOne(param, grad, this.hypers[this.groupOf.get(name)!]);
-    }
+    const stepped = [...this.params.values()].filter((p) => grads[p.variable.name]);
+    if (!stepped.length) return;
+    const pack = this.pack?.names.length === stepped.length && stepped.every((p) => this.pack!.holds(p.variable.name)) ? this.pack : this.repack(stepped);
+    pack.step(
+      pack.names.map((n) => grads[n]!),
+      this.hypers,
+    );
   }
 
-  private updateOne(param: Param, grad: tf.Tensor, h: AdamHypers): void {
-    const p = param.variable;
-    const old = this.state.get(p.name);
-    const step = (old?.step ?? 0) + 1;
-    const next = tf.tidy(() => {
-      const gradAvg = old ? old.gradAvg.mul(h.mom).add(grad.mul(1 - h.mom)) : grad.mul(1 - h.mom);
-      const sqrAvg = old ? old.sqrAvg.mul(h.sqrMom).add(grad.square().mul(1 - h.sqrMom)) : grad.square().mul(1 - h.sqrMom);
-      const decayed = param.doWd && h.wd !== 0 ? p.mul(1 - h.lr * h.wd) : p;
-      const denom = sqrAvg.div(debias(h.sqrMom, step)).sqrt().add(h.eps);
-      const updated = decayed.sub(gradAvg.div(denom).mul(h.lr / debias(h.mom, step)));
-      p.assign(updated);
-      return { gradAvg, sqrAvg };
-    });
-    if (old) tf.dispose([old.gradAvg, old.sqrAvg]);
-    this.state.set(p.name, { ...next, step });
+  /** Moves the moments of `stepped` into a new pack, the previous pack's back to `state`. */
+  private repack(stepped: readonly Param[]): PackedMoments {
+    this.unpack();
+    return (this.pack = PackedMoments.pack(
+      stepped.map((p) => {
+        const s = this.state.get(p.variable.name);
+        this.state.delete(p.variable.name);
+        return { variable: p.variable, doWd: p.doWd, group: this.groupOf.get(p.variable.name)!, step: s?.step ?? 0, gradAvg: s?.gradAvg, sqrAvg: s?.sqrAvg };
+      }),
+    ));
+  }
+
+  /** Puts the packed moments back into `state`, one tensor pair per parameter. */
+  private unpack(): void {
+    if (!this.pack) return;
+    const names = this.pack.names;
+    this.pack.unpack().forEach((s, i) => this.state.set(names[i], s));
+    this.pack = undefined;
   }
 
   /** Number of steps taken by a parameter (0 before its first gradient). */
   stepCount(name: string): number {
-    return this.state.get(name)?.step ?? 0;
+    const packed = this.pack?.names.indexOf(name) ?? -1;
+    return packed >= 0 ? this.pack!.stepCount(packed) : (this.state.get(name)?.step ?? 0);
   }
 
   /** Copies hyper-parameters and moments; the caller disposes it with `disposeSnapshot`. */
   snapshot(): OptimizerSnapshot {
     const state = new Map<string, ParamState>();
     for (const [k, s] of this.state) state.set(k, { gradAvg: tf.clone(s.gradAvg), sqrAvg: tf.clone(s.sqrAvg), step: s.step });
-    return { hypers: this.hypers.map((h) => ({ ...h })), state };
+    return { hypers: this.hypers.map((h) => ({ ...h })), state, pack: this.pack?.clone() };
   }
 
   /** Puts back a snapshot exactly (moments, step counts and hyper-parameters); the snapshot stays valid. */
   restore(snap: OptimizerSnapshot): void {
     this.clearState();
     for (const [k, s] of snap.state) this.state.set(k, { gradAvg: tf.clone(s.gradAvg), sqrAvg: tf.clone(s.sqrAvg), step: s.step });
+    this.pack = snap.pack?.clone();
     snap.hypers.forEach((h, i) => Object.assign(this.hypers[i], h));
   }
 
@@ -135,7 +146,10 @@ export class AdamW {
    * not used because a model loaded again in another worker may number them differently.
    */
   exportMoments(): ParamMoments[] {
+    const packed = this.pack?.readMoments() ?? [];
     return [...this.params.values()].map((p) => {
+      const at = this.pack?.names.indexOf(p.variable.name) ?? -1;
+      if (at >= 0) return { shape: [...p.variable.shape], ...packed[at] };
       const s = this.state.get(p.variable.name);
       const size = p.variable.size;
       return {
@@ -166,6 +180,8 @@ export class AdamW {
 
   /** Forgets moments and step counts, as a fresh optimizer would have. */
   clearState(): void {
+    this.pack?.dispose();
+    this.pack = undefined;
     for (const s of this.state.values()) tf.dispose([s.gradAvg, s.sqrAvg]);
     this.state = new Map();
   }
@@ -179,4 +195,5 @@ export class AdamW {
 /** Frees the tensors of a snapshot. */
 export function disposeSnapshot(snap: OptimizerSnapshot): void {
   for (const s of snap.state.values()) tf.dispose([s.gradAvg, s.sqrAvg]);
+  snap.pack?.dispose();
 }
