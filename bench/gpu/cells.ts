@@ -18,6 +18,7 @@ import type { ArchSpec } from '../../src/core/model/archSpec';
 import { buildModel } from '../../src/core/model/build';
 import { backboneLoader } from '../../src/io/backbone';
 import { round } from '../lib/stats';
+import { countDispatches } from './dispatches';
 
 /** The models measured; names shared with torch_bench.py. */
 export type GpuModel = 'smallCnn' | 'xresnet' | 'unet_smallCnn' | 'mobilenet_v2';
@@ -47,6 +48,8 @@ export interface LoopTiming {
   readonly firstStepMs: number;
   /** Building the model (and, for the studio, its loaders), ms. */
   readonly buildMs: number;
+  /** WebGPU shader dispatches per timed step (`countDispatches`); absent on other backends. */
+  readonly dispatchesPerStep?: number;
 }
 
 /** A cell's result: both loops, or why one failed. */
@@ -117,9 +120,16 @@ function randomBatch(spec: CellSpec, seed: number): { x: tf.Tensor4D; y: tf.Tens
   return { x, y };
 }
 
-function timing(spec: CellSpec, firstStepMs: number, windowMs: number, steps: number, buildMs: number): LoopTiming {
+function timing(spec: CellSpec, firstStepMs: number, windowMs: number, steps: number, buildMs: number, dispatches?: number): LoopTiming {
   const ms = windowMs / steps;
-  return { msPerStep: round(ms, 2), samplesPerSecond: round((spec.batch * 1000) / ms, 1), timedSteps: steps, firstStepMs: round(firstStepMs, 0), buildMs: round(buildMs, 0) };
+  return {
+    msPerStep: round(ms, 2),
+    samplesPerSecond: round((spec.batch * 1000) / ms, 1),
+    timedSteps: steps,
+    firstStepMs: round(firstStepMs, 0),
+    buildMs: round(buildMs, 0),
+    ...(dispatches !== undefined ? { dispatchesPerStep: round(dispatches / steps, 1) } : {}),
+  };
 }
 
 /**
@@ -142,6 +152,7 @@ export async function bareLoop(spec: CellSpec, plan: StepPlan, baseUrl: string):
     opt.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
     tf.dispose([value, ...Object.values(grads)]);
   };
+  const dispatches = countDispatches();
   try {
     let first = performance.now();
     await step();
@@ -150,14 +161,16 @@ export async function bareLoop(spec: CellSpec, plan: StepPlan, baseUrl: string):
     for (let i = 1; i < plan.warm; i++) await step();
     await sync(vars[vars.length - 1]);
     first = performance.now();
+    dispatches.reset();
     let n = 0;
     while (n < plan.reps && (n < plan.minReps || performance.now() - first < plan.budgetMs)) {
       await step();
       n++;
     }
     await sync(vars[vars.length - 1]);
-    return { timing: timing(spec, firstStepMs, performance.now() - first, n, buildMs), params };
+    return { timing: timing(spec, firstStepMs, performance.now() - first, n, buildMs, dispatches.read()), params };
   } finally {
+    dispatches.stop();
     opt.dispose();
     grouped.model.dispose();
     tf.dispose([x, y, oneHot]);
@@ -193,6 +206,8 @@ export async function studioLoop(spec: CellSpec, plan: StepPlan, baseUrl: string
   let from = 0;
   let windowMs = NaN;
   let n = 0;
+  let dispatched: number | undefined;
+  const dispatches = countDispatches();
   const timer: Callback = {
     name: 'gpuBenchTimer',
     order: 100,
@@ -202,6 +217,7 @@ export async function studioLoop(spec: CellSpec, plan: StepPlan, baseUrl: string
       if (i === plan.warm) {
         await sync(last);
         from = performance.now();
+        dispatches.reset();
       }
     },
     afterBatch: async (l) => {
@@ -216,6 +232,7 @@ export async function studioLoop(spec: CellSpec, plan: StepPlan, baseUrl: string
       if (n >= plan.reps || i >= batches - 2 || (n >= plan.minReps && performance.now() - from >= plan.budgetMs)) {
         await sync(last);
         windowMs = performance.now() - from;
+        dispatched = dispatches.read();
         stop.abort();
       }
     },
@@ -223,8 +240,9 @@ export async function studioLoop(spec: CellSpec, plan: StepPlan, baseUrl: string
   try {
     await learn.fitOneCycle(1, LR, { callbacks: [timer], signal: stop.signal });
     if (!Number.isFinite(windowMs)) throw new Error(`the fit ended after ${n} timed steps without the timer stopping it`);
-    return timing(spec, firstStepMs, windowMs, n, buildMs);
+    return timing(spec, firstStepMs, windowMs, n, buildMs, dispatched);
   } finally {
+    dispatches.stop();
     learn.dispose();
     dls.dispose();
     grouped.model.dispose();

@@ -57,15 +57,17 @@ export function renderGpuResults(r: GpuBenchResults): string {
       ? `PyTorch: not run (${r.torch.skipped}).`
       : `PyTorch ${r.torch.torch} on ${r.torch.device}${r.torch.deviceName ? ` (${r.torch.deviceName})` : ''}, torchvision ${r.torch.torchvision ?? 'absent'}. ${(r.torch.notes ?? []).join(' ')}`,
     '',
-    '| model | px | batch | params tfjs / torch | tfjs bare | studio (Learner) | studio / bare | first step bare / studio (ms) | torch fp32 | torch bf16 | studio / torch fp32 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | px | batch | params tfjs / torch | tfjs bare | studio (Learner) | studio / bare | dispatches / step bare / studio | studio ms / dispatch | first step bare / studio (ms) | torch fp32 | torch bf16 | studio / torch fp32 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const c of r.cells) {
     const f32 = torchRow(r, c, 'fp32');
     const b16 = torchRow(r, c, 'bf16');
     const vsTorch = c.studio && f32?.msPerStep ? fmt(c.studio.msPerStep / f32.msPerStep, 2) : '-';
+    // The whole step over its dispatches: an upper bound on the fixed cost of one dispatch.
+    const msPerDispatch = c.studio?.dispatchesPerStep ? fmt(c.studio.msPerStep / c.studio.dispatchesPerStep, 3) : '-';
     lines.push(
-      `| ${c.model} | ${c.size} | ${c.batch} | ${c.params ?? '-'} / ${f32?.params ?? '-'} | ${loopCell(c.bare, c.errors?.bare)} | ${loopCell(c.studio, c.errors?.studio)} | ${fmt(c.studioOverBare, 3)} | ${fmt(c.bare?.firstStepMs, 0)} / ${fmt(c.studio?.firstStepMs, 0)} | ${torchCell(f32)} | ${torchCell(b16)} | ${vsTorch} |`,
+      `| ${c.model} | ${c.size} | ${c.batch} | ${c.params ?? '-'} / ${f32?.params ?? '-'} | ${loopCell(c.bare, c.errors?.bare)} | ${loopCell(c.studio, c.errors?.studio)} | ${fmt(c.studioOverBare, 3)} | ${fmt(c.bare?.dispatchesPerStep, 0)} / ${fmt(c.studio?.dispatchesPerStep, 0)} | ${msPerDispatch} | ${fmt(c.bare?.firstStepMs, 0)} / ${fmt(c.studio?.firstStepMs, 0)} | ${torchCell(f32)} | ${torchCell(b16)} | ${vsTorch} |`,
     );
   }
   const torchOnly = (r.torch.rows ?? []).filter((t) => !r.cells.some((c) => c.model === t.model && c.size === t.size && c.batch === t.batch));
