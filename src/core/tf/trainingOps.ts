@@ -79,3 +79,50 @@ export function batchNormInferenceWithGrad(x: tf.Tensor, w: BatchNormWeights): t
   });
   return op(x, w.gamma, w.beta);
 }
+
+/** A training-mode batch norm's output and the batch statistics it normalized with. */
+export interface BatchNormTraining {
+  readonly y: tf.Tensor;
+  readonly mean: tf.Tensor1D;
+  readonly variance: tf.Tensor1D;
+}
+
+/**
+ * Batch norm over the last axis with the batch's own statistics (training mode, the values of
+ * tfjs-layers' `normalizeBatchInTraining`: `tf.moments` then `tf.batchNorm`), differentiable in
+ * x, gamma and beta through the whole expression, statistics included:
+ * dx = gamma * inv * (dy - sum(dy) / n - (x - mean) * inv^2 * sum(dy * (x - mean)) / n),
+ * dgamma = sum(dy * (x - mean)) * inv, dbeta = sum(dy), with inv = 1 / sqrt(variance + eps) and
+ * n the values per channel. tfjs differentiates the batch norm and the moments apart: about 30
+ * kernels, 15 of them over the whole activation, where this takes the two sums in one pass and
+ * five full-size kernels. The statistics come back for the running averages (not differentiated).
+ */
+export function batchNormTrainingWithGrad(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTraining {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(input, axes) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+    // Kept past the op's own tidy, for the caller's running averages.
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+    save([input, mean, variance, g]);
+    const value = tf.batchNorm(input, mean, variance, b, g, epsilon);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, mu, v, gs] = saved;
+      const perChannel = xs.size / xs.shape[xs.rank - 1];
+      const inv = tf.rsqrt(tf.add(v, epsilon));
+      const [sumDy, sumDyXm] = tf.unstack(channelGradSums(dy, xs, mu));
+      const k1 = tf.mul(gs, inv);
+      const k2 = tf.mul(k1, tf.mul(tf.square(inv), tf.div(sumDyXm, -perChannel)));
+      const k3 = tf.mul(k1, tf.div(sumDy, -perChannel));
+      const dx = tf.add(tf.add(tf.mul(dy, k1), tf.mul(tf.sub(xs, mu), k2)), k3);
+      return [dx, tf.mul(sumDyXm, inv), sumDy];
+    };
+    return { value, gradFunc };
+  });
+  const y = op(x, gamma, beta);
+  // Clones belong to the caller's scope, as the op's other outputs would.
+  const out = { y, mean: tf.clone(stats!.mean), variance: tf.clone(stats!.variance) };
+  tf.dispose([stats!.mean, stats!.variance]);
+  return out;
+}
