@@ -40,11 +40,15 @@ export function relu6WithGrad(x: tf.Tensor): tf.Tensor {
   return op(x);
 }
 
-/** `[2, C]`: per channel, sum(dy) and sum(dy * (x - mean)), over every axis but the last. */
-function channelGradSums(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor): tf.Tensor {
-  if (hasKernel(CHANNEL_GRAD_SUMS)) return tf.engine().runKernel(CHANNEL_GRAD_SUMS, { dy, x, mean }, {}) as tf.Tensor;
+/**
+ * Per channel, sum(dy) and sum(dy * (x - mean)), over every axis but the last: one pass over the
+ * heap where the backend has the kernel (`[2, C]`, split in two), else two sums apart (no stack
+ * and unstack: on a GPU each would be dispatches of their own).
+ */
+function channelGradSums(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  if (hasKernel(CHANNEL_GRAD_SUMS)) return tf.unstack(tf.engine().runKernel(CHANNEL_GRAD_SUMS, { dy, x, mean }, {}) as tf.Tensor) as [tf.Tensor, tf.Tensor];
   const axes = x.shape.slice(0, -1).map((_, i) => i);
-  return tf.tidy(() => tf.stack([tf.sum(dy, axes), tf.sum(tf.mul(dy, tf.sub(x, mean)), axes)]));
+  return [tf.sum(dy, axes), tf.sum(tf.mul(dy, tf.sub(x, mean)), axes)];
 }
 
 /** The weights of an inference-mode batch norm over the last axis (each `[C]`). */
@@ -71,8 +75,7 @@ export function batchNormInferenceWithGrad(x: tf.Tensor, w: BatchNormWeights): t
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, g] = saved;
       const inv = tf.rsqrt(tf.add(variance, epsilon));
-      const sums = channelGradSums(dy, xs, mean);
-      const [dBeta, dGammaRaw] = tf.unstack(sums);
+      const [dBeta, dGammaRaw] = channelGradSums(dy, xs, mean);
       return [tf.mul(dy, tf.mul(g, inv)), tf.mul(dGammaRaw, inv), dBeta];
     };
     return { value, gradFunc };
@@ -111,7 +114,7 @@ export function batchNormTrainingWithGrad(x: tf.Tensor, gamma: tf.Tensor1D, beta
       const [xs, mu, v, gs] = saved;
       const perChannel = xs.size / xs.shape[xs.rank - 1];
       const inv = tf.rsqrt(tf.add(v, epsilon));
-      const [sumDy, sumDyXm] = tf.unstack(channelGradSums(dy, xs, mu));
+      const [sumDy, sumDyXm] = channelGradSums(dy, xs, mu);
       const k1 = tf.mul(gs, inv);
       const k2 = tf.mul(k1, tf.mul(tf.square(inv), tf.div(sumDyXm, -perChannel)));
       const k3 = tf.mul(k1, tf.div(sumDy, -perChannel));
