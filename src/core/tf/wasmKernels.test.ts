@@ -196,6 +196,79 @@ describe('wasm comparisons', () => {
   });
 });
 
+describe('wasm Slice and SplitV', () => {
+  it.each([
+    ['a 1-D run', [513], [100], [300]],
+    ['a zero-padding gradient (rows and columns cut)', [3, 9, 9, 5], [0, 0, 0, 0], [3, 8, 8, 5]],
+    ['every axis cut', [4, 5, 6, 7], [1, 2, 3, 1], [2, 3, 2, 5]],
+    ['short runs (the last axis cut)', [6, 40, 3], [1, 0, 1], [4, 40, 1]],
+    ['rank 5 with whole trailing axes', [2, 3, 4, 5, 6], [1, 1, 0, 0, 0], [1, 2, 4, 5, 6]],
+    ['the whole tensor', [3, 4], [0, 0], [3, 4]],
+    ['an empty box', [3, 4], [1, 0], [0, 4]],
+  ] as const)('Slice matches CPU for %s', async (_, shape, begin, size) => {
+    const n = shape.reduce((a: number, b: number) => a * b, 1);
+    const run = (backend: 'cpu' | 'wasm') =>
+      onBackend(backend, () => {
+        const x = tf.tensor(randomValues(n, 14), [...shape]);
+        return [tf.slice(x, [...begin], [...size]), tf.cast(tf.slice(x.greater(0), [...begin], [...size]), 'float32'), tf.cast(tf.slice(x.mul(100).cast('int32'), [...begin], [...size]), 'float32')];
+      });
+    const [wasm, cpu] = [await run('wasm'), await run('cpu')];
+    for (let i = 0; i < cpu.length; i++) expect(Array.from(wasm[i])).toEqual(Array.from(cpu[i]));
+  });
+
+  it.each([
+    ['a flat vector into parameter-sized pieces', [1000], [10, 300, 1, 689], 0],
+    ['a middle axis', [3, 10, 4], [2, 5, 3], 1],
+    ['the last axis', [5, 6], [1, 4, 1], -1],
+  ] as const)('SplitV matches CPU for %s', async (_, shape, sizes, axis) => {
+    const n = shape.reduce((a: number, b: number) => a * b, 1);
+    const run = (backend: 'cpu' | 'wasm') => onBackend(backend, () => tf.split(tf.tensor(randomValues(n, 15), [...shape]), [...sizes], axis));
+    const [wasm, cpu] = [await run('wasm'), await run('cpu')];
+    expect(wasm.map((a) => Array.from(a))).toEqual(cpu.map((a) => Array.from(a)));
+  });
+});
+
+describe('wasm FusedBatchNorm', () => {
+  it.each([
+    ['NHWC with scale and offset', [2, 5, 4, 6], true, true, 0],
+    ['a dense layer without scale', [7, 10], false, true, 0],
+    ['no scale and no offset', [3, 4, 5], false, false, 0],
+    ['a mean far from zero (x - mean first)', [2, 3, 3, 4], true, true, 1000],
+  ] as const)('matches CPU for %s', async (_, shape, withScale, withOffset, shift) => {
+    const n = shape.reduce((a: number, b: number) => a * b, 1);
+    const c = shape[shape.length - 1];
+    const run = (backend: 'cpu' | 'wasm') =>
+      onBackend(backend, () => {
+        const x = tf.tensor(randomValues(n, 16), [...shape]).add(shift);
+        const mean = tf.tensor1d(randomValues(c, 17)).add(shift);
+        const variance = tf.tensor1d(randomValues(c, 18)).abs().add(0.1);
+        const offset = withOffset ? tf.tensor1d(randomValues(c, 19)) : undefined;
+        const scale = withScale ? tf.tensor1d(randomValues(c, 20)) : undefined;
+        return [tf.batchNorm(x, mean, variance, offset, scale, 1e-3)];
+      });
+    const [[wasm], [cpu]] = [await run('wasm'), await run('cpu')];
+    expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
+  });
+});
+
+describe('wasm Identity', () => {
+  it('shares memory with its input: either can be freed first, and the memory goes with the last', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor2d(randomValues(12, 21), [3, 4]);
+    const expected = Array.from(x.dataSync());
+    const copy = tf.clone(x);
+    const another = tf.clone(copy);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual(expected);
+    copy.dispose();
+    expect(Array.from(another.dataSync())).toEqual(expected);
+    expect(tf.engine().backend.numDataIds()).toBe(before + 1);
+    another.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+});
+
 describe('installWasmTrainingKernels', () => {
   it('is idempotent and registers every kernel for wasm', () => {
     installWasmTrainingKernels();
@@ -225,6 +298,8 @@ describe('installWasmTrainingKernels', () => {
         tf.engine().runKernel('Equal', { a: dyPool, b: row }),
         tf.engine().runKernel(RELU6_GRAD, { dy: dyPool, x: dyPool }),
         tf.engine().runKernel(CHANNEL_GRAD_SUMS, { dy: dyPool, x: dyPool, mean: row.reshape([3]) }),
+        tf.engine().runKernel('FusedBatchNorm', { x: dyPool, mean: row, variance: row, offset: row, scale: row }, { varianceEpsilon: 1e-3 }),
+        ...(tf.engine().runKernel('SplitV', { x: dyPool }, { numOrSizeSplits: [2, 3], axis: 1 }) as tf.Tensor[]),
       ] as tf.Tensor[];
       tf.dispose(out);
     };

@@ -3,6 +3,8 @@ import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, depthwiseBackpropFil
 import { CHANNEL_GRAD_SUMS, RELU6_GRAD, channelGradSumsWasm, relu6GradWasm } from './wasmHeapKernels';
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
 import { transformWasm } from './transformKernel';
+import { batchNormWasm } from './wasmBatchNorm';
+import { identityWasm, sliceWasm, splitVWasm } from './wasmSlice';
 import { broadcastCompareWasm, broadcastTileWasm } from './wasmTile';
 
 /**
@@ -35,13 +37,19 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * gradient; here a broadcasting Add), and `Transform` (augmentation's resampling) recomputes the
  * projection per channel (here once per pixel, in JavaScript on the heap: 3x faster). The
  * comparisons broadcast per element in C++ (the max pool gradient of fastai's head: 25-70x
- * slower than equal shapes); here XNNPACK broadcasts first.
+ * slower than equal shapes); here XNNPACK broadcasts first. `Slice` and `SplitV` read their
+ * whole input out of the heap for every slice, and `Identity` copies (`wasmSlice.ts`). `FusedBatchNorm` indexes its
+ * channel per element in C++ (`wasmBatchNorm.ts`).
  */
 const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
   { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
   { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm },
   { kernelName: 'Tile', make: broadcastTileWasm },
   { kernelName: 'Transform', make: transformWasm },
+  { kernelName: 'Slice', make: sliceWasm },
+  { kernelName: 'SplitV', make: splitVWasm },
+  { kernelName: 'Identity', make: identityWasm },
+  { kernelName: 'FusedBatchNorm', make: batchNormWasm },
   ...['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'].map((kernelName) => ({ kernelName, make: broadcastCompareWasm })),
 ];
 
