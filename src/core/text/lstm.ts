@@ -5,6 +5,7 @@
  * `[H, 4H]`, bias `[4H]`), so an export can hand them to a `tf.layers.lstm` as they are.
  */
 import * as tf from '@tensorflow/tfjs';
+import { lstmCell } from './lstmCell';
 import { matMul2d } from './matMul';
 
 /** The trainable tensors of one LSTM layer. */
@@ -54,26 +55,20 @@ export function zeroState(batch: number, units: number): LstmState {
 
 /**
  * Runs the layer over a sequence given as one `[B, in]` tensor per time step and returns one
- * `[B, H]` output per step and the final state. Steps stay separate tensors from layer to layer
- * because on tfjs-backend-wasm 4.22 every `Slice` (and so `split`, `unstack`, and the gradient of
- * `concat` and `stack`) first copies its whole input out of the wasm heap: cutting a `[T * B, 4H]`
- * projection into T steps copies it T times, which took 20% of a training step. Per step:
- * z = x_t W + h W_r + b; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c).
+ * `[B, H]` output per step and the final state. The input's share of every step, x_t W + b, is
+ * one product over all steps (`[T * B, in]` by `[in, 4H]`) cut into steps; the recurrent share
+ * and the gates (one kernel, `lstmCell.ts`) follow step by step:
+ * z = x_t W + b + h W_r; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c).
  * `recurrent` is the (possibly weight-dropped) hidden-to-hidden matrix.
  */
 export function runLstm(xs: readonly tf.Tensor2D[], w: LstmWeights, recurrent: tf.Tensor2D, state: LstmState): { outs: tf.Tensor2D[]; state: LstmState } {
   let { h, c } = state;
+  const joined = xs.length === 1 ? xs[0] : tf.concat([...xs], 0);
+  const projected = matMul2d(joined, w.kernel as tf.Tensor2D).add(w.bias) as tf.Tensor2D;
+  const inputShares = xs.length === 1 ? [projected] : tf.split(projected, xs.length, 0);
   const outs: tf.Tensor2D[] = [];
-  for (const xt of xs) {
-    const z = matMul2d(xt, w.kernel as tf.Tensor2D)
-      .add(matMul2d(h, recurrent))
-      .add(w.bias);
-    const [i, f, g, o] = tf.split(z, 4, 1);
-    c = tf
-      .sigmoid(f)
-      .mul(c)
-      .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
-    h = tf.sigmoid(o).mul(tf.tanh(c)) as tf.Tensor2D;
+  for (const share of inputShares) {
+    ({ h, c } = lstmCell(share.add(matMul2d(h, recurrent)) as tf.Tensor2D, c));
     outs.push(h);
   }
   return { outs, state: { h, c } };
