@@ -102,3 +102,114 @@ export function channelGradSumsWasm({ inputs, backend }: Args): tf.TensorInfo {
   channelGradSumsInto(f32(b, dy), f32(b, x), f32(b, mean), f32(b, out));
   return out;
 }
+
+/** The geometry of a depthwise conv, as `tf.backend_util.computeConv2DInfo(..., depthwise = true)` gives it. */
+export interface DepthwiseGeometry {
+  readonly batchSize: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padInfo: { readonly top: number; readonly left: number };
+}
+
+/**
+ * The filter gradient of a depthwise conv, NHWC: out[r, c, i, m] = sum over (b, y, x) of
+ * x[b, y*sh + r*dh - top, x*sw + c*dw - left, i] * dy[b, y, x, i*M + m] (zero outside x).
+ * For each output row and filter row, a 3-wide filter's three taps on four channels are summed
+ * along the row in twelve local accumulators (MobileNet's case: one channel per input channel,
+ * channels a multiple of 4), then added to the float64 total; the row's ends, where a tap falls
+ * outside x, and every other shape take the plain loop.
+ */
+export function depthwiseFilterGradInto(x: Float32Array, dy: Float32Array, g: DepthwiseGeometry, out: Float32Array): void {
+  const { inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw } = g;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
+  const { top, left } = g.padInfo;
+  const m = co / ci;
+  const acc = new Float64Array(fh * fw * co);
+  const blocked = m === 1 && fw === 3 && ci % 4 === 0;
+  // Output columns whose three taps all fall inside x.
+  const inLo = blocked ? Math.min(ow, Math.max(0, Math.ceil(left / sw))) : 0;
+  const inHi = blocked ? Math.max(inLo, Math.min(ow, Math.floor((iw - 1 - 2 * dw + left) / sw) + 1)) : 0;
+  /** Every tap of row r at output column ox, bounds-checked. */
+  const plain = (b: number, oy: number, r: number, iy: number, ox: number) => {
+    const dyAt = ((b * oh + oy) * ow + ox) * co;
+    for (let c = 0; c < fw; c++) {
+      const ix = ox * sw + c * dw - left;
+      if (ix < 0 || ix >= iw) continue;
+      const xAt = ((b * ih + iy) * iw + ix) * ci;
+      const accAt = (r * fw + c) * co;
+      for (let i = 0; i < ci; i++) {
+        const v = x[xAt + i];
+        for (let k = 0; k < m; k++) acc[accAt + i * m + k] += v * dy[dyAt + i * m + k];
+      }
+    }
+  };
+  for (let b = 0; b < g.batchSize; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let r = 0; r < fh; r++) {
+        const iy = oy * sh + r * dh - top;
+        if (iy < 0 || iy >= ih) continue;
+        if (!blocked) {
+          for (let ox = 0; ox < ow; ox++) plain(b, oy, r, iy, ox);
+          continue;
+        }
+        for (let ox = 0; ox < inLo; ox++) plain(b, oy, r, iy, ox);
+        for (let ox = inHi; ox < ow; ox++) plain(b, oy, r, iy, ox);
+        const dyRow = (b * oh + oy) * ow * co;
+        const xRow = (b * ih + iy) * iw * ci;
+        const tap = dw * ci;
+        const accAt = r * 3 * co;
+        for (let i = 0; i < ci; i += 4) {
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0; // prettier-ignore
+          for (let ox = inLo; ox < inHi; ox++) {
+            const d = dyRow + ox * co + i;
+            const g0 = dy[d];
+            const g1 = dy[d + 1];
+            const g2 = dy[d + 2];
+            const g3 = dy[d + 3];
+            const p = xRow + (ox * sw - left) * ci + i;
+            const q = p + tap;
+            const s = q + tap;
+            a0 += x[p] * g0;
+            a1 += x[p + 1] * g1;
+            a2 += x[p + 2] * g2;
+            a3 += x[p + 3] * g3;
+            b0 += x[q] * g0;
+            b1 += x[q + 1] * g1;
+            b2 += x[q + 2] * g2;
+            b3 += x[q + 3] * g3;
+            c0 += x[s] * g0;
+            c1 += x[s + 1] * g1;
+            c2 += x[s + 2] * g2;
+            c3 += x[s + 3] * g3;
+          }
+          const t0 = accAt + i;
+          const t1 = t0 + co;
+          const t2 = t1 + co;
+          acc[t0] += a0;
+          acc[t0 + 1] += a1;
+          acc[t0 + 2] += a2;
+          acc[t0 + 3] += a3;
+          acc[t1] += b0;
+          acc[t1 + 1] += b1;
+          acc[t1 + 2] += b2;
+          acc[t1 + 3] += b3;
+          acc[t2] += c0;
+          acc[t2 + 1] += c1;
+          acc[t2 + 2] += c2;
+          acc[t2 + 3] += c3;
+        }
+      }
+    }
+  }
+  out.set(acc);
+}

@@ -86,6 +86,12 @@ describe('wasm depthwise conv gradients', () => {
     [1, 6, 6, 3, 1, 5, 1, 'valid'],
     [2, 10, 9, 2, 1, 2, 2, 'same'],
     [2, 12, 12, 3, 2, 3, 3, 'same'],
+    // MobileNet's shape (3x3, multiplier 1, channels a multiple of 4): the heap loop, its row ends included.
+    [2, 9, 9, 8, 1, 3, 1, 'same'],
+    [2, 10, 9, 4, 1, 3, 2, 'same'],
+    [3, 11, 12, 8, 1, 3, 2, 'valid'],
+    [2, 6, 2, 4, 1, 3, 1, 'same'],
+    [1, 3, 3, 12, 1, 3, 2, 'same'],
   ] as const)('match CPU (batch %i, %ix%i, %i channels x%i, kernel %i, stride %i, %s)', async (b, h, w, ci, m, k, stride, pad) => {
     const op = (x: tf.Tensor4D, f: tf.Tensor4D) => tf.depthwiseConv2d(x, f, stride, pad as Pad);
     const [wasmDx, wasmDw] = await convGrads('wasm', op, [b, h, w, ci], [k, k, ci, m]);
