@@ -56,10 +56,19 @@ export type NativeResult =
 /** Under this, PyTorch's matmul is Debian's reference BLAS (measured 2.7 GFLOPS there, 124 with OpenBLAS on 2 cores). */
 const SLOW_BLAS_GFLOPS = 10;
 
+/**
+ * glibc settings for PyTorch's process: keep freed memory instead of returning it to the system.
+ * By default a tensor over 32 MB is its own mmap, unmapped when freed, so every step faults its
+ * activations' pages in again; on this VM that made the MobileNetV2 body's steps 2-8x slower and
+ * erratic (224 px inference 53 to 392 ms from run to run; 43 ms steadily with these), where
+ * PyTorch deployments use jemalloc or tcmalloc, which keep them. The wasm heap never shrinks.
+ */
+export const KEEP_FREED_MEMORY = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296', MALLOC_TOP_PAD_: '1073741824' } as const;
+
 /** Runs a script with `python` and parses the JSON object on its last stdout line, or says why not. */
 function runScript<T>(python: string, name: string, timeoutMs: number): T | { skipped: string } {
   const script = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  const run = spawnSync(python, [script], { encoding: 'utf8', timeout: timeoutMs });
+  const run = spawnSync(python, [script], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...KEEP_FREED_MEMORY } });
   if (run.status !== 0) return { skipped: `skipped: ${name} failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}` };
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as T;
 }

@@ -97,7 +97,9 @@ export function nativeSection(r: NativeResult): string {
   const body =
     'skipped' in r
       ? r.skipped
-      : `PyTorch ${r.torch} on ${r.threads} threads: ${num(r.msPerStep, 2)} ms per step of the same small CNN (batch 64, 28 px, AdamW). Studio / PyTorch step time: ${Object.entries(r.ratios)
+      : `PyTorch ${r.torch} on ${r.threads} threads (glibc keeping freed memory, as jemalloc or tcmalloc would: see KEEP_FREED_MEMORY in bench/items/native.ts): ${num(r.msPerStep, 2)} ms per step of the same small CNN (batch 64, 28 px, AdamW). Studio / PyTorch step time: ${Object.entries(
+          r.ratios,
+        )
           .map(([b, x]) => `${b} ${x}x`)
           .join(', ')}.`;
   return ['## 7. Native reference', '', body, ...('skipped' in r || !r.body ? [] : ['', nativeBodyTable(r.body)])].join('\n');
