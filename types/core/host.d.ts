@@ -32,3 +32,21 @@ declare const setImmediate: (callback: () => void) => unknown;
 interface File {
   readonly name: string;
 }
+
+/** The WebAssembly API as the SIMD kernels use it (`src/core/tf/simd/simdKernels.ts`). */
+declare namespace WebAssembly {
+  class Memory {
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  }
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: object;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}
+
+/** Base64 decoding (the SIMD kernels' module bytes). */
+declare function atob(data: string): string;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { depthwiseFilterGradInto } from './wasmHeapKernels';
+import { depthwiseBlocked, depthwiseFilterGradInto, depthwiseInterior } from './wasmHeapKernels';
+import { heapOffset, simdKernelsFor, withHeapDoubles } from './simd/simdKernels';
 import { inputGradWindow, padForWindows, withWasmScope } from './wasmScope';
 
 /**
@@ -125,10 +126,42 @@ export function depthwiseBackpropFilterWasm({ inputs, attrs, backend }: Args): t
   const a = attrs as unknown as FilterGradAttrs;
   const g = tf.backend_util.computeConv2DInfo(x.shape as Shape4, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
   const [fh, fw, ci, m] = a.filterShape;
-  if (m === 1 && fw === 3 && ci % 4 === 0 && x.dtype === 'float32') {
+  if (depthwiseBlocked(g) && x.dtype === 'float32') {
     const b = backend as unknown as HeapBackend;
     const out = b.makeOutput([fh, fw, ci, m], 'float32');
-    depthwiseFilterGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), g, b.typedArrayFromHeap(out));
+    const simd = fh === 3 ? simdKernelsFor(backend as tf.KernelBackend) : null;
+    if (!simd) {
+      depthwiseFilterGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), g, b.typedArrayFromHeap(out));
+      return out;
+    }
+    // SIMD sums the columns where every tap is inside x; the loop in JavaScript the row ends.
+    const kb = backend as tf.KernelBackend;
+    const { lo, hi } = depthwiseInterior(g);
+    withHeapDoubles(kb, fh * fw * ci, (acc, sums) => {
+      simd.depthwiseFilterGrad3(
+        heapOffset(kb, x),
+        heapOffset(kb, dy),
+        acc,
+        g.batchSize,
+        g.inHeight,
+        g.inWidth,
+        ci,
+        g.outHeight,
+        g.outWidth,
+        g.strideHeight,
+        g.strideWidth,
+        g.dilationHeight,
+        g.dilationWidth,
+        g.padInfo.top,
+        g.padInfo.left,
+        lo,
+        hi,
+      );
+      const o = b.typedArrayFromHeap(out);
+      depthwiseFilterGradInto(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), g, o, true);
+      const interior = sums();
+      for (let i = 0; i < o.length; i++) o[i] += interior[i];
+    });
     return out;
   }
   const b = g.batchSize;

@@ -8,6 +8,8 @@ import type * as tf from '@tensorflow/tfjs';
  * which detaches older views.
  */
 
+import { heapOffset, simdKernelsFor, withHeapDoubles } from './simd/simdKernels';
+
 type Args = Parameters<tf.KernelFunc>[0];
 
 /** What these kernels use of tfjs-backend-wasm's `BackendWasm`. */
@@ -90,7 +92,12 @@ export function relu6GradWasm({ inputs, backend }: Args): tf.TensorInfo {
   const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
   const b = backend as unknown as WasmHeapBackend;
   const out = b.makeOutput(x.shape, 'float32');
-  relu6GradInto(f32(b, dy), f32(b, x), f32(b, out));
+  const simd = simdKernelsFor(backend);
+  // SIMD takes whole groups of four; the JavaScript loop the rest (and everything without SIMD).
+  const n = simd ? f32(b, out).length : 0;
+  const done = n - (n % 4);
+  if (simd) simd.relu6Grad(heapOffset(b, dy), heapOffset(b, x), heapOffset(b, out), done);
+  relu6GradInto(f32(b, dy).subarray(done), f32(b, x).subarray(done), f32(b, out).subarray(done));
   return out;
 }
 
@@ -98,8 +105,18 @@ export function relu6GradWasm({ inputs, backend }: Args): tf.TensorInfo {
 export function channelGradSumsWasm({ inputs, backend }: Args): tf.TensorInfo {
   const { dy, x, mean } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; mean: tf.TensorInfo };
   const b = backend as unknown as WasmHeapBackend;
-  const out = b.makeOutput([2, mean.shape[0]], 'float32');
-  channelGradSumsInto(f32(b, dy), f32(b, x), f32(b, mean), f32(b, out));
+  const c = mean.shape[0];
+  const out = b.makeOutput([2, c], 'float32');
+  const simd = c % 4 === 0 ? simdKernelsFor(backend) : null;
+  if (!simd) {
+    channelGradSumsInto(f32(b, dy), f32(b, x), f32(b, mean), f32(b, out));
+    return out;
+  }
+  const pixels = f32(b, dy).length / c;
+  withHeapDoubles(b, 2 * c, (acc, sums) => {
+    simd.channelGradSums(heapOffset(b, dy), heapOffset(b, x), heapOffset(b, mean), acc, pixels, c);
+    f32(b, out).set(sums());
+  });
   return out;
 }
 
@@ -121,24 +138,37 @@ export interface DepthwiseGeometry {
   readonly padInfo: { readonly top: number; readonly left: number };
 }
 
+/** True for the blocked loop's shape (MobileNet's): a 3-wide filter, one output channel per input channel, channels a multiple of 4. */
+export function depthwiseBlocked(g: DepthwiseGeometry): boolean {
+  return g.outChannels === g.inChannels && g.filterWidth === 3 && g.inChannels % 4 === 0;
+}
+
+/** The output columns [lo, hi) whose three taps all fall inside x (blocked shapes only). */
+export function depthwiseInterior(g: DepthwiseGeometry): { lo: number; hi: number } {
+  const { inWidth: iw, outWidth: ow, strideWidth: sw, dilationWidth: dw } = g;
+  const { left } = g.padInfo;
+  const lo = Math.min(ow, Math.max(0, Math.ceil(left / sw)));
+  return { lo, hi: Math.max(lo, Math.min(ow, Math.floor((iw - 1 - 2 * dw + left) / sw) + 1)) };
+}
+
 /**
  * The filter gradient of a depthwise conv, NHWC: out[r, c, i, m] = sum over (b, y, x) of
  * x[b, y*sh + r*dh - top, x*sw + c*dw - left, i] * dy[b, y, x, i*M + m] (zero outside x).
  * For each output row and filter row, a 3-wide filter's three taps on four channels are summed
  * along the row in twelve local accumulators (MobileNet's case: one channel per input channel,
  * channels a multiple of 4), then added to the float64 total; the row's ends, where a tap falls
- * outside x, and every other shape take the plain loop.
+ * outside x, and every other shape take the plain loop. With `edgesOnly`, a blocked shape's
+ * interior columns are left out (a SIMD kernel sums them).
  */
-export function depthwiseFilterGradInto(x: Float32Array, dy: Float32Array, g: DepthwiseGeometry, out: Float32Array): void {
+export function depthwiseFilterGradInto(x: Float32Array, dy: Float32Array, g: DepthwiseGeometry, out: Float32Array, edgesOnly = false): void {
   const { inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw } = g;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
   const { top, left } = g.padInfo;
   const m = co / ci;
   const acc = new Float64Array(fh * fw * co);
-  const blocked = m === 1 && fw === 3 && ci % 4 === 0;
+  const blocked = depthwiseBlocked(g);
   // Output columns whose three taps all fall inside x.
-  const inLo = blocked ? Math.min(ow, Math.max(0, Math.ceil(left / sw))) : 0;
-  const inHi = blocked ? Math.max(inLo, Math.min(ow, Math.floor((iw - 1 - 2 * dw + left) / sw) + 1)) : 0;
+  const { lo: inLo, hi: inHi } = blocked ? depthwiseInterior(g) : { lo: 0, hi: 0 };
   /** Every tap of row r at output column ox, bounds-checked. */
   const plain = (b: number, oy: number, r: number, iy: number, ox: number) => {
     const dyAt = ((b * oh + oy) * ow + ox) * co;
@@ -164,6 +194,7 @@ export function depthwiseFilterGradInto(x: Float32Array, dy: Float32Array, g: De
         }
         for (let ox = 0; ox < inLo; ox++) plain(b, oy, r, iy, ox);
         for (let ox = inHi; ox < ow; ox++) plain(b, oy, r, iy, ox);
+        if (edgesOnly) continue;
         const dyRow = (b * oh + oy) * ow * co;
         const xRow = (b * ih + iy) * iw * ci;
         const tap = dw * ci;
