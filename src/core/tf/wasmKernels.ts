@@ -4,6 +4,7 @@ import { CHANNEL_GRAD_SUMS, RELU6_GRAD, channelGradSumsWasm, relu6GradWasm } fro
 import { positiveMaxPoolGradWasm } from './wasmMaxPoolGrad';
 import { transformWasm } from './transformKernel';
 import { batchNormWasm } from './wasmBatchNorm';
+import { transposeWasm } from './wasmTranspose';
 import { identityWasm, sliceWasm, splitVWasm } from './wasmSlice';
 import { broadcastCompareWasm, broadcastTileWasm } from './wasmTile';
 
@@ -39,7 +40,8 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * comparisons broadcast per element in C++ (the max pool gradient of fastai's head: 25-70x
  * slower than equal shapes); here XNNPACK broadcasts first. `Slice` and `SplitV` read their
  * whole input out of the heap for every slice, and `Identity` copies (`wasmSlice.ts`). `FusedBatchNorm` indexes its
- * channel per element in C++ (`wasmBatchNorm.ts`).
+ * channel per element in C++ (`wasmBatchNorm.ts`). `Transpose` writes a float at a time; a swap
+ * of two blocks of axes goes to the SIMD kernel (`wasmTranspose.ts`).
  */
 const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (original: tf.KernelFunc) => tf.KernelFunc }[] = [
   { kernelName: 'MaxPoolGrad', make: positiveMaxPoolGradWasm },
@@ -50,6 +52,7 @@ const WASM_REPLACED: readonly { readonly kernelName: string; readonly make: (ori
   { kernelName: 'SplitV', make: splitVWasm },
   { kernelName: 'Identity', make: identityWasm },
   { kernelName: 'FusedBatchNorm', make: batchNormWasm },
+  { kernelName: 'Transpose', make: transposeWasm },
   ...['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'].map((kernelName) => ({ kernelName, make: broadcastCompareWasm })),
 ];
 

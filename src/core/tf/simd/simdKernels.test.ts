@@ -6,6 +6,7 @@ import { CHANNEL_GRAD_SUMS, RELU6_GRAD } from '../wasmHeapKernels';
 import { KERNELS_PLAIN, KERNELS_SHARED } from './kernelsWasm';
 import { setSimdKernelsEnabled, simdKernelsFor } from './simdKernels';
 import { compileSimdKernels } from './testing/compileWat';
+import { blockSwapSplit } from '../wasmTranspose';
 
 beforeAll(loadWasmBackend);
 afterEach(() => setSimdKernelsEnabled(true));
@@ -80,5 +81,66 @@ describe('SIMD kernels', () => {
     x.dispose();
     expect(relativeError(simd[0], plain[0])).toBeLessThan(1e-5);
     expect(relativeError(simd[0], cpu)).toBeLessThan(1e-5);
+  });
+
+  it('finds the block swaps among permutations', () => {
+    expect(
+      [
+        [1, 0],
+        [2, 0, 1],
+        [1, 2, 0],
+        [3, 0, 1, 2],
+        [0, 1],
+        [0, 2, 1],
+        [1, 0, 2],
+        [2, 1, 0],
+      ].map(blockSwapSplit),
+    ).toEqual([1, 2, 1, 3, -1, -1, -1, -1]);
+  });
+
+  // [shape, perm]: block swaps with sides of multiples of 4 (SIMD), others (the stock kernel), and empty ones.
+  it.each([
+    [
+      [8, 12],
+      [1, 0],
+    ],
+    [
+      [132, 4],
+      [1, 0],
+    ],
+    [
+      [2, 4, 4, 8],
+      [3, 0, 1, 2],
+    ],
+    [
+      [4, 4, 3],
+      [1, 2, 0],
+    ],
+    [
+      [6, 10],
+      [1, 0],
+    ],
+    [
+      [4, 6, 8],
+      [0, 2, 1],
+    ],
+    [
+      [0, 8],
+      [1, 0],
+    ],
+    [
+      [8, 0],
+      [1, 0],
+    ],
+  ] as const)('transpose of %j by %j matches CPU, SIMD on and off', async (shape, perm) => {
+    const x = randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      4,
+    );
+    const run = () => [tf.transpose(tf.tensor(x, [...shape]), [...perm])];
+    const [simd, plain] = await simdAndPlain(run);
+    const [cpu] = await onBackend('cpu', run);
+    expect(Array.from(simd[0])).toEqual(Array.from(cpu));
+    expect(Array.from(plain[0])).toEqual(Array.from(cpu));
   });
 });

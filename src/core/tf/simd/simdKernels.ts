@@ -10,6 +10,7 @@ import { KERNELS_PLAIN, KERNELS_SHARED } from './kernelsWasm';
 /** The exported functions; every pointer is a byte offset in the heap. */
 export interface SimdKernels {
   relu6Grad(dy: number, x: number, out: number, n: number): void;
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
   channelGradSums(dy: number, x: number, mean: number, acc: number, pixels: number, channels: number): void;
   depthwiseFilterGrad3(
     x: number, dy: number, acc: number, batch: number, ih: number, iw: number, channels: number, oh: number, ow: number,
