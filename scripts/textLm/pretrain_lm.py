@@ -29,9 +29,16 @@ def locked_mask(x, p):
 
 
 class AwdLm(nn.Module):
-    def __init__(self, vocab, emb, hidden, layers, drops):
+    def __init__(self, vocab, emb, hidden, layers, drops, glove=None, known=None):
         super().__init__()
-        self.embedding = nn.Parameter(torch.empty(vocab, emb).uniform_(-0.1, 0.1))
+        # The rows of words GloVe knows start at their GloVe vectors and stay there (a buffer, no
+        # gradient); the others (special tokens, GloVe's unknowns) are learnt.
+        self.free_rows = nn.Parameter(torch.empty(vocab, emb).uniform_(-0.1, 0.1))
+        # With a `glove_lr` factor, the GloVe rows move too, by a learnt offset at that fraction of
+        # the rate, which AdamW's weight decay pulls back towards GloVe.
+        self.glove_offset = nn.Parameter(torch.zeros(vocab, emb))
+        self.register_buffer('glove', torch.zeros(vocab, emb) if glove is None else glove)
+        self.register_buffer('known', torch.zeros(vocab, 1) if known is None else known.reshape(vocab, 1))
         self.sizes = [(emb if l == 0 else hidden, emb if l == layers - 1 else hidden) for l in range(layers)]
         self.w_ih = nn.ParameterList()
         self.w_hh = nn.ParameterList()
@@ -49,6 +56,7 @@ class AwdLm(nn.Module):
     def forward(self, ids, states):
         d = self.drops if self.training else {k: 0.0 for k in self.drops}
         w = self.embedding
+        emb = w
         if d['embed'] > 0:
             rows = w.new_empty(w.size(0), 1).bernoulli_(1 - d['embed']) / (1 - d['embed'])
             w = w * rows
@@ -70,8 +78,12 @@ class AwdLm(nn.Module):
                 raw = out
         m = locked_mask(raw, d['output'])
         dropped = raw * m if m is not None else raw
-        logits = dropped @ self.embedding.t() + self.decoder_bias
+        logits = dropped @ emb.t() + self.decoder_bias
         return logits, raw, dropped, new_states
+
+    @property
+    def embedding(self):
+        return self.known * (self.glove + self.glove_offset) + (1 - self.known) * self.free_rows
 
     def zero_states(self, batch):
         return [(torch.zeros(batch, n_out), torch.zeros(batch, n_out)) for _, n_out in self.sizes]
@@ -116,8 +128,17 @@ def main():
     train = np.fromfile(f'{root}/train.bin', dtype=np.int32)
     valid = np.fromfile(f'{root}/valid.bin', dtype=np.int32)
     bs, bptt, epochs, lr_max = meta['bs'], meta['bptt'], meta['epochs'], meta['lr']
-    model = AwdLm(meta['vocab'], meta['embSize'], meta['hidden'], meta['layers'], meta['drops'])
-    opt = torch.optim.AdamW(model.parameters(), lr=lr_max, betas=(0.9, 0.99), weight_decay=0.01)
+    glove = known = None
+    if meta.get('glove'):
+        glove = torch.from_numpy(np.fromfile(f'{root}/glove.bin', dtype=np.float32).reshape(meta['vocab'], meta['embSize']))
+        known = torch.from_numpy(np.fromfile(f'{root}/known.bin', dtype=np.uint8).astype(np.float32))
+    model = AwdLm(meta['vocab'], meta['embSize'], meta['hidden'], meta['layers'], meta['drops'], glove, known)
+    glove_lr = meta.get('gloveLr', 0.0)
+    rest = [p for n, p in model.named_parameters() if n != 'glove_offset']
+    groups = [{'params': rest, 'scale': 1.0}]
+    if glove_lr > 0:
+        groups.append({'params': [model.glove_offset], 'scale': glove_lr})
+    opt = torch.optim.AdamW(groups, lr=lr_max, betas=(0.9, 0.99), weight_decay=0.01)
     valid_batches = batches(valid, bs, bptt)
     train_batches = batches(train, bs, bptt)
     total = epochs * len(train_batches)
@@ -140,7 +161,7 @@ def main():
             else:
                 lr = lr_max / 1e5 + (lr_max - lr_max / 1e5) * (1 + math.cos(math.pi * (pct - 0.25) / 0.75)) / 2
             for g in opt.param_groups:
-                g['lr'] = lr
+                g['lr'] = lr * g['scale']
             logits, raw, dropped, states = model(x, states)
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
             penalty = 2 * dropped.pow(2).mean() + 1 * (raw[:, 1:] - raw[:, :-1]).pow(2).mean()

@@ -5,13 +5,21 @@
  */
 
 /** The encoder sizes of the shipped model, also the sizes the studio builds text models at. */
-export const PRETRAINED_LM_SIZES = { embSize: 64, hidden: 128, layers: 2 } as const;
+export const PRETRAINED_LM_SIZES = { embSize: 100, hidden: 128, layers: 2 } as const;
+
+/**
+ * The extra embedding rows beside `weights.bin`: GloVe vectors of words the pretraining corpus
+ * lacked, 8-bit (a float32 scale per word, then `embSize` int8 values per word).
+ */
+export const MORE_WORDS_FILE = 'more-words.bin';
 
 /** `model.json` of the shipped model. */
 export interface PretrainedLmInfo {
   readonly format: 1;
   readonly sizes: typeof PRETRAINED_LM_SIZES;
   readonly itos: readonly string[];
+  /** Words of `MORE_WORDS_FILE`'s rows, in order (none in models built before it). */
+  readonly moreWords?: readonly string[];
   /** What it was trained on, with packages and licences. */
   readonly corpus: string;
   readonly trainTokens: number;
@@ -30,6 +38,26 @@ export interface PretrainedLmInfo {
 export interface PretrainedLm {
   readonly info: PretrainedLmInfo;
   readonly weights: Float32Array;
+  /** `info.moreWords`' embedding rows, `[moreWords.length, embSize]`, decoded from 8 bits. */
+  readonly moreRows?: Float32Array;
+}
+
+/**
+ * Decodes `MORE_WORDS_FILE`: per word a float32 scale, then all the int8 rows.
+ * @throws Error naming `where` when its length is not `words` rows of `width`
+ */
+export function decodeMoreRows(bytes: ArrayBuffer, words: number, width: number, where: string): Float32Array {
+  if (bytes.byteLength !== words * (4 + width)) throw new Error(`${where}/${MORE_WORDS_FILE} is ${bytes.byteLength} bytes where ${words} words of ${width} need ${words * (4 + width)}`);
+  const scales = new Float32Array(bytes, 0, words);
+  const values = new Int8Array(bytes, words * 4, words * width);
+  const rows = new Float32Array(words * width);
+  for (let i = 0; i < rows.length; i++) rows[i] = values[i] * scales[Math.floor(i / width)];
+  return rows;
+}
+
+/** Every word the model has an embedding row for: its vocabulary and its extra GloVe words. */
+export function pretrainedWordSet(info: PretrainedLmInfo): ReadonlySet<string> {
+  return new Set([...info.itos, ...(info.moreWords ?? [])]);
 }
 
 /** Cuts `weights.bin` into one array per variable, checking its length against the shapes. */
@@ -47,14 +75,21 @@ export function splitWeights(lm: PretrainedLm): Float32Array[] {
 
 /**
  * Checks `model.json`'s fields and the weights' length; `where` names the files in the error.
+ * `moreBytes` is `MORE_WORDS_FILE`'s content, needed when `model.json` lists `moreWords`.
  * @throws Error naming `where` and the field that is wrong
  */
-export function parsePretrainedLm(json: unknown, weights: ArrayBuffer, where: string): PretrainedLm {
+export function parsePretrainedLm(json: unknown, weights: ArrayBuffer, where: string, moreBytes?: ArrayBuffer): PretrainedLm {
   const info = json as Partial<PretrainedLmInfo> | null;
   if (!info || info.format !== 1) throw new Error(`${where}/model.json is not a studio language model (format 1)`);
   if (!Array.isArray(info.itos) || !Array.isArray(info.shapes) || !info.sizes) throw new Error(`${where}/model.json lacks itos, shapes or sizes`);
   if (weights.byteLength % 4 !== 0) throw new Error(`${where}/weights.bin is ${weights.byteLength} bytes, not whole float32 values`);
-  const lm = { info: info as PretrainedLmInfo, weights: new Float32Array(weights) };
+  const more = info.moreWords;
+  if (more !== undefined && (!Array.isArray(more) || moreBytes === undefined)) throw new Error(`${where}/model.json lists moreWords but ${MORE_WORDS_FILE} was not read`);
+  const lm = {
+    info: info as PretrainedLmInfo,
+    weights: new Float32Array(weights),
+    moreRows: more && moreBytes ? decodeMoreRows(moreBytes, more.length, info.sizes.embSize, where) : undefined,
+  };
   try {
     splitWeights(lm);
   } catch (e) {
