@@ -98,8 +98,12 @@ test('text ULMFiT route (wasm): the language model starts from the shipped pretr
   // The summary says where the weights came from and how much of this vocabulary the model knew.
   const body = (await summary.textContent()) ?? '';
   const [, known, total] = body.match(/it knew (\d+) of the (\d+) words/) ?? [];
+  const [, glove] = body.match(/and (\d+) more start from their GloVe vectors/) ?? [];
   expect(body).toContain('pretrained on');
-  expect(Number(known)).toBeGreaterThan(0.5 * Number(total));
+  // Most words start from a pretrained row: its own vocabulary's, or its extra GloVe rows (the
+  // vocabulary keeps a word it knows from one occurrence, so many are rare ones).
+  expect(Number(known)).toBeGreaterThan(0.3 * Number(total));
+  expect(Number(known) + Number(glove)).toBeGreaterThan(0.75 * Number(total));
   // fastai's language_model_learner starts frozen: the LSTMs wait, the embedding and decoder train.
   const frozen = await page.getByTestId('learner-group').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
   expect(frozen.slice(0, -1).every((r) => r.includes('frozen'))).toBe(true);

@@ -11,6 +11,7 @@ import type { TextDataInfo } from '../core/text/textView';
 import type { DataAction, DataState } from './dataState';
 import { checkTextSpec } from './textSpecForm';
 import type { Store } from './store';
+import { TEXT_LM_PATH } from '../io/textLm';
 
 /** The data cells' store. */
 export type DataStore = Store<DataState, DataAction>;
@@ -56,7 +57,8 @@ export interface ImageBuilder {
 export function workerTextBuilder(client: Pick<TrainClient, 'setTextData' | 'redrawText'>, onRebuilt: () => void): TextBuilder {
   return {
     async build(spec, files, draw) {
-      const info = await client.setTextData(spec, files, draw);
+      // The shipped language model's words enter the vocabulary from one occurrence: ULMFiT starts from them.
+      const info = await client.setTextData(spec, files, draw, `${import.meta.env.BASE_URL}${TEXT_LM_PATH}`);
       onRebuilt();
       return info;
     },

@@ -67,7 +67,8 @@ export interface TrainClient {
   /** Stops the running fit or finder; it resolves with what was learned so far. */
   stop(): Promise<boolean>;
   /** Text: tokenizes and numericalises the texts in the worker; the summary and show_batch come back. */
-  setTextData(spec: TextDataSpec, files: readonly SourceFile[], draw?: number): Promise<TextDataInfo>;
+  /** `lmUrl`: the pretrained language model whose words enter the vocabulary from one occurrence. */
+  setTextData(spec: TextDataSpec, files: readonly SourceFile[], draw?: number, lmUrl?: string): Promise<TextDataInfo>;
   redrawText(draw: number): Promise<TextDataInfo>;
   /** `lmUrl`: the language model starts from the pretrained one there. */
   buildTextLearner(kind: TextLearnerKind, lmUrl?: string): Promise<LearnerInfo>;
@@ -144,7 +145,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
       return call('fineTune', { corrections: wire.map((file, i) => ({ file, label: corrections[i].label })), epochs, lr });
     },
     stop: () => call('stop', {}),
-    setTextData: async (spec, files, draw) => call('setTextData', { spec, files: await toWire(files), draw }),
+    setTextData: async (spec, files, draw, lmUrl) => call('setTextData', { spec, files: await toWire(files), draw, lmUrl }),
     redrawText: (draw) => call('redrawText', { draw }),
     buildTextLearner: (kind, lmUrl) => call('buildTextLearner', { kind, lmUrl }),
     ulmfit: (lr, lastEpochs) => call('ulmfit', { lr, lastEpochs }),

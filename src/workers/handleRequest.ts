@@ -38,7 +38,7 @@ const HANDLERS: Handlers = {
       r.lr,
     ),
   stop: (s) => s.stop(),
-  setTextData: async (s, r) => (await s.clearImageData(), s.text.setData(r.spec, r.files.map(toSource), r.draw)),
+  setTextData: async (s, r) => (await s.clearImageData(), s.text.setData(r.spec, r.files.map(toSource), r.draw, r.lmUrl)),
   redrawText: (s, r) => s.text.redraw(r.draw),
   buildTextLearner: (s, r) => s.text.buildLearner(r.kind, r.lmUrl),
   ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs),

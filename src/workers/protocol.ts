@@ -97,7 +97,7 @@ export interface TrainApi {
   fineTune: { args: { readonly corrections: readonly WireCorrection[]; readonly epochs: number; readonly lr: LrSpec }; reply: FitInfo };
   stop: { args: NoArgs; reply: boolean };
   /** Text: tokenizes and numericalises in the worker; `draw` picks the show_batch rows. While text is loaded, lrFind, fit and freeze act on the text learner. */
-  setTextData: { args: { readonly spec: TextDataSpec; readonly files: readonly WireFile[]; readonly draw?: number }; reply: TextDataInfo };
+  setTextData: { args: { readonly spec: TextDataSpec; readonly files: readonly WireFile[]; readonly draw?: number; readonly lmUrl?: string }; reply: TextDataInfo };
   redrawText: { args: { readonly draw: number }; reply: TextDataInfo };
   buildTextLearner: { args: { readonly kind: TextLearnerKind; readonly lmUrl?: string }; reply: LearnerInfo };
   /** ULMFiT's gradual unfreezing of the classifier (lesson 3), `lr` the first stage's rate. */

@@ -5,7 +5,7 @@ import { decodeSpecTokens, generate } from '../core/text/generate';
 import { classifierLoader, lmLoader, padBatch } from '../core/text/loaders';
 import { LanguageModel, TextClassifier, type TextModel } from '../core/text/models';
 import { loadPretrainedLm } from '../core/text/pretrainedLm';
-import { PRETRAINED_LM_SIZES, type PretrainedLm } from '../core/text/pretrainedLmFile';
+import { PRETRAINED_LM_SIZES, pretrainedWordSet, type PretrainedLm } from '../core/text/pretrainedLmFile';
 import { textBundle, textManifest } from '../core/project/textBundle';
 import type { BundleFiles } from '../core/project/bundle';
 import { TEXT_DEFAULTS, buildTextData, type TextData, type TextDataSpec } from '../core/text/textData';
@@ -64,10 +64,14 @@ export class TextSession {
     return this.data !== null;
   }
 
-  /** Tokenizes and numericalises the texts; the learners of earlier text are dropped. */
-  setData(spec: TextDataSpec, files: readonly SourceFile[], draw = 0): Promise<TextDataInfo> {
+  /**
+   * Tokenizes and numericalises the texts; the learners of earlier text are dropped. With `lmUrl`,
+   * a word the pretrained model there knows enters the vocabulary from one occurrence (see
+   * `VocabOptions.pretrainedWords`).
+   */
+  setData(spec: TextDataSpec, files: readonly SourceFile[], draw = 0, lmUrl?: string): Promise<TextDataInfo> {
     return this.turns.run('data block build', async () => {
-      const data = await buildTextData(files, spec);
+      const data = await buildTextData(files, spec, lmUrl ? await this.pretrainedWords(lmUrl) : undefined);
       this.clear();
       if (!data.problems.some((p) => p.blocking)) {
         this.data = data;
@@ -313,19 +317,36 @@ export class TextSession {
     return { task: this.kind === 'lm' ? 'single' : this.requireData().task, arch, groups, totalParams: model.variables().reduce((s, v) => s + v.size, 0), body };
   }
 
-  /** Loads the pretrained model once per URL and copies it into `lm`; says what it did. */
-  private async startFromPretrained(lm: LanguageModel, url: string, data: TextData): Promise<string> {
+  /** The pretrained model at `url`, loaded once (a failed load is tried again next time). */
+  private async pretrainedAt(url: string): Promise<PretrainedLm> {
     if (this.pretrained?.url !== url) this.pretrained = { url, lm: this.loadLm(url) };
-    let pre: PretrainedLm;
     try {
-      pre = await this.pretrained.lm;
+      return await this.pretrained.lm;
     } catch (e) {
       this.pretrained = null;
       throw e;
     }
-    const { known } = loadPretrainedLm(lm, pre, data.vocab);
+  }
+
+  /**
+   * Every word the pretrained model has a row for. Undefined when it cannot be loaded: the data
+   * block does not need it (the usual minimum frequency then applies), and building the language
+   * model from it reports the failure.
+   */
+  private async pretrainedWords(url: string): Promise<ReadonlySet<string> | undefined> {
+    try {
+      return pretrainedWordSet((await this.pretrainedAt(url)).info);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Loads the pretrained model once per URL and copies it into `lm`; says what it did. */
+  private async startFromPretrained(lm: LanguageModel, url: string, data: TextData): Promise<string> {
+    const pre = await this.pretrainedAt(url);
+    const { known, fromGlove } = loadPretrainedLm(lm, pre, data.vocab);
     const { info } = pre;
-    return `pretrained on ${(info.trainTokens / 1e6).toFixed(1)}M tokens of general English (validation perplexity ${info.validPerplexity.toFixed(0)}); it knew ${known} of the ${data.vocab.itos.length} words of this vocabulary`;
+    return `pretrained on ${(info.trainTokens / 1e6).toFixed(1)}M tokens of general English (validation perplexity ${info.validPerplexity.toFixed(0)}); it knew ${known} of the ${data.vocab.itos.length} words of this vocabulary${fromGlove ? `, and ${fromGlove} more start from their GloVe vectors` : ''}`;
   }
 
   private requireData(): TextData {

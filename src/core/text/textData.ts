@@ -194,7 +194,7 @@ function splitTexts(raw: readonly RawText[], spec: TextDataSpec): { train: RawTe
  * texts, numericalise. Blocking problems (no texts, a missing column) leave the splits empty.
  * @example (await buildTextData(files, { source: { kind: 'folder' }, ...TEXT_DEFAULTS })).vocab.itos[0] // 'xxunk'
  */
-export async function buildTextData(files: readonly SourceFile[], spec: TextDataSpec): Promise<TextData> {
+export async function buildTextData(files: readonly SourceFile[], spec: TextDataSpec, pretrainedWords?: ReadonlySet<string>): Promise<TextData> {
   const problems: Problem[] = [];
   const raw = spec.source.kind === 'folder' ? await readFolder(files, problems) : await readCsv(spec.source, files, problems);
   const { train, valid, unsup } = splitTexts(raw, spec);
@@ -213,7 +213,7 @@ export async function buildTextData(files: readonly SourceFile[], spec: TextData
   }
   const toks = (rs: readonly RawText[]) => rs.map((r) => tokenize(r.text));
   const [trainToks, validToks, unsupToks] = [toks(train), toks(valid), toks(unsup)];
-  const vocab = makeVocab(countTokens([...trainToks, ...unsupToks]), { minFreq: spec.minFreq, maxVocab: spec.maxVocab });
+  const vocab = makeVocab(countTokens([...trainToks, ...unsupToks]), { minFreq: spec.minFreq, maxVocab: spec.maxVocab, pretrainedWords });
   const items = (rs: readonly RawText[], ts: string[][], known: boolean): TextItem[] =>
     rs.map((r, i) => {
       const base = { name: r.name, text: r.text, tokens: ts[i], ids: numericalize(vocab, ts[i]) };

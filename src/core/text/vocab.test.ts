@@ -20,6 +20,15 @@ describe('makeVocab', () => {
     expect(vocab.padIdx).toBe(1);
   });
 
+  it('keeps a word a pretrained model knows from one occurrence, and still drops a rare word it does not know', () => {
+    const withPretrained = makeVocab(countTokens(toks), { pretrainedWords: new Set(['cast', 'worst', 'nowhere']) });
+    expect(withPretrained.itos).toContain('cast');
+    expect(withPretrained.itos).toContain('worst');
+    expect(withPretrained.itos).not.toContain('nowhere'); // known, but not in the texts
+    expect(withPretrained.itos).not.toContain('seen'); // in the texts once, not known
+    expect(withPretrained.itos.filter((w) => w !== FAKE).length).toBe(vocab.itos.filter((w) => w !== FAKE).length + 2);
+  });
+
   it('keeps words seen at least minFreq (3) times, most frequent first, padded to a multiple of 8', () => {
     const words = vocab.itos.slice(SPECIAL_TOKENS.length).filter((w) => w !== FAKE);
     const counts = countTokens(toks);

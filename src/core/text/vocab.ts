@@ -13,6 +13,12 @@ export interface VocabOptions {
   /** At most this many entries, special tokens included (fastai: 60000). */
   readonly maxVocab?: number;
   readonly specialTokens?: readonly string[];
+  /**
+   * Words a pretrained model already has embeddings for: one occurrence is enough for them. The
+   * minimum frequency exists because a row seen once or twice cannot be learnt; a pretrained row
+   * needs no learning, and dropping it to `xxunk` would throw its meaning away.
+   */
+  readonly pretrainedWords?: ReadonlySet<string>;
 }
 
 /** A vocabulary: index to word (`itos`) and back. */
@@ -43,11 +49,11 @@ export function countTokens(texts: readonly (readonly string[])[]): Map<string, 
  * @example makeVocab(countTokens(texts), { minFreq: 2 }).itos.slice(0, 2) // ['xxunk', 'xxpad']
  */
 export function makeVocab(counts: ReadonlyMap<string, number>, opts: VocabOptions = {}): Vocab {
-  const { minFreq = 3, maxVocab = 60000, specialTokens = SPECIAL_TOKENS } = opts;
+  const { minFreq = 3, maxVocab = 60000, specialTokens = SPECIAL_TOKENS, pretrainedWords } = opts;
   const special = new Set(specialTokens);
   const words = [...counts.entries()]
     .map(([w, c], i) => ({ w, c, i }))
-    .filter(({ w, c }) => c >= minFreq && !special.has(w))
+    .filter(({ w, c }) => (c >= minFreq || pretrainedWords?.has(w) === true) && !special.has(w))
     .sort((a, b) => b.c - a.c || a.i - b.i)
     .map(({ w }) => w);
   const itos = [...specialTokens, ...words].slice(0, maxVocab);

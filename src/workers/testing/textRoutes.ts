@@ -10,7 +10,7 @@
  */
 import { bagOfWordsAccuracy } from '../../core/text/bagOfWords';
 import { mostFrequentAccuracy } from '../../core/text/metrics';
-import type { PretrainedLm } from '../../core/text/pretrainedLmFile';
+import { pretrainedWordSet, type PretrainedLm } from '../../core/text/pretrainedLmFile';
 import { TEXT_DEFAULTS, buildTextData, type TextDataSpec } from '../../core/text/textData';
 import { readFolder } from '../../io/node/nodeFiles';
 import { readPretrainedLm } from '../../io/node/textLm';
@@ -70,7 +70,8 @@ function sampleFiles(sample: string, labelsPerClass?: number): SourceFile[] {
 
 /** The trivial and bag-of-words baselines on the sample's split. */
 export async function textBaselines(sample: string, labelsPerClass?: number): Promise<{ mostFrequent: number; bow: number; train: number; valid: number; vocab: number }> {
-  const data = await buildTextData(sampleFiles(sample, labelsPerClass), { source: { kind: 'folder' }, ...TEXT_DEFAULTS });
+  // The vocabulary the session builds (the shipped model's words from one occurrence), so bag-of-words sees the same words.
+  const data = await buildTextData(sampleFiles(sample, labelsPerClass), { source: { kind: 'folder' }, ...TEXT_DEFAULTS }, pretrainedWordSet(readPretrainedLm().info));
   const ids = (items: typeof data.train) => items.map((t) => t.ids);
   const labels = (items: typeof data.train) => items.map((t) => t.label);
   return {
@@ -92,7 +93,8 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     opts.seed,
   );
   const spec: TextDataSpec = { source: { kind: 'folder' }, ...TEXT_DEFAULTS };
-  await s.setData(spec, sampleFiles(sample, opts.labelsPerClass));
+  // Every route reads the same vocabulary, the one the studio builds next to the shipped model.
+  await s.setData(spec, sampleFiles(sample, opts.labelsPerClass), 0, 'shipped');
   const started = performance.now();
   let lmPerplexity: number[] = [];
   let lmSummary = '';
