@@ -16,6 +16,8 @@ import type { BackendName } from '../../src/core/tf/backend';
 import { CLAS_DROPS, LM_DROPS, scaleDrops } from '../../src/core/text/awdLstm';
 import { classifierLoader, lmLoader } from '../../src/core/text/loaders';
 import { LanguageModel, TextClassifier, type TextModel } from '../../src/core/text/models';
+import { PRETRAINED_LM_SIZES, pretrainedWordSet } from '../../src/core/text/pretrainedLmFile';
+import { readPretrainedLm } from '../../src/io/node/textLm';
 import { TEXT_DEFAULTS, buildTextData, type TextData } from '../../src/core/text/textData';
 import { TextLearner, type TextLoaders } from '../../src/core/text/textLearner';
 import { BENCH_BACKENDS, useBackend } from '../lib/backend';
@@ -25,8 +27,8 @@ import { profileSteps, type KernelRow } from '../lib/profile';
 import { median, round } from '../lib/stats';
 import { mdTable, num } from '../report/table';
 
-/** The worker's sizes and batches (workers/textSession.ts). */
-const SIZES = { embSize: 64, hidden: 128, layers: 2 } as const;
+/** The worker's sizes and batches (workers/textSession.ts): the shipped language model's. */
+const SIZES = PRETRAINED_LM_SIZES;
 const CLAS = { bs: 32, maxLen: 80 } as const;
 const LM = { bs: 32, seqLen: 40 } as const;
 /** Timed steps per model and backend (after one warm-up step). */
@@ -120,7 +122,8 @@ async function profileWasm(data: TextData, lm: boolean): Promise<TextLstmResult[
 /** Item 8 on the backends of `BENCH_BACKENDS`. */
 export async function textLstmBench(): Promise<TextLstmResult> {
   const load0 = round(loadavg()[0], 2);
-  const data = await buildTextData(readFolder('public/samples/spam_tiny'), { source: { kind: 'folder' }, ...TEXT_DEFAULTS });
+  // The vocabulary the studio builds next to the shipped model (its words from one occurrence).
+  const data = await buildTextData(readFolder('public/samples/spam_tiny'), { source: { kind: 'folder' }, ...TEXT_DEFAULTS }, pretrainedWordSet(readPretrainedLm().info));
   const rows: TextStepRow[] = [];
   const profiles: Record<string, TextLstmResult['profiles'][string]> = {};
   for (const backend of BENCH_BACKENDS) {

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { PRETRAINED_LM_SIZES } from '../../../core/text/pretrainedLmFile';
 import type { TextCommands } from '../../../state/textActions';
 import type { TextState } from '../../../state/textState';
 import type { TrainCommands } from '../../../state/trainActions';
@@ -29,9 +30,10 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
             </button>
           </div>
           <p className="muted">
-            ULMFiT (lesson 3): the language model starts from the studio&apos;s pretrained one (general English: State of the Union addresses and Moby-Dick, as fastai&apos;s starts from Wikipedia), you fine-tune it on
-            every text here, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity), then build the classifier on its encoder and unfreeze it gradually. Sizes for a browser: embedding
-            64, 2 LSTM layers of 128, texts cut to their first 80 tokens.
+            ULMFiT (lesson 3): the language model starts from the studio&apos;s pretrained one (GloVe word vectors, then general English: State of the Union addresses, Moby-Dick and software READMEs, as fastai&apos;s
+            starts from Wikipedia), you fine-tune it on every text here, labelled or not (the LR finder and Fit cells below train it; its epochs show perplexity; a gentle rate such as 1e-2 keeps the GloVe meanings), then
+            build the classifier on its encoder and unfreeze it, gradually or at once. Sizes for a browser: embedding {PRETRAINED_LM_SIZES.embSize}, {PRETRAINED_LM_SIZES.layers} LSTM layers of{' '}
+            {PRETRAINED_LM_SIZES.hidden}, texts cut to their first 80 tokens.
           </p>
           {text.kind === 'lm' && (
             <p>
