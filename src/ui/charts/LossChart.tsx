@@ -24,7 +24,7 @@ export function LossChart(props: { series: History }) {
     return {
       xaxis: { title: { text: 'batches seen' } },
       yaxis: offChart === null ? { title: { text: 'loss' }, rangemode: 'tozero' } : { title: { text: 'loss' }, range: [0, top * 1.05] },
-      yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.0e', nticks: 5, rangemode: 'nonnegative' },
+      yaxis2: { title: { text: 'learning rate' }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.2~e', nticks: 5, rangemode: 'nonnegative' },
       annotations:
         offChart === null
           ? []

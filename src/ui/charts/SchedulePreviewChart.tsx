@@ -25,7 +25,7 @@ export function SchedulePreviewChart(props: { preview: SchedulePreview }) {
   const layout = useMemo(
     () => ({
       xaxis: { title: { text: 'epoch' } },
-      yaxis: { title: { text: 'learning rate' }, tickformat: '.0e', rangemode: 'tozero' },
+      yaxis: { title: { text: 'learning rate' }, tickformat: '.2~e', rangemode: 'tozero' },
       yaxis2: { title: { text: 'momentum' }, overlaying: 'y', side: 'right', showgrid: false, range: [Math.min(...p.mom) - 0.02, Math.max(...p.mom) + 0.02] },
       margin: { l: 64, r: 64, t: 24, b: 44 },
     }),

@@ -13,7 +13,9 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : String(v));
 
 /** fastai's epoch table: epoch, train_loss, valid_loss, each metric, time. */
 export function EpochTable(props: { rows: readonly EpochRow[] }) {
-  const metricNames = props.rows.length ? Object.keys(props.rows[0].metrics) : [];
+  // Every metric any row has, in order of appearance: a language model's epochs (perplexity) and
+  // then its classifier's share one table, and a row without a metric leaves its cell empty.
+  const metricNames = [...new Set(props.rows.flatMap((r) => Object.keys(r.metrics)))];
   return (
     <table className="epochs" data-testid="epoch-table">
       <thead>
@@ -35,7 +37,7 @@ export function EpochTable(props: { rows: readonly EpochRow[] }) {
             <td data-col="valid_loss">{fmt(r.validLoss)}</td>
             {metricNames.map((m) => (
               <td key={m} data-col={m}>
-                {fmt(r.metrics[m])}
+                {m in r.metrics ? fmt(r.metrics[m]) : ''}
               </td>
             ))}
             <td data-col="time">{formatDuration(r.seconds)}</td>
