@@ -1,9 +1,11 @@
 import { TEXT_LM_PATH } from '../io/textLm';
 import type { TextLearnerKind } from '../workers/protocol';
 import { epochsProblem } from './inputChecks';
+import { formatLr } from './trainState';
 import type { Store } from './store';
 import type { TrainRunner } from './trainRunner';
-import type { TextAction, TextState } from './textState';
+import { ulmfitCode, ulmfitRates } from './ulmfitCode';
+import type { TextAction, TextState, UlmfitRatesChoice } from './textState';
 
 /** The text cells' store. */
 export type TextStore = Store<TextState, TextAction>;
@@ -11,8 +13,8 @@ export type TextStore = Store<TextState, TextAction>;
 /** Commands of the text cells; the LR finder and fit cells' own commands train the text learner too. */
 export interface TextCommands {
   buildLearner(kind: TextLearnerKind): Promise<void>;
-  setUlmfit(lr?: number, lastEpochs?: number): void;
-  /** Lesson 3's gradual unfreezing of the classifier on the language model's encoder. */
+  setUlmfit(settings: { lr?: number; lastEpochs?: number; rates?: UlmfitRatesChoice }): void;
+  /** Lesson 3's gradual unfreezing of the classifier on the language model's encoder, at the chosen rates. */
   ulmfit(): Promise<void>;
   /** Multi-label: `thresh` becomes the threshold of Predict, the export and the results. */
   results(thresh?: number): Promise<void>;
@@ -34,15 +36,15 @@ export function makeTextCommands(store: TextStore, runner: TrainRunner): TextCom
         dispatch({ type: 'learnerReady', learner: await client.buildTextLearner(kind, lmUrl) });
         store.dispatch({ type: 'textLearner', kind });
       })(),
-    setUlmfit: (lr, lastEpochs) => store.dispatch({ type: 'ulmfitSettings', lr, lastEpochs }),
+    setUlmfit: (settings) => store.dispatch({ type: 'ulmfitSettings', ...settings }),
     ulmfit: guarded('fit', async () => {
-      const { ulmfitLr: lr, ulmfitLastEpochs: last } = store.getState();
+      const { ulmfitLr: lr, ulmfitLastEpochs: last, ulmfitRates: rates } = store.getState();
       const bad = epochsProblem(last) ?? (lr > 0 && lr < 10 ? null : `The learning rate ${lr} is not a rate: use a number such as 2e-2`);
       if (bad) throw new Error(bad);
       const size = runner.data.getState().builtSpec!.transforms.size;
-      dispatch({ type: 'fitStarted', run: { epochs: 3 + last, lr: `ULMFiT from ${lr}`, oneCycle: true, size, frozen: true, fineTune: { freezeEpochs: 1 } } });
+      dispatch({ type: 'fitStarted', run: { epochs: 3 + last, lr: formatLr(lr), oneCycle: true, size, frozen: true, fineTune: { freezeEpochs: 1 }, stages: ulmfitCode(lr, last, rates) } });
       await runFit(async () => {
-        const r = await client.ulmfit(lr, last);
+        const r = await client.ulmfit(lr, last, ulmfitRates(rates));
         dispatch({ type: 'learnerReady', learner: r.learner });
         return r;
       });

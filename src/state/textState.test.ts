@@ -59,5 +59,8 @@ describe('text state', () => {
     expect([dropped.learner, dropped.finder]).toEqual([null, null]);
     const text = textReducer(textReducer({ ...initialTextState, ulmfitLr: 1e-2 }, { type: 'textLearner', kind: 'lm' }), { type: 'lmTrained', epochs: 2 });
     expect(textReducer(text, { type: 'textReset' })).toEqual({ ...initialTextState, ulmfitLr: 1e-2 });
+    // The ULMFiT settings a person chose survive a reset, the rates' choice too.
+    const chosen = textReducer(text, { type: 'ulmfitSettings', rates: 'lesson', lastEpochs: 2 });
+    expect(textReducer(chosen, { type: 'textReset' })).toEqual({ ...initialTextState, ulmfitLr: 1e-2, ulmfitLastEpochs: 2, ulmfitRates: 'lesson' });
   });
 });

@@ -1,3 +1,4 @@
+import { ULMFIT_DEFAULTS } from '../core/text/ulmfit';
 import type { TextLearnerKind, TextPredictInfo, TextResultsInfo } from '../workers/protocol';
 
 /** What the text cells show beyond the shared training state: which model, its results, predictions. */
@@ -8,10 +9,14 @@ export interface TextState {
   readonly lmEpochs: number;
   readonly results: TextResultsInfo | null;
   readonly prediction: TextPredictInfo | null;
-  /** The first stage's rate of ULMFiT's gradual unfreezing (lesson 3: 2e-2) and the last stage's epochs. */
+  /** The first stage's rate of ULMFiT's gradual unfreezing (lesson 3: 2e-2), the last stage's epochs, and how the later stages' rates follow. */
   readonly ulmfitLr: number;
   readonly ulmfitLastEpochs: number;
+  readonly ulmfitRates: UlmfitRatesChoice;
 }
+
+/** ULMFiT's rates: the studio's for small data, or lesson 3's (`SMALL_DATA_RATES`, `LESSON_RATES`). */
+export type UlmfitRatesChoice = 'small' | 'lesson';
 
 /** Every change of the text cells. */
 export type TextAction =
@@ -19,10 +24,10 @@ export type TextAction =
   | { type: 'lmTrained'; epochs: number }
   | { type: 'textResults'; results: TextResultsInfo | null }
   | { type: 'textPrediction'; prediction: TextPredictInfo | null }
-  | { type: 'ulmfitSettings'; lr?: number; lastEpochs?: number }
+  | { type: 'ulmfitSettings'; lr?: number; lastEpochs?: number; rates?: UlmfitRatesChoice }
   | { type: 'textReset' };
 
-export const initialTextState: TextState = { kind: null, lmEpochs: 0, results: null, prediction: null, ulmfitLr: 2e-2, ulmfitLastEpochs: 1 };
+export const initialTextState: TextState = { kind: null, lmEpochs: 0, results: null, prediction: null, ulmfitLr: ULMFIT_DEFAULTS.lr, ulmfitLastEpochs: ULMFIT_DEFAULTS.lastEpochs, ulmfitRates: 'small' };
 
 /** Pure reducer of the text cells. */
 export function textReducer(s: TextState, a: TextAction): TextState {
@@ -37,9 +42,9 @@ export function textReducer(s: TextState, a: TextAction): TextState {
     case 'textPrediction':
       return { ...s, prediction: a.prediction };
     case 'ulmfitSettings':
-      return { ...s, ulmfitLr: a.lr ?? s.ulmfitLr, ulmfitLastEpochs: a.lastEpochs ?? s.ulmfitLastEpochs };
+      return { ...s, ulmfitLr: a.lr ?? s.ulmfitLr, ulmfitLastEpochs: a.lastEpochs ?? s.ulmfitLastEpochs, ulmfitRates: a.rates ?? s.ulmfitRates };
     case 'textReset':
       // The models and what they showed go; the ULMFiT settings the user chose stay.
-      return { ...initialTextState, ulmfitLr: s.ulmfitLr, ulmfitLastEpochs: s.ulmfitLastEpochs };
+      return { ...initialTextState, ulmfitLr: s.ulmfitLr, ulmfitLastEpochs: s.ulmfitLastEpochs, ulmfitRates: s.ulmfitRates };
   }
 }

@@ -21,6 +21,8 @@ export interface FitRun {
   readonly savedEpochs?: number;
   /** fastai's `fine_tune` recipe: the first `freezeEpochs` epochs ran frozen, the rest unfrozen with a slice. */
   readonly fineTune?: { readonly freezeEpochs: number };
+  /** ULMFiT's gradual unfreezing: its stages as fastai calls, shown in place of one call. */
+  readonly stages?: readonly string[];
   /** One-cycle's knobs where they differed from fastai's defaults (a resume uses them again). */
   readonly cycle?: OneCycleOptions;
   /** Fine-tuning on corrections: how many corrected pictures were added. */

@@ -2,6 +2,7 @@ import type { DataBlockSpec, SourceFile } from '../core/data/types';
 import { blobOf } from '../io/browserFiles';
 import type { BackendName } from '../core/tf/backend';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
+import type { UlmfitRates } from '../core/text/ulmfit';
 import type {
   BatchTiles,
   BlockView,
@@ -73,7 +74,7 @@ export interface TrainClient {
   /** `lmUrl`: the language model starts from the pretrained one there. */
   buildTextLearner(kind: TextLearnerKind, lmUrl?: string): Promise<LearnerInfo>;
   /** ULMFiT's gradual unfreezing of the classifier. */
-  ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }>;
+  ulmfit(lr: number, lastEpochs: number, rates: UlmfitRates): Promise<FitInfo & { learner: LearnerInfo }>;
   textResults(thresh?: number): Promise<TextResultsInfo>;
   /** The classifier's probabilities for a typed text, or the language model's continuation of it. */
   predictText(text: string, words?: number): Promise<TextPredictInfo>;
@@ -148,7 +149,7 @@ export function createTrainClient(worker: WorkerPort): TrainClient {
     setTextData: async (spec, files, draw, lmUrl) => call('setTextData', { spec, files: await toWire(files), draw, lmUrl }),
     redrawText: (draw) => call('redrawText', { draw }),
     buildTextLearner: (kind, lmUrl) => call('buildTextLearner', { kind, lmUrl }),
-    ulmfit: (lr, lastEpochs) => call('ulmfit', { lr, lastEpochs }),
+    ulmfit: (lr, lastEpochs, rates) => call('ulmfit', { lr, lastEpochs, rates }),
     textResults: (thresh) => call('textResults', thresh === undefined ? {} : { thresh }),
     predictText: (text, words) => call('predictText', { text, words }),
     onEvent(listener) {

@@ -41,7 +41,7 @@ const HANDLERS: Handlers = {
   setTextData: async (s, r) => (await s.clearImageData(), s.text.setData(r.spec, r.files.map(toSource), r.draw, r.lmUrl)),
   redrawText: (s, r) => s.text.redraw(r.draw),
   buildTextLearner: (s, r) => s.text.buildLearner(r.kind, r.lmUrl),
-  ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs),
+  ulmfit: (s, r) => s.text.ulmfit(r.lr, r.lastEpochs, r.rates),
   textResults: (s, r) => s.text.results(r.thresh),
   predictText: (s, r) => s.text.predict(r.text, r.words),
 };

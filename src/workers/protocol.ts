@@ -5,6 +5,7 @@ import type { StudioManifest } from '../core/project/manifest';
 import type { BackendName } from '../core/tf/backend';
 import type { ProbeResult } from '../core/tf/probe';
 import type { LrSpec, OneCycleOptions } from '../core/train/schedules';
+import type { UlmfitRates } from '../core/text/ulmfit';
 import type { SizeSpec } from '../core/data/sizeSpec';
 import type { ResultsInfo } from '../core/interpret/resultsInfo';
 import type { PredictInfo } from '../core/train/predictPicture';
@@ -100,8 +101,8 @@ export interface TrainApi {
   setTextData: { args: { readonly spec: TextDataSpec; readonly files: readonly WireFile[]; readonly draw?: number; readonly lmUrl?: string }; reply: TextDataInfo };
   redrawText: { args: { readonly draw: number }; reply: TextDataInfo };
   buildTextLearner: { args: { readonly kind: TextLearnerKind; readonly lmUrl?: string }; reply: LearnerInfo };
-  /** ULMFiT's gradual unfreezing of the classifier (lesson 3), `lr` the first stage's rate. */
-  ulmfit: { args: { readonly lr: number; readonly lastEpochs: number }; reply: FitInfo & { readonly learner: LearnerInfo } };
+  /** ULMFiT's gradual unfreezing of the classifier (lesson 3's stages), `lr` the first stage's rate, `rates` how the later stages' follow. */
+  ulmfit: { args: { readonly lr: number; readonly lastEpochs: number; readonly rates: UlmfitRates }; reply: FitInfo & { readonly learner: LearnerInfo } };
   /** With `thresh` (multi-label), Predict, the export and these results use that threshold from now on. */
   textResults: { args: { readonly thresh?: number }; reply: TextResultsInfo };
   predictText: { args: { readonly text: string; readonly words?: number }; reply: TextPredictInfo };

@@ -15,7 +15,7 @@ import { metricsForTask } from '../core/metrics/forTask';
 import { bceWithLogitsFlat } from '../core/train/losses';
 import { tokenize } from '../core/text/tokenize';
 import { numericalize } from '../core/text/vocab';
-import { ulmfitStages } from '../core/text/ulmfit';
+import { ulmfitStages, type UlmfitRates } from '../core/text/ulmfit';
 import type { Callback } from '../core/train/callback';
 import type { Progress } from '../core/train/learner';
 import type { LrSpec } from '../core/train/schedules';
@@ -175,9 +175,10 @@ export class TextSession {
 
   /**
    * Lesson 3's gradual unfreezing on the classifier, scaled by `lr` (2e-2 in the lesson):
-   * freeze, freeze_to(-2), freeze_to(-3), unfreeze, each one-cycle with discriminative rates.
+   * freeze, freeze_to(-2), freeze_to(-3), unfreeze, each one-cycle, the later stages' rates
+   * following `rates` (lesson 3's discriminative slices, or one rate a stage for small data).
    */
-  ulmfit(lr: number, lastEpochs: number): Promise<FitInfo & { learner: LearnerInfo }> {
+  ulmfit(lr: number, lastEpochs: number, rates: UlmfitRates): Promise<FitInfo & { learner: LearnerInfo }> {
     return this.turns.run('ULMFiT fine-tuning', async (signal) => {
       const learn = this.requireLearner();
       if (this.kind === 'lm') throw new Error("Gradual unfreezing is for the classifier: build the classifier on the language model's encoder first");
@@ -185,7 +186,7 @@ export class TextSession {
       const info = await this.training(
         signal,
         async (opts) => {
-          for (const s of ulmfitStages(lr, lastEpochs)) {
+          for (const s of ulmfitStages(lr, lastEpochs, rates)) {
             this.frozenTo = s.freezeTo;
             learn.freezeTo(s.freezeTo);
             const r = await learn.fitOneCycle(s.epochs, s.lr, { ...opts, callbacks: [this.epochPoster(learn, epochBase)] });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { classifierLoader } from './loaders';
 import { TextClassifier } from './models';
 import { TextLearner } from './textLearner';
-import { fineTuneUlmfit, ulmfitStages } from './ulmfit';
+import { LESSON_RATES, SMALL_DATA_RATES, fineTuneUlmfit, ulmfitStages } from './ulmfit';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -11,13 +11,20 @@ beforeAll(async () => {
 
 describe('ULMFiT stages', () => {
   it('are lesson 3`s: frozen, freeze_to(-2), freeze_to(-3), unfrozen, with slices of 2.6^4', () => {
-    const s = ulmfitStages();
+    const s = ulmfitStages(2e-2, 2, LESSON_RATES);
     expect(s.map((x) => x.freezeTo)).toEqual([-1, -2, -3, 0]);
     expect(s.map((x) => x.epochs)).toEqual([1, 1, 1, 2]);
     expect(s[0].lr).toBe(2e-2);
     const [lo, hi] = s[3].lr as [number, number];
     expect(hi).toBeCloseTo(1e-3, 12);
     expect(lo).toBeCloseTo(1e-3 / 2.6 ** 4, 12);
+  });
+
+  it('at the small-data rates train every unfrozen group at the stage`s rate, the last stage at half the first', () => {
+    const s = ulmfitStages(2e-2, 9, SMALL_DATA_RATES);
+    expect(s.map((x) => x.freezeTo)).toEqual([-1, -2, -3, 0]);
+    expect(s.map((x) => x.epochs)).toEqual([1, 1, 1, 9]);
+    expect(s.map((x) => x.lr)).toEqual([2e-2, 1e-2, 5e-3, 1e-2]);
   });
 
   it('run one fit per stage, unfreezing group by group', async () => {

@@ -4,7 +4,7 @@
  * from scratch, and the classifier on a fine-tuned language model that starts from the shipped
  * pretrained one (`ulmfit`) or from random weights (`ulmfit-random`). The learning test uses it;
  * by hand it prints one JSON line per route:
- *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit,ulmfit-unfrozen] [--lm-epochs 2] [--last 1] [--lr 2e-2] [--labels 20] [--seeds 1,2,3]
+ *   npx tsx src/workers/testing/textRoutes.ts [--sample spam_tiny] [--routes scratch,ulmfit,ulmfit-unfrozen] [--lm-epochs 2] [--last 1] [--lr 2e-2] [--rates small|lesson] [--labels 20] [--seeds 1,2,3]
  * `--labels N` keeps N labelled texts per class and makes the rest of the training texts
  * unlabelled (ULMFiT's own setting: few labels, many texts for the language model).
  */
@@ -15,6 +15,7 @@ import { TEXT_DEFAULTS, buildTextData, type TextDataSpec } from '../../core/text
 import { readFolder } from '../../io/node/nodeFiles';
 import { readPretrainedLm } from '../../io/node/textLm';
 import type { SourceFile } from '../../core/data/types';
+import { LESSON_RATES, SMALL_DATA_RATES, type UlmfitRates } from '../../core/text/ulmfit';
 import type { EpochEvent, WorkerEvent } from '../protocol';
 import { OneAtATime } from '../sessionParts';
 import { TextSession } from '../textSession';
@@ -32,6 +33,8 @@ export interface RouteOptions {
   readonly last: number;
   readonly lr: number;
   readonly scratchLr: number;
+  /** The gradual unfreezing's rates (`ulmfit`, `ulmfit-random`): the studio's default unless given. */
+  readonly rates?: UlmfitRates;
   /** Labelled training texts kept per class (`fewerLabels`); all when absent. */
   readonly labelsPerClass?: number;
   /** The session's seed (weights, dropout, shuffling). */
@@ -115,7 +118,7 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     if (route === 'ulmfit-unfrozen') {
       s.freeze(false);
       await s.fit(3 + opts.last, opts.scratchLr);
-    } else await s.ulmfit(opts.lr, opts.last);
+    } else await s.ulmfit(opts.lr, opts.last, opts.rates ?? SMALL_DATA_RATES);
   }
   const out = { route, seed: opts.seed ?? 1, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
   s.clear();
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
     last: Number(arg('last', '1')),
     lr: Number(arg('lr', '2e-2')),
     scratchLr: Number(arg('scratch-lr', '1e-2')),
+    rates: arg('rates', 'small') === 'lesson' ? LESSON_RATES : SMALL_DATA_RATES,
     ...(labels ? { labelsPerClass: Number(labels) } : {}),
   };
   console.log(JSON.stringify({ sample, ...opts, ...(await textBaselines(sample, opts.labelsPerClass)) }));

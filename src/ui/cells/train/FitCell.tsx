@@ -94,8 +94,11 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
       <ol className="runs" data-testid="fit-runs">
         {state.runs.map((r) => (
           <li key={r.index} data-testid="fit-run-output" data-status={r.status} data-tensors={r.tensors}>
-            <b>fit {r.index}</b>: {runCall(r)} at {formatSize(r.size)}px{r.frozen && !r.fineTune ? ', body frozen' : ''}
-            {r.fastHead ? ' (head on cached features)' : ''}
+            {/* Text has no picture size and no cached-features path. */}
+            <b>fit {r.index}</b>: {runCall(r)}
+            {props.text ? '' : ` at ${formatSize(r.size)}px`}
+            {r.frozen && !r.fineTune ? ', body frozen' : ''}
+            {r.fastHead && !props.text ? ' (head on cached features)' : ''}
             {r.corrections ? `, with ${r.corrections} correction${r.corrections === 1 ? '' : 's'}` : ''} — <span className={`status ${r.status}`}>{r.status}</span>
             {r.message && <span className={r.status === 'failed' ? 'error' : 'muted'}> {r.message}</span>}
           </li>
@@ -107,6 +110,7 @@ export function FitCell(props: { state: TrainState; commands: TrainCommands; has
 
 /** The run as the fastai call it was: fit_one_cycle(3, 1e-3, pct_start=0.3) or fine_tune(2, 1e-2, freeze_epochs=1). */
 function runCall(r: FitRun): string {
+  if (r.stages) return r.stages.join('; ');
   if (r.fineTune) return `fine_tune(${r.epochs - r.fineTune.freezeEpochs}, ${r.lr}, freeze_epochs=${r.fineTune.freezeEpochs})`;
   const c = r.cycle ?? {};
   const knobs = [
