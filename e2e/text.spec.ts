@@ -116,6 +116,32 @@ test('text ULMFiT route (wasm): the language model starts from the shipped pretr
   // Before any fine-tuning the pretrained model already writes English words, not unknowns.
   expect(words.length).toBeGreaterThan(10);
   await studio.cellShot('learner-summary', 'text-ulmfit-pretrained');
+
+  // ULMFiT's route to the end: the language model fine-tuned one epoch, then the classifier on its
+  // encoder by the ULMFiT button, at the studio's small-data rates (its default).
+  const train = new TrainCells(page);
+  await train.fit(1, '1e-2');
+  expect(await train.runEnded()).toBe('done');
+  await page.getByTestId('text-build-classifier').click();
+  const form = page.getByTestId('ulmfit');
+  await expect(form).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('ulmfit-rates')).toHaveValue('small');
+  await expect(form.locator('li').last()).toHaveText('unfreeze() · fit_one_cycle(9, 1e-2)');
+  await page.getByTestId('ulmfit-epochs').fill('1');
+  await expect(form.locator('li')).toHaveText(['freeze() · fit_one_cycle(1, 2e-2)', 'freeze_to(-2) · fit_one_cycle(1, 1e-2)', 'freeze_to(-3) · fit_one_cycle(1, 5e-3)', 'unfreeze() · fit_one_cycle(1, 1e-2)']);
+  await studio.cellShot('ulmfit', 'text-ulmfit-form');
+  await page.getByTestId('ulmfit-run').click();
+  await expect(page.getByTestId('fit-run-output')).toHaveCount(2, { timeout: 60_000 });
+  expect(await train.runEnded()).toBe('done');
+  const rows = (await train.rows()).slice(1);
+  const baseline = mostFrequentValid('spam_tiny');
+  console.log(`text e2e: ULMFiT stages' accuracy ${rows.map((r) => r.accuracy).join(', ')} vs most frequent class ${baseline}`);
+  expect(rows).toHaveLength(4);
+  expect(rows[3].accuracy).toBeGreaterThan(baseline + 0.1);
+  // Every group trains by the last stage: none is frozen.
+  expect(await page.getByTestId('learner-group').evaluateAll((rows) => rows.map((g) => g.getAttribute('data-frozen')))).toEqual(['false', 'false', 'false', 'false']);
+  await expect(page.getByTestId('fit-run-output').last()).toContainText('unfreeze() · fit_one_cycle(1, 1e-2)');
+  await studio.cellShot('fit-runs', 'text-ulmfit-run');
 });
 
 /** "Every tag on every text": its sample-averaged F2 on the CSV's validation rows (fastai's FBetaMulti, 0 for a text with no tag). */

@@ -3,8 +3,9 @@
  * in miniature, through the worker's session (wasm): the classifier on the language model that
  * starts from the shipped one (GloVe embedding, pretrained on general English) and is fine-tuned
  * on these texts beats bag-of-words logistic regression, computed on the same split and
- * vocabulary, by a stated margin; and beats the same classifier from scratch at equal epochs.
- * Lesson 3's gradual unfreezing (its rates, 12 epochs) is logged: at this size it underfits.
+ * vocabulary, by a stated margin, and the same classifier from scratch at equal epochs. The
+ * studio's ULMFiT button as it starts (lesson 3's gradual unfreezing at the small-data rates)
+ * beats bag-of-words too, and the same stages at lesson 3's own rates, which underfit at this size.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { readFolder } from '../io/node/nodeFiles';
 import { readPretrainedLm } from '../io/node/textLm';
 import { loadWasmBackend } from '../core/tf/testing/wasm';
 import { TEXT_DEFAULTS } from '../core/text/textData';
+import { LESSON_RATES, ULMFIT_DEFAULTS } from '../core/text/ulmfit';
 import { OneAtATime } from './sessionParts';
 import { TextSession } from './textSession';
 import { textBaselines } from './testing/textRoutes';
@@ -37,6 +39,14 @@ const CLAS_LR = 5e-3;
 const MARGIN_BOW = 0.01;
 /** And over the same classifier from scratch at equal epochs and rate: 8 of 400 reviews. */
 const MARGIN_SCRATCH = 0.02;
+/**
+ * The ULMFiT button's margin over bag-of-words: one review of 400, a thinner claim than the
+ * unfrozen route's. Measured on seeds 1-3: 0.800, 0.828 and 0.808 against 0.795; on 600 IMDB and
+ * Yelp sentences (README, "Text quality") 0.755-0.818 against 0.763 and 0.853-0.863 against 0.813.
+ */
+const MARGIN_GRADUAL_BOW = 0.0025;
+/** What the small-data rates add over lesson 3's, same stages and epochs: 20 of 400 reviews (measured +0.097). */
+const MARGIN_RATES = 0.05;
 
 describe('sentiment on reviews_tiny (wasm)', () => {
   it('the classifier on the fine-tuned pretrained language model beats bag-of-words by a margin, and scratch at equal epochs', async () => {
@@ -69,18 +79,24 @@ describe('sentiment on reviews_tiny (wasm)', () => {
     await s.fit(EPOCHS, CLAS_LR);
     const ulmfit = last().accuracy;
 
+    // The ULMFiT button as the studio starts it: 3 stages of one epoch, then the last unfrozen.
+    expect(3 + ULMFIT_DEFAULTS.lastEpochs).toBe(EPOCHS);
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(5e-2, EPOCHS - 3);
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, ULMFIT_DEFAULTS.lastEpochs, ULMFIT_DEFAULTS.rates);
     const gradual = last().accuracy;
+    await s.buildLearner('classifierFromLm');
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, ULMFIT_DEFAULTS.lastEpochs, LESSON_RATES);
+    const lesson = last().accuracy;
     console.log(
       `${SAMPLE}: ${info.train} train / ${info.valid} valid, vocab ${info.vocabSize}; most frequent ${mostFrequent.toFixed(3)}, bag-of-words ${bow.toFixed(3)}; ` +
         `scratch ${EPOCHS} epochs at ${CLAS_LR} ${scratch.toFixed(3)}; language model 2 epochs (perplexity ${perplexity.toFixed(1)}), then the classifier unfrozen ${EPOCHS} epochs ${ulmfit.toFixed(3)}, ` +
-        `lesson 3's gradual unfreezing ${EPOCHS} epochs ${gradual.toFixed(3)}; ${lmInfo.body}`,
+        `gradual unfreezing ${EPOCHS} epochs at the small-data rates ${gradual.toFixed(3)}, at lesson 3's ${lesson.toFixed(3)}; ${lmInfo.body}`,
     );
     expect(info.vocabSize).toBe(vocab);
     expect(ulmfit).toBeGreaterThan(bow + MARGIN_BOW);
     expect(ulmfit).toBeGreaterThan(scratch + MARGIN_SCRATCH);
-    expect(gradual).toBeGreaterThan(mostFrequent + 0.15);
+    expect(gradual).toBeGreaterThan(bow + MARGIN_GRADUAL_BOW);
+    expect(gradual).toBeGreaterThan(lesson + MARGIN_RATES);
     s.clear();
   }, 900_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The text route on the spam_tiny sample, through the worker's session (wasm), each model
  * against a baseline computed from the same data:
- * - the classifier from scratch, ULMFiT's classifier (gradual unfreezing) and the same encoder
+ * - the classifier from scratch, ULMFiT's classifier (gradual unfreezing at the studio's rates) and the same encoder
  *   unfrozen at once beat the most frequent class (the routes at equal epochs, 4);
  * - the language model started from the shipped pretrained one beats, after one epoch, a
  *   unigram model and the same model started from random weights after the same epoch.
@@ -21,6 +21,7 @@ import { lmBatchArrays } from '../core/text/loaders';
 import { unigramPerplexity } from '../core/text/metrics';
 import { pretrainedWordSet } from '../core/text/pretrainedLmFile';
 import { TEXT_DEFAULTS, buildTextData } from '../core/text/textData';
+import { ULMFIT_DEFAULTS } from '../core/text/ulmfit';
 import { OneAtATime } from './sessionParts';
 import { TextSession } from './textSession';
 import { fewerLabels, textBaselines } from './testing/textRoutes';
@@ -74,7 +75,7 @@ describe('text on spam_tiny (wasm)', () => {
     const lmMs = ms();
     const gen = await s.predict('Click here to', 12);
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(2e-2, 1);
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_DEFAULTS.rates);
     const ulmfit = epochs.at(-1)!.metrics.accuracy;
     const ulmfitMs = ms();
     // The same language model's encoder, unfrozen at once: fastai's fit_one_cycle after unfreeze().
@@ -117,7 +118,7 @@ describe('text on spam_tiny (wasm)', () => {
     await s.fit(1, 2e-2);
     const perplexity = epochs.at(-1)!.metrics.perplexity;
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(2e-2, 1);
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_DEFAULTS.rates);
     const ulmfit = lastAccuracy();
     await s.buildLearner('classifierFromLm');
     s.freeze(false);
