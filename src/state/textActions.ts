@@ -4,8 +4,9 @@ import { epochsProblem } from './inputChecks';
 import { formatLr } from './trainState';
 import type { Store } from './store';
 import type { TrainRunner } from './trainRunner';
-import { ulmfitCode, ulmfitRates } from './ulmfitCode';
-import type { TextAction, TextState, UlmfitRatesChoice } from './textState';
+import { ULMFIT_RATES, type UlmfitRatesName } from '../core/text/ulmfit';
+import { ulmfitCode } from './ulmfitCode';
+import type { TextAction, TextState } from './textState';
 
 /** The text cells' store. */
 export type TextStore = Store<TextState, TextAction>;
@@ -13,7 +14,7 @@ export type TextStore = Store<TextState, TextAction>;
 /** Commands of the text cells; the LR finder and fit cells' own commands train the text learner too. */
 export interface TextCommands {
   buildLearner(kind: TextLearnerKind): Promise<void>;
-  setUlmfit(settings: { lr?: number; lastEpochs?: number; rates?: UlmfitRatesChoice }): void;
+  setUlmfit(settings: { lr?: number; lastEpochs?: number; rates?: UlmfitRatesName }): void;
   /** Lesson 3's gradual unfreezing of the classifier on the language model's encoder, at the chosen rates. */
   ulmfit(): Promise<void>;
   /** Multi-label: `thresh` becomes the threshold of Predict, the export and the results. */
@@ -44,7 +45,7 @@ export function makeTextCommands(store: TextStore, runner: TrainRunner): TextCom
       const size = runner.data.getState().builtSpec!.transforms.size;
       dispatch({ type: 'fitStarted', run: { epochs: 3 + last, lr: formatLr(lr), oneCycle: true, size, frozen: true, fineTune: { freezeEpochs: 1 }, stages: ulmfitCode(lr, last, rates) } });
       await runFit(async () => {
-        const r = await client.ulmfit(lr, last, ulmfitRates(rates));
+        const r = await client.ulmfit(lr, last, ULMFIT_RATES[rates]);
         dispatch({ type: 'learnerReady', learner: r.learner });
         return r;
       });

@@ -1,4 +1,4 @@
-import { ULMFIT_DEFAULTS } from '../core/text/ulmfit';
+import { ULMFIT_DEFAULTS, type UlmfitRatesName } from '../core/text/ulmfit';
 import type { TextLearnerKind, TextPredictInfo, TextResultsInfo } from '../workers/protocol';
 
 /** What the text cells show beyond the shared training state: which model, its results, predictions. */
@@ -12,11 +12,8 @@ export interface TextState {
   /** The first stage's rate of ULMFiT's gradual unfreezing (lesson 3: 2e-2), the last stage's epochs, and how the later stages' rates follow. */
   readonly ulmfitLr: number;
   readonly ulmfitLastEpochs: number;
-  readonly ulmfitRates: UlmfitRatesChoice;
+  readonly ulmfitRates: UlmfitRatesName;
 }
-
-/** ULMFiT's rates: the studio's for small data, or lesson 3's (`SMALL_DATA_RATES`, `LESSON_RATES`). */
-export type UlmfitRatesChoice = 'small' | 'lesson';
 
 /** Every change of the text cells. */
 export type TextAction =
@@ -24,10 +21,10 @@ export type TextAction =
   | { type: 'lmTrained'; epochs: number }
   | { type: 'textResults'; results: TextResultsInfo | null }
   | { type: 'textPrediction'; prediction: TextPredictInfo | null }
-  | { type: 'ulmfitSettings'; lr?: number; lastEpochs?: number; rates?: UlmfitRatesChoice }
+  | { type: 'ulmfitSettings'; lr?: number; lastEpochs?: number; rates?: UlmfitRatesName }
   | { type: 'textReset' };
 
-export const initialTextState: TextState = { kind: null, lmEpochs: 0, results: null, prediction: null, ulmfitLr: ULMFIT_DEFAULTS.lr, ulmfitLastEpochs: ULMFIT_DEFAULTS.lastEpochs, ulmfitRates: 'small' };
+export const initialTextState: TextState = { kind: null, lmEpochs: 0, results: null, prediction: null, ulmfitLr: ULMFIT_DEFAULTS.lr, ulmfitLastEpochs: ULMFIT_DEFAULTS.lastEpochs, ulmfitRates: ULMFIT_DEFAULTS.rates };
 
 /** Pure reducer of the text cells. */
 export function textReducer(s: TextState, a: TextAction): TextState {

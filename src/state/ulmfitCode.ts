@@ -1,20 +1,14 @@
-import { LESSON_RATES, SMALL_DATA_RATES, ulmfitStages, type UlmfitRates, type UlmfitStage } from '../core/text/ulmfit';
+import { ULMFIT_RATES, ulmfitStages, type UlmfitRatesName, type UlmfitStage } from '../core/text/ulmfit';
 import type { LrSpec } from '../core/train/schedules';
 import { formatLr } from './trainState';
-import type { UlmfitRatesChoice } from './textState';
-
-/** The rates a choice in the learner cell stands for. */
-export function ulmfitRates(choice: UlmfitRatesChoice): UlmfitRates {
-  return choice === 'lesson' ? LESSON_RATES : SMALL_DATA_RATES;
-}
 
 /**
  * ULMFiT's stages as the fastai calls they are, one line a stage; the learner cell lists them and
  * the Fit cell's run list names the run by them.
  * @example ulmfitCode(2e-2, 2, 'lesson')[1] // 'freeze_to(-2) · fit_one_cycle(1, slice(2.2e-4, 1e-2))'
  */
-export function ulmfitCode(lr: number, lastEpochs: number, choice: UlmfitRatesChoice): string[] {
-  return ulmfitStages(lr, lastEpochs, ulmfitRates(choice)).map((s) => `${freezeCall(s)} · fit_one_cycle(${s.epochs}, ${rateCode(s.lr)})`);
+export function ulmfitCode(lr: number, lastEpochs: number, rates: UlmfitRatesName): string[] {
+  return ulmfitStages(lr, lastEpochs, ULMFIT_RATES[rates]).map((s) => `${freezeCall(s)} · fit_one_cycle(${s.epochs}, ${rateCode(s.lr)})`);
 }
 
 function freezeCall(s: UlmfitStage): string {

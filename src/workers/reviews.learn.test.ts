@@ -13,7 +13,7 @@ import { readFolder } from '../io/node/nodeFiles';
 import { readPretrainedLm } from '../io/node/textLm';
 import { loadWasmBackend } from '../core/tf/testing/wasm';
 import { TEXT_DEFAULTS } from '../core/text/textData';
-import { LESSON_RATES, ULMFIT_DEFAULTS } from '../core/text/ulmfit';
+import { LESSON_RATES, ULMFIT_DEFAULTS, ULMFIT_RATES } from '../core/text/ulmfit';
 import { OneAtATime } from './sessionParts';
 import { TextSession } from './textSession';
 import { textBaselines } from './testing/textRoutes';
@@ -114,7 +114,7 @@ describe('sentiment on reviews_tiny (wasm)', () => {
       const { s, last } = await session(seed);
       await fineTuneLm(s);
       await s.buildLearner('classifierFromLm');
-      await s.ulmfit(ULMFIT_DEFAULTS.lr, ULMFIT_DEFAULTS.lastEpochs, ULMFIT_DEFAULTS.rates);
+      await s.ulmfit(ULMFIT_DEFAULTS.lr, ULMFIT_DEFAULTS.lastEpochs, ULMFIT_RATES[ULMFIT_DEFAULTS.rates]);
       gradual.push(last().accuracy);
       if (seed === 1) {
         await s.buildLearner('classifierFromLm');

@@ -21,7 +21,7 @@ import { lmBatchArrays } from '../core/text/loaders';
 import { unigramPerplexity } from '../core/text/metrics';
 import { pretrainedWordSet } from '../core/text/pretrainedLmFile';
 import { TEXT_DEFAULTS, buildTextData } from '../core/text/textData';
-import { ULMFIT_DEFAULTS } from '../core/text/ulmfit';
+import { ULMFIT_DEFAULTS, ULMFIT_RATES } from '../core/text/ulmfit';
 import { OneAtATime } from './sessionParts';
 import { TextSession } from './textSession';
 import { fewerLabels, textBaselines } from './testing/textRoutes';
@@ -75,7 +75,7 @@ describe('text on spam_tiny (wasm)', () => {
     const lmMs = ms();
     const gen = await s.predict('Click here to', 12);
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_DEFAULTS.rates);
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_RATES[ULMFIT_DEFAULTS.rates]);
     const ulmfit = epochs.at(-1)!.metrics.accuracy;
     const ulmfitMs = ms();
     // The same language model's encoder, unfrozen at once: fastai's fit_one_cycle after unfreeze().
@@ -118,7 +118,7 @@ describe('text on spam_tiny (wasm)', () => {
     await s.fit(1, 2e-2);
     const perplexity = epochs.at(-1)!.metrics.perplexity;
     await s.buildLearner('classifierFromLm');
-    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_DEFAULTS.rates);
+    await s.ulmfit(ULMFIT_DEFAULTS.lr, 1, ULMFIT_RATES[ULMFIT_DEFAULTS.rates]);
     const ulmfit = lastAccuracy();
     await s.buildLearner('classifierFromLm');
     s.freeze(false);

@@ -45,13 +45,17 @@ export const LESSON_RATES: UlmfitRates = { spread: 2.6 ** 4, lastDivisor: 20 };
  */
 export const SMALL_DATA_RATES: UlmfitRates = { spread: 1, lastDivisor: 2 };
 
+/** The rates by the name the learner cell offers them under. */
+export const ULMFIT_RATES = { small: SMALL_DATA_RATES, lesson: LESSON_RATES } as const satisfies Record<string, UlmfitRates>;
+export type UlmfitRatesName = keyof typeof ULMFIT_RATES;
+
 /**
  * What the studio's ULMFiT button starts with: lesson 3's first rate, the small-data rates, and 9
  * epochs unfrozen (12 in all). A few hundred texts are a few dozen batches an epoch and the
  * classifier kept improving to about 200 steps (README, "Text quality"); lesson 3's 2 epochs
  * unfrozen are 800 batches of IMDB.
  */
-export const ULMFIT_DEFAULTS = { lr: 2e-2, lastEpochs: 9, rates: SMALL_DATA_RATES } as const;
+export const ULMFIT_DEFAULTS: { readonly lr: number; readonly lastEpochs: number; readonly rates: UlmfitRatesName } = { lr: 2e-2, lastEpochs: 9, rates: 'small' };
 
 /**
  * The four stages from `lr` (the head's rate in the first stage, 2e-2 in the lesson) with

@@ -15,7 +15,7 @@ import { TEXT_DEFAULTS, buildTextData, type TextDataSpec } from '../../core/text
 import { readFolder } from '../../io/node/nodeFiles';
 import { readPretrainedLm } from '../../io/node/textLm';
 import type { SourceFile } from '../../core/data/types';
-import { LESSON_RATES, SMALL_DATA_RATES, type UlmfitRates } from '../../core/text/ulmfit';
+import { ULMFIT_DEFAULTS, ULMFIT_RATES, type UlmfitRates, type UlmfitRatesName } from '../../core/text/ulmfit';
 import type { EpochEvent, WorkerEvent } from '../protocol';
 import { OneAtATime } from '../sessionParts';
 import { TextSession } from '../textSession';
@@ -118,11 +118,17 @@ export async function runTextRoute(sample: string, route: TextRoute, opts: Route
     if (route === 'ulmfit-unfrozen') {
       s.freeze(false);
       await s.fit(3 + opts.last, opts.scratchLr);
-    } else await s.ulmfit(opts.lr, opts.last, opts.rates ?? SMALL_DATA_RATES);
+    } else await s.ulmfit(opts.lr, opts.last, opts.rates ?? ULMFIT_RATES[ULMFIT_DEFAULTS.rates]);
   }
   const out = { route, seed: opts.seed ?? 1, accuracy: epochs.at(-1)!.metrics.accuracy, perEpoch: epochs.map((e) => e.metrics.accuracy), lmPerplexity, lmSummary, minutes: (performance.now() - started) / 60000 };
   s.clear();
   return out;
+}
+
+/** `--rates NAME`: one of the learner cell's choices. */
+function ratesNamed(name: string): UlmfitRates {
+  if (!(name in ULMFIT_RATES)) throw new Error(`--rates ${name}: use one of ${Object.keys(ULMFIT_RATES).join(', ')}`);
+  return ULMFIT_RATES[name as UlmfitRatesName];
 }
 
 async function main(): Promise<void> {
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
     last: Number(arg('last', '1')),
     lr: Number(arg('lr', '2e-2')),
     scratchLr: Number(arg('scratch-lr', '1e-2')),
-    rates: arg('rates', 'small') === 'lesson' ? LESSON_RATES : SMALL_DATA_RATES,
+    rates: ratesNamed(arg('rates', ULMFIT_DEFAULTS.rates)),
     ...(labels ? { labelsPerClass: Number(labels) } : {}),
   };
   console.log(JSON.stringify({ sample, ...opts, ...(await textBaselines(sample, opts.labelsPerClass)) }));

@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { PRETRAINED_LM_SIZES } from '../../../core/text/pretrainedLmFile';
 import type { TextCommands } from '../../../state/textActions';
-import type { TextState, UlmfitRatesChoice } from '../../../state/textState';
+import type { UlmfitRatesName } from '../../../core/text/ulmfit';
+import type { TextState } from '../../../state/textState';
 import { ulmfitCode } from '../../../state/ulmfitCode';
 import type { TrainCommands } from '../../../state/trainActions';
 import type { LearnerSlice } from '../slices';
@@ -71,7 +72,7 @@ export const TextLearnerCell = memo(function TextLearnerCell(props: { state: Lea
 });
 
 /** What each choice of rates does, and when it suits. */
-const RATES_HINT: Record<UlmfitRatesChoice, string> = {
+const RATES_HINT: Record<UlmfitRatesName, string> = {
   small: 'every unfrozen group at the stage’s rate, the last stage at lr/2: for a few thousand texts or fewer, where the embedding and LSTMs must move',
   lesson: 'discriminative slices down to 1/2.6⁴ of the top group’s rate, the last stage at lr/20: for a large language model and IMDB’s 25,000 reviews; on a few hundred it underfits',
 };
@@ -88,7 +89,7 @@ function UlmfitForm(props: { text: TextState; commands: TextCommands; busy: bool
         <NumberInput testId="ulmfit-epochs" value={text.ulmfitLastEpochs} step={1} min={1} max={50} onChange={(v) => commands.setUlmfit({ lastEpochs: v })} />
       </Field>
       <Field label="Later stages' rates" hint={RATES_HINT[text.ulmfitRates]}>
-        <select data-testid="ulmfit-rates" value={text.ulmfitRates} onChange={(e) => commands.setUlmfit({ rates: e.target.value as UlmfitRatesChoice })}>
+        <select data-testid="ulmfit-rates" value={text.ulmfitRates} onChange={(e) => commands.setUlmfit({ rates: e.target.value as UlmfitRatesName })}>
           <option value="small">small data</option>
           <option value="lesson">lesson 3&apos;s</option>
         </select>
